@@ -1,0 +1,26 @@
+// The base of every qjob command: global flags, settings, and one error path that prints a single
+// redacted line (plus a hint) and sets the exit code of DESIGN.md. Never a stack trace unless asked.
+import {Command, Flags} from '@oclif/core'
+
+import {Settings} from './config.js'
+import {debugEnabled, describeError, exitCodeOf, ExitStatus} from './errors.js'
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'Show stack traces and debug details on errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  private cachedSettings?: Settings
+
+  /** Settings resolved with flag > environment > .env > saved config. */
+  protected get settings(): Settings {
+    this.cachedSettings ??= new Settings({configDir: this.config.configDir})
+    return this.cachedSettings
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    process.exitCode = exitCodeOf(error)
+    if (error instanceof ExitStatus) return
+    process.stderr.write(`${describeError(error, {debug: debugEnabled(this.argv)})}\n`)
+  }
+}

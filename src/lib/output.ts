@@ -1,0 +1,120 @@
+// Everything qjob writes: tables for people, JSON and NDJSON for scripts (stdout); progress and
+// warnings for people (stderr). Colour only on a TTY, honouring NO_COLOR and FORCE_COLOR.
+import {Chalk, type ChalkInstance} from 'chalk'
+
+import {redact} from './redact.js'
+
+type ColorLevel = 0 | 1 | 2 | 3
+
+export function colorLevel(stream: {isTTY?: boolean}, env: NodeJS.ProcessEnv = process.env): ColorLevel {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0
+  const force = env.FORCE_COLOR
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0
+    if (force === '2') return 2
+    if (force === '3') return 3
+    return 1
+  }
+  if (!stream.isTTY) return 0
+  return env.COLORTERM === 'truecolor' ? 3 : 2
+}
+
+let stdoutChalk: ChalkInstance | undefined
+let stderrChalk: ChalkInstance | undefined
+
+/** chalk for text written to stdout. */
+export function color(): ChalkInstance {
+  stdoutChalk ??= new Chalk({level: colorLevel(process.stdout)})
+  return stdoutChalk
+}
+
+/** chalk for text written to stderr (warnings, progress). */
+export function colorErr(): ChalkInstance {
+  stderrChalk ??= new Chalk({level: colorLevel(process.stderr)})
+  return stderrChalk
+}
+
+export function printJson(data: unknown, stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`)
+}
+
+/** One JSON object a line, written as it comes (streamed, constant memory). */
+export function printNdjson(item: unknown, stream: NodeJS.WritableStream = process.stdout): boolean {
+  return stream.write(`${JSON.stringify(item, jsonReplacer)}\n`)
+}
+
+/** BigInt and Long values become numbers when exact, strings otherwise; Buffers become base64. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
+  return value
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`${colorErr().yellow('Warning:')} ${redact(message)}\n`)
+}
+
+export function info(message: string): void {
+  process.stderr.write(`${redact(message)}\n`)
+}
+
+export interface Column<T> {
+  header: string
+  get: (row: T) => unknown
+  align?: 'left' | 'right'
+  /** Truncate to this many characters (with an ellipsis). */
+  max?: number
+}
+
+function cellText(value: unknown, max?: number): string {
+  let text = value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value)
+  text = text.replace(/[\r\n\t]+/g, ' ')
+  if (max !== undefined && text.length > max) text = `${text.slice(0, Math.max(0, max - 1))}…`
+  return text
+}
+
+/** A plain aligned table: bold header on a TTY, two spaces between columns. */
+export function formatTable<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
+  const cells = rows.map(row => columns.map(column => cellText(column.get(row), column.max)))
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map(line => line[i].length)))
+  const pad = (text: string, i: number) =>
+    columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i])
+  const header = columns.map((column, i) => pad(column.header, i)).join('  ').trimEnd()
+  const body = cells.map(line => line.map((text, i) => pad(text, i)).join('  ').trimEnd())
+  return [color().bold(header), ...body].join('\n')
+}
+
+/** Key/value lines for one object (`qjob queue show`). */
+export function formatProperties(entries: ReadonlyArray<[string, unknown]>): string {
+  const width = Math.max(0, ...entries.map(([key]) => key.length))
+  return entries.map(([key, value]) => `${color().dim(key.padEnd(width))}  ${cellText(value)}`).join('\n')
+}
+
+/**
+ * A counter on stderr, redrawn in place at most ten times a second; silent when stderr is not a
+ * TTY, so scripts and CI logs stay clean.
+ */
+export class Progress {
+  private lastDraw = 0
+  private readonly enabled: boolean
+
+  constructor(
+    private readonly label: string,
+    private readonly total?: number,
+    stream: {isTTY?: boolean} = process.stderr,
+  ) {
+    this.enabled = Boolean(stream.isTTY)
+  }
+
+  update(done: number): void {
+    if (!this.enabled) return
+    const now = Date.now()
+    if (now - this.lastDraw < 100 && done !== this.total) return
+    this.lastDraw = now
+    const of = this.total === undefined ? '' : `/${this.total}`
+    process.stderr.write(`\r${colorErr().cyan(this.label)} ${done}${of}`)
+  }
+
+  done(): void {
+    if (this.enabled && this.lastDraw > 0) process.stderr.write('\r\u001B[2K')
+  }
+}
