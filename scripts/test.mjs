@@ -17,6 +17,6 @@ const files = extra.some(arg => arg.endsWith('.ts')) ? [] : findTests('test').so
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...extra, ...files],
-  {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
+  {stdio: 'inherit'},
 )
 process.exit(result.status ?? 1)

@@ -1,6 +1,6 @@
 // The base of every qjob command: global flags, settings, and one error path that prints a single
 // redacted line (plus a hint) and sets the exit code of DESIGN.md. Never a stack trace unless asked.
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags} from './oclif.js'
 
 import {Settings} from './config.js'
 import {debugEnabled, describeError, exitCodeOf, ExitStatus} from './errors.js'
@@ -20,6 +20,8 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
     process.exitCode = exitCodeOf(error)
+    // A parse error counts as parsed: oclif would otherwise add a "did not parse" warning.
+    this.parsed = true
     if (error instanceof ExitStatus) return
     process.stderr.write(`${describeError(error, {debug: debugEnabled(this.argv)})}\n`)
   }

@@ -1,6 +1,6 @@
 // Shared by bin/run.js and bin/dev.js: runs oclif and reports errors raised before a command runs
 // (unknown command, bad topic) the same way commands report theirs.
-import {execute, flush, run as runOclif} from '@oclif/core'
+import {execute, flush, run as runOclif} from './oclif.js'
 
 import {debugEnabled, describeError, exitCodeOf, UsageError} from './errors.js'
 

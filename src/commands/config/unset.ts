@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {assertSettingKey} from '../../lib/config.js'
