@@ -1,0 +1,126 @@
+// The local Heroku Platform API: one app (a directory with a Procfile, config vars from its .env)
+// whose dynos are real processes. One options object; everything is built here and closed by close().
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {basename, join, resolve} from 'node:path'
+
+import {loadOrCreateCertificate, type EmulatorCertificate} from '../certificate.js'
+import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE} from './constants.js'
+import {LogSessions} from './handlers/log-sessions.js'
+import type {HandlerContext} from './handlers/context.js'
+import {FaultInjector} from './http/faults.js'
+import {RateLimiter, type RateLimitOptions} from './http/rate-limit.js'
+import {createApiServer, type ApiExchange} from './http/server.js'
+import {appNameFrom} from './ids.js'
+import {LogHub} from './log-hub.js'
+import {RendezvousServer} from './rendezvous.js'
+import {AppStore} from './store.js'
+import {Supervisor} from './supervisor.js'
+
+export type {ApiExchange} from './http/server.js'
+export type {FaultSpec} from './http/faults.js'
+
+export interface HerokuEmulatorOptions {
+  /** The directory holding the app's Procfile (and optional .env). */
+  appDir: string
+  /** 0 (default) picks a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default: the app directory's name, made a valid app name. */
+  appName?: string
+  /** The API token clients must present; random when absent. */
+  token?: string
+  /** Where the TLS certificate is kept (a temp dir, removed on close, when absent). */
+  dataDir?: string
+  /** SIGTERM → SIGKILL delay when stopping dynos (default 30 s). */
+  gracePeriodMs?: number
+  /** A ready certificate for the rendezvous endpoint (else loaded or created in dataDir). */
+  certificate?: EmulatorCertificate
+  /** Most items a list returns per page (default 200, at most 1000). */
+  pageSize?: number
+  rateLimit?: RateLimitOptions
+  /** Called after every API exchange (tests validate them against the schema). */
+  onExchange?: (exchange: ApiExchange) => void
+}
+
+export interface HerokuEmulator {
+  /** The HEROKU_API_URL to use, e.g. http://127.0.0.1:PORT */
+  url: string
+  token: string
+  appName: string
+  /** The certificate of the rendezvous endpoint (point NODE_EXTRA_CA_CERTS at certPath). */
+  certificate: EmulatorCertificate
+  faults: FaultInjector
+  rateLimit: RateLimiter
+  logs: LogHub
+  store: AppStore
+  close(): Promise<void>
+}
+
+export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promise<HerokuEmulator> {
+  const appDir = resolve(options.appDir)
+  if (!existsSync(join(appDir, 'Procfile'))) throw new Error(`${appDir} has no Procfile`)
+  const host = options.host ?? DEFAULT_HOST
+  const appName = options.appName ?? appNameFrom(basename(appDir))
+  const token = options.token ?? `HRKU-local-${randomBytes(24).toString('hex')}`
+  const temporaryDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'qjob-heroku-'))
+  const dataDir = options.dataDir ?? (temporaryDataDir as string)
+  const certificate = options.certificate ?? (await loadOrCreateCertificate(dataDir))
+
+  const store = new AppStore({appDir, appName})
+  const logs = new LogHub()
+  const logSessions = new LogSessions()
+  const rendezvous = await RendezvousServer.start({host, cert: certificate.cert, key: certificate.key})
+  const supervisor = new Supervisor({store, logs, rendezvous, gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS})
+  const faults = new FaultInjector()
+  const rateLimit = new RateLimiter(options.rateLimit)
+  let baseUrl = ''
+  const context: HandlerContext = {store, supervisor, logs, logSessions, baseUrl}
+  const server = createApiServer({
+    context: () => context,
+    token,
+    faults,
+    rateLimit,
+    pageSize: Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    onExchange: options.onExchange,
+  })
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => resolvePromise())
+    })
+  } catch (error) {
+    await rendezvous.close()
+    if (temporaryDataDir) rmSync(temporaryDataDir, {recursive: true, force: true})
+    throw error
+  }
+  const {port} = server.address() as AddressInfo
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  context.baseUrl = baseUrl
+
+  let closed: Promise<void> | undefined
+  return {
+    url: baseUrl,
+    token,
+    appName,
+    certificate,
+    faults,
+    rateLimit,
+    logs,
+    store,
+    close() {
+      closed ??= (async () => {
+        logSessions.closeAll()
+        await supervisor.close()
+        server.closeAllConnections()
+        await new Promise<void>(resolvePromise => server.close(() => resolvePromise()))
+        await rendezvous.close()
+        if (temporaryDataDir) rmSync(temporaryDataDir, {recursive: true, force: true})
+      })()
+      return closed
+    },
+  }
+}

@@ -1,0 +1,133 @@
+// The state of the one local app: its formation (from the Procfile) and its dynos. Pure data with
+// domain methods; the supervisor runs the processes and reports state changes here.
+import {readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {DEFAULT_DYNO_SIZE} from './constants.js'
+import {newId, stableUuid} from './ids.js'
+import {parseProcfile, type Procfile} from './procfile.js'
+
+export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'idle'
+
+export interface FormationRecord {
+  id: string
+  type: string
+  command: string
+  quantity: number
+  size: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface DynoRecord {
+  id: string
+  name: string
+  type: string
+  command: string
+  size: string
+  state: DynoState
+  attachUrl: string | null
+  oneOff: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface AppRecord {
+  id: string
+  name: string
+  dir: string
+  createdAt: Date
+  releasedAt: Date
+  releaseId: string
+  releaseVersion: number
+}
+
+export class AppStore {
+  readonly app: AppRecord
+  private readonly formation = new Map<string, FormationRecord>()
+  private readonly dynos = new Map<string, DynoRecord>()
+  private procfile: Procfile = new Map()
+  private procfileMtime = -1
+
+  constructor(options: {appDir: string; appName: string}) {
+    const now = new Date()
+    this.app = {
+      id: stableUuid(`app:${options.appName}`),
+      name: options.appName,
+      dir: options.appDir,
+      createdAt: now,
+      releasedAt: now,
+      releaseId: newId(),
+      releaseVersion: 1,
+    }
+    this.refreshProcfile()
+  }
+
+  get procfilePath(): string {
+    return join(this.app.dir, 'Procfile')
+  }
+
+  /** Re-reads the Procfile when it changed (like a new release): new types join with quantity 0. */
+  refreshProcfile(): Procfile {
+    const mtime = statSync(this.procfilePath).mtimeMs
+    if (mtime === this.procfileMtime) return this.procfile
+    this.procfile = parseProcfile(readFileSync(this.procfilePath, 'utf8'), this.procfilePath)
+    this.procfileMtime = mtime
+    const now = new Date()
+    for (const [type, command] of this.procfile) {
+      const existing = this.formation.get(type)
+      if (existing) {
+        if (existing.command !== command) Object.assign(existing, {command, updatedAt: now})
+      } else {
+        this.formation.set(type, {id: stableUuid(`formation:${this.app.name}:${type}`), type, command, quantity: 0, size: DEFAULT_DYNO_SIZE, createdAt: now, updatedAt: now})
+      }
+    }
+    return this.procfile
+  }
+
+  formationList(): FormationRecord[] {
+    this.refreshProcfile()
+    return [...this.formation.values()]
+  }
+
+  /** A process type by type name or formation id. */
+  findFormation(identity: string): FormationRecord | undefined {
+    this.refreshProcfile()
+    return this.formation.get(identity) ?? [...this.formation.values()].find(entry => entry.id === identity)
+  }
+
+  dynoList(type?: string): DynoRecord[] {
+    const all = [...this.dynos.values()]
+    return (type === undefined ? all : all.filter(dyno => dyno.type === type)).sort(compareDynoNames)
+  }
+
+  findDyno(identity: string): DynoRecord | undefined {
+    return this.dynos.get(identity) ?? [...this.dynos.values()].find(dyno => dyno.id === identity)
+  }
+
+  addDyno(dyno: DynoRecord): void {
+    this.dynos.set(dyno.name, dyno)
+  }
+
+  removeDyno(name: string): void {
+    this.dynos.delete(name)
+  }
+
+  setState(dyno: DynoRecord, state: DynoState): void {
+    dyno.state = state
+    dyno.updatedAt = new Date()
+  }
+
+  /** A free name `run.NNNN` for a one-off dyno. */
+  oneOffName(): string {
+    for (;;) {
+      const name = `run.${1000 + Math.floor(Math.random() * 9000)}`
+      if (!this.dynos.has(name)) return name
+    }
+  }
+}
+
+/** worker.2 before worker.10. */
+export function compareDynoNames(a: {name: string}, b: {name: string}): number {
+  return a.name.localeCompare(b.name, 'en', {numeric: true})
+}

@@ -1,0 +1,323 @@
+// Runs the app's dynos as real processes: formation dynos (worker.1, worker.2, …) follow the
+// formation; one-off dynos (run.NNNN) run a command, attached through the rendezvous endpoint or
+// detached with output in the logs. Stopping is SIGTERM to the dyno's process group, then SIGKILL
+// after the grace period. A formation process that exits on its own is shown as crashed.
+import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {constants as osConstants} from 'node:os'
+import {createServer} from 'node:net'
+import {dirname, join} from 'node:path'
+import type {Readable} from 'node:stream'
+import type {TLSSocket} from 'node:tls'
+
+import {readDotenv} from '../../lib/dotenv.js'
+import {ATTACH_TIMEOUT_MS, MAX_CLOSE_GRACE_MS} from './constants.js'
+import {newId} from './ids.js'
+import type {LogHub} from './log-hub.js'
+import {expandProcessType} from './procfile.js'
+import type {RendezvousServer} from './rendezvous.js'
+import type {AppStore, DynoRecord} from './store.js'
+
+type AfterStop = 'remove' | 'restart'
+
+/** Dynos run their command with bash, as on the platform (a simple command is exec'd, so the
+ * process gets SIGTERM itself and its own exit status counts); sh where there is no bash. */
+const SHELL = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh'
+
+interface Running {
+  dyno: DynoRecord
+  child?: ChildProcess
+  afterStop?: AfterStop
+  killTimer?: NodeJS.Timeout
+  ttlTimer?: NodeJS.Timeout
+  cancelAttach?: () => void
+  done: Promise<void>
+  markDone: () => void
+  env: Record<string, string>
+}
+
+export interface OneOffRequest {
+  command: string
+  env: Record<string, string>
+  size: string
+  attach: boolean
+  timeToLiveS: number
+  type: string
+}
+
+export interface SupervisorOptions {
+  store: AppStore
+  logs: LogHub
+  rendezvous: RendezvousServer
+  gracePeriodMs: number
+}
+
+export class Supervisor {
+  private readonly running = new Map<string, Running>()
+  private closing = false
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Starts or stops formation dynos of a type until they match its quantity. */
+  reconcile(type: string): void {
+    const formation = this.options.store.findFormation(type)
+    if (!formation || this.closing) return
+    const current = this.options.store.dynoList(type).filter(dyno => !dyno.oneOff)
+    for (const dyno of current) {
+      const index = Number(dyno.name.slice(type.length + 1))
+      if (index > formation.quantity) this.stop(dyno.name, 'remove')
+      else if (dyno.size !== formation.size) dyno.size = formation.size
+    }
+    for (let index = 1; index <= formation.quantity; index++) {
+      const name = `${type}.${index}`
+      const existing = this.options.store.findDyno(name)
+      if (existing && !this.isLeaving(existing)) continue
+      this.startFormationDyno(type, name, formation.command, formation.size)
+    }
+  }
+
+  /** Stops a dyno: formation dynos are started again (like the platform), one-off dynos end. */
+  stop(name: string, afterStop?: AfterStop): void {
+    const entry = this.entryFor(name)
+    if (!entry) return
+    const dyno = entry.dyno
+    entry.afterStop = afterStop ?? (dyno.oneOff ? 'remove' : 'restart')
+    entry.cancelAttach?.()
+    if (!entry.child || entry.child.exitCode !== null || entry.child.signalCode !== null) {
+      if (!entry.child) this.finish(entry, undefined)
+      return
+    }
+    if (entry.killTimer) return
+    this.options.logs.append('heroku', dyno.name, 'Stopping all processes with SIGTERM')
+    signalGroup(entry.child, 'SIGTERM')
+    entry.killTimer = setTimeout(() => {
+      this.options.logs.append('heroku', dyno.name, 'Error R12 (Exit timeout) -> At least one process failed to exit within 30 seconds of SIGTERM')
+      this.options.logs.append('heroku', dyno.name, 'Stopping remaining processes with SIGKILL')
+      if (entry.child) signalGroup(entry.child, 'SIGKILL')
+    }, this.options.gracePeriodMs)
+  }
+
+  restart(name: string): void {
+    this.stop(name, 'restart')
+  }
+
+  async runOneOff(request: OneOffRequest): Promise<DynoRecord> {
+    const store = this.options.store
+    const now = new Date()
+    const dyno: DynoRecord = {
+      id: newId(),
+      name: store.oneOffName(),
+      type: request.type,
+      command: request.command,
+      size: request.size,
+      state: 'starting',
+      attachUrl: null,
+      oneOff: true,
+      createdAt: now,
+      updatedAt: now,
+    }
+    store.addDyno(dyno)
+    const entry = this.track(dyno, request.env)
+    entry.ttlTimer = setTimeout(() => {
+      this.options.logs.append('heroku', dyno.name, `Error R14 (Time to live exceeded) -> stopping after ${request.timeToLiveS} s`)
+      this.stop(dyno.name, 'remove')
+    }, request.timeToLiveS * 1000)
+    entry.ttlTimer.unref()
+    if (request.attach) {
+      const {url, cancel} = this.options.rendezvous.register(
+        socket => void this.spawnDyno(entry, socket),
+        ATTACH_TIMEOUT_MS,
+        () => {
+          this.options.logs.append('heroku', dyno.name, 'Error R13 (Attach error) -> Failed to attach to process')
+          this.finish(entry, undefined)
+        },
+      )
+      dyno.attachUrl = url
+      entry.cancelAttach = cancel
+    } else {
+      await this.spawnDyno(entry)
+    }
+    return dyno
+  }
+
+  /** Stops every process (SIGTERM, SIGKILL after the grace period, at most MAX_CLOSE_GRACE_MS). */
+  async close(): Promise<void> {
+    this.closing = true
+    const entries = [...this.running.values()]
+    for (const entry of entries) {
+      entry.cancelAttach?.()
+      if (!entry.child) this.finish(entry, undefined)
+      else if (entry.child.exitCode === null && entry.child.signalCode === null) signalGroup(entry.child, 'SIGTERM')
+    }
+    const grace = Math.min(this.options.gracePeriodMs, MAX_CLOSE_GRACE_MS)
+    const kill = setTimeout(() => {
+      for (const entry of entries) if (entry.child) signalGroup(entry.child, 'SIGKILL')
+    }, grace)
+    await Promise.all(entries.map(entry => entry.done))
+    clearTimeout(kill)
+    for (const entry of entries) {
+      clearTimeout(entry.killTimer)
+      clearTimeout(entry.ttlTimer)
+    }
+  }
+
+  private isLeaving(dyno: DynoRecord): boolean {
+    const entry = this.running.get(dyno.id)
+    return entry?.afterStop === 'remove'
+  }
+
+  private entryFor(name: string): Running | undefined {
+    const dyno = this.options.store.findDyno(name)
+    return dyno ? this.running.get(dyno.id) : undefined
+  }
+
+  private track(dyno: DynoRecord, env: Record<string, string>): Running {
+    let markDone: () => void = () => undefined
+    const done = new Promise<void>(resolve => (markDone = resolve))
+    const entry: Running = {dyno, done, markDone, env}
+    this.running.set(dyno.id, entry)
+    return entry
+  }
+
+  private startFormationDyno(type: string, name: string, command: string, size: string): void {
+    const now = new Date()
+    const dyno: DynoRecord = {id: newId(), name, type, command, size, state: 'starting', attachUrl: null, oneOff: false, createdAt: now, updatedAt: now}
+    this.options.store.addDyno(dyno)
+    void this.spawnDyno(this.track(dyno, {}))
+  }
+
+  private async spawnDyno(entry: Running, socket?: TLSSocket): Promise<void> {
+    const {store, logs} = this.options
+    const dyno = entry.dyno
+    let command = dyno.command
+    let env: NodeJS.ProcessEnv
+    try {
+      command = dyno.oneOff ? expandProcessType(dyno.command, store.refreshProcfile()) : dyno.command
+      env = {...baseEnvironment(), ...readDotenv(store.app.dir), ...entry.env, PORT: String(await freePort()), DYNO: dyno.name}
+    } catch (error) {
+      logs.append('heroku', dyno.name, `Error R10 (Boot error) -> ${(error as Error).message}`)
+      socket?.end(`${(error as Error).message}\r\n`)
+      this.finish(entry, 1)
+      return
+    }
+    // Stopped or closed while the port was being found: never start an orphan.
+    if (this.closing || !this.running.has(dyno.id) || entry.afterStop) {
+      socket?.end()
+      this.finish(entry, undefined)
+      return
+    }
+    logs.append('heroku', dyno.name, `Starting process with command \`${dyno.command}\``)
+    const child = spawn(SHELL, ['-c', command], {
+      cwd: store.app.dir,
+      env,
+      detached: true,
+      stdio: [socket ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    })
+    entry.child = child
+    child.on('spawn', () => {
+      if (dyno.state === 'starting') {
+        store.setState(dyno, 'up')
+        logs.append('heroku', dyno.name, 'State changed from starting to up')
+      }
+    })
+    child.on('error', error => logs.append('heroku', dyno.name, `Error R10 (Boot error) -> ${error.message}`))
+    if (socket) this.pipeToSocket(entry, child, socket)
+    else {
+      forwardLines(child.stdout, line => logs.append('app', dyno.name, line))
+      forwardLines(child.stderr, line => logs.append('app', dyno.name, line))
+    }
+    child.on('close', (code, signal) => this.finish(entry, code ?? 128 + (signal ? osConstants.signals[signal] : 0)))
+  }
+
+  private pipeToSocket(entry: Running, child: ChildProcess, socket: TLSSocket): void {
+    child.stdout?.pipe(socket, {end: false})
+    child.stderr?.pipe(socket, {end: false})
+    if (child.stdin) {
+      socket.pipe(child.stdin)
+      child.stdin.on('error', () => undefined)
+    }
+    child.on('close', () => socket.end())
+    // The client hung up (Ctrl-C, lost connection): the dyno goes with it, as on the platform.
+    socket.on('close', () => {
+      if (child.exitCode === null && child.signalCode === null) this.stop(entry.dyno.name, 'remove')
+    })
+  }
+
+  private finish(entry: Running, status: number | undefined): void {
+    if (!this.running.has(entry.dyno.id)) return
+    const {store, logs} = this.options
+    const dyno = entry.dyno
+    clearTimeout(entry.killTimer)
+    clearTimeout(entry.ttlTimer)
+    entry.cancelAttach?.()
+    this.running.delete(dyno.id)
+    if (status !== undefined) logs.append('heroku', dyno.name, `Process exited with status ${status}`)
+    const current = store.findDyno(dyno.name) === dyno
+    const previous = dyno.state
+    if (entry.afterStop || dyno.oneOff) {
+      const next = dyno.oneOff && !entry.afterStop ? 'complete' : 'down'
+      logs.append('heroku', dyno.name, `State changed from ${previous} to ${next}`)
+      if (current) store.removeDyno(dyno.name)
+    } else {
+      store.setState(dyno, 'crashed')
+      logs.append('heroku', dyno.name, `State changed from ${previous} to crashed`)
+    }
+    entry.markDone()
+    if (entry.afterStop === 'restart' && current && !this.closing) {
+      if (dyno.oneOff) return
+      this.startFormationDyno(dyno.type, dyno.name, dyno.command, dyno.size)
+    } else if (!dyno.oneOff && current) {
+      this.reconcile(dyno.type)
+    }
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** What every dyno sees besides its config vars: a PATH that finds this Node, HOME, locale. */
+function baseEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`}
+  for (const name of ['HOME', 'LANG', 'TMPDIR', 'TZ']) {
+    const value = process.env[name]
+    if (value !== undefined) env[name] = value
+  }
+  env.HOME ??= join('/tmp')
+  return env
+}
+
+function forwardLines(stream: Readable | null, onLine: (line: string) => void): void {
+  if (!stream) return
+  let partial = ''
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split(/\r?\n/)
+    partial = parts.pop() ?? ''
+    for (const part of parts) onLine(part)
+  })
+  stream.on('end', () => {
+    if (partial !== '') onLine(partial)
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+}
