@@ -1,0 +1,200 @@
+// The AMQP 1.0 listener: rhea container events routed to the links that handle them. Holds no
+// broker state of its own; each connection's tokens and links live in its ConnectionState.
+import type {AddressInfo, Server, Socket} from 'node:net'
+
+import rhea, {type EventContext, type link, type Receiver, type Sender} from 'rhea'
+
+import type {NamespacePolicies} from '../auth/namespace-policies.js'
+import type {Broker} from '../broker/broker.js'
+import {BrokerError} from '../broker/broker-error.js'
+import {AMQP} from '../constants.js'
+import type {EmulatorLogger} from '../logger.js'
+import {handleCbsRequest} from './cbs-link.js'
+import {connectionState} from './connection-state.js'
+import {amqpErrorOf, unauthorized} from './error-conditions.js'
+import {handleManagementRequest} from './management-link.js'
+import {ReceiveLink} from './receive-link.js'
+import {captureRawPayloads, localAttach} from './rhea-internals.js'
+import {SendLink} from './send-link.js'
+
+export interface AmqpServerOptions {
+  host: string
+  port: number
+  broker: Broker
+  policies: NamespacePolicies
+  logger: EmulatorLogger
+}
+
+export interface AmqpServer {
+  readonly host: string
+  readonly port: number
+  connectionCount(): number
+  close(): Promise<void>
+}
+
+type LinkRole = {kind: 'cbs'} | {kind: 'management'; path: string} | {kind: 'send'; handler: SendLink} | {kind: 'receive'; handler: ReceiveLink}
+
+function describe(error: {message?: string; description?: string; condition?: string} | undefined): string {
+  return error?.description ?? error?.message ?? error?.condition ?? 'an error'
+}
+
+/** `q1`, `/q1` or `amqps://host/q1` -> `q1`. */
+function addressPath(terminus: {address?: unknown} | undefined): string {
+  const address = typeof terminus?.address === 'string' ? terminus.address : ''
+  return address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+/, '')
+}
+
+export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpServer> {
+  captureRawPayloads()
+  const {broker, logger} = options
+  const roles = new WeakMap<link, LinkRole>()
+  const container = rhea.create_container({id: 'qjob-servicebus-emulator'})
+
+  const echoTermini = (target: Sender | Receiver) => {
+    if (target.source) target.set_source(target.source)
+    if (target.target) target.set_target(target.target)
+  }
+  const refuse = (target: Sender | Receiver, error: unknown) => {
+    logger.info(`link '${target.name}' refused: ${error instanceof Error ? error.message : String(error)}`)
+    target.close(amqpErrorOf(error))
+  }
+
+  container.on('receiver_open', (context: EventContext) => {
+    const receiver = context.receiver!
+    const path = addressPath(receiver.target)
+    const state = connectionState(context.connection)
+    if (path === '$cbs' || /\/\$management$/i.test(path)) {
+      roles.set(receiver, path === '$cbs' ? {kind: 'cbs'} : {kind: 'management', path})
+      localAttach(receiver).max_message_size = AMQP.controlLinkMaxMessageSize
+      echoTermini(receiver)
+      return
+    }
+    const decision = state.tokens.authorize(path, ['Send'], broker.now())
+    if (!decision.allowed) {
+      logger.info(`send link to '${path}' refused: ${decision.reason}`)
+      receiver.close(unauthorized(decision.reason))
+      return
+    }
+    try {
+      const {queue, entity, management} = broker.resolve(path)
+      if (management || entity !== queue.main) throw new BrokerError('BadRequest', `Cannot send to '${path}'.`)
+      localAttach(receiver).max_message_size = queue.properties.maxMessageSizeInKilobytes * 1024
+    } catch (error) {
+      refuse(receiver, error)
+      return
+    }
+    echoTermini(receiver)
+    roles.set(receiver, {kind: 'send', handler: new SendLink(receiver, path, state, {broker, logger})})
+  })
+
+  container.on('sender_open', (context: EventContext) => {
+    const sender = context.sender!
+    const path = addressPath(sender.source)
+    const state = connectionState(context.connection)
+    if (path === '$cbs' || /\/\$management$/i.test(path)) {
+      state.replyLinks.set(sender.name, sender)
+      echoTermini(sender)
+      return
+    }
+    const decision = state.tokens.authorize(path, ['Listen'], broker.now())
+    if (!decision.allowed) {
+      logger.info(`receive link on '${path}' refused: ${decision.reason}`)
+      sender.close(unauthorized(decision.reason))
+      return
+    }
+    try {
+      const {queue, management} = broker.resolve(path)
+      if (management) throw new BrokerError('BadRequest', `Cannot receive from '${path}'.`)
+      if (queue.properties.requiresSession) throw new BrokerError('NotImplemented', `'${queue.name}' requires sessions; session receivers arrive with emulator part 2.`)
+      const mode = sender.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock'
+      const attach = localAttach(sender)
+      attach.snd_settle_mode = sender.snd_settle_mode
+      attach.rcv_settle_mode = sender.rcv_settle_mode
+      const handler = new ReceiveLink(sender, path, mode, broker, logger)
+      handler.attach()
+      echoTermini(sender)
+      roles.set(sender, {kind: 'receive', handler})
+      state.links.add(handler)
+    } catch (error) {
+      refuse(sender, error)
+    }
+  })
+
+  container.on('message', (context: EventContext) => {
+    const role = roles.get(context.receiver!)
+    if (role?.kind === 'send') role.handler.onMessage(context)
+    else if (role?.kind === 'cbs') handleCbsRequest(context, {policies: options.policies, logger, now: broker.now})
+    else if (role?.kind === 'management') handleManagementRequest(context, role.path, {broker, logger})
+  })
+
+  const receiveRole = (context: EventContext) => {
+    const role = context.sender && roles.get(context.sender)
+    return role?.kind === 'receive' ? role.handler : undefined
+  }
+  container.on('sender_flow', (context: EventContext) => receiveRole(context)?.onFlow())
+  container.on('sender_draining', (context: EventContext) => receiveRole(context)?.onDraining())
+  for (const kind of ['accepted', 'rejected', 'released'] as const) {
+    container.on(kind, (context: EventContext) => receiveRole(context)?.onSettlement(kind, context))
+  }
+
+  const linkGone = (context: EventContext) => {
+    const target = context.sender ?? context.receiver
+    if (!target) return
+    const state = connectionState(context.connection)
+    const role = roles.get(target)
+    if (role?.kind === 'receive') {
+      role.handler.detached()
+      state.links.delete(role.handler)
+    }
+    if (context.sender && state.replyLinks.get(context.sender.name) === context.sender) state.replyLinks.delete(context.sender.name)
+    roles.delete(target)
+  }
+  container.on('sender_close', linkGone)
+  container.on('receiver_close', linkGone)
+  container.on('sender_error', (context: EventContext) => logger.debug(`client detached '${context.sender?.name}' with ${describe(context.sender?.error)}`))
+  container.on('receiver_error', (context: EventContext) => logger.debug(`client detached '${context.receiver?.name}' with an error`))
+  container.on('session_close', (context: EventContext) => {
+    const state = connectionState(context.connection)
+    for (const handle of [...state.links]) {
+      if (handle instanceof ReceiveLink && handle.link.session === context.session) {
+        handle.detached()
+        state.links.delete(handle)
+      }
+    }
+  })
+  const connectionGone = (context: EventContext) => connectionState(context.connection).detachAll()
+  container.on('connection_close', connectionGone)
+  container.on('disconnected', connectionGone)
+  container.on('connection_error', (context: EventContext) => logger.info(`connection closed with an error: ${describe(context.connection.error)}`))
+  container.on('protocol_error', (error: Error) => logger.warn(`protocol error from a client: ${error.message}`))
+  container.on('error', (error: Error) => logger.warn(`AMQP error: ${error?.message ?? String(error)}`))
+
+  const sockets = new Set<Socket>()
+  const server: Server = container.listen({
+    host: options.host,
+    port: options.port,
+    receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow},
+  } as never) as unknown as Server
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', error => logger.debug(`socket error: ${error.message}`))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  server.on('error', error => logger.error(`listener error: ${error.message}`))
+  const address = server.address() as AddressInfo
+
+  return {
+    host: options.host,
+    port: address.port,
+    connectionCount: () => sockets.size,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      }),
+  }
+}

@@ -1,0 +1,177 @@
+// Between AMQP messages and the broker: what the broker needs to know about an incoming message,
+// the batch envelope, and the message a receiver gets (the sections as sent, plus a fresh header
+// and the broker's x-opt-* annotations).
+import {randomUUID} from 'node:crypto'
+
+import {AMQP} from '../constants.js'
+import {MESSAGE_STATE_CODES, type Delivery, type IncomingMessage, type PropertyEditor, type PropertyValue} from '../broker/message.js'
+import {amqpMessage, amqpTypes, decodeTyped, encodeTyped, type AmqpTyped} from './rhea-types.js'
+import {dataSectionContent, MalformedMessageError, SECTION, splitSections, type SectionSpan} from './message-sections.js'
+
+/** Annotations the broker sets on delivery (a client's own values for them are replaced). */
+const BROKER_ANNOTATIONS = new Set([
+  'x-opt-sequence-number',
+  'x-opt-enqueued-time',
+  'x-opt-locked-until',
+  'x-opt-message-state',
+  'x-opt-deadletter-source',
+  'x-opt-enqueue-sequence-number',
+  'x-opt-lock-token',
+])
+
+function messageIdText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (Buffer.isBuffer(value)) return value.length === 16 ? uuidText(value) : value.toString('hex')
+  return String(value)
+}
+
+function uuidText(bytes: Buffer): string {
+  const hex = bytes.toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+function timeValue(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime()
+  if (typeof value === 'number') return value
+  return undefined
+}
+
+/**
+ * Reads what the broker needs from one encoded message. A message without a message-id gets one
+ * (every delivery needs it, or the SDK cannot settle it), written into its properties section.
+ */
+export function parseIncoming(payload: Buffer): IncomingMessage {
+  const sections = splitSections(payload)
+  const bodyIndex = sections.findIndex(section => section.code >= SECTION.applicationProperties)
+  const prefixEnd = bodyIndex === -1 ? payload.length : sections[bodyIndex].start
+  const fields = prefixEnd > 0 ? amqpMessage.decode(payload.subarray(0, prefixEnd)) : {}
+  const annotations = (fields.message_annotations ?? {}) as Record<string, unknown>
+  let messageId = messageIdText(fields.message_id)
+  if (messageId === undefined) {
+    messageId = randomUUID()
+    payload = withMessageId(payload, sections, messageId)
+  }
+  const incoming: IncomingMessage = {payload, messageId}
+  if (typeof fields.group_id === 'string') incoming.sessionId = fields.group_id
+  if (typeof fields.ttl === 'number' && fields.ttl > 0) incoming.timeToLiveMs = fields.ttl
+  const partitionKey = annotations['x-opt-partition-key']
+  if (typeof partitionKey === 'string') incoming.partitionKey = partitionKey
+  const scheduled = timeValue(annotations['x-opt-scheduled-enqueue-time'])
+  if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
+  return incoming
+}
+
+function withMessageId(payload: Buffer, sections: SectionSpan[], messageId: string): Buffer {
+  const existing = sections.find(section => section.code === SECTION.properties)
+  if (existing) {
+    const list = decodeTyped(payload.subarray(existing.start, existing.end))
+    const items = [...(list.value as AmqpTyped[])]
+    items[0] = amqpTypes.wrap_string(messageId)
+    const section = encodeTyped(amqpTypes.described(amqpTypes.wrap_ulong(SECTION.properties), amqpTypes.List32(items)))
+    return Buffer.concat([payload.subarray(0, existing.start), section, payload.subarray(existing.end)])
+  }
+  const insertAt = sections.find(section => section.code > SECTION.properties)?.start ?? payload.length
+  const section = encodeTyped(amqpMessage.properties({message_id: messageId}).described())
+  return Buffer.concat([payload.subarray(0, insertAt), section, payload.subarray(insertAt)])
+}
+
+/** The messages inside the SDK's batch envelope (format 0x80013700): one per data section. */
+export function unpackBatch(envelope: Buffer): Buffer[] {
+  const sections = splitSections(envelope)
+  const messages = sections.filter(section => section.code === SECTION.data).map(section => dataSectionContent(envelope, section))
+  if (messages.length === 0) throw new MalformedMessageError('the batch holds no messages')
+  return messages
+}
+
+/** The bytes a receiver gets for a delivery. */
+export function encodeDelivery(delivery: Delivery): Buffer {
+  const {message} = delivery
+  const payload = message.payload
+  const sections = splitSections(payload)
+  const headerSpan = sections.find(section => section.code === SECTION.header)
+  const header = headerSpan ? (amqpMessage.decode(payload.subarray(headerSpan.start, headerSpan.end)) as Record<string, unknown>) : {}
+  const headerSection = amqpMessage
+    .header({
+      durable: header.durable ?? true,
+      priority: header.priority,
+      ttl: header.ttl,
+      first_acquirer: message.deliveryCount === 0,
+      delivery_count: message.deliveryCount,
+    })
+    .described()
+
+  const annotationSpan = sections.find(section => section.code === SECTION.messageAnnotations)
+  const items: AmqpTyped[] = []
+  if (annotationSpan) {
+    const map = decodeTyped(payload.subarray(annotationSpan.start, annotationSpan.end)).value as AmqpTyped[]
+    for (let i = 0; i + 1 < map.length; i += 2) {
+      if (!BROKER_ANNOTATIONS.has(String(map[i].value))) items.push(map[i], map[i + 1])
+    }
+  }
+  const add = (key: string, value: AmqpTyped) => items.push(amqpTypes.wrap_symbol(key), value)
+  add('x-opt-sequence-number', amqpTypes.wrap_long(message.sequenceNumber))
+  add('x-opt-enqueued-time', amqpTypes.wrap_timestamp(message.enqueuedTimeUtc))
+  if (delivery.lockedUntilUtc !== undefined) add('x-opt-locked-until', amqpTypes.wrap_timestamp(delivery.lockedUntilUtc))
+  if (message.state !== 'active') add('x-opt-message-state', amqpTypes.wrap_int(MESSAGE_STATE_CODES[message.state]))
+  if (message.deadLetterSource !== undefined) add('x-opt-deadletter-source', amqpTypes.wrap_string(message.deadLetterSource))
+  const annotations = amqpTypes.described(amqpTypes.wrap_ulong(SECTION.messageAnnotations), amqpTypes.Map32(items))
+
+  const parts = [encodeTyped(headerSection, annotations)]
+  for (const section of sections) {
+    if (section.code >= SECTION.properties) parts.push(payload.subarray(section.start, section.end))
+  }
+  return Buffer.concat(parts)
+}
+
+function wrapProperty(value: PropertyValue): AmqpTyped {
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return value >= -2_147_483_648 && value <= 2_147_483_647 ? amqpTypes.wrap_int(value) : amqpTypes.wrap_long(value)
+  }
+  return amqpTypes.wrap(value)
+}
+
+/** Sets application properties inside a payload; the other sections stay byte for byte. */
+export const propertyEditor: PropertyEditor = {
+  setApplicationProperties(payload: Buffer, properties: Record<string, PropertyValue>): Buffer {
+    const sections = splitSections(payload)
+    const existing = sections.find(section => section.code === SECTION.applicationProperties)
+    const items: AmqpTyped[] = []
+    if (existing) {
+      const map = decodeTyped(payload.subarray(existing.start, existing.end)).value as AmqpTyped[]
+      for (let i = 0; i + 1 < map.length; i += 2) {
+        if (!Object.hasOwn(properties, String(map[i].value))) items.push(map[i], map[i + 1])
+      }
+    }
+    for (const [key, value] of Object.entries(properties)) items.push(amqpTypes.wrap_string(key), wrapProperty(value))
+    const section = encodeTyped(amqpTypes.described(amqpTypes.wrap_ulong(SECTION.applicationProperties), amqpTypes.Map32(items)))
+    if (existing) return Buffer.concat([payload.subarray(0, existing.start), section, payload.subarray(existing.end)])
+    const insertAt = sections.find(span => span.code > SECTION.applicationProperties)?.start ?? payload.length
+    return Buffer.concat([payload.subarray(0, insertAt), section, payload.subarray(insertAt)])
+  },
+}
+
+/** Reads the typed values of a settlement's annotations or error info into plain values. */
+export function plainProperties(value: unknown): Record<string, PropertyValue> {
+  if (!value || typeof value !== 'object') return {}
+  const result: Record<string, PropertyValue> = {}
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item === null || item instanceof Date || ['string', 'number', 'boolean'].includes(typeof item)) result[key] = item as PropertyValue
+    else if (Buffer.isBuffer(item) && item.length === 8) result[key] = Number(item.readBigInt64BE(0))
+    else if (item !== undefined) result[key] = String(item)
+  }
+  return result
+}
+
+/** A lock token as a delivery tag: the 16 bytes of .NET's Guid.ToByteArray() (SB PROTOCOL §5). */
+export function lockTokenToTag(token: string): Buffer {
+  const bytes = Buffer.from(token.replace(/-/g, ''), 'hex')
+  return Buffer.from([bytes[3], bytes[2], bytes[1], bytes[0], bytes[5], bytes[4], bytes[7], bytes[6], ...bytes.subarray(8)])
+}
+
+export function tagToLockToken(tag: Buffer): string | undefined {
+  if (!Buffer.isBuffer(tag) || tag.length !== 16) return undefined
+  return uuidText(Buffer.from([tag[3], tag[2], tag[1], tag[0], tag[5], tag[4], tag[7], tag[6], ...tag.subarray(8)]))
+}
+
+export {MalformedMessageError}
+export const BATCH_FORMAT = AMQP.batchMessageFormat

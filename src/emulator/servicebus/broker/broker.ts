@@ -1,0 +1,428 @@
+// The broker core: queues, sends, and the life of a message (delivery, locks, settlement, expiry,
+// dead-lettering). Pure TypeScript: it talks to a MessageStore and to Consumers, never to sockets.
+// Every change is logged to the store; a send resolves (and becomes receivable) once durable.
+import {randomUUID} from 'node:crypto'
+
+import {TIMESPAN_MAX_MS} from '../constants.js'
+import type {EmulatorLogger} from '../logger.js'
+import {queueKey, type MessageStore, type StoreRecord, type SubQueue} from '../store/message-store.js'
+import {BrokerError, entityNotFound} from './broker-error.js'
+import type {Consumer, Entity} from './entity.js'
+import type {IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
+import {MessageLocks, type MessageLock} from './message-locks.js'
+import {Queue} from './queue.js'
+import {applyQueueSettings, newQueueProperties, type QueueProperties, type QueueSettings} from './queue-properties.js'
+import {deadLetterMessage, DEAD_LETTER_REASONS, type DeadLetterOptions, expireMessage} from './dead-letter.js'
+
+export interface BrokerOptions {
+  store: MessageStore
+  propertyEditor: PropertyEditor
+  logger: EmulatorLogger
+  now?: () => number
+}
+
+export interface QueueRuntimeCounts {
+  activeMessageCount: number
+  deadLetterMessageCount: number
+  scheduledMessageCount: number
+  deferredMessageCount: number
+  transferMessageCount: number
+  transferDeadLetterMessageCount: number
+  totalMessageCount: number
+  sizeInBytes: number
+  lockedMessageCount: number
+  createdAt: number
+  updatedAt: number
+  accessedAt: number
+}
+
+export interface ConsumerHandle {
+  /** Call when the consumer's credit went up: pending messages are delivered. */
+  creditAdded(): void
+  remove(): void
+}
+
+/** What a path such as `q`, `q/$DeadLetterQueue` or `q/$management` names. */
+export interface ResolvedPath {
+  queue: Queue
+  entity: Entity
+  management: boolean
+}
+
+export class Broker {
+  readonly queues = new Map<string, Queue>()
+  readonly locks: MessageLocks<Entity>
+  readonly now: () => number
+  private readonly store: MessageStore
+  private readonly editor: PropertyEditor
+  private readonly logger: EmulatorLogger
+  private closed = false
+
+  constructor(options: BrokerOptions) {
+    this.store = options.store
+    this.editor = options.propertyEditor
+    this.logger = options.logger
+    this.now = options.now ?? Date.now
+    this.locks = new MessageLocks<Entity>(lock => this.lockExpired(lock), this.now)
+  }
+
+  /** Loads what the store kept; call once before anything else. */
+  async open(): Promise<void> {
+    const snapshot = await this.store.open()
+    for (const stored of snapshot.queues) {
+      const queue = this.addQueue(stored.properties, stored.nextSequenceNumber)
+      for (const message of stored.main) this.admit(queue, message)
+      for (const message of stored.deadLetter) queue.deadLetter.insert(message)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.locks.clear()
+    for (const queue of this.queues.values()) queue.stopTimers()
+    await this.store.close()
+  }
+
+  // ---- queues -------------------------------------------------------------------------------
+
+  getQueue(name: string): QueueProperties | undefined {
+    return this.queues.get(queueKey(name))?.properties
+  }
+
+  listQueues(): QueueProperties[] {
+    return [...this.queues.values()].map(queue => queue.properties).sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  async createQueue(name: string, settings: QueueSettings = {}): Promise<QueueProperties> {
+    if (this.queues.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
+    const properties = newQueueProperties(name, settings, this.now())
+    this.addQueue(properties, 1)
+    await this.store.append([{type: 'queue-put', properties}])
+    return properties
+  }
+
+  async updateQueue(name: string, settings: QueueSettings): Promise<QueueProperties> {
+    const queue = this.requireQueue(name)
+    const properties = applyQueueSettings(queue.properties, settings, this.now())
+    queue.properties = properties
+    await this.store.append([{type: 'queue-put', properties}])
+    for (const entity of [queue.main, queue.deadLetter]) this.pump(entity)
+    return properties
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    const queue = this.requireQueue(name)
+    this.queues.delete(queueKey(name))
+    queue.stopTimers()
+    for (const entity of [queue.main, queue.deadLetter]) {
+      this.locks.dropEntity(entity)
+      for (const consumer of entity.consumers.splice(0)) consumer.close(entityNotFound(entity.path))
+    }
+    await this.store.append([{type: 'queue-delete', name: queue.name}])
+  }
+
+  runtimeCounts(name: string): QueueRuntimeCounts {
+    const queue = this.requireQueue(name)
+    const {main, deadLetter} = queue
+    return {
+      activeMessageCount: main.activeCount,
+      deadLetterMessageCount: deadLetter.messages.size,
+      scheduledMessageCount: main.scheduledCount,
+      deferredMessageCount: main.deferredCount,
+      transferMessageCount: 0,
+      transferDeadLetterMessageCount: 0,
+      totalMessageCount: main.messages.size + deadLetter.messages.size,
+      sizeInBytes: queue.sizeBytes,
+      lockedMessageCount: main.locked.size + deadLetter.locked.size,
+      createdAt: queue.properties.createdAt,
+      updatedAt: queue.properties.updatedAt,
+      accessedAt: queue.accessedAt,
+    }
+  }
+
+  /** `q`, `q/$DeadLetterQueue`, and either followed by `/$management`; case-insensitive. */
+  resolve(path: string): ResolvedPath {
+    const segments = path.split('/')
+    let management = false
+    if (segments.at(-1)?.toLowerCase() === '$management') {
+      management = true
+      segments.pop()
+    }
+    let subQueue: SubQueue = 'main'
+    if (segments.at(-1)?.toLowerCase() === '$deadletterqueue') {
+      subQueue = 'deadLetter'
+      segments.pop()
+    }
+    const queue = this.queues.get(queueKey(segments.join('/')))
+    if (!queue) throw entityNotFound(path)
+    return {queue, entity: subQueue === 'main' ? queue.main : queue.deadLetter, management}
+  }
+
+  // ---- send ---------------------------------------------------------------------------------
+
+  /**
+   * Enqueues messages (one transfer: a single message or a batch), all or nothing. Resolves with
+   * their sequence numbers once durable; duplicates (when the queue detects them) are accepted
+   * and dropped, as Azure does, and get no sequence number.
+   */
+  async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+    const {queue, entity, management} = this.resolve(path)
+    if (management || entity !== queue.main) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
+    const {properties} = queue
+    if (properties.status === 'Disabled' || properties.status === 'SendDisabled') {
+      throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)
+    }
+    const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
+    let bytes = 0
+    for (const message of incoming) {
+      if (message.payload.length > maxMessageBytes) {
+        throw new BrokerError('MessageSizeExceeded', `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`)
+      }
+      bytes += message.payload.length
+    }
+    if (queue.sizeBytes + queue.pendingBytes + bytes > queue.maxSizeBytes) {
+      throw new BrokerError('QuotaExceeded', `The maximum entity size of ${properties.maxSizeInMegabytes} MB has been exceeded for '${queue.name}'.`)
+    }
+    const now = this.now()
+    const accepted: StoredMessage[] = []
+    for (const message of incoming) {
+      const messageId = message.messageId ?? randomUUID()
+      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now)) continue
+      accepted.push(this.newMessage(queue, message, messageId, now))
+    }
+    if (accepted.length === 0) return []
+    const acceptedBytes = accepted.reduce((sum, message) => sum + message.payload.length, 0)
+    queue.pendingBytes += acceptedBytes
+    try {
+      await this.store.append(accepted.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message})))
+    } finally {
+      queue.pendingBytes -= acceptedBytes
+    }
+    queue.accessedAt = now
+    if (this.queues.get(queueKey(queue.name)) !== queue) return accepted.map(message => message.sequenceNumber)
+    for (const message of accepted) this.admit(queue, message)
+    this.pump(queue.main)
+    return accepted.map(message => message.sequenceNumber)
+  }
+
+  private newMessage(queue: Queue, message: IncomingMessage, messageId: string, now: number): StoredMessage {
+    const queueTtl = queue.properties.defaultMessageTimeToLiveMs
+    const ttl = message.timeToLiveMs !== undefined && message.timeToLiveMs > 0 ? Math.min(message.timeToLiveMs, queueTtl) : queueTtl
+    const scheduled = message.scheduledEnqueueTimeUtc !== undefined && message.scheduledEnqueueTimeUtc > now
+    const stored: StoredMessage = {
+      sequenceNumber: queue.nextSequenceNumber++,
+      enqueuedTimeUtc: now,
+      deliveryCount: 0,
+      state: scheduled ? 'scheduled' : 'active',
+      messageId,
+      payload: message.payload,
+    }
+    if (ttl < TIMESPAN_MAX_MS) stored.expiresAtUtc = (scheduled ? message.scheduledEnqueueTimeUtc! : now) + ttl
+    if (message.timeToLiveMs !== undefined) stored.timeToLiveMs = ttl
+    if (scheduled) stored.scheduledEnqueueTimeUtc = message.scheduledEnqueueTimeUtc
+    if (message.sessionId !== undefined) stored.sessionId = message.sessionId
+    if (message.partitionKey !== undefined) stored.partitionKey = message.partitionKey
+    return stored
+  }
+
+  /** Puts a (durable) message into a queue's main entity with its timers. */
+  private admit(queue: Queue, message: StoredMessage): void {
+    queue.main.insert(message)
+    if (message.state === 'scheduled' && message.scheduledEnqueueTimeUtc !== undefined) queue.activation.add(message.scheduledEnqueueTimeUtc, message.sequenceNumber)
+    if (message.expiresAtUtc !== undefined) queue.expiry.add(message.expiresAtUtc, message.sequenceNumber)
+    if (queue.properties.requiresDuplicateDetection) {
+      queue.rememberMessageId(message.messageId, message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs)
+    }
+  }
+
+  // ---- receive ------------------------------------------------------------------------------
+
+  addConsumer(path: string, consumer: Consumer): ConsumerHandle {
+    const {queue, entity, management} = this.resolve(path)
+    if (management) throw new BrokerError('BadRequest', `cannot receive from '${path}'`)
+    if (queue.properties.status === 'Disabled' || queue.properties.status === 'ReceiveDisabled') {
+      throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for receive operations.`)
+    }
+    entity.consumers.push(consumer)
+    return {
+      creditAdded: () => this.pump(entity),
+      remove: () => {
+        const index = entity.consumers.indexOf(consumer)
+        if (index >= 0) entity.consumers.splice(index, 1)
+      },
+    }
+  }
+
+  /** Hands available messages to consumers with credit. */
+  pump(entity: Entity): void {
+    const queue = this.queues.get(queueKey(entity.queueName))
+    if (!queue || this.closed) return
+    while (entity.hasAvailable()) {
+      const consumer = entity.nextReadyConsumer()
+      if (!consumer) return
+      const message = entity.takeAvailable()
+      if (!message) return
+      const now = this.now()
+      if (entity === queue.main && message.expiresAtUtc !== undefined && message.expiresAtUtc <= now) {
+        this.expire(queue, message)
+        continue
+      }
+      queue.accessedAt = now
+      if (consumer.mode === 'receiveAndDelete') {
+        entity.remove(message.sequenceNumber)
+        this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+        consumer.deliver({message, entityPath: entity.path})
+      } else {
+        const lock = this.locks.add(entity, message.sequenceNumber, queue.properties.lockDurationMs)
+        entity.locked.add(message.sequenceNumber)
+        consumer.deliver({message, entityPath: entity.path, lockToken: lock.token, lockedUntilUtc: lock.lockedUntilUtc})
+      }
+    }
+  }
+
+  // ---- settlement ---------------------------------------------------------------------------
+
+  async complete(lockToken: string): Promise<void> {
+    const {queue, entity, message} = this.takeLock(lockToken)
+    entity.remove(message.sequenceNumber)
+    await this.store.append([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+  }
+
+  async abandon(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
+    const {queue, entity, message} = this.takeLock(lockToken)
+    await this.redeliverOrDeadLetter(queue, entity, message, propertiesToModify)
+  }
+
+  async defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
+    const {queue, entity, message} = this.takeLock(lockToken)
+    entity.locked.delete(message.sequenceNumber)
+    entity.setState(message, 'deferred')
+    await this.store.append([this.changeRecord(queue, entity, message, propertiesToModify)])
+  }
+
+  async deadLetter(lockToken: string, options: DeadLetterOptions = {}): Promise<void> {
+    const {queue, entity, message} = this.takeLock(lockToken)
+    if (entity !== queue.main) {
+      // Dead-lettering a dead letter leaves it where it is (Azure does the same).
+      entity.release(message.sequenceNumber)
+      this.pump(entity)
+      return
+    }
+    await this.store.append([deadLetterMessage(queue, message, options, this.editor)])
+    this.pump(queue.deadLetter)
+  }
+
+  /** Extends a lock; the new locked-until time. */
+  renewLock(lockToken: string): number {
+    const current = this.locks.get(lockToken)
+    if (!current) throw lockLost()
+    const queue = this.queues.get(queueKey(current.entity.queueName))
+    if (!queue) throw lockLost()
+    return this.locks.renew(lockToken, queue.properties.lockDurationMs)!.lockedUntilUtc
+  }
+
+  /** A message by sequence number (issue 5: peek, receive-by-sequence-number). */
+  messageBySequence(path: string, sequenceNumber: number): StoredMessage | undefined {
+    return this.resolve(path).entity.messages.get(sequenceNumber)
+  }
+
+  private takeLock(lockToken: string): {queue: Queue; entity: Entity; message: StoredMessage} {
+    const lock = this.locks.take(lockToken)
+    const queue = lock && this.queues.get(queueKey(lock.entity.queueName))
+    const message = lock && queue ? lock.entity.messages.get(lock.sequenceNumber) : undefined
+    if (!lock || !queue || !message) throw lockLost()
+    return {queue, entity: lock.entity, message}
+  }
+
+  private lockExpired(lock: MessageLock<Entity>): void {
+    const queue = this.queues.get(queueKey(lock.entity.queueName))
+    const message = lock.entity.messages.get(lock.sequenceNumber)
+    if (!queue || !message || this.closed) return
+    this.redeliverOrDeadLetter(queue, lock.entity, message).catch(error => this.logger.error(`lock expiry: ${(error as Error).message}`))
+  }
+
+  /** After abandon or lock expiry: delivery count +1, then back to the queue or to the DLQ. */
+  private async redeliverOrDeadLetter(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): Promise<void> {
+    message.deliveryCount++
+    if (entity === queue.main && message.deliveryCount >= queue.properties.maxDeliveryCount) {
+      const record = deadLetterMessage(queue, message, {
+        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
+        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
+        properties,
+      }, this.editor)
+      await this.store.append([record])
+      this.pump(queue.deadLetter)
+      return
+    }
+    const record = this.changeRecord(queue, entity, message, properties)
+    if (entity === queue.main && message.expiresAtUtc !== undefined && message.expiresAtUtc <= this.now()) {
+      await this.store.append([record])
+      this.expire(queue, message)
+      return
+    }
+    entity.release(message.sequenceNumber)
+    this.pump(entity)
+    await this.store.append([record])
+  }
+
+  private changeRecord(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): StoreRecord {
+    if (properties && Object.keys(properties).length > 0) {
+      entity.replacePayload(message, this.editor.setApplicationProperties(message.payload, properties))
+      return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message}
+    }
+    return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, deliveryCount: message.deliveryCount, state: message.state}
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+
+  /** TTL timer: the message expires unless it is locked (then it expires when the lock ends). */
+  private expire(queue: Queue, message: StoredMessage): void {
+    const record = expireMessage(queue, message, this.editor)
+    if (record) this.persist([record])
+    if (queue.properties.deadLetteringOnMessageExpiration) this.pump(queue.deadLetter)
+  }
+
+  /** Called by the queue's TTL timer. */
+  expireDue(queue: Queue, sequenceNumber: number, at: number): void {
+    const message = queue.main.messages.get(sequenceNumber)
+    if (!message || message.expiresAtUtc !== at || queue.main.locked.has(sequenceNumber) || message.state === 'scheduled') return
+    this.expire(queue, message)
+  }
+
+  /** Called by the queue's scheduling timer. */
+  activateDue(queue: Queue, sequenceNumber: number): void {
+    const message = queue.main.messages.get(sequenceNumber)
+    if (!message || message.state !== 'scheduled') return
+    queue.main.setState(message, 'active')
+    queue.main.release(sequenceNumber)
+    this.persist([{type: 'message-update', queue: queue.name, subQueue: 'main', sequenceNumber, deliveryCount: message.deliveryCount, state: 'active'}])
+    this.pump(queue.main)
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private addQueue(properties: QueueProperties, nextSequenceNumber: number): Queue {
+    const queue = new Queue(properties, nextSequenceNumber, {
+      expire: (q, sequenceNumber, at) => this.expireDue(q, sequenceNumber, at),
+      activate: (q, sequenceNumber) => this.activateDue(q, sequenceNumber),
+    })
+    this.queues.set(queueKey(properties.name), queue)
+    return queue
+  }
+
+  private requireQueue(name: string): Queue {
+    const queue = this.queues.get(queueKey(name))
+    if (!queue) throw entityNotFound(name)
+    return queue
+  }
+
+  /** Store writes nobody waits for (timers, receive-and-delete); failures go to the log. */
+  private persist(records: StoreRecord[]): void {
+    this.store.append(records).catch(error => this.logger.error(`store: ${(error as Error).message}`))
+  }
+}
+
+function lockLost(): BrokerError {
+  return new BrokerError('MessageLockLost', 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.')
+}

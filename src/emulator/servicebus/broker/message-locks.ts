@@ -1,0 +1,77 @@
+// Peek-lock locks: token -> (entity, sequence number, locked-until), each with its own timer.
+// Locks live in memory only; a restart makes every message available again, as in Azure.
+import {randomUUID} from 'node:crypto'
+
+export interface MessageLock<E> {
+  token: string
+  entity: E
+  sequenceNumber: number
+  lockedUntilUtc: number
+  timer: NodeJS.Timeout
+}
+
+export class MessageLocks<E> {
+  private readonly locks = new Map<string, MessageLock<E>>()
+
+  constructor(
+    private readonly onExpire: (lock: MessageLock<E>) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.locks.size
+  }
+
+  add(entity: E, sequenceNumber: number, durationMs: number): MessageLock<E> {
+    const token = randomUUID()
+    const lock: MessageLock<E> = {token, entity, sequenceNumber, lockedUntilUtc: this.now() + durationMs, timer: this.arm(token, durationMs)}
+    this.locks.set(token, lock)
+    return lock
+  }
+
+  get(token: string): MessageLock<E> | undefined {
+    return this.locks.get(token.toLowerCase())
+  }
+
+  /** Removes a lock (the message was settled); undefined when it expired or never existed. */
+  take(token: string): MessageLock<E> | undefined {
+    const lock = this.locks.get(token.toLowerCase())
+    if (!lock) return undefined
+    clearTimeout(lock.timer)
+    this.locks.delete(lock.token)
+    return lock
+  }
+
+  /** Extends a lock from now (renew-lock). */
+  renew(token: string, durationMs: number): MessageLock<E> | undefined {
+    const lock = this.locks.get(token.toLowerCase())
+    if (!lock) return undefined
+    clearTimeout(lock.timer)
+    lock.lockedUntilUtc = this.now() + durationMs
+    lock.timer = this.arm(lock.token, durationMs)
+    return lock
+  }
+
+  /** Drops every lock on an entity (the entity was deleted). */
+  dropEntity(entity: E): void {
+    for (const lock of this.locks.values()) {
+      if (lock.entity === entity) this.take(lock.token)
+    }
+  }
+
+  clear(): void {
+    for (const lock of this.locks.values()) clearTimeout(lock.timer)
+    this.locks.clear()
+  }
+
+  private arm(token: string, durationMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const lock = this.locks.get(token)
+      if (!lock) return
+      this.locks.delete(token)
+      this.onExpire(lock)
+    }, durationMs)
+    timer.unref()
+    return timer
+  }
+}

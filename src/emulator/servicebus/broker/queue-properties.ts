@@ -1,0 +1,97 @@
+// The properties of a queue, named after the fields of the ATOM QueueDescription (and the SDK's
+// QueueProperties) so the admin API of issue 5 maps them one to one. Durations are milliseconds.
+import {LIMITS, QUEUE_DEFAULTS} from '../constants.js'
+import {BrokerError} from './broker-error.js'
+
+export type AccessRight = 'Listen' | 'Send' | 'Manage'
+export type EntityStatus = 'Active' | 'Disabled' | 'SendDisabled' | 'ReceiveDisabled'
+
+/** A shared access policy: namespace-wide, or on one queue (QueueDescription AuthorizationRules). */
+export interface AuthorizationRule {
+  keyName: string
+  primaryKey: string
+  secondaryKey?: string
+  rights: AccessRight[]
+}
+
+export interface QueueProperties {
+  name: string
+  lockDurationMs: number
+  maxSizeInMegabytes: number
+  maxDeliveryCount: number
+  requiresSession: boolean
+  requiresDuplicateDetection: boolean
+  defaultMessageTimeToLiveMs: number
+  duplicateDetectionHistoryTimeWindowMs: number
+  deadLetteringOnMessageExpiration: boolean
+  maxMessageSizeInKilobytes: number
+  enableBatchedOperations: boolean
+  status: EntityStatus
+  authorizationRules: AuthorizationRule[]
+  userMetadata?: string
+  forwardTo?: string
+  forwardDeadLetteredMessagesTo?: string
+  createdAt: number
+  updatedAt: number
+}
+
+export type QueueSettings = Partial<Omit<QueueProperties, 'name' | 'createdAt' | 'updatedAt'>>
+
+const STATUSES: readonly EntityStatus[] = ['Active', 'Disabled', 'SendDisabled', 'ReceiveDisabled']
+
+function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new BrokerError('BadRequest', `${name} must be a positive number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${value}`)
+  }
+  return value
+}
+
+export function validateQueueName(name: string): string {
+  if (!LIMITS.queueNamePattern.test(name) || name.includes('$') || name.endsWith('/') || name.includes('//')) {
+    throw new BrokerError('BadRequest', `invalid queue name "${name}": use letters, digits, '.', '-', '_' or '/' (at most 260 characters)`)
+  }
+  return name
+}
+
+/** Full properties for a new queue: defaults, then the given settings, validated. */
+export function newQueueProperties(name: string, settings: QueueSettings = {}, now = Date.now()): QueueProperties {
+  const base: QueueProperties = {
+    name: validateQueueName(name),
+    lockDurationMs: QUEUE_DEFAULTS.lockDurationMs,
+    maxSizeInMegabytes: QUEUE_DEFAULTS.maxSizeInMegabytes,
+    maxDeliveryCount: QUEUE_DEFAULTS.maxDeliveryCount,
+    requiresSession: QUEUE_DEFAULTS.requiresSession,
+    requiresDuplicateDetection: QUEUE_DEFAULTS.requiresDuplicateDetection,
+    defaultMessageTimeToLiveMs: QUEUE_DEFAULTS.defaultMessageTimeToLiveMs,
+    duplicateDetectionHistoryTimeWindowMs: QUEUE_DEFAULTS.duplicateDetectionHistoryTimeWindowMs,
+    deadLetteringOnMessageExpiration: QUEUE_DEFAULTS.deadLetteringOnMessageExpiration,
+    maxMessageSizeInKilobytes: QUEUE_DEFAULTS.maxMessageSizeInKilobytes,
+    enableBatchedOperations: QUEUE_DEFAULTS.enableBatchedOperations,
+    status: QUEUE_DEFAULTS.status,
+    authorizationRules: [],
+    createdAt: now,
+    updatedAt: now,
+  }
+  return applyQueueSettings(base, settings, now)
+}
+
+/** A copy of `current` with `settings` applied and validated (the name never changes). */
+export function applyQueueSettings(current: QueueProperties, settings: QueueSettings, now = Date.now()): QueueProperties {
+  const next: QueueProperties = {...current}
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
+  }
+  next.updatedAt = now
+  positive('lockDuration', next.lockDurationMs, LIMITS.maxLockDurationMs)
+  positive('maxSizeInMegabytes', next.maxSizeInMegabytes)
+  positive('maxDeliveryCount', next.maxDeliveryCount)
+  positive('defaultMessageTimeToLive', next.defaultMessageTimeToLiveMs)
+  positive('duplicateDetectionHistoryTimeWindow', next.duplicateDetectionHistoryTimeWindowMs, LIMITS.maxDuplicateDetectionWindowMs)
+  positive('maxMessageSizeInKilobytes', next.maxMessageSizeInKilobytes)
+  if (!Number.isInteger(next.maxDeliveryCount)) throw new BrokerError('BadRequest', 'maxDeliveryCount must be an integer')
+  if (!STATUSES.includes(next.status)) throw new BrokerError('BadRequest', `status must be one of ${STATUSES.join(', ')}`)
+  for (const flag of ['requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'enableBatchedOperations'] as const) {
+    if (typeof next[flag] !== 'boolean') throw new BrokerError('BadRequest', `${flag} must be true or false`)
+  }
+  return next
+}

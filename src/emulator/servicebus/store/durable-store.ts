@@ -1,0 +1,183 @@
+// The durable store: one append-only log file with group commit. Records appended while a write
+// and fdatasync are under way are written together by the next one, so concurrent sends share
+// one fsync. On open the log is replayed (a torn tail is cut off); when the log grows much bigger
+// than the live data it is compacted into a new file that replaces the old one atomically.
+import {closeSync, fsyncSync, openSync} from 'node:fs'
+import {mkdir, open, readFile, rename, type FileHandle} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {STORE} from '../constants.js'
+import type {EmulatorLogger} from '../logger.js'
+import {DataDirLock} from './data-dir-lock.js'
+import {decodeLog, encodeRecord} from './log-codec.js'
+import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
+import {StoreIndex} from './store-index.js'
+
+export interface DurableStoreOptions {
+  dir: string
+  logger: EmulatorLogger
+  /** Compact when the log exceeds this many bytes (and twice the live data). */
+  compactMinBytes?: number
+}
+
+interface PendingWrite {
+  frames: Buffer[]
+  bytes: number
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
+const COMPACTION_CHUNK_BYTES = 4 * 1024 * 1024
+
+export class DurableStore implements MessageStore {
+  readonly durable = true
+  private readonly index = new StoreIndex()
+  private readonly logPath: string
+  private readonly lock: DataDirLock
+  private handle?: FileHandle
+  private pending: PendingWrite[] = []
+  private writing?: Promise<void>
+  private failure?: Error
+  private closed = false
+  private logBytes = 0
+  private counters = {records: 0, commits: 0, compactions: 0}
+
+  constructor(private readonly options: DurableStoreOptions) {
+    this.logPath = join(options.dir, STORE.logFileName)
+    this.lock = new DataDirLock(join(options.dir, STORE.lockFileName))
+  }
+
+  async open(): Promise<StoreSnapshot> {
+    await mkdir(this.options.dir, {recursive: true, mode: 0o700})
+    this.lock.acquire()
+    let data: Buffer = Buffer.alloc(0)
+    try {
+      data = await readFile(this.logPath)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    const {records, validBytes} = decodeLog(data)
+    for (const record of records) this.index.apply(record)
+    this.handle = await open(this.logPath, 'a+', 0o600)
+    if (validBytes < data.length) {
+      this.options.logger.warn(`store: cut a torn tail of ${data.length - validBytes} bytes off ${this.logPath}`)
+      await this.handle.truncate(validBytes)
+      await this.handle.datasync()
+    }
+    if (data.length === 0) syncDirectory(this.options.dir)
+    this.logBytes = validBytes
+    this.options.logger.info(`store: replayed ${records.length} records (${validBytes} bytes) from ${this.logPath}`)
+    return this.index.snapshot()
+  }
+
+  append(records: StoreRecord[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
+    const frames = records.map(record => encodeRecord(record))
+    for (const record of records) this.index.apply(record)
+    this.counters.records += records.length
+    return new Promise((resolve, reject) => {
+      this.pending.push({frames, bytes: frames.reduce((sum, frame) => sum + frame.length, 0), resolve, reject})
+      this.writing ??= this.writeLoop()
+    })
+  }
+
+  stats(): StoreStats {
+    return {durable: true, logBytes: this.logBytes, ...this.counters}
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.writing
+    await this.handle?.close()
+    this.handle = undefined
+    this.lock.release()
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending
+        this.pending = []
+        try {
+          await this.writeAll(group.flatMap(write => write.frames))
+          await this.handle!.datasync()
+          this.counters.commits++
+          for (const write of group) write.resolve()
+        } catch (error) {
+          this.failure = error as Error
+          this.options.logger.error(`store: write failed, refusing further writes: ${(error as Error).message}`)
+          for (const write of [...group, ...this.pending]) write.reject(this.failure)
+          this.pending = []
+          return
+        }
+        if (this.pending.length === 0 && this.shouldCompact()) await this.compact()
+      }
+    } finally {
+      this.writing = undefined
+    }
+  }
+
+  private async writeAll(frames: Buffer[]): Promise<void> {
+    const data = frames.length === 1 ? frames[0] : Buffer.concat(frames)
+    let offset = 0
+    while (offset < data.length) {
+      const {bytesWritten} = await this.handle!.write(data, offset, data.length - offset)
+      offset += bytesWritten
+    }
+    this.logBytes += data.length
+  }
+
+  private shouldCompact(): boolean {
+    const minBytes = this.options.compactMinBytes ?? STORE.compactMinBytes
+    return !this.closed && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * this.index.liveBytes
+  }
+
+  /** Rewrites the live records into a new file and swaps it in; appends made meanwhile follow it. */
+  private async compact(): Promise<void> {
+    const started = Date.now()
+    const before = this.logBytes
+    const records = [...this.index.records()]
+    const temporaryPath = `${this.logPath}.compact`
+    const temporary = await open(temporaryPath, 'w', 0o600)
+    let bytes = 0
+    try {
+      let chunk: Buffer[] = []
+      let chunkBytes = 0
+      for (const record of records) {
+        const frame = encodeRecord(record)
+        chunk.push(frame)
+        chunkBytes += frame.length
+        if (chunkBytes >= COMPACTION_CHUNK_BYTES) {
+          await temporary.write(Buffer.concat(chunk))
+          bytes += chunkBytes
+          chunk = []
+          chunkBytes = 0
+        }
+      }
+      if (chunkBytes > 0) await temporary.write(Buffer.concat(chunk))
+      bytes += chunkBytes
+      await temporary.datasync()
+    } finally {
+      await temporary.close()
+    }
+    await rename(temporaryPath, this.logPath)
+    syncDirectory(this.options.dir)
+    await this.handle!.close()
+    this.handle = await open(this.logPath, 'a+', 0o600)
+    this.logBytes = bytes
+    this.counters.compactions++
+    this.options.logger.info(`store: compacted ${before} -> ${bytes} bytes in ${Date.now() - started} ms`)
+  }
+}
+
+/** fsync a directory so a new or renamed file's entry is durable. */
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,65 @@
+// The on-disk framing of the durable store's append-only log. One frame per record:
+//   u32 body length | u32 CRC-32 of the body | body
+//   body = u32 JSON length | JSON of the record (message payload left out) | payload bytes
+// A torn or corrupt frame at the end (a crash mid-write) is detected by length and CRC; replay
+// stops there and the file is truncated to the last whole frame.
+import {crc32} from 'node:zlib'
+
+import type {StoredMessage} from '../broker/message.js'
+import type {StoreRecord} from './message-store.js'
+
+const FRAME_HEADER_BYTES = 8
+const JSON_LENGTH_BYTES = 4
+
+function messageOf(record: StoreRecord): StoredMessage | undefined {
+  return record.type === 'message-put' || record.type === 'message-move' ? record.message : undefined
+}
+
+export function encodeRecord(record: StoreRecord): Buffer {
+  const message = messageOf(record)
+  const json = Buffer.from(
+    JSON.stringify(record, (key, value) => (key === 'payload' && message ? undefined : value)),
+    'utf8',
+  )
+  const payload = message?.payload
+  const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
+  frame.writeUInt32BE(bodyLength, 0)
+  frame.writeUInt32BE(json.length, FRAME_HEADER_BYTES)
+  json.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES)
+  payload?.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + json.length)
+  frame.writeUInt32BE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4)
+  return frame
+}
+
+export interface DecodedLog {
+  records: StoreRecord[]
+  /** Bytes of whole, valid frames; anything after this is a torn tail. */
+  validBytes: number
+}
+
+export function decodeLog(data: Buffer): DecodedLog {
+  const records: StoreRecord[] = []
+  let offset = 0
+  while (offset + FRAME_HEADER_BYTES <= data.length) {
+    const bodyLength = data.readUInt32BE(offset)
+    const end = offset + FRAME_HEADER_BYTES + bodyLength
+    if (bodyLength < JSON_LENGTH_BYTES || end > data.length) break
+    const body = data.subarray(offset + FRAME_HEADER_BYTES, end)
+    if (crc32(body) !== data.readUInt32BE(offset + 4)) break
+    const jsonLength = body.readUInt32BE(0)
+    if (JSON_LENGTH_BYTES + jsonLength > body.length) break
+    let record: StoreRecord
+    try {
+      record = JSON.parse(body.toString('utf8', JSON_LENGTH_BYTES, JSON_LENGTH_BYTES + jsonLength)) as StoreRecord
+    } catch {
+      break
+    }
+    const message = messageOf(record)
+    // A copy, so the live payloads do not pin the whole file buffer in memory.
+    if (message) message.payload = Buffer.from(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+    records.push(record)
+    offset = end
+  }
+  return {records, validBytes: offset}
+}

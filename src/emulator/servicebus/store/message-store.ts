@@ -1,0 +1,58 @@
+// The one storage interface of the emulator. The broker keeps every live message in memory and
+// tells the store what changed, as records; `append` resolves once the records are durable (for
+// the durable store: written and fdatasync'ed). `open` returns what survived the last run.
+import type {StoredMessage} from '../broker/message.js'
+import type {QueueProperties} from '../broker/queue-properties.js'
+
+/** The main queue or its dead-letter sub-queue. */
+export type SubQueue = 'main' | 'deadLetter'
+
+export type StoreRecord =
+  | {type: 'queue-put'; properties: QueueProperties}
+  | {type: 'queue-delete'; name: string}
+  /** Insert a message, or replace it whole (same queue, sub-queue and sequence number). */
+  | {type: 'message-put'; queue: string; subQueue: SubQueue; message: StoredMessage}
+  /** Change the small mutable fields of a stored message. */
+  | {type: 'message-update'; queue: string; subQueue: SubQueue; sequenceNumber: number; deliveryCount: number; state: StoredMessage['state']}
+  | {type: 'message-delete'; queue: string; subQueue: SubQueue; sequenceNumber: number}
+  /** Atomic move (dead-lettering): delete from `from`, put `message` into `to`. */
+  | {type: 'message-move'; queue: string; from: SubQueue; to: SubQueue; message: StoredMessage}
+  /** The next sequence number of a queue (written by compaction so numbers never go back). */
+  | {type: 'sequence'; queue: string; next: number}
+
+export interface StoredQueue {
+  properties: QueueProperties
+  nextSequenceNumber: number
+  /** In sequence-number order. */
+  main: StoredMessage[]
+  deadLetter: StoredMessage[]
+}
+
+export interface StoreSnapshot {
+  queues: StoredQueue[]
+}
+
+export interface StoreStats {
+  durable: boolean
+  /** Bytes in the log file (0 in memory). */
+  logBytes: number
+  /** Records appended since start. */
+  records: number
+  /** Group commits (fdatasync calls) since start. */
+  commits: number
+  compactions: number
+}
+
+export interface MessageStore {
+  readonly durable: boolean
+  open(): Promise<StoreSnapshot>
+  /** Resolves when every record is durable. Records of one call are committed together. */
+  append(records: StoreRecord[]): Promise<void>
+  stats(): StoreStats
+  close(): Promise<void>
+}
+
+/** Queue names are case-insensitive, as in Azure. */
+export function queueKey(name: string): string {
+  return name.toLowerCase()
+}

@@ -1,0 +1,108 @@
+// The durable store's own picture of what is live: records replayed from the log, then every
+// appended record, applied in log order. Compaction writes this picture out as a new log.
+import type {StoredMessage} from '../broker/message.js'
+import type {QueueProperties} from '../broker/queue-properties.js'
+import {queueKey, type StoredQueue, type StoreRecord, type StoreSnapshot, type SubQueue} from './message-store.js'
+
+interface IndexedQueue {
+  properties: QueueProperties
+  nextSequenceNumber: number
+  main: Map<number, StoredMessage>
+  deadLetter: Map<number, StoredMessage>
+}
+
+export class StoreIndex {
+  private readonly queues = new Map<string, IndexedQueue>()
+  /** Payload bytes of live messages: compaction compares it with the log size. */
+  liveBytes = 0
+
+  apply(record: StoreRecord): void {
+    switch (record.type) {
+      case 'queue-put': {
+        const existing = this.queues.get(queueKey(record.properties.name))
+        if (existing) existing.properties = record.properties
+        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map()})
+        break
+      }
+      case 'queue-delete': {
+        const queue = this.queues.get(queueKey(record.name))
+        if (!queue) break
+        for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= message.payload.length
+        this.queues.delete(queueKey(record.name))
+        break
+      }
+      case 'message-put':
+        this.put(record.queue, record.subQueue, record.message)
+        break
+      case 'message-update': {
+        const message = this.sub(record.queue, record.subQueue)?.get(record.sequenceNumber)
+        if (message) {
+          message.deliveryCount = record.deliveryCount
+          message.state = record.state
+        }
+        break
+      }
+      case 'message-delete':
+        this.remove(record.queue, record.subQueue, record.sequenceNumber)
+        break
+      case 'message-move':
+        this.remove(record.queue, record.from, record.message.sequenceNumber)
+        this.put(record.queue, record.to, record.message)
+        break
+      case 'sequence': {
+        const queue = this.queues.get(queueKey(record.queue))
+        if (queue) queue.nextSequenceNumber = Math.max(queue.nextSequenceNumber, record.next)
+        break
+      }
+    }
+  }
+
+  snapshot(): StoreSnapshot {
+    const queues: StoredQueue[] = []
+    for (const queue of this.queues.values()) {
+      const bySequence = (a: StoredMessage, b: StoredMessage) => a.sequenceNumber - b.sequenceNumber
+      queues.push({
+        properties: queue.properties,
+        nextSequenceNumber: queue.nextSequenceNumber,
+        main: [...queue.main.values()].sort(bySequence).map(message => ({...message})),
+        deadLetter: [...queue.deadLetter.values()].sort(bySequence).map(message => ({...message})),
+      })
+    }
+    return {queues}
+  }
+
+  /** The records that rebuild this index from nothing (compaction). */
+  *records(): Generator<StoreRecord> {
+    for (const queue of this.queues.values()) {
+      yield {type: 'queue-put', properties: queue.properties}
+      yield {type: 'sequence', queue: queue.properties.name, next: queue.nextSequenceNumber}
+      for (const subQueue of ['main', 'deadLetter'] as const) {
+        for (const message of queue[subQueue].values()) yield {type: 'message-put', queue: queue.properties.name, subQueue, message}
+      }
+    }
+  }
+
+  private sub(queue: string, subQueue: SubQueue): Map<number, StoredMessage> | undefined {
+    return this.queues.get(queueKey(queue))?.[subQueue]
+  }
+
+  private put(queueName: string, subQueue: SubQueue, message: StoredMessage): void {
+    const queue = this.queues.get(queueKey(queueName))
+    if (!queue) return
+    const map = queue[subQueue]
+    const previous = map.get(message.sequenceNumber)
+    if (previous) this.liveBytes -= previous.payload.length
+    // A copy: the broker keeps changing its own object (delivery count) and logs those changes.
+    map.set(message.sequenceNumber, {...message})
+    this.liveBytes += message.payload.length
+    if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
+  }
+
+  private remove(queueName: string, subQueue: SubQueue, sequenceNumber: number): void {
+    const map = this.sub(queueName, subQueue)
+    const message = map?.get(sequenceNumber)
+    if (!map || !message) return
+    this.liveBytes -= message.payload.length
+    map.delete(sequenceNumber)
+  }
+}

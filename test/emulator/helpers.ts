@@ -1,0 +1,60 @@
+// Shared setup for emulator tests: an in-process emulator on a free port, the real SDK client
+// pointed at it (with short retries so expected errors do not stall), and small wait helpers.
+import {ServiceBusClient, type ServiceBusClientOptions} from '@azure/service-bus'
+
+import {startEmulator, type EmulatorOptions, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {tempDir} from '../helpers/cli.js'
+
+export interface TestEmulator {
+  emulator: ServiceBusEmulator
+  client: ServiceBusClient
+  dataDir?: string
+  /** Closes clients made with clientFor, the client, the emulator, and removes the data dir. */
+  stop(): Promise<void>
+  clientFor(connectionString: string, options?: ServiceBusClientOptions): ServiceBusClient
+}
+
+/** No retries and a short timeout: a test expecting an error gets it at once. */
+export const FAST_FAIL: ServiceBusClientOptions = {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}}
+
+export async function startTestEmulator(options: EmulatorOptions & {durable?: boolean} = {}): Promise<TestEmulator> {
+  const dir = options.durable ? tempDir('qjob-sb-') : undefined
+  const emulator = await startEmulator({port: 0, inMemory: !options.durable, dataDir: dir?.path, ...options})
+  const clients: ServiceBusClient[] = []
+  const clientFor = (connectionString: string, clientOptions: ServiceBusClientOptions = FAST_FAIL) => {
+    const client = new ServiceBusClient(connectionString, clientOptions)
+    clients.push(client)
+    return client
+  }
+  const client = clientFor(emulator.connectionString)
+  return {
+    emulator,
+    client,
+    dataDir: dir?.path,
+    clientFor,
+    async stop() {
+      await Promise.allSettled(clients.map(c => c.close()))
+      await emulator.close()
+      dir?.cleanup()
+    },
+  }
+}
+
+/** Resolves when `check` returns true, polling the in-process broker (no network, 10 ms steps). */
+export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+/** The error a promise rejects with (fails if it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & {code?: string}> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error & {code?: string}
+  }
+  throw new Error('expected the operation to fail, but it succeeded')
+}
