@@ -35,6 +35,7 @@ export interface ApiServerOptions {
 export function createApiServer(options: ApiServerOptions): http.Server {
   const server = http.createServer((req, res) => {
     void handle(options, req, res).catch(() => {
+      if (res.writableEnded) return
       if (!res.headersSent) res.writeHead(500, {'Content-Type': 'application/json'})
       res.end(JSON.stringify({id: 'internal_server_error', message: 'Internal server error.'}))
     })
@@ -56,7 +57,11 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
     }
     res.writeHead(status, responseHeaders)
     res.end(JSON.stringify(body))
-    options.onExchange?.({method, path, requestHeaders: req.headers, requestBody, status, responseHeaders, responseBody: body})
+    try {
+      options.onExchange?.({method, path, requestHeaders: req.headers, requestBody, status, responseHeaders, responseBody: body})
+    } catch {
+      // An observer's failure is its own; the client already has its answer.
+    }
   }
   try {
     requestBody = await readJsonBody(req)

@@ -1,0 +1,66 @@
+import {BaseCommand} from '../lib/base-command.js'
+import {info} from '../lib/output.js'
+import {Flags} from '../lib/oclif.js'
+
+export default class Scale extends BaseCommand {
+  static override description = `Scale the app's dynos in one batch formation update, or show the formation.
+
+Arguments: TYPE=N (absolute), TYPE=N:SIZE (with a dyno size), TYPE+N and TYPE-N (relative). Every argument must parse: one that does not is an error naming it (exit 2) and nothing is sent.
+
+With --wait, qjob waits until the scaled process types have exactly that many dynos, all up; a crashed dyno is an error (exit 1) naming it.`
+
+  static override usage = '<%= command.id %> [TYPE=N[:SIZE] | TYPE+N | TYPE-N]... [-a APP] [--wait] [--json]'
+
+  static override examples = [
+    {command: '<%= config.bin %> scale', description: 'Show the formation'},
+    {command: '<%= config.bin %> scale worker=2', description: 'Run two worker dynos'},
+    {command: '<%= config.bin %> scale worker=3:standard-2x web=1 --wait', description: 'Several types in one update, then wait until they are up'},
+    {command: '<%= config.bin %> scale worker+1', description: 'One more worker'},
+    {command: '<%= config.bin %> scale worker=0 --json', description: 'Stop all workers; print the formation as JSON'},
+  ]
+
+  static override strict = false
+
+  static override args = {}
+
+  static override flags = {
+    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    wait: Flags.boolean({description: 'Wait until the scaled dynos are up (or gone)'}),
+    'wait-timeout': Flags.integer({description: 'Seconds to wait with --wait', default: 300, min: 1}),
+  }
+
+  static override enableJsonFlag = true
+
+  async run(): Promise<unknown> {
+    const {argv, flags} = await this.parse(Scale)
+    const {parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
+    // Grammar first: a bad argument fails before any token, app or network is touched.
+    const changes = parseScaleArgs(argv as string[])
+    const {connectHeroku} = await import('../lib/heroku/session.js')
+    const {listFormation, scaleFormation, waitForFormation} = await import('../lib/heroku/formation.js')
+    const {describeFormation} = await import('../lib/heroku/scale-grammar.js')
+    const {dynoJson, formatFormation, formationJson} = await import('../lib/heroku/format.js')
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+
+    if (changes.length === 0) {
+      const formation = await listFormation(api, app)
+      if (!this.jsonEnabled()) this.log(formatFormation(formation))
+      return formation.map(formationJson)
+    }
+
+    const {updates, formation} = await scaleFormation(api, app, changes)
+    const scaled = formation.filter(entry => updates.some(update => update.type === entry.type))
+    if (!this.jsonEnabled()) info(`Scaled ${app}: ${scaled.map(describeFormation).join(', ')}`)
+    if (!flags.wait) {
+      if (!this.jsonEnabled()) this.log(formatFormation(formation))
+      return formation.map(formationJson)
+    }
+    if (!this.jsonEnabled()) info('Waiting for the dynos…')
+    const dynos = await waitForFormation(api, app, updates, {timeoutMs: flags['wait-timeout'] * 1000})
+    if (!this.jsonEnabled()) {
+      this.log(formatFormation(formation))
+      info(`All ${dynos.length} dyno${dynos.length === 1 ? '' : 's'} up.`)
+    }
+    return {formation: formation.map(formationJson), dynos: dynos.map(dynoJson)}
+  }
+}

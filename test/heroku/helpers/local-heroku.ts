@@ -1,0 +1,86 @@
+// A local Platform API for one test file: an app directory with a Procfile, the emulator on a free
+// port with every exchange validated against the schema, and a qjob runner whose environment
+// points at it (HEROKU_API_URL, HEROKU_API_KEY, HEROKU_APP, NODE_EXTRA_CA_CERTS).
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {loadOrCreateCertificate, type EmulatorCertificate} from '../../../src/emulator/certificate.js'
+import {startHerokuEmulator, type ApiExchange, type HerokuEmulator, type HerokuEmulatorOptions} from '../../../src/emulator/heroku/index.js'
+import {cleanEnv, runCli, tempDir, type CliResult} from '../../helpers/cli.js'
+import {validateExchange} from './schema.js'
+
+export const APP_NAME = 'qjob-test-app'
+
+let certificate: Promise<EmulatorCertificate> | undefined
+
+/** One certificate per test process (in its own temp dir, so parallel files never share a file). */
+function testCertificate(): Promise<EmulatorCertificate> {
+  certificate ??= loadOrCreateCertificate(tempDir('qjob-test-cert-').path)
+  return certificate
+}
+
+export interface LocalHerokuOptions extends Partial<HerokuEmulatorOptions> {
+  procfile: string
+  dotenv?: string
+}
+
+export interface LocalHeroku {
+  emulator: HerokuEmulator
+  appDir: string
+  home: string
+  exchanges: ApiExchange[]
+  violations: string[]
+  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
+  qjob(args: string[], options?: {env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number}): Promise<CliResult>
+  close(): Promise<void>
+}
+
+export async function startLocalHeroku(options: LocalHerokuOptions): Promise<LocalHeroku> {
+  const dir = tempDir('qjob-heroku-test-')
+  const appDir = join(dir.path, 'app')
+  const home = join(dir.path, 'home')
+  mkdirSync(appDir)
+  mkdirSync(home)
+  writeFileSync(join(appDir, 'Procfile'), options.procfile)
+  if (options.dotenv) writeFileSync(join(appDir, '.env'), options.dotenv)
+  const exchanges: ApiExchange[] = []
+  const violations: string[] = []
+  const {procfile: _procfile, dotenv: _dotenv, ...rest} = options
+  const emulator = await startHerokuEmulator({
+    appName: APP_NAME,
+    gracePeriodMs: 3000,
+    certificate: await testCertificate(),
+    ...rest,
+    appDir,
+    onExchange: exchange => {
+      exchanges.push(exchange)
+      violations.push(...validateExchange(exchange))
+    },
+  })
+  const env = (extra: NodeJS.ProcessEnv = {}) =>
+    cleanEnv(home, {
+      HEROKU_API_URL: emulator.url,
+      HEROKU_API_KEY: emulator.token,
+      HEROKU_APP: emulator.appName,
+      NODE_EXTRA_CA_CERTS: emulator.certificate.certPath,
+      ...extra,
+    })
+  return {
+    emulator,
+    appDir,
+    home,
+    exchanges,
+    violations,
+    env,
+    qjob: (args, runOptions = {}) => runCli(args, {cwd: runOptions.cwd ?? home, env: runOptions.env ?? env(), timeoutMs: runOptions.timeoutMs}),
+    async close() {
+      await emulator.close()
+      dir.cleanup()
+    },
+  }
+}
+
+/** A Node one-liner for a Procfile line (double quotes inside are escaped for the shell). */
+export function nodeCommand(script: string): string {
+  return `node -e "${script.replace(/(["\\$`])/g, '\\$1')}"`
+}

@@ -1,0 +1,110 @@
+// Validates Platform API exchanges against shared/heroku/schema.json (JSON Schema draft 4): the
+// request body against the link's `schema`, a 2xx response against its `targetSchema`, an error
+// response against the {id, message} shape; a request that matches no link is a violation too.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import ajvDraft04, {type ValidateFunction} from 'ajv-draft-04'
+import ajvFormats from 'ajv-formats'
+
+import type {ApiExchange} from '../../../src/emulator/heroku/index.js'
+import {repoRoot} from '../../helpers/cli.js'
+
+export const SCHEMA_PATH = join(repoRoot, '..', 'shared', 'heroku', 'schema.json')
+
+interface Link {
+  method: string
+  href: string
+  schema?: unknown
+  targetSchema?: unknown
+  title?: string
+}
+
+interface SchemaDocument {
+  id: string
+  definitions: Record<string, {links?: Link[]}>
+}
+
+interface CompiledLink {
+  resource: string
+  title: string
+  method: string
+  pattern: RegExp
+  request?: ValidateFunction
+  response?: ValidateFunction
+}
+
+const PREFERRED = ['formation', 'dyno', 'log-session', 'app', 'account', 'dyno-size']
+
+let compiled: CompiledLink[] | undefined
+
+function hrefPattern(href: string): RegExp {
+  const source = href
+    .split(/\{[^}]*\}/)
+    .map(part => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+')
+  return new RegExp(`^${source}$`)
+}
+
+function links(): CompiledLink[] {
+  if (compiled) return compiled
+  // `example` values are data, but Ajv walks every key looking for draft-4 `id`s, and examples such
+  // as {"id": "01234567-…"} would read as duplicate schema ids: drop them before compiling.
+  const document = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'), (key, value: unknown) => (key === 'example' ? undefined : value)) as SchemaDocument
+  // CommonJS modules: under NodeNext the class and the plugin are their `default` property.
+  const ajv = new ajvDraft04.default({strict: false, allErrors: true, validateSchema: false, unicodeRegExp: false})
+  ajvFormats.default(ajv)
+  ajv.addSchema(document as object)
+  const base = document.id.replace(/#$/, '')
+  const resources = [...PREFERRED, ...Object.keys(document.definitions).filter(name => !PREFERRED.includes(name))]
+  compiled = []
+  for (const resource of resources) {
+    for (const [index, link] of (document.definitions[resource]?.links ?? []).entries()) {
+      const pointer = `${base}#/definitions/${resource}/links/${index}`
+      compiled.push({
+        resource,
+        title: link.title ?? '',
+        method: link.method.toUpperCase(),
+        pattern: hrefPattern(link.href),
+        request: link.schema ? ajv.compile({$ref: `${pointer}/schema`}) : undefined,
+        response: link.targetSchema ? ajv.compile({$ref: `${pointer}/targetSchema`}) : undefined,
+      })
+    }
+  }
+  return compiled
+}
+
+function describeErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? []).map(error => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ')
+}
+
+/** The violations of one exchange (empty when it follows the schema). */
+export function validateExchange(exchange: ApiExchange): string[] {
+  try {
+    return check(exchange)
+  } catch (error) {
+    return [`${exchange.method} ${exchange.path}: the validator failed: ${(error as Error).message}`]
+  }
+}
+
+function check(exchange: ApiExchange): string[] {
+  const where = `${exchange.method} ${exchange.path} → ${exchange.status}`
+  const link = links().find(candidate => candidate.method === exchange.method && candidate.pattern.test(exchange.path))
+  const problems: string[] = []
+  if (!link) return [`${where}: no link in the schema for this request`]
+  if (!/version=3/.test(String(exchange.requestHeaders.accept ?? ''))) problems.push(`${where}: request without "Accept: application/vnd.heroku+json; version=3"`)
+  if (exchange.requestBody !== undefined) {
+    if (!link.request) problems.push(`${where}: a body was sent to ${link.resource} "${link.title}", which takes none`)
+    else if (!link.request(exchange.requestBody)) problems.push(`${where}: request body: ${describeErrors(link.request)} in ${JSON.stringify(exchange.requestBody)}`)
+  }
+  if (exchange.responseHeaders['RateLimit-Remaining'] === undefined) problems.push(`${where}: no RateLimit-Remaining header`)
+  if (exchange.status >= 200 && exchange.status < 300) {
+    if (link.response && !link.response(exchange.responseBody)) {
+      problems.push(`${where}: response body: ${describeErrors(link.response)}`)
+    }
+  } else {
+    const body = exchange.responseBody as {id?: unknown; message?: unknown} | null
+    if (typeof body?.id !== 'string' || typeof body.message !== 'string') problems.push(`${where}: error body is not {id, message}`)
+  }
+  return problems
+}
