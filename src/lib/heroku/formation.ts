@@ -28,15 +28,20 @@ export interface WaitOptions {
   /** Called with the dynos seen at each poll (progress display). */
   onPoll?: (dynos: Dyno[]) => void
   pollMs?: number
+  /** The dynos must stay matched this long (a dyno that dies at once is caught). */
+  settleMs?: number
 }
 
 /**
- * Waits until every scaled process type has exactly its quantity of dynos, all up. A crashed dyno
- * of one of those types is an error naming it.
+ * Waits until every scaled process type has exactly its quantity of dynos, all up, and still so a
+ * moment later (a process that dies right after starting is caught). A crashed dyno of one of
+ * those types is an error naming it.
  */
 export async function waitForFormation(api: HerokuApi, app: string, targets: ReadonlyArray<{type: string; quantity: number}>, options: WaitOptions): Promise<Dyno[]> {
   const deadline = Date.now() + options.timeoutMs
   let pollMs = options.pollMs ?? 250
+  const settleMs = options.settleMs ?? 1000
+  let settledSince: number | undefined
   for (;;) {
     const dynos = await api.get<Dyno[]>(appPath(app, '/dynos'))
     options.onPoll?.(dynos)
@@ -49,14 +54,17 @@ export async function waitForFormation(api: HerokuApi, app: string, targets: Rea
       const ofType = relevant.filter(dyno => dyno.type === target.type)
       return ofType.length === target.quantity && ofType.every(dyno => dyno.state === 'up')
     })
-    if (settled) return relevant
+    if (!settled) settledSince = undefined
+    else if (settledSince === undefined) settledSince = Date.now()
+    else if (Date.now() - settledSince >= settleMs) return relevant
     if (Date.now() + pollMs > deadline) {
       const summary = targets
         .map(target => `${target.type} ${relevant.filter(dyno => dyno.type === target.type && dyno.state === 'up').length}/${target.quantity} up`)
         .join(', ')
       throw new OperationError(`timed out waiting for the dynos (${summary})`, {hint: 'Check "qjob ps" and "qjob logs"; raise --wait-timeout for slow starts.'})
     }
-    await new Promise(resolve => setTimeout(resolve, pollMs))
+    const wait = settledSince === undefined ? pollMs : Math.max(0, settleMs - (Date.now() - settledSince))
+    await new Promise(resolve => setTimeout(resolve, wait))
     pollMs = Math.min(pollMs * 2, 2000)
   }
 }

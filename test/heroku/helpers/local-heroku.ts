@@ -6,6 +6,7 @@ import {join} from 'node:path'
 
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../../../src/emulator/certificate.js'
 import {startHerokuEmulator, type ApiExchange, type HerokuEmulator, type HerokuEmulatorOptions} from '../../../src/emulator/heroku/index.js'
+import {formatLogLine} from '../../../src/emulator/heroku/log-hub.js'
 import {cleanEnv, runCli, tempDir, type CliResult} from '../../helpers/cli.js'
 import {validateExchange} from './schema.js'
 
@@ -30,6 +31,10 @@ export interface LocalHeroku {
   home: string
   exchanges: ApiExchange[]
   violations: string[]
+  /** qjob runs whose output contained the API token (must stay empty). */
+  leaks: string[]
+  /** Resolves with the first log line (formatted) that matches, already logged or still to come. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   qjob(args: string[], options?: {env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number}): Promise<CliResult>
   close(): Promise<void>
@@ -45,6 +50,7 @@ export async function startLocalHeroku(options: LocalHerokuOptions): Promise<Loc
   if (options.dotenv) writeFileSync(join(appDir, '.env'), options.dotenv)
   const exchanges: ApiExchange[] = []
   const violations: string[] = []
+  const leaks: string[] = []
   const {procfile: _procfile, dotenv: _dotenv, ...rest} = options
   const emulator = await startHerokuEmulator({
     appName: APP_NAME,
@@ -71,8 +77,14 @@ export async function startLocalHeroku(options: LocalHerokuOptions): Promise<Loc
     home,
     exchanges,
     violations,
+    leaks,
     env,
-    qjob: (args, runOptions = {}) => runCli(args, {cwd: runOptions.cwd ?? home, env: runOptions.env ?? env(), timeoutMs: runOptions.timeoutMs}),
+    async qjob(args, runOptions = {}) {
+      const result = await runCli(args, {cwd: runOptions.cwd ?? home, env: runOptions.env ?? env(), timeoutMs: runOptions.timeoutMs})
+      if (`${result.stdout}${result.stderr}`.includes(emulator.token)) leaks.push(`qjob ${args.join(' ')}`)
+      return result
+    },
+    waitForLog: (pattern, timeoutMs = 15_000) => waitForLog(emulator, pattern, timeoutMs),
     async close() {
       await emulator.close()
       dir.cleanup()
@@ -83,4 +95,22 @@ export async function startLocalHeroku(options: LocalHerokuOptions): Promise<Loc
 /** A Node one-liner for a Procfile line (double quotes inside are escaped for the shell). */
 export function nodeCommand(script: string): string {
   return `node -e "${script.replace(/(["\\$`])/g, '\\$1')}"`
+}
+
+function waitForLog(emulator: HerokuEmulator, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const seen = emulator.logs.recent({}, 1500).map(formatLogLine).find(line => pattern.test(line))
+  if (seen) return Promise.resolve(seen)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`no log line matched ${pattern} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const unsubscribe = emulator.logs.subscribe(line => {
+      const text = formatLogLine(line)
+      if (!pattern.test(text)) return
+      clearTimeout(timer)
+      unsubscribe()
+      resolve(text)
+    })
+  })
 }

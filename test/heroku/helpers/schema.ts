@@ -30,8 +30,14 @@ interface CompiledLink {
   title: string
   method: string
   pattern: RegExp
-  request?: ValidateFunction
-  response?: ValidateFunction
+  /** Compiled on first use: compiling all of the schema's links takes seconds. */
+  request: () => ValidateFunction | undefined
+  response: () => ValidateFunction | undefined
+}
+
+function lazy(compile: () => ValidateFunction): () => ValidateFunction {
+  let validate: ValidateFunction | undefined
+  return () => (validate ??= compile())
 }
 
 const PREFERRED = ['formation', 'dyno', 'log-session', 'app', 'account', 'dyno-size']
@@ -66,8 +72,8 @@ function links(): CompiledLink[] {
         title: link.title ?? '',
         method: link.method.toUpperCase(),
         pattern: hrefPattern(link.href),
-        request: link.schema ? ajv.compile({$ref: `${pointer}/schema`}) : undefined,
-        response: link.targetSchema ? ajv.compile({$ref: `${pointer}/targetSchema`}) : undefined,
+        request: link.schema ? lazy(() => ajv.compile({$ref: `${pointer}/schema`})) : () => undefined,
+        response: link.targetSchema ? lazy(() => ajv.compile({$ref: `${pointer}/targetSchema`})) : () => undefined,
       })
     }
   }
@@ -94,14 +100,14 @@ function check(exchange: ApiExchange): string[] {
   if (!link) return [`${where}: no link in the schema for this request`]
   if (!/version=3/.test(String(exchange.requestHeaders.accept ?? ''))) problems.push(`${where}: request without "Accept: application/vnd.heroku+json; version=3"`)
   if (exchange.requestBody !== undefined) {
-    if (!link.request) problems.push(`${where}: a body was sent to ${link.resource} "${link.title}", which takes none`)
-    else if (!link.request(exchange.requestBody)) problems.push(`${where}: request body: ${describeErrors(link.request)} in ${JSON.stringify(exchange.requestBody)}`)
+    const request = link.request()
+    if (!request) problems.push(`${where}: a body was sent to ${link.resource} "${link.title}", which takes none`)
+    else if (!request(exchange.requestBody)) problems.push(`${where}: request body: ${describeErrors(request)} in ${JSON.stringify(exchange.requestBody)}`)
   }
   if (exchange.responseHeaders['RateLimit-Remaining'] === undefined) problems.push(`${where}: no RateLimit-Remaining header`)
   if (exchange.status >= 200 && exchange.status < 300) {
-    if (link.response && !link.response(exchange.responseBody)) {
-      problems.push(`${where}: response body: ${describeErrors(link.response)}`)
-    }
+    const response = link.response()
+    if (response && !response(exchange.responseBody)) problems.push(`${where}: response body: ${describeErrors(response)}`)
   } else {
     const body = exchange.responseBody as {id?: unknown; message?: unknown} | null
     if (typeof body?.id !== 'string' || typeof body.message !== 'string') problems.push(`${where}: error body is not {id, message}`)
