@@ -1,0 +1,88 @@
+import {ExitStatus, OperationError, UsageError} from '../lib/errors.js'
+import {info} from '../lib/output.js'
+import {Flags} from '../lib/oclif.js'
+import {BaseCommand} from '../lib/base-command.js'
+
+export default class RunOnce extends BaseCommand {
+  static override description = `Run a command once on a one-off dyno; by default attached, and qjob exits with the command's own exit code.
+
+COMMAND defaults to "worker": a Procfile process type name runs that type's command (e.g. "worker --once"). Put "--" before a command that has options of its own. One argument is run as written (a shell command line); several are quoted one by one.
+
+Attached (the default), the output streams live and Ctrl-C stops the dyno. --detach prints the dyno name and returns; with --wait it then waits until the dyno ends and exits with its exit status.`
+
+  static override usage = '<%= command.id %> [-- COMMAND...] [-a APP] [--size SIZE] [--ttl SECONDS] [-e KEY=VALUE]... [--detach [--wait]]'
+
+  static override examples = [
+    {command: '<%= config.bin %> run-once', description: 'Run the worker process type once, attached'},
+    {command: '<%= config.bin %> run-once -- node scripts/migrate.js --dry-run', description: 'Any command; qjob exits with its exit code'},
+    {command: '<%= config.bin %> run-once "worker --once" -e LOG_LEVEL=debug --size standard-2x', description: 'One argument is a shell command line; extra config vars; a bigger dyno'},
+    {command: '<%= config.bin %> run-once --detach --ttl 3600', description: 'Start in the background (stopped after an hour); prints the dyno name'},
+    {command: '<%= config.bin %> run-once --detach --wait -- node report.js', description: 'Detached, but wait for the end and exit with its status'},
+  ]
+
+  static override strict = false
+
+  static override flags = {
+    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    detach: Flags.boolean({description: 'Run in the background; print the dyno name'}),
+    wait: Flags.boolean({description: 'With --detach: wait until the dyno ends; exit with its status'}),
+    size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),
+    ttl: Flags.integer({description: 'Seconds before the dyno is stopped (1 to 86400)'}),
+    env: Flags.string({char: 'e', description: 'Extra config var for this run, KEY=VALUE (repeatable)', multiple: true}),
+  }
+
+  static override enableJsonFlag = true
+
+  async run(): Promise<unknown> {
+    const {argv, flags} = await this.parse(RunOnce)
+    if (flags.wait && !flags.detach) throw new UsageError('--wait goes with --detach', {hint: 'Attached runs always wait; drop --wait or add --detach.'})
+    const oneOff = await import('../lib/heroku/one-off.js')
+    oneOff.checkTimeToLive(flags.ttl)
+    const command = oneOff.buildCommand(argv as string[])
+    const env = oneOff.parseEnvFlags(flags.env ?? [])
+    const {connectHeroku} = await import('../lib/heroku/session.js')
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const options = {command, env, size: flags.size, timeToLive: flags.ttl}
+    const controller = new AbortController()
+    const onSigint = () => controller.abort()
+    process.once('SIGINT', onSigint)
+    try {
+      if (!flags.detach) {
+        if (this.jsonEnabled()) throw new UsageError('--json needs --detach', {hint: 'Attached, the output is the command\'s own.'})
+        const run = await oneOff.runAttached(api, app, {
+          ...options,
+          write: text => process.stdout.write(text),
+          signal: controller.signal,
+          onStart: dyno => info(`Running \`${command}\` on ${app} as ${dyno.name} (${dyno.size ?? 'default size'})…`),
+        })
+        if (run.interrupted) {
+          info(`Stopped ${run.dyno.name}.`)
+          throw new ExitStatus(130)
+        }
+        if (run.exitCode === undefined) {
+          throw new OperationError(`${run.dyno.name} ended without reporting its exit status`, {
+            hint: `See what happened with "qjob logs -d ${run.dyno.name}".`,
+          })
+        }
+        if (run.exitCode !== 0) throw new ExitStatus(run.exitCode)
+        return {name: run.dyno.name, exitCode: 0}
+      }
+      const dyno = await oneOff.runDetached(api, app, options)
+      if (!this.jsonEnabled()) this.log(dyno.name)
+      if (!flags.wait) return {name: dyno.name, state: dyno.state}
+      if (!this.jsonEnabled()) info(`Waiting for ${dyno.name} to end…`)
+      const end = await oneOff.waitForDyno(api, app, dyno.name, {signal: controller.signal})
+      if (end.interrupted) throw new ExitStatus(130)
+      if (!this.jsonEnabled()) info(end.exitCode === undefined ? `${dyno.name} ended (exit status not reported).` : `${dyno.name} exited with status ${end.exitCode}.`)
+      const result = {name: dyno.name, exitCode: end.exitCode ?? null}
+      if (end.exitCode !== undefined && end.exitCode !== 0) {
+        // The JSON still goes out, then qjob exits with the dyno's status.
+        if (this.jsonEnabled()) this.logJson(result)
+        throw new ExitStatus(end.exitCode)
+      }
+      return result
+    } finally {
+      process.off('SIGINT', onSigint)
+    }
+  }
+}
