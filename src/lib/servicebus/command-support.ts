@@ -1,0 +1,43 @@
+// What the messaging commands share between flags and the library: the queue, the connection and
+// the fields of a message built from flags.
+import type {Settings} from '../config.js'
+import {parseDuration} from '../duration.js'
+import type {MessageFields} from './message-input.js'
+import {parseProperties} from './properties.js'
+import {type ConnectionFlags, type ConnectionTarget, resolveConnection} from './connection.js'
+
+export interface QueueCommandContext {
+  queue: string
+  target: ConnectionTarget
+  timeoutSeconds?: number
+}
+
+export function queueContext(settings: Settings, flags: ConnectionFlags & {queue?: string}): QueueCommandContext {
+  const queue = settings.require('queue', flags.queue, 'Pass -q QUEUE, set QUEUE_NAME, or run "qjob config set queue NAME".')
+  return {queue, target: resolveConnection(settings, flags), timeoutSeconds: flags.timeout}
+}
+
+export interface MessageFlagValues {
+  'content-type'?: string
+  subject?: string
+  'message-id'?: string
+  'correlation-id'?: string
+  'session-id'?: string
+  'reply-to'?: string
+  property?: string[]
+  ttl?: string
+}
+
+export function messageFieldsFromFlags(flags: MessageFlagValues): MessageFields {
+  const properties = parseProperties(flags.property)
+  return {
+    contentType: flags['content-type'],
+    subject: flags.subject,
+    messageId: flags['message-id'],
+    correlationId: flags['correlation-id'],
+    sessionId: flags['session-id'],
+    replyTo: flags['reply-to'],
+    timeToLive: flags.ttl === undefined ? undefined : parseDuration(flags.ttl, 'time to live'),
+    applicationProperties: Object.keys(properties).length > 0 ? properties : undefined,
+  }
+}

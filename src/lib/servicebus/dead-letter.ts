@@ -1,0 +1,91 @@
+// Dead letters: resubmit (send a copy to the queue, then complete the dead letter, so a crash may
+// duplicate but never lose) and purge.
+import type {ServiceBusClient, ServiceBusReceivedMessage} from '@azure/service-bus'
+
+import {copyForResend} from './message-json.js'
+import {openReceiver} from './receivers.js'
+
+export interface DeadLetterFilter {
+  /** Only these sequence numbers (as text). */
+  sequenceNumbers?: ReadonlySet<string>
+  /** Only dead letters with this reason. */
+  reason?: string
+  /** At most this many. */
+  limit: number
+}
+
+export function matches(message: ServiceBusReceivedMessage, filter: DeadLetterFilter): boolean {
+  if (filter.reason !== undefined && message.deadLetterReason !== filter.reason) return false
+  if (filter.sequenceNumbers && !filter.sequenceNumbers.has(String(message.sequenceNumber))) return false
+  return true
+}
+
+const BATCH = 100
+const WAIT_MS = 2000
+
+export interface ResubmitProgress {
+  onResubmitted?: (message: ServiceBusReceivedMessage) => void
+}
+
+/**
+ * Receives dead letters in peek-lock, sends each matching one back to its queue and completes it;
+ * the others are abandoned. Stops at the limit, when the sub-queue is empty, or when a message comes
+ * round again (everything left has been looked at).
+ */
+export async function resubmitDeadLetters(
+  client: ServiceBusClient,
+  queue: string,
+  filter: DeadLetterFilter,
+  progress: ResubmitProgress = {},
+): Promise<number> {
+  const receiver = await openReceiver(client, {queue, deadLetter: true})
+  const sender = client.createSender(queue)
+  const seen = new Set<string>()
+  let resubmitted = 0
+  try {
+    while (resubmitted < filter.limit) {
+      const batch = await receiver.receiveMessages(Math.min(BATCH, filter.limit - resubmitted), {maxWaitTimeInMs: WAIT_MS})
+      if (batch.length === 0) break
+      let allSeen = true
+      for (const message of batch) {
+        const key = String(message.sequenceNumber)
+        if (!seen.has(key)) allSeen = false
+        seen.add(key)
+        if (resubmitted < filter.limit && matches(message, filter)) {
+          await sender.sendMessages(copyForResend(message))
+          await receiver.completeMessage(message)
+          resubmitted++
+          progress.onResubmitted?.(message)
+        } else {
+          await receiver.abandonMessage(message)
+        }
+      }
+      if (allSeen) break
+      if (filter.sequenceNumbers && resubmitted >= filter.sequenceNumbers.size) break
+    }
+    return resubmitted
+  } finally {
+    await sender.close()
+    await receiver.close()
+  }
+}
+
+/** Removes every message of the dead-letter sub-queue (or the queue) in receive-and-delete batches. */
+export async function purgeMessages(
+  client: ServiceBusClient,
+  queue: string,
+  options: {deadLetter: boolean; onProgress?: (removed: number) => void},
+): Promise<number> {
+  const receiver = await openReceiver(client, {queue, deadLetter: options.deadLetter, mode: 'receiveAndDelete'})
+  let removed = 0
+  try {
+    for (;;) {
+      const batch = await receiver.receiveMessages(BATCH * 5, {maxWaitTimeInMs: removed === 0 ? WAIT_MS : 500})
+      if (batch.length === 0) return removed
+      removed += batch.length
+      options.onProgress?.(removed)
+    }
+  } finally {
+    await receiver.close()
+  }
+}

@@ -1,0 +1,94 @@
+// Receiving with "written before settled": each message goes to the caller's writer first (which
+// flushes stdout), and only then is it completed/abandoned/dead-lettered/deferred. Anything not yet
+// written when qjob is stopped stays locked and comes back when the lock expires or the link closes.
+import type {ServiceBusReceivedMessage, ServiceBusReceiver} from '@azure/service-bus'
+
+export type Settlement = 'complete' | 'abandon' | 'dead-letter' | 'defer'
+
+export interface ReceiveOptions {
+  count: number
+  /** How long to wait for the first message (and each later batch). */
+  waitMs: number
+  /** Overall limit; undefined for none. */
+  maxWaitMs?: number
+  /** Undefined in receive-and-delete mode (the service already removed the message). */
+  settle?: Settlement
+  deadLetterReason?: string
+  deadLetterDescription?: string
+  /** Write one message (or, with `all`, every message at the end) and resolve once flushed. */
+  write: (messages: ServiceBusReceivedMessage[]) => Promise<void>
+  /** Write everything at once at the end (one JSON document) instead of message by message. */
+  all?: boolean
+  signal?: AbortSignal
+}
+
+export interface ReceiveResult {
+  received: number
+  settled: number
+}
+
+const MAX_BATCH = 100
+
+export async function settleMessage(
+  receiver: ServiceBusReceiver,
+  message: ServiceBusReceivedMessage,
+  settle: Settlement,
+  reason?: {deadLetterReason?: string; deadLetterErrorDescription?: string},
+): Promise<void> {
+  switch (settle) {
+    case 'complete':
+      return receiver.completeMessage(message)
+    case 'abandon':
+      return receiver.abandonMessage(message)
+    case 'defer':
+      return receiver.deferMessage(message)
+    case 'dead-letter':
+      return receiver.deadLetterMessage(message, {
+        deadLetterReason: reason?.deadLetterReason ?? 'ReceivedByQjob',
+        deadLetterErrorDescription: reason?.deadLetterErrorDescription ?? 'Dead-lettered with qjob receive --settle dead-letter',
+      })
+  }
+}
+
+export async function receiveAndSettle(receiver: ServiceBusReceiver, options: ReceiveOptions): Promise<ReceiveResult> {
+  const result: ReceiveResult = {received: 0, settled: 0}
+  const deadline = options.maxWaitMs === undefined ? Infinity : Date.now() + options.maxWaitMs
+  const pending: ServiceBusReceivedMessage[] = []
+  const reason = {deadLetterReason: options.deadLetterReason, deadLetterErrorDescription: options.deadLetterDescription}
+
+  const settleAll = async (messages: ServiceBusReceivedMessage[]) => {
+    if (!options.settle) return
+    for (const message of messages) {
+      await settleMessage(receiver, message, options.settle, reason)
+      result.settled++
+    }
+  }
+
+  while (result.received < options.count && !options.signal?.aborted) {
+    const wait = Math.min(options.waitMs, deadline - Date.now())
+    if (wait <= 0) break
+    const batch = await receiver.receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
+      maxWaitTimeInMs: wait,
+      abortSignal: options.signal,
+    }).catch((error: unknown) => {
+      if (options.signal?.aborted) return []
+      throw error
+    })
+    if (batch.length === 0) break
+    for (const message of batch) {
+      // Stopped: leave the rest unwritten and unsettled; their locks bring them back.
+      if (options.signal?.aborted) break
+      result.received++
+      if (options.all) pending.push(message)
+      else {
+        await options.write([message])
+        await settleAll([message])
+      }
+    }
+  }
+  if (options.all && pending.length > 0) {
+    await options.write(pending)
+    await settleAll(pending)
+  }
+  return result
+}
