@@ -13,11 +13,11 @@ export interface LogOptions {
   type?: string
   source?: string
   lines: number
-  tail: boolean
+  tail?: boolean
 }
 
 export async function openLogStream(api: HerokuApi, app: string, options: LogOptions): Promise<IncomingMessage> {
-  const body: Record<string, unknown> = {lines: options.lines, tail: options.tail}
+  const body: Record<string, unknown> = {lines: options.lines, tail: options.tail === true}
   if (options.dynoName) body.dyno_name = options.dynoName
   if (options.type) body.type = options.type
   if (options.source) body.source = options.source
