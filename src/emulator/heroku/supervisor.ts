@@ -79,7 +79,15 @@ export class Supervisor {
   /** Stops a dyno: formation dynos are started again (like the platform), one-off dynos end. */
   stop(name: string, afterStop?: AfterStop): void {
     const entry = this.entryFor(name)
-    if (!entry) return
+    if (!entry) {
+      // Nothing runs (a crashed dyno): remove it, or start it afresh.
+      const crashed = this.options.store.findDyno(name)
+      if (!crashed) return
+      this.options.store.removeDyno(name)
+      const next = afterStop ?? (crashed.oneOff ? 'remove' : 'restart')
+      if (next === 'restart' && !crashed.oneOff && !this.closing) this.startFormationDyno(crashed.type, crashed.name, crashed.command, crashed.size)
+      return
+    }
     const dyno = entry.dyno
     entry.afterStop = afterStop ?? (dyno.oneOff ? 'remove' : 'restart')
     entry.cancelAttach?.()

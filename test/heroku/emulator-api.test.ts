@@ -1,0 +1,201 @@
+// The local Platform API itself, over real HTTP: credentials, versions, errors, paging, rate
+// limits, the older field names, process supervision (crash, grace period, TTL, close) and the
+// shared certificate.
+import assert from 'node:assert/strict'
+import {X509Certificate} from 'node:crypto'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import tls from 'node:tls'
+import {after, before, describe, it} from 'node:test'
+
+import {loadOrCreateCertificate} from '../../src/emulator/certificate.js'
+import {startHerokuEmulator, type HerokuEmulator} from '../../src/emulator/heroku/index.js'
+import {tempDir} from '../helpers/cli.js'
+import {nodeCommand} from './helpers/local-heroku.js'
+
+const ACCEPT = 'application/vnd.heroku+json; version=3'
+
+function pidWriter(extra = ''): string {
+  return nodeCommand(`require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));${extra}setInterval(()=>{},1000)`)
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('local Platform API', () => {
+  let dir: ReturnType<typeof tempDir>
+  let emulator: HerokuEmulator
+  let pids: string
+
+  before(async () => {
+    dir = tempDir('qjob-heroku-api-')
+    pids = join(dir.path, 'pids')
+    mkdirSync(pids)
+    const app = join(dir.path, 'My_App Dir')
+    mkdirSync(app)
+    writeFileSync(join(app, 'Procfile'), `worker: ${pidWriter()}\nstubborn: ${pidWriter("process.on('SIGTERM',()=>console.log('ignoring SIGTERM'));")}\ncrash: ${nodeCommand('process.exit(3)')}\n`)
+    writeFileSync(join(app, '.env'), `PIDS=${pids}\n`)
+    emulator = await startHerokuEmulator({appDir: app, dataDir: join(dir.path, 'data'), gracePeriodMs: 400, pageSize: 2, rateLimit: {capacity: 1000}})
+  })
+  after(async () => {
+    await emulator.close()
+    dir.cleanup()
+  })
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${emulator.url}${path}`, {
+      method,
+      headers: {Accept: ACCEPT, Authorization: `Bearer ${emulator.token}`, 'Content-Type': 'application/json', ...headers},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return {status: response.status, headers: response.headers, body: (await response.json()) as unknown}
+  }
+  const app = () => `/apps/${emulator.appName}`
+
+  it('names the app after its directory and serves app info and account', async () => {
+    assert.equal(emulator.appName, 'my-app-dir')
+    const info = await call('GET', app())
+    assert.equal(info.status, 200)
+    assert.equal((info.body as {name: string}).name, 'my-app-dir')
+    const byId = await call('GET', `/apps/${(info.body as {id: string}).id}/formation/worker`)
+    assert.equal(byId.status, 200)
+    assert.equal((await call('GET', '/account')).status, 200)
+  })
+
+  it('checks credentials: Bearer or Basic with the token; 401 {id, message} otherwise', async () => {
+    const basic = Buffer.from(`:${emulator.token}`).toString('base64')
+    assert.equal((await call('GET', '/account', undefined, {Authorization: `Basic ${basic}`})).status, 200)
+    const wrong = await call('GET', '/account', undefined, {Authorization: 'Bearer nope'})
+    assert.deepEqual([wrong.status, (wrong.body as {id: string}).id], [401, 'unauthorized'])
+    const response = await fetch(`${emulator.url}/account`, {headers: {Accept: ACCEPT}})
+    assert.equal(response.status, 401)
+    assert.match(((await response.json()) as {message: string}).message, /no credentials/)
+  })
+
+  it('wants the version-3 Accept header and answers unknown links with not_found', async () => {
+    const noVersion = await call('GET', '/account', undefined, {Accept: 'application/json'})
+    assert.deepEqual([noVersion.status, (noVersion.body as {id: string}).id], [404, 'not_found'])
+    assert.equal((await call('GET', `${app()}/nothing`)).status, 404)
+    assert.equal((await call('GET', '/apps/other-app')).status, 404)
+    const badJson = await fetch(`${emulator.url}${app()}/formation`, {method: 'PATCH', headers: {Accept: ACCEPT, Authorization: `Bearer ${emulator.token}`}, body: '{'})
+    assert.equal(badJson.status, 400)
+  })
+
+  it('pages lists with Range and Next-Range (206)', async () => {
+    const first = await call('GET', `${app()}/formation`, undefined, {Range: 'type ..; max=2'})
+    assert.equal(first.status, 206)
+    assert.deepEqual((first.body as Array<{type: string}>).map(entry => entry.type), ['crash', 'stubborn'])
+    const next = first.headers.get('next-range') as string
+    assert.equal(next, 'type ]stubborn..; max=2')
+    const rest = await call('GET', `${app()}/formation`, undefined, {Range: next})
+    assert.deepEqual([rest.status, (rest.body as Array<{type: string}>).map(entry => entry.type)], [200, ['worker']])
+  })
+
+  it('accepts the older field names: size, quantity as "+1"/"2", log-session dyno', async () => {
+    const set = await call('PATCH', `${app()}/formation/worker`, {quantity: '2', size: 'standard-2x'})
+    assert.equal(set.status, 200)
+    assert.deepEqual([(set.body as {quantity: number}).quantity, (set.body as {size: string}).size], [2, 'Standard-2X'])
+    assert.deepEqual((set.body as {dyno_size: {name: string}}).dyno_size.name, 'Standard-2X')
+    const batch = await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: '-1', size: 'Standard-1X'}]})
+    assert.equal((batch.body as Array<{quantity: number}>)[0].quantity, 1)
+    const session = await call('POST', `${app()}/log-sessions`, {dyno: 'worker', lines: 10})
+    assert.equal(session.status, 201)
+    const text = await (await fetch((session.body as {logplex_url: string}).logplex_url)).text()
+    assert.ok(text.split('\n').filter(Boolean).every(line => /\[worker\.\d+\]/.test(line)), text)
+    assert.equal((await fetch((session.body as {logplex_url: string}).logplex_url)).status, 404, 'a session is used once')
+  })
+
+  it('validates a batch whole: one bad update changes nothing', async () => {
+    const bad = await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: 3}, {type: 'nope', quantity: 1}]})
+    assert.deepEqual([bad.status, (bad.body as {id: string}).id], [404, 'not_found'])
+    const tooMany = await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: 101}]})
+    assert.deepEqual([tooMany.status, (tooMany.body as {id: string}).id], [422, 'invalid_params'])
+    const formation = await call('GET', `${app()}/formation/worker`)
+    assert.equal((formation.body as {quantity: number}).quantity, 1)
+  })
+
+  it('shows a process that exits on its own as crashed', async () => {
+    await call('PATCH', `${app()}/formation`, {updates: [{type: 'crash', quantity: 1}]})
+    for (;;) {
+      const dyno = await call('GET', `${app()}/dynos/crash.1`)
+      if ((dyno.body as {state: string}).state === 'crashed') break
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    await call('PATCH', `${app()}/formation`, {updates: [{type: 'crash', quantity: 0}]})
+    assert.equal((await call('GET', `${app()}/dynos/crash.1`)).status, 404)
+  })
+
+  it('SIGKILLs a process that ignores SIGTERM after the grace period', async () => {
+    await call('PATCH', `${app()}/formation`, {updates: [{type: 'stubborn', quantity: 1}]})
+    const file = join(pids, 'stubborn.1')
+    while (!existsSync(file)) await new Promise(resolve => setTimeout(resolve, 20))
+    const pid = Number(readFileSync(file, 'utf8'))
+    const started = Date.now()
+    await call('PATCH', `${app()}/formation`, {updates: [{type: 'stubborn', quantity: 0}]})
+    while ((await call('GET', `${app()}/dynos/stubborn.1`)).status === 200) await new Promise(resolve => setTimeout(resolve, 50))
+    assert.ok(Date.now() - started >= 350, 'it waited for the grace period')
+    assert.ok(!alive(pid))
+    const lines = emulator.logs.recent({dynoName: 'stubborn.1'}, 50).map(line => line.message)
+    assert.ok(lines.includes('Stopping remaining processes with SIGKILL'), lines.join('\n'))
+    assert.ok(lines.includes('Process exited with status 137'), lines.join('\n'))
+  })
+
+  it('stops a one-off dyno when its time to live runs out', async () => {
+    const created = await call('POST', `${app()}/dynos`, {command: 'sleep 30', time_to_live: 1})
+    assert.equal(created.status, 201)
+    const name = (created.body as {name: string}).name
+    const started = Date.now()
+    while ((await call('GET', `${app()}/dynos/${name}`)).status === 200) await new Promise(resolve => setTimeout(resolve, 100))
+    assert.ok(Date.now() - started < 5000)
+    assert.equal((await call('POST', `${app()}/dynos`, {command: 'true', time_to_live: 86_401})).status, 422)
+  })
+
+  it('refuses a rendezvous secret it did not issue', async () => {
+    const created = await call('POST', `${app()}/dynos`, {command: 'echo hi', attach: true})
+    const url = new URL((created.body as {attach_url: string}).attach_url)
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({host: url.hostname, port: Number(url.port), ca: emulator.certificate.cert}, () => socket.write('not-the-secret\r\n'))
+      let text = ''
+      socket.setEncoding('utf8').on('data', chunk => (text += chunk))
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+    })
+    assert.match(reply, /unknown or expired secret/)
+    await call('POST', `${app()}/dynos/${(created.body as {name: string}).name}/actions/stop`)
+  })
+
+  it('answers 429 rate_limit when the budget is spent, with RateLimit-Remaining', async () => {
+    emulator.rateLimit.set(2)
+    const first = await call('GET', '/account')
+    assert.equal(first.headers.get('ratelimit-remaining'), '1')
+    await call('GET', '/account')
+    const limited = await call('GET', '/account')
+    assert.deepEqual([limited.status, (limited.body as {id: string}).id, limited.headers.get('ratelimit-remaining')], [429, 'rate_limit', '0'])
+    emulator.rateLimit.set(1000)
+  })
+
+  it('keeps one certificate in the data dir, valid for 127.0.0.1 and localhost', async () => {
+    const again = await loadOrCreateCertificate(join(dir.path, 'data'))
+    assert.equal(again.cert, emulator.certificate.cert)
+    const x509 = new X509Certificate(again.cert)
+    assert.ok(x509.checkIP('127.0.0.1') && x509.checkHost('localhost'))
+    assert.ok(x509.verify(x509.publicKey), 'self-signed')
+  })
+
+  it('close() stops every process', async () => {
+    await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: 3}]})
+    const files = ['worker.1', 'worker.2', 'worker.3'].map(name => join(pids, name))
+    while (!files.every(existsSync)) await new Promise(resolve => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const running = files.map(file => Number(readFileSync(file, 'utf8')))
+    assert.ok(running.every(alive))
+    await emulator.close()
+    assert.deepEqual(running.filter(alive), [])
+  })
+})
