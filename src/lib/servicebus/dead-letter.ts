@@ -1,8 +1,10 @@
 // Dead letters: resubmit (send a copy to the queue, then complete the dead letter, so a crash may
 // duplicate but never lose) and purge.
 import type {ServiceBusClient, ServiceBusReceivedMessage} from '@azure/service-bus'
+import type Long from 'long'
 
 import {copyForResend} from './message-json.js'
+import {peekAll} from './peek.js'
 import {openReceiver} from './receivers.js'
 
 export interface DeadLetterFilter {
@@ -70,7 +72,11 @@ export async function resubmitDeadLetters(
   }
 }
 
-/** Removes every message of the dead-letter sub-queue (or the queue) in receive-and-delete batches. */
+/**
+ * Removes every message of the queue (or its dead-letter sub-queue): active ones in
+ * receive-and-delete batches, then scheduled ones by cancelling them and deferred ones by
+ * receiving them by sequence number and completing them.
+ */
 export async function purgeMessages(
   client: ServiceBusClient,
   queue: string,
@@ -78,14 +84,49 @@ export async function purgeMessages(
 ): Promise<number> {
   const receiver = await openReceiver(client, {queue, deadLetter: options.deadLetter, mode: 'receiveAndDelete'})
   let removed = 0
+  const count = (n: number) => {
+    removed += n
+    options.onProgress?.(removed)
+  }
   try {
     for (;;) {
       const batch = await receiver.receiveMessages(BATCH * 5, {maxWaitTimeInMs: removed === 0 ? WAIT_MS : 500})
-      if (batch.length === 0) return removed
-      removed += batch.length
-      options.onProgress?.(removed)
+      if (batch.length === 0) break
+      count(batch.length)
     }
+    await removeScheduledAndDeferred(client, queue, options.deadLetter, count)
+    return removed
   } finally {
     await receiver.close()
+  }
+}
+
+async function removeScheduledAndDeferred(client: ServiceBusClient, queue: string, deadLetter: boolean, count: (n: number) => void): Promise<void> {
+  const peeker = await openReceiver(client, {queue, deadLetter})
+  const scheduled: Long[] = []
+  const deferred: Long[] = []
+  try {
+    for await (const message of peekAll(peeker, {limit: Infinity})) {
+      if (!message.sequenceNumber) continue
+      if (message.state === 'scheduled') scheduled.push(message.sequenceNumber)
+      if (message.state === 'deferred') deferred.push(message.sequenceNumber)
+    }
+    for (let i = 0; i < deferred.length; i += BATCH) {
+      const messages = await peeker.receiveDeferredMessages(deferred.slice(i, i + BATCH))
+      for (const message of messages) await peeker.completeMessage(message)
+      count(messages.length)
+    }
+  } finally {
+    await peeker.close()
+  }
+  if (scheduled.length === 0 || deadLetter) return
+  const sender = client.createSender(queue)
+  try {
+    for (let i = 0; i < scheduled.length; i += BATCH) {
+      await sender.cancelScheduledMessages(scheduled.slice(i, i + BATCH))
+      count(Math.min(BATCH, scheduled.length - i))
+    }
+  } finally {
+    await sender.close()
   }
 }

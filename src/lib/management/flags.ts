@@ -1,0 +1,21 @@
+// Flags of the queue commands, defined once: the connection (ATOM or ARM) and the queue settings.
+import {Flags} from '../oclif.js'
+import {connectionFlags} from '../servicebus/flags.js'
+
+export const managementFlags = {
+  ...connectionFlags,
+  subscription: Flags.string({description: 'Azure subscription id: selects the ARM backend [env: AZURE_SUBSCRIPTION_ID]', helpGroup: 'ARM'}),
+  'resource-group': Flags.string({description: 'Resource group of the namespace [env: AZURE_RESOURCE_GROUP]', helpGroup: 'ARM'}),
+  'namespace-name': Flags.string({description: 'Service Bus namespace name [env: SERVICEBUS_NAMESPACE_NAME]', helpGroup: 'ARM'}),
+}
+
+export const queueSpecFlags = {
+  'lock-duration': Flags.string({description: 'Peek-lock duration, 5s to 5m (e.g. 30s, 1m)'}),
+  'max-delivery-count': Flags.integer({description: 'Deliveries before a message is dead-lettered'}),
+  'default-ttl': Flags.string({description: 'Default message time to live (e.g. 1h, 14d)'}),
+  'dead-letter-on-expiration': Flags.boolean({description: 'Dead-letter expired messages instead of dropping them', allowNo: true}),
+  'requires-session': Flags.boolean({description: 'Messages must carry a session id; delivered in order per session'}),
+  'duplicate-detection-window': Flags.string({description: 'Turn on duplicate detection with this window (20s to 7d)'}),
+  'max-size-mb': Flags.integer({description: 'Maximum queue size in megabytes'}),
+  'max-message-size-kb': Flags.integer({description: 'Maximum message size in kilobytes (Premium)'}),
+}

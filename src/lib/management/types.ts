@@ -1,0 +1,68 @@
+// One interface over the two ways to manage queues: the ATOM API with a connection string, and
+// Azure Resource Manager. Durations are milliseconds throughout; the backends convert.
+
+export type AccessRight = 'Listen' | 'Send' | 'Manage'
+
+/** Settable queue properties; undefined leaves a value as it is (update) or at its default (create). */
+export interface QueueSpec {
+  lockDurationMs?: number
+  maxDeliveryCount?: number
+  defaultTtlMs?: number
+  deadLetterOnExpiration?: boolean
+  requiresSession?: boolean
+  /** Set: duplicate detection on, with this history window. */
+  duplicateDetectionWindowMs?: number
+  maxSizeMb?: number
+  maxMessageSizeKb?: number
+}
+
+export interface QueueCounts {
+  active: number
+  deadLetter: number
+  scheduled: number
+  transfer: number
+  transferDeadLetter: number
+  total?: number
+  sizeInBytes?: number
+}
+
+export interface QueueInfo {
+  name: string
+  status: string
+  lockDurationMs: number
+  maxDeliveryCount: number
+  defaultTtlMs: number
+  deadLetterOnExpiration: boolean
+  requiresSession: boolean
+  duplicateDetection: boolean
+  duplicateDetectionWindowMs: number
+  maxSizeMb: number
+  maxMessageSizeKb?: number
+  createdAt?: string
+  updatedAt?: string
+  counts?: QueueCounts
+}
+
+export interface PolicyInfo {
+  name: string
+  queue: string
+  rights: AccessRight[]
+}
+
+export interface ManagementBackend {
+  readonly kind: 'atom' | 'arm'
+  listQueues(): AsyncIterable<QueueInfo>
+  getQueue(name: string): Promise<QueueInfo>
+  queueExists(name: string): Promise<boolean>
+  createQueue(name: string, spec: QueueSpec): Promise<QueueInfo>
+  updateQueue(name: string, spec: QueueSpec): Promise<QueueInfo>
+  deleteQueue(name: string): Promise<void>
+  listPolicies(queue: string): Promise<PolicyInfo[]>
+  createPolicy(queue: string, name: string, rights: AccessRight[]): Promise<PolicyInfo>
+  deletePolicy(queue: string, name: string): Promise<void>
+  /** A policy's connection string (a secret: printed only on request). */
+  policyConnectionString(queue: string, name: string): Promise<string>
+  /** A connection string for the data plane (purge), from the backend's own credentials. */
+  dataConnectionString(): Promise<string | undefined>
+  close(): Promise<void>
+}
