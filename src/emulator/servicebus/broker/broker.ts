@@ -245,6 +245,7 @@ export class Broker {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for receive operations.`)
     }
     entity.consumers.push(consumer)
+    this.pump(entity)
     return {
       creditAdded: () => this.pump(entity),
       remove: () => {

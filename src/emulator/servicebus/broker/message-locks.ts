@@ -71,7 +71,6 @@ export class MessageLocks<E> {
       this.locks.delete(token)
       this.onExpire(lock)
     }, durationMs)
-    timer.unref()
     return timer
   }
 }

@@ -55,6 +55,5 @@ export class TimerQueue {
     this.armedFor = next.at
     const delay = Math.min(Math.max(0, next.at - this.now()), MAX_TIMER_MS)
     this.timer = setTimeout(() => this.runDue(), delay)
-    this.timer.unref()
   }
 }

@@ -13,16 +13,21 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Locks held by this process (a second emulator in the same process on the same dir). */
+const heldHere = new Set<string>()
+
 export class DataDirLock {
   private held = false
 
   constructor(readonly path: string) {}
 
   acquire(): void {
+    if (heldHere.has(this.path)) throw new BrokerError('BadRequest', 'the data directory is in use by another emulator in this process')
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         writeFileSync(this.path, `${process.pid}\n`, {flag: 'wx', mode: 0o600})
         this.held = true
+        heldHere.add(this.path)
         return
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -39,6 +44,7 @@ export class DataDirLock {
   release(): void {
     if (!this.held) return
     this.held = false
+    heldHere.delete(this.path)
     rmSync(this.path, {force: true})
   }
 }
