@@ -1,0 +1,50 @@
+// What the Heroku commands load: help loads neither heroku-client nor any Azure code; a real
+// `qjob scale` loads heroku-client but never the Azure SDK or rhea.
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {binPath, repoRoot} from '../helpers/cli.js'
+import {nodeCommand, startLocalHeroku, type LocalHeroku} from './helpers/local-heroku.js'
+
+describe('Heroku commands start light', () => {
+  let heroku: LocalHeroku
+
+  before(async () => {
+    heroku = await startLocalHeroku({procfile: `worker: ${nodeCommand('setInterval(()=>{},1000)')}\n`})
+  })
+  after(async () => {
+    await heroku.close()
+  })
+
+  /** Async, never spawnSync: the local API answering the child runs in this very process. */
+  async function loadedModules(args: string[]): Promise<string> {
+    const traceFile = join(heroku.home, `trace-${args.join('-')}.txt`)
+    const child = spawn(
+      process.execPath,
+      ['--require', join(repoRoot, 'test/fixtures/trace-cjs.cjs'), '--import', join(repoRoot, 'test/fixtures/trace-esm.mjs'), binPath, ...args],
+      {cwd: heroku.home, env: heroku.env({QJOB_TRACE_FILE: traceFile}), stdio: ['ignore', 'ignore', 'pipe']},
+    )
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
+    const code = await new Promise(resolve => child.on('close', resolve))
+    assert.equal(code, 0, stderr)
+    return readFileSync(traceFile, 'utf8')
+  }
+
+  for (const command of ['scale', 'ps', 'run-once', 'logs', 'stop']) {
+    it(`qjob ${command} --help loads no heroku-client, Azure SDK or rhea`, async () => {
+      const modules = await loadedModules([command, '--help'])
+      assert.ok(modules.includes('bin/run.js'), 'the trace saw the entry point')
+      for (const heavy of ['heroku-client', '@azure/', 'rhea', 'node-forge', 'netrc-parser']) assert.ok(!modules.includes(heavy), `${heavy} was loaded`)
+    })
+  }
+
+  it('qjob scale (a real call) loads heroku-client but no Azure SDK or rhea', async () => {
+    const modules = await loadedModules(['scale'])
+    assert.ok(modules.includes('heroku-client'), 'the trace sees heroku-client')
+    for (const heavy of ['@azure/', 'rhea', 'node-forge']) assert.ok(!modules.includes(heavy), `${heavy} was loaded`)
+  })
+})
