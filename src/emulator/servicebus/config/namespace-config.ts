@@ -43,7 +43,9 @@ export interface NamespaceConfig {
   queues: QueueConfig[]
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
 
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const QUEUE_FIELDS = new Set([

@@ -1,0 +1,46 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {Flags} from '../../lib/oclif.js'
+
+export default class EmulatorStart extends BaseCommand {
+  static override description = `Start the local Service Bus emulator.
+
+The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real SAS checks,
+peek-lock, dead-lettering, messages kept on disk). It runs in the background unless --foreground
+is given; \`qjob emulator env\` prints the settings to export, \`qjob emulator stop\` stops it.
+Without --config the namespace has one policy, RootManageSharedAccessKey, whose key is created
+once and kept in the data directory. A config file declares policies and queues:
+  {"queues": [{"name": "jobs", "lockDuration": "PT30S", "maxDeliveryCount": 5}]}`
+
+  static override examples = [
+    {command: '<%= config.bin %> emulator start', description: 'Start in the background on port 5672'},
+    {command: 'eval "$(<%= config.bin %> emulator env)"', description: 'Then point qjob and the SDK at it'},
+    {command: '<%= config.bin %> emulator start --config emulator.json --port 0', description: 'Queues from a file, on a free port'},
+    {command: '<%= config.bin %> emulator start --foreground --in-memory', description: 'In this terminal until Ctrl-C; nothing kept'},
+  ]
+
+  static override flags = {
+    port: Flags.integer({description: 'AMQP port (0 picks a free one)', default: 5672, min: 0, max: 65_535}),
+    'data-dir': Flags.string({description: 'Where messages, keys, the log and the state file live (default: <qjob data dir>/emulator)'}),
+    config: Flags.string({description: 'JSON file with policies and queues'}),
+    'in-memory': Flags.boolean({description: 'Keep messages in memory only'}),
+    foreground: Flags.boolean({description: 'Run in this process until SIGINT/SIGTERM'}),
+  }
+
+  static override enableJsonFlag = true
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(EmulatorStart)
+    const {emulatorDataDir, runForeground, startBackground, startedSummary} = await import('../../lib/emulator/commands.js')
+    const dataDir = emulatorDataDir(this.config.dataDir, flags['data-dir'])
+    const options = {dataDir, port: flags.port, inMemory: flags['in-memory'], configFile: flags.config}
+    if (flags.foreground) {
+      await runForeground(options, state => {
+        if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true}))
+      })
+      return undefined
+    }
+    const state = await startBackground({...options, entryScript: process.argv[1]})
+    if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: false}))
+    return {pid: state.pid, dataDir: state.dataDir, logFile: state.logFile, inMemory: state.inMemory, services: state.services}
+  }
+}

@@ -1,0 +1,128 @@
+// What the `qjob emulator` commands do, kept out of the command files: data dir defaults, the
+// foreground run, status and env lookups, and their human output.
+import {join, resolve} from 'node:path'
+
+import {streamLogger} from '../../emulator/servicebus/logger.js'
+import {NotFoundError} from '../errors.js'
+import {formatTable} from '../output.js'
+import {fetchStatus} from './control-server.js'
+import {startInBackground, type BackgroundOptions, type ReadyMessage} from './background.js'
+import {runEmulator, untilSignal} from './run-emulator.js'
+import type {ServiceBusStatus} from './services.js'
+import {runningState, type EmulatorState} from './state-file.js'
+
+export const DEFAULT_HOST = '127.0.0.1'
+
+/** `--data-dir`, else `<oclif data dir>/emulator` ($XDG_DATA_HOME/qjob/emulator). */
+export function emulatorDataDir(oclifDataDir: string, flag?: string): string {
+  return flag ? resolve(flag) : join(oclifDataDir, 'emulator')
+}
+
+export interface StartOptions {
+  dataDir: string
+  port: number
+  inMemory: boolean
+  configFile?: string
+}
+
+/** Runs until SIGINT/SIGTERM. A parent waiting over IPC (background start) is told when ready. */
+export async function runForeground(options: StartOptions, onReady: (state: EmulatorState) => void): Promise<void> {
+  const send = (message: ReadyMessage) => process.send?.(message)
+  let running
+  try {
+    running = await runEmulator({
+      ...options,
+      configFile: options.configFile ? resolve(options.configFile) : undefined,
+      host: DEFAULT_HOST,
+      logger: streamLogger(process.stderr, process.env.QJOB_EMULATOR_DEBUG ? 'debug' : 'info'),
+      logFile: process.env.QJOB_EMULATOR_LOG,
+    })
+  } catch (error) {
+    const qjobError = error as Error & {hint?: string; exitCode?: number}
+    send({type: 'error', message: qjobError.message, hint: qjobError.hint, exitCode: qjobError.exitCode})
+    throw error
+  }
+  const signal = untilSignal()
+  if (process.send) {
+    send({type: 'ready', state: running.state})
+    process.disconnect?.()
+  } else {
+    onReady(running.state)
+  }
+  await signal
+  await running.close()
+}
+
+export function startBackground(options: StartOptions & Pick<BackgroundOptions, 'entryScript'>): Promise<EmulatorState> {
+  return startInBackground(options)
+}
+
+export function startedSummary(state: EmulatorState, {foreground}: {foreground: boolean}): string {
+  const lines = [`Emulator running (pid ${state.pid}), ${state.inMemory ? 'messages in memory' : `data in ${state.dataDir}`}`]
+  for (const [name, service] of Object.entries(state.services)) lines.push(`  ${name === 'servicebus' ? 'Service Bus' : name}: ${service.endpoint}`)
+  if (state.logFile) lines.push(`  log: ${state.logFile}`)
+  lines.push('', 'Use it in this shell:', '  eval "$(qjob emulator env)"')
+  lines.push(foreground ? 'Ctrl-C stops it.' : 'Stop it with: qjob emulator stop')
+  return lines.join('\n')
+}
+
+function notRunning(dataDir: string): NotFoundError {
+  return new NotFoundError(`the emulator is not running (data dir ${dataDir})`, {hint: 'Start it with `qjob emulator start`.'})
+}
+
+export interface EmulatorStatusReport {
+  running: true
+  pid: number
+  startedAt: string
+  dataDir: string
+  inMemory: boolean
+  logFile?: string
+  services: Record<string, {endpoint: string; port: number} & Partial<ServiceBusStatus>>
+}
+
+export async function emulatorStatus(dataDir: string): Promise<EmulatorStatusReport> {
+  const state = runningState(dataDir)
+  if (!state) throw notRunning(dataDir)
+  const live = (await fetchStatus(state.control)) as {services: EmulatorStatusReport['services']}
+  return {running: true, pid: state.pid, startedAt: state.startedAt, dataDir: state.dataDir, inMemory: state.inMemory, logFile: state.logFile, services: live.services}
+}
+
+export function formatStatus(status: EmulatorStatusReport): string {
+  const lines = [`Emulator running (pid ${status.pid}) since ${status.startedAt}, ${status.inMemory ? 'messages in memory' : `data in ${status.dataDir}`}`]
+  const serviceBus = status.services.servicebus
+  if (serviceBus) {
+    lines.push(`Service Bus: ${serviceBus.endpoint}`)
+    const queues = serviceBus.queues ?? []
+    lines.push(
+      queues.length === 0
+        ? 'No queues.'
+        : formatTable(queues, [
+            {header: 'QUEUE', get: queue => queue.name},
+            {header: 'ACTIVE', get: queue => queue.activeMessageCount, align: 'right'},
+            {header: 'DEAD-LETTER', get: queue => queue.deadLetterMessageCount, align: 'right'},
+            {header: 'SCHEDULED', get: queue => queue.scheduledMessageCount, align: 'right'},
+            {header: 'DEFERRED', get: queue => queue.deferredMessageCount, align: 'right'},
+            {header: 'BYTES', get: queue => queue.sizeInBytes, align: 'right'},
+          ]),
+    )
+  }
+  for (const [name, service] of Object.entries(status.services)) {
+    if (name !== 'servicebus') lines.push(`${name}: ${service.endpoint}`)
+  }
+  return lines.join('\n')
+}
+
+export function emulatorEnv(dataDir: string): Record<string, string> {
+  const state = runningState(dataDir)
+  if (!state) throw notRunning(dataDir)
+  return state.env
+}
+
+/** POSIX shell single quotes: safe for any value. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+export function exportLines(env: Record<string, string>): string {
+  return Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('')
+}
