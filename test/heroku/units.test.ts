@@ -156,6 +156,11 @@ describe('the schema validator used by the tests', () => {
     assert.equal(problems.length, 3, problems.join('\n'))
   })
 
+  it('catches a response field the schema does not list (strictProperties)', () => {
+    const problems = validateExchange({...exchange, method: 'GET', path: '/apps/a/formation/worker', requestBody: undefined, responseBody: {type: 'worker', quantity: 1, invented: true}})
+    assert.deepEqual(problems, ['GET /apps/a/formation/worker → 200: response body: / must NOT have additional properties'])
+  })
+
   it('accepts a valid exchange', () => {
     assert.deepEqual(validateExchange({...exchange, requestBody: {updates: [{type: 'worker', quantity: 2, dyno_size: {name: 'basic'}}]}, responseBody: []}), [])
   })

@@ -56,7 +56,16 @@ function links(): CompiledLink[] {
   if (compiled) return compiled
   // `example` values are data, but Ajv walks every key looking for draft-4 `id`s, and examples such
   // as {"id": "01234567-…"} would read as duplicate schema ids: drop them before compiling.
-  const document = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'), (key, value: unknown) => (key === 'example' ? undefined : value)) as SchemaDocument
+  // `strictProperties: true` (an interagent keyword) means no properties beyond those listed: it is
+  // made a draft-4 `additionalProperties: false`, so an invented field in a response is caught.
+  const document = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'), (key, value: unknown) => {
+    if (key === 'example') return undefined
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const schema = value as Record<string, unknown>
+      if (schema.strictProperties === true && schema.properties && schema.additionalProperties === undefined) return {...schema, additionalProperties: false}
+    }
+    return value
+  }) as SchemaDocument
   // CommonJS modules: under NodeNext the class and the plugin are their `default` property.
   const ajv = new ajvDraft04.default({strict: false, allErrors: true, validateSchema: false, unicodeRegExp: false})
   ajvFormats.default(ajv)
