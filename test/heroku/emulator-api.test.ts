@@ -9,6 +9,7 @@ import tls from 'node:tls'
 import {after, before, describe, it} from 'node:test'
 
 import {loadOrCreateCertificate} from '../../src/emulator/certificate.js'
+import {UsageError} from '../../src/lib/errors.js'
 import {startHerokuEmulator, type HerokuEmulator} from '../../src/emulator/heroku/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {nodeCommand} from './helpers/local-heroku.js'
@@ -197,5 +198,20 @@ describe('local Platform API', () => {
     assert.ok(running.every(alive))
     await emulator.close()
     assert.deepEqual(running.filter(alive), [])
+  })
+})
+
+describe('local Platform API start-up errors', () => {
+  it('needs a Procfile that parses and a valid app name (usage errors)', async () => {
+    const dir = tempDir('qjob-heroku-bad-')
+    try {
+      await assert.rejects(startHerokuEmulator({appDir: dir.path}), (error: Error) => error instanceof UsageError && /has no Procfile/.test(error.message))
+      writeFileSync(join(dir.path, 'Procfile'), 'worker: node w.js\nthis is not a process line\n')
+      await assert.rejects(startHerokuEmulator({appDir: dir.path}), (error: Error) => error instanceof UsageError && /Procfile:2: expected "type: command"/.test(error.message))
+      writeFileSync(join(dir.path, 'Procfile'), 'worker: node w.js\n')
+      await assert.rejects(startHerokuEmulator({appDir: dir.path, appName: 'Bad_Name'}), /"Bad_Name" is not a valid app name/)
+    } finally {
+      dir.cleanup()
+    }
   })
 })

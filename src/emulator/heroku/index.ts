@@ -6,6 +6,7 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {basename, join, resolve} from 'node:path'
 
+import {UsageError} from '../../lib/errors.js'
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../certificate.js'
 import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE} from './constants.js'
 import {LogSessions} from './handlers/log-sessions.js'
@@ -15,6 +16,7 @@ import {RateLimiter, type RateLimitOptions} from './http/rate-limit.js'
 import {createApiServer, type ApiExchange} from './http/server.js'
 import {appNameFrom} from './ids.js'
 import {LogHub} from './log-hub.js'
+import {ProcfileError} from './procfile.js'
 import {RendezvousServer} from './rendezvous.js'
 import {AppStore} from './store.js'
 import {Supervisor} from './supervisor.js'
@@ -62,15 +64,27 @@ export interface HerokuEmulator {
 
 export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promise<HerokuEmulator> {
   const appDir = resolve(options.appDir)
-  if (!existsSync(join(appDir, 'Procfile'))) throw new Error(`${appDir} has no Procfile`)
+  if (!existsSync(join(appDir, 'Procfile'))) {
+    throw new UsageError(`${appDir} has no Procfile`, {hint: 'The local Heroku app is a directory with a Procfile, e.g. "worker: node worker.js".'})
+  }
   const host = options.host ?? DEFAULT_HOST
   const appName = options.appName ?? appNameFrom(basename(appDir))
+  if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(appName)) {
+    throw new UsageError(`"${appName}" is not a valid app name`, {hint: 'App names are 3 to 30 lowercase letters, digits and dashes, starting with a letter.'})
+  }
   const token = options.token ?? `HRKU-local-${randomBytes(24).toString('hex')}`
   const temporaryDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'qjob-heroku-'))
   const dataDir = options.dataDir ?? (temporaryDataDir as string)
   const certificate = options.certificate ?? (await loadOrCreateCertificate(dataDir))
 
-  const store = new AppStore({appDir, appName})
+  let store: AppStore
+  try {
+    store = new AppStore({appDir, appName})
+  } catch (error) {
+    if (temporaryDataDir) rmSync(temporaryDataDir, {recursive: true, force: true})
+    if (error instanceof ProcfileError) throw new UsageError(error.message, {hint: 'Each Procfile line is "type: command".'})
+    throw error
+  }
   const logs = new LogHub()
   const logSessions = new LogSessions()
   const rendezvous = await RendezvousServer.start({host, cert: certificate.cert, key: certificate.key})
@@ -122,5 +136,15 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
       })()
       return closed
     },
+  }
+}
+
+/** The settings a shell or CI job needs to use this emulator ("qjob emulator env"). */
+export function herokuEmulatorEnv(emulator: Pick<HerokuEmulator, 'url' | 'token' | 'appName' | 'certificate'>): Record<string, string> {
+  return {
+    HEROKU_API_URL: emulator.url,
+    HEROKU_API_KEY: emulator.token,
+    HEROKU_APP: emulator.appName,
+    NODE_EXTRA_CA_CERTS: emulator.certificate.certPath,
   }
 }

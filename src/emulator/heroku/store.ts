@@ -48,6 +48,7 @@ export class AppStore {
   private readonly dynos = new Map<string, DynoRecord>()
   private procfile: Procfile = new Map()
   private procfileMtime = -1
+  procfileError?: string
 
   constructor(options: {appDir: string; appName: string}) {
     const now = new Date()
@@ -67,11 +68,23 @@ export class AppStore {
     return join(this.app.dir, 'Procfile')
   }
 
-  /** Re-reads the Procfile when it changed (like a new release): new types join with quantity 0. */
+  /**
+   * Re-reads the Procfile when it changed (like a new release): new types join with quantity 0.
+   * After start-up, a Procfile that is gone or does not parse leaves the last good one in force
+   * (a broken build is not released); `procfileError` says why.
+   */
   refreshProcfile(): Procfile {
-    const mtime = statSync(this.procfilePath).mtimeMs
-    if (mtime === this.procfileMtime) return this.procfile
-    this.procfile = parseProcfile(readFileSync(this.procfilePath, 'utf8'), this.procfilePath)
+    let mtime: number
+    try {
+      mtime = statSync(this.procfilePath).mtimeMs
+      if (mtime === this.procfileMtime) return this.procfile
+      this.procfile = parseProcfile(readFileSync(this.procfilePath, 'utf8'), this.procfilePath)
+      this.procfileError = undefined
+    } catch (error) {
+      if (this.procfileMtime === -1) throw error
+      this.procfileError = (error as Error).message
+      return this.procfile
+    }
     this.procfileMtime = mtime
     const now = new Date()
     for (const [type, command] of this.procfile) {

@@ -8,6 +8,8 @@ import {toQjobError} from './api-errors.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, rateLimitPause, type RetryPolicy} from './retry.js'
 
 export const DEFAULT_API_URL = 'https://api.heroku.com'
+/** One request may take this long before it counts as failed (heroku-client aborts it). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
 export interface HerokuApiOptions {
   token: string
@@ -71,7 +73,7 @@ export class HerokuApi {
       const pause = rateLimitPause(this.remaining)
       if (pause > 0) await this.sleep(pause)
       try {
-        return await client.request<T>({method, path, body: options.body, headers: options.headers, timeout: this.options.timeoutMs})
+        return await client.request<T>({method, path, body: options.body, headers: options.headers, timeout: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS})
       } catch (error) {
         const status = (error as {statusCode?: number}).statusCode
         const retryable = isRetryableStatus(status, {conflictIsTransient: options.conflictIsTransient})

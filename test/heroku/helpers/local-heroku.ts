@@ -5,7 +5,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../../../src/emulator/certificate.js'
-import {startHerokuEmulator, type ApiExchange, type HerokuEmulator, type HerokuEmulatorOptions} from '../../../src/emulator/heroku/index.js'
+import {herokuEmulatorEnv, startHerokuEmulator, type ApiExchange, type HerokuEmulator, type HerokuEmulatorOptions} from '../../../src/emulator/heroku/index.js'
 import {formatLogLine} from '../../../src/emulator/heroku/log-hub.js'
 import {cleanEnv, runCli, tempDir, type CliResult} from '../../helpers/cli.js'
 import {validateExchange} from './schema.js'
@@ -64,13 +64,7 @@ export async function startLocalHeroku(options: LocalHerokuOptions): Promise<Loc
     },
   })
   const env = (extra: NodeJS.ProcessEnv = {}) =>
-    cleanEnv(home, {
-      HEROKU_API_URL: emulator.url,
-      HEROKU_API_KEY: emulator.token,
-      HEROKU_APP: emulator.appName,
-      NODE_EXTRA_CA_CERTS: emulator.certificate.certPath,
-      ...extra,
-    })
+    cleanEnv(home, {...herokuEmulatorEnv(emulator), ...extra})
   return {
     emulator,
     appDir,
