@@ -71,8 +71,12 @@ export function exitCodeOf(error: unknown): number {
 /** The user-facing lines for an error: one message line and an optional hint, secrets removed. */
 export function describeError(error: unknown, {debug = false} = {}): string {
   const message = error instanceof Error ? error.message : String(error)
-  const firstLine = message.split('\n').find(line => line.trim() !== '') ?? 'unknown error'
-  const lines = [`Error: ${firstLine.trim()}`]
+  const messageLines = message.split('\n').map(line => line.trim()).filter(line => line !== '')
+  let firstLine = messageLines[0] ?? 'unknown error'
+  // oclif flag errors put the detail on the next line ("Parsing --ttl" / "Expected an integer …").
+  if (firstLine === 'The following error occurred:' && messageLines[1]) firstLine = messageLines[1]
+  else if (/^Parsing --\S+$/.test(firstLine) && messageLines[1]) firstLine = `${firstLine}: ${messageLines[1]}`
+  const lines = [`Error: ${firstLine}`]
   const hint = error instanceof QjobError ? error.hint : undefined
   if (hint) lines.push(`Hint: ${hint}`)
   if (debug && error instanceof Error && error.stack) lines.push(error.stack)

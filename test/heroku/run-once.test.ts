@@ -68,6 +68,7 @@ describe('qjob run-once', () => {
       [['-e', 'NOT-A-NAME=1'], /cannot read -e "NOT-A-NAME=1"/],
       [['-e', 'NOVALUE'], /cannot read -e "NOVALUE"/],
       [['--wait'], /--wait goes with --detach/],
+      [['--ttl', 'soon'], /^Error: Parsing --ttl: Expected an integer but received: soon\n$/],
     ] as const) {
       const result = await heroku.qjob(['run-once', ...args])
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`)
