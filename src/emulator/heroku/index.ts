@@ -115,6 +115,8 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   context.baseUrl = baseUrl
 
+  const killOnExit = () => supervisor.killAllNow()
+  process.once('exit', killOnExit)
   let closed: Promise<void> | undefined
   return {
     url: baseUrl,
@@ -127,6 +129,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
     store,
     close() {
       closed ??= (async () => {
+        process.off('exit', killOnExit)
         logSessions.closeAll()
         await supervisor.close()
         server.closeAllConnections()

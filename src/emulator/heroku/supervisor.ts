@@ -169,6 +169,14 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Last resort when the emulator's process exits without close(): SIGKILL every dyno's process
+   * group at once (synchronous, so it can run in an 'exit' handler), leaving no orphans behind.
+   */
+  killAllNow(): void {
+    for (const entry of this.running.values()) if (entry.child) signalGroup(entry.child, 'SIGKILL')
+  }
+
   private isLeaving(dyno: DynoRecord): boolean {
     const entry = this.running.get(dyno.id)
     return entry?.afterStop === 'remove'
