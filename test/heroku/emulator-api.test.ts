@@ -2,6 +2,7 @@
 // limits, the older field names, process supervision (crash, grace period, TTL, close) and the
 // shared certificate.
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {X509Certificate} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -210,6 +211,27 @@ describe('local Platform API start-up errors', () => {
       await assert.rejects(startHerokuEmulator({appDir: dir.path}), (error: Error) => error instanceof UsageError && /Procfile:2: expected "type: command"/.test(error.message))
       writeFileSync(join(dir.path, 'Procfile'), 'worker: node w.js\n')
       await assert.rejects(startHerokuEmulator({appDir: dir.path, appName: 'Bad_Name'}), /"Bad_Name" is not a valid app name/)
+    } finally {
+      dir.cleanup()
+    }
+  })
+})
+
+describe('local Platform API host process', () => {
+  it('exiting without close() still leaves no dyno process behind', async () => {
+    const dir = tempDir('qjob-heroku-exit-')
+    try {
+      mkdirSync(join(dir.path, 'pids'))
+      writeFileSync(join(dir.path, 'Procfile'), `worker: ${pidWriter()}\n`)
+      writeFileSync(join(dir.path, '.env'), `PIDS=${join(dir.path, 'pids')}\n`)
+      const fixture = join(import.meta.dirname, 'fixtures', 'exit-without-close.ts')
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir.path], {stdio: 'ignore'})
+      assert.equal(await new Promise(resolve => child.on('close', resolve)), 0)
+      const pidList = ['worker.1', 'worker.2'].map(name => Number(readFileSync(join(dir.path, 'pids', name), 'utf8')))
+      // SIGKILL was sent on exit; give init a moment to reap them.
+      const deadline = Date.now() + 3000
+      while (pidList.some(alive) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+      assert.deepEqual(pidList.filter(alive), [])
     } finally {
       dir.cleanup()
     }
