@@ -1,0 +1,58 @@
+// qjob work throughput: jobs/s with `--exec true` at concurrency 1, 4 and 16 on the in-process
+// emulator. Each job is a shell process, so process start-up dominates. Run `npm run build` first.
+// Usage: node bench/work.mjs [--jobs 300] [--markdown]
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {ServiceBusClient} from '@azure/service-bus'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const jobsIndex = process.argv.indexOf('--jobs')
+const jobs = jobsIndex === -1 ? 300 : Number(process.argv[jobsIndex + 1])
+const markdown = process.argv.includes('--markdown')
+const levels = [1, 4, 16]
+
+const {startEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
+const home = mkdtempSync(join(tmpdir(), 'qjob-bench-work-'))
+const emulator = await startEmulator({port: 0, inMemory: true, queues: levels.map(level => ({name: `work-${level}`}))})
+const env = {...process.env, SERVICEBUS_CONNECTION_STRING: emulator.connectionString, HOME: home, XDG_CONFIG_HOME: join(home, 'config')}
+const client = new ServiceBusClient(emulator.connectionString)
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const child = spawn(process.execPath, [join(root, 'bin/run.js'), ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('close', code => (code === 0 ? resolve({seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr}) : reject(new Error(stderr))))
+  })
+}
+
+const rows = []
+try {
+  for (const level of levels) {
+    const queue = `work-${level}`
+    const sender = client.createSender(queue)
+    await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
+    await sender.close()
+    const {seconds, stderr} = await run(['work', '-q', queue, '--exec', 'true', '--concurrency', String(level), '--max-messages', String(jobs)])
+    const completed = Number(/completed=(\d+)/.exec(stderr)?.[1])
+    if (completed !== jobs) throw new Error(`concurrency ${level}: completed ${completed} of ${jobs}`)
+    rows.push({level, seconds, rate: jobs / seconds})
+  }
+} finally {
+  await client.close()
+  await emulator.close()
+  rmSync(home, {recursive: true, force: true})
+}
+
+if (markdown) {
+  console.log(`| \`qjob work --exec true\` (${jobs} jobs) | wall time | jobs/s |`)
+  console.log('|---|---:|---:|')
+  for (const row of rows) console.log(`| concurrency ${row.level} | ${row.seconds.toFixed(2)} s | ${row.rate.toFixed(0)} |`)
+} else {
+  for (const row of rows) console.log(`concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s`)
+}
