@@ -237,3 +237,33 @@ describe('local Platform API host process', () => {
     }
   })
 })
+
+describe('local Platform API data dir', () => {
+  it('keeps the token and the formation across restarts, and starts the dynos again', async () => {
+    const dir = tempDir('qjob-heroku-data-')
+    try {
+      writeFileSync(join(dir.path, 'Procfile'), `worker: ${nodeCommand('setInterval(()=>{},1000)')}\n`)
+      const dataDir = join(dir.path, 'data')
+      const first = await startHerokuEmulator({appDir: dir.path, dataDir, appName: 'kept-app'})
+      const scaled = await fetch(`${first.url}/apps/kept-app/formation`, {
+        method: 'PATCH',
+        headers: {Authorization: `Bearer ${first.token}`, Accept: ACCEPT, 'Content-Type': 'application/json'},
+        body: JSON.stringify({updates: [{type: 'worker', quantity: 2, dyno_size: {name: 'standard-2x'}}]}),
+      })
+      assert.equal(scaled.status, 200)
+      await first.close()
+
+      const second = await startHerokuEmulator({appDir: dir.path, dataDir, appName: 'kept-app'})
+      try {
+        assert.equal(second.token, first.token)
+        const formation = second.store.findFormation('worker')
+        assert.deepEqual([formation?.quantity, formation?.size], [2, 'Standard-2X'])
+        assert.deepEqual(second.store.dynoList().map(dyno => dyno.name), ['worker.1', 'worker.2'])
+      } finally {
+        await second.close()
+      }
+    } finally {
+      dir.cleanup()
+    }
+  })
+})

@@ -1,6 +1,5 @@
 // The local Heroku Platform API: one app (a directory with a Procfile, config vars from its .env)
 // whose dynos are real processes. One options object; everything is built here and closed by close().
-import {randomBytes} from 'node:crypto'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -16,6 +15,7 @@ import {RateLimiter, type RateLimitOptions} from './http/rate-limit.js'
 import {createApiServer, type ApiExchange} from './http/server.js'
 import {appNameFrom} from './ids.js'
 import {LogHub} from './log-hub.js'
+import {loadFormation, loadOrCreateToken, newToken, saveFormation} from './persistence.js'
 import {ProcfileError} from './procfile.js'
 import {RendezvousServer} from './rendezvous.js'
 import {AppStore} from './store.js'
@@ -33,9 +33,15 @@ export interface HerokuEmulatorOptions {
   host?: string
   /** Default: the app directory's name, made a valid app name. */
   appName?: string
-  /** The API token clients must present; random when absent. */
+  /**
+   * The API token clients must present. When absent: the one kept in dataDir (created on first
+   * use), or a random one when there is no dataDir.
+   */
   token?: string
-  /** Where the TLS certificate is kept (a temp dir, removed on close, when absent). */
+  /**
+   * Where the TLS certificate, the token and the formation are kept between runs (when absent, a
+   * temp dir removed on close: nothing is kept).
+   */
   dataDir?: string
   /** SIGTERM → SIGKILL delay when stopping dynos (default 30 s). */
   gracePeriodMs?: number
@@ -72,7 +78,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
   if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(appName)) {
     throw new UsageError(`"${appName}" is not a valid app name`, {hint: 'App names are 3 to 30 lowercase letters, digits and dashes, starting with a letter.'})
   }
-  const token = options.token ?? `HRKU-local-${randomBytes(24).toString('hex')}`
+  const token = options.token ?? (options.dataDir ? loadOrCreateToken(options.dataDir) : newToken())
   const temporaryDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'qjob-heroku-'))
   const dataDir = options.dataDir ?? (temporaryDataDir as string)
   const certificate = options.certificate ?? (await loadOrCreateCertificate(dataDir))
@@ -89,6 +95,11 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
   const logSessions = new LogSessions()
   const rendezvous = await RendezvousServer.start({host, cert: certificate.cert, key: certificate.key})
   const supervisor = new Supervisor({store, logs, rendezvous, gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS})
+  if (options.dataDir) {
+    const keptIn = options.dataDir
+    store.restoreFormation(loadFormation(keptIn, appName))
+    store.onFormationChange = formation => saveFormation(keptIn, appName, formation)
+  }
   const faults = new FaultInjector()
   const rateLimit = new RateLimiter(options.rateLimit)
   let baseUrl = ''
@@ -115,6 +126,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   context.baseUrl = baseUrl
 
+  for (const entry of store.formationList()) if (entry.quantity > 0) supervisor.reconcile(entry.type)
   const killOnExit = () => supervisor.killAllNow()
   process.once('exit', killOnExit)
   let closed: Promise<void> | undefined

@@ -98,6 +98,26 @@ export class AppStore {
     return this.procfile
   }
 
+  /** Called after quantities or sizes change (to keep them in the data dir). */
+  onFormationChange?: (formation: Record<string, {quantity: number; size: string}>) => void
+
+  /** Quantities and sizes kept from an earlier run, for process types the Procfile still has. */
+  restoreFormation(saved: Record<string, {quantity: number; size: string}>): void {
+    for (const [type, {quantity, size}] of Object.entries(saved)) {
+      const entry = this.formation.get(type)
+      if (entry) Object.assign(entry, {quantity, size})
+    }
+  }
+
+  /** Records new quantities and sizes. */
+  updateFormation(changes: ReadonlyArray<{formation: FormationRecord; quantity: number; size: string}>): void {
+    const now = new Date()
+    for (const {formation, quantity, size} of changes) Object.assign(formation, {quantity, size, updatedAt: now})
+    const snapshot: Record<string, {quantity: number; size: string}> = {}
+    for (const entry of this.formation.values()) snapshot[entry.type] = {quantity: entry.quantity, size: entry.size}
+    this.onFormationChange?.(snapshot)
+  }
+
   formationList(): FormationRecord[] {
     this.refreshProcfile()
     return [...this.formation.values()]

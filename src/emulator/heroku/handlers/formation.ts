@@ -63,10 +63,7 @@ function plan(ctx: HandlerContext, formation: FormationRecord, update: Record<st
 }
 
 function apply(ctx: HandlerContext, changes: readonly PlannedChange[]): FormationRecord[] {
-  const now = new Date()
-  for (const {formation, quantity, size} of changes) {
-    Object.assign(formation, {quantity, size, updatedAt: now})
-  }
+  ctx.store.updateFormation(changes)
   for (const {formation} of changes) ctx.supervisor.reconcile(formation.type)
   return changes.map(change => change.formation)
 }
