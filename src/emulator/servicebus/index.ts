@@ -1,10 +1,15 @@
 // startEmulator(): the one place that builds the Service Bus emulator from one options object:
-// store (durable or in memory) -> broker -> policies -> AMQP listener. Tests start it in-process
-// on port 0; `qjob emulator start` runs it in a background process.
+// store (durable or in memory) -> broker -> policies -> AMQP server and admin API behind one front
+// door (one port; see front-door.ts). Tests start it in-process on port 0; `qjob emulator start`
+// runs it in a background process.
 import {join} from 'node:path'
 
 import {registerSecret} from '../../lib/redact.js'
-import {startAmqpServer} from './amqp/amqp-server.js'
+import type {EmulatorCertificate} from '../certificate.js'
+import {AdminApi} from './admin/admin-api.js'
+import {createAdminServers} from './admin/http-listener.js'
+import {emulatorCertificate} from './admin/tls-certificate.js'
+import {createAmqpServer} from './amqp/amqp-server.js'
 import {propertyEditor} from './amqp/message-codec.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
@@ -13,6 +18,7 @@ import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
 import {silentLogger, type EmulatorLogger} from './logger.js'
+import {startFrontDoor, type FrontDoor} from './front-door.js'
 import {DurableStore} from './store/durable-store.js'
 import {MemoryStore} from './store/memory-store.js'
 import type {MessageStore} from './store/message-store.js'
@@ -35,6 +41,10 @@ export interface EmulatorOptions {
   logger?: EmulatorLogger
   /** Durable store: compact once the log is bigger than this (tests use a small value). */
   compactMinBytes?: number
+  /** Where the TLS certificate of the admin API is kept. Default: dataDir; in memory: a per-process temp dir. */
+  certDir?: string
+  /** A ready certificate for the admin API (else loaded or created as certDir says). */
+  certificate?: EmulatorCertificate
 }
 
 export interface ServiceBusEmulator {
@@ -47,6 +57,11 @@ export interface ServiceBusEmulator {
   readonly broker: Broker
   readonly store: MessageStore
   readonly policies: readonly AuthorizationRule[]
+  /** `https://host:port`: the ATOM admin API (ServiceBusAdministrationClient), on the AMQP port. */
+  readonly managementEndpoint: string
+  /** The admin API's self-signed certificate; trust certPath (NODE_EXTRA_CA_CERTS) or pass `tlsOptions: {ca: cert}`. */
+  readonly certificate: EmulatorCertificate
+  readonly certPath: string
   /** The connection string for a named policy (namespace or queue level). */
   connectionStringFor(policyName: string, queueName?: string): string
   connectionCount(): number
@@ -92,9 +107,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
 
   const policies = new NamespacePolicies(rules, broker)
   const host = options.host ?? AMQP.defaultHost
-  let server
+  const amqp = createAmqpServer({broker, policies, logger})
+  let certificate: EmulatorCertificate
+  let admin
+  let server: FrontDoor
   try {
-    server = await startAmqpServer({host, port: options.port ?? AMQP.defaultPort, broker, policies, logger})
+    certificate = await emulatorCertificate({certificate: options.certificate, certDir: options.certDir, dataDir: options.dataDir})
+    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger)
+    const {http, https} = admin
+    server = await startFrontDoor({
+      host,
+      port: options.port ?? AMQP.defaultPort,
+      logger,
+      amqp: socket => amqp.accept(socket),
+      tls: stream => https.emit('connection', stream),
+      http: socket => http.emit('connection', socket),
+    })
   } catch (error) {
     await broker.close()
     throw error
@@ -112,6 +140,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     broker,
     store,
     policies: rules,
+    managementEndpoint: `https://${host}:${server.port}`,
+    certificate,
+    certPath: certificate.certPath,
     connectionStringFor(policyName: string, queueName?: string): string {
       const candidates = queueName ? (broker.getQueue(queueName)?.authorizationRules ?? []) : rules
       const rule = candidates.find(candidate => candidate.keyName === policyName)
@@ -122,6 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     close() {
       closing ??= (async () => {
         await server.close()
+        await amqp.close()
+        await admin.close()
         await broker.close()
         logger.info('Service Bus emulator stopped')
       })()

@@ -1,6 +1,6 @@
-// The AMQP 1.0 listener: rhea container events routed to the links that handle them. Holds no
+// The AMQP 1.0 server: rhea container events routed to the links that handle them. Holds no
 // broker state of its own; each connection's tokens and links live in its ConnectionState.
-import type {AddressInfo, Server, Socket} from 'node:net'
+import type {Socket} from 'node:net'
 
 import rhea, {type EventContext, type link, type Receiver, type Sender} from 'rhea'
 
@@ -18,16 +18,14 @@ import {captureRawPayloads, localAttach} from './rhea-internals.js'
 import {SendLink} from './send-link.js'
 
 export interface AmqpServerOptions {
-  host: string
-  port: number
   broker: Broker
   policies: NamespacePolicies
   logger: EmulatorLogger
 }
 
 export interface AmqpServer {
-  readonly host: string
-  readonly port: number
+  /** Serves one client connection (its first bytes, the AMQP header, still unread). */
+  accept(socket: Socket): void
   connectionCount(): number
   close(): Promise<void>
 }
@@ -44,7 +42,7 @@ function addressPath(terminus: {address?: unknown} | undefined): string {
   return address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+/, '')
 }
 
-export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpServer> {
+export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   captureRawPayloads()
   const {broker, logger} = options
   const roles = new WeakMap<link, LinkRole>()
@@ -169,32 +167,19 @@ export async function startAmqpServer(options: AmqpServerOptions): Promise<AmqpS
   container.on('protocol_error', (error: Error) => logger.warn(`protocol error from a client: ${error.message}`))
   container.on('error', (error: Error) => logger.warn(`AMQP error: ${error?.message ?? String(error)}`))
 
+  // The front door (../front-door.ts) listens and hands over the sockets that speak AMQP.
+  const connectionOptions = {receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow}}
   const sockets = new Set<Socket>()
-  const server: Server = container.listen({
-    host: options.host,
-    port: options.port,
-    receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow},
-  } as never) as unknown as Server
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-    socket.on('error', error => logger.debug(`socket error: ${error.message}`))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  server.on('error', error => logger.error(`listener error: ${error.message}`))
-  const address = server.address() as AddressInfo
-
   return {
-    host: options.host,
-    port: address.port,
+    accept(socket: Socket) {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      // rhea types omit Connection.accept(socket), the server side of container.listen().
+      ;(container.create_connection(connectionOptions as never) as unknown as {accept(socket: Socket): void}).accept(socket)
+    },
     connectionCount: () => sockets.size,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.close(() => resolve())
-        for (const socket of sockets) socket.destroy()
-      }),
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+    },
   }
 }
