@@ -3,15 +3,12 @@
 // detached with output in the logs. Stopping is SIGTERM to the dyno's process group, then SIGKILL
 // after the grace period. A formation process that exits on its own is shown as crashed.
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {constants as osConstants} from 'node:os'
-import {createServer} from 'node:net'
-import {dirname, join} from 'node:path'
-import type {Readable} from 'node:stream'
 import type {TLSSocket} from 'node:tls'
 
 import {readDotenv} from '../../lib/dotenv.js'
 import {ATTACH_TIMEOUT_MS, MAX_CLOSE_GRACE_MS} from './constants.js'
+import {baseEnvironment, forwardLines, freePort, SHELL, signalGroup} from './dyno-process.js'
 import {newId} from './ids.js'
 import type {LogHub} from './log-hub.js'
 import {expandProcessType} from './procfile.js'
@@ -20,9 +17,6 @@ import type {AppStore, DynoRecord} from './store.js'
 
 type AfterStop = 'remove' | 'restart'
 
-/** Dynos run their command with bash, as on the platform (a simple command is exec'd, so the
- * process gets SIGTERM itself and its own exit status counts); sh where there is no bash. */
-const SHELL = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh'
 
 interface Running {
   dyno: DynoRecord
@@ -286,54 +280,4 @@ export class Supervisor {
       this.reconcile(dyno.type)
     }
   }
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/** What every dyno sees besides its config vars: a PATH that finds this Node, HOME, locale. */
-function baseEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`}
-  for (const name of ['HOME', 'LANG', 'TMPDIR', 'TZ']) {
-    const value = process.env[name]
-    if (value !== undefined) env[name] = value
-  }
-  env.HOME ??= join('/tmp')
-  return env
-}
-
-function forwardLines(stream: Readable | null, onLine: (line: string) => void): void {
-  if (!stream) return
-  let partial = ''
-  stream.setEncoding('utf8')
-  stream.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split(/\r?\n/)
-    partial = parts.pop() ?? ''
-    for (const part of parts) onLine(part)
-  })
-  stream.on('end', () => {
-    if (partial !== '') onLine(partial)
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
 }

@@ -1,0 +1,62 @@
+// How a dyno's process is run: the shell, the environment every dyno sees, signals to its
+// process group, output split into log lines, and a free PORT.
+import type {ChildProcess} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname} from 'node:path'
+import type {Readable} from 'node:stream'
+
+/** Dynos run their command with bash, as on the platform (a simple command is exec'd, so the
+ * process gets SIGTERM itself and its own exit status counts); sh where there is no bash. */
+export const SHELL = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh'
+
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** What every dyno sees besides its config vars: a PATH that finds this Node, HOME, locale. */
+export function baseEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`}
+  for (const name of ['HOME', 'LANG', 'TMPDIR', 'TZ']) {
+    const value = process.env[name]
+    if (value !== undefined) env[name] = value
+  }
+  env.HOME ??= tmpdir()
+  return env
+}
+
+export function forwardLines(stream: Readable | null, onLine: (line: string) => void): void {
+  if (!stream) return
+  let partial = ''
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split(/\r?\n/)
+    partial = parts.pop() ?? ''
+    for (const part of parts) onLine(part)
+  })
+  stream.on('end', () => {
+    if (partial !== '') onLine(partial)
+  })
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+}
