@@ -7,7 +7,9 @@ export default class Scale extends BaseCommand {
 
 Arguments: TYPE=N (absolute), TYPE=N:SIZE (with a dyno size), TYPE+N and TYPE-N (relative). Every argument must parse: one that does not is an error naming it (exit 2) and nothing is sent.
 
-With --wait, qjob waits until the scaled process types have exactly that many dynos, all up; a crashed dyno is an error (exit 1) naming it.`
+With --wait, qjob waits until the scaled process types have exactly that many dynos, all up (and still up a second later); a crashed dyno is an error (exit 1) naming it.
+
+--json prints the formation after the update: type, quantity, size, command.`
 
   static override usage = '<%= command.id %> [TYPE=N[:SIZE] | TYPE+N | TYPE-N]... [-a APP] [--wait] [--json]'
 
@@ -39,7 +41,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {listFormation, scaleFormation, waitForFormation} = await import('../lib/heroku/formation.js')
     const {describeFormation} = await import('../lib/heroku/scale-grammar.js')
-    const {dynoJson, formatFormation, formationJson} = await import('../lib/heroku/format.js')
+    const {formatFormation, formationJson} = await import('../lib/heroku/format.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app})
 
     if (changes.length === 0) {
@@ -61,6 +63,6 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
       this.log(formatFormation(formation))
       info(`All ${dynos.length} dyno${dynos.length === 1 ? '' : 's'} up.`)
     }
-    return {formation: formation.map(formationJson), dynos: dynos.map(dynoJson)}
+    return formation.map(formationJson)
   }
 }
