@@ -7,7 +7,7 @@ import {element, leaf, XML_DECLARATION} from './xml.js'
 export function resourceUrl(baseUrl: string, path: string, query: Record<string, string> = {}): string {
   const encodedPath = path
     .split('/')
-    .map(segment => encodeURIComponent(segment))
+    .map(segment => encodeURIComponent(segment).replace(/^%24/, '$'))
     .join('/')
   const search = new URLSearchParams({...query, 'api-version': ATOM.apiVersion})
   return `${baseUrl}/${encodedPath}?${search.toString()}`
