@@ -79,7 +79,7 @@ describe('queue life cycle through the admin client', () => {
     got.lockDuration = 'PT1M30S'
     got.maxDeliveryCount = 9
     got.status = 'SendDisabled'
-    got.userMetadata = undefined
+    got.userMetadata = ''
     const updated = await admin.updateQueue(got)
     assert.equal(updated._response.status, 200)
     assert.equal(updated._response.request.headers.get('If-Match'), '*')
