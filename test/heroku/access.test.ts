@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {mkdirSync, writeFileSync} from 'node:fs'
+import {createServer, type AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
@@ -122,6 +123,18 @@ describe('credentials, app, errors and retries', () => {
     await api.get('/account')
     assert.deepEqual(pauses, [800], 'the second request waited for a token to come back')
     heroku.emulator.rateLimit.set(Number.MAX_SAFE_INTEGER)
+  })
+
+  it('a local API URL where nothing listens fails at once (exit 1) with a hint', async () => {
+    const server = createServer()
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    await new Promise(resolve => server.close(resolve))
+    const started = Date.now()
+    const result = await heroku.qjob(['ps'], {env: heroku.env({HEROKU_API_URL: `http://127.0.0.1:${port}`})})
+    assert.equal(result.code, 1)
+    assert.equal(result.stderr, `Error: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED)\nHint: Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.\n`)
+    assert.ok(Date.now() - started < 5000, 'no 15 s of connection retries')
   })
 
   it('every request and response followed the schema; the token never appeared in output', () => {

@@ -4,6 +4,7 @@
 // errors mapped to exit codes. heroku-client is loaded only when a request is made.
 import type {IncomingMessage} from 'node:http'
 
+import {OperationError} from '../errors.js'
 import {toQjobError} from './api-errors.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, rateLimitPause, type RetryPolicy} from './retry.js'
 
@@ -90,6 +91,7 @@ export class HerokuApi {
 
   private async heroku(): Promise<HerokuClient> {
     if (this.client) return this.client
+    await this.checkLocalApi()
     const {default: Heroku} = await import('heroku-client')
     this.client = new Heroku({
       token: this.options.token,
@@ -103,5 +105,29 @@ export class HerokuApi {
       },
     })
     return this.client
+  }
+
+  /**
+   * heroku-client retries a refused connection for about 15 s, which helps on a flaky network but
+   * not when a local API (the emulator) is simply not running: there, one quick connect decides.
+   */
+  private async checkLocalApi(): Promise<void> {
+    const url = new URL(this.baseUrl)
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) return
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+    const {connect} = await import('node:net')
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({host, port})
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve()
+      })
+      socket.once('error', error => {
+        reject(new OperationError(`nothing answers at ${this.baseUrl} (${(error as NodeJS.ErrnoException).code ?? error.message})`, {
+          hint: 'Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.',
+        }))
+      })
+    })
   }
 }
