@@ -132,6 +132,15 @@ describe('qjob run-once', () => {
     assert.equal(heroku.emulator.store.findDyno(running.name), undefined)
   })
 
+  it('an untrusted rendezvous certificate fails with a hint (exit 1), and the dyno is stopped', async () => {
+    const result = await heroku.qjob(['run-once', 'echo never'], {env: heroku.env({NODE_EXTRA_CA_CERTS: ''})})
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: cannot attach to the dyno at 127\.0\.0\.1:\d+: DEPTH_ZERO_SELF_SIGNED_CERT\nHint: For the local emulator, set NODE_EXTRA_CA_CERTS/)
+    assert.equal(result.stdout, '')
+    const name = /as (run\.\d+)/.exec(result.stderr)?.[1] as string
+    assert.equal(heroku.emulator.store.findDyno(name), undefined)
+  })
+
   it('every request and response followed the schema; the token never appeared in output', () => {
     assert.ok(creates().length >= 8)
     assert.deepEqual(heroku.violations, [])

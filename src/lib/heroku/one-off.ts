@@ -56,10 +56,18 @@ export async function runAttached(
   const dyno = await createOneOff(api, app, {...options, command: withExitMarker(options.command), attach: true})
   if (!dyno.attach_url) throw new OperationError(`the API started ${dyno.name} without an attach URL`)
   options.onStart?.(dyno)
-  const result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal})
+  const stop = () => api.post(appPath(app, `/dynos/${encodeURIComponent(dyno.name)}/actions/stop`)).catch(() => undefined)
+  let result: Awaited<ReturnType<typeof attachToDyno>>
+  try {
+    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal})
+  } catch (error) {
+    // Nobody will ever attach to it: do not leave it waiting.
+    await stop()
+    throw error
+  }
   if (result.interrupted) {
     // Ctrl-C: the dyno goes too (closing the connection also ends it, as on the platform).
-    await api.post(appPath(app, `/dynos/${encodeURIComponent(dyno.name)}/actions/stop`)).catch(() => undefined)
+    await stop()
     return {dyno, ...result}
   }
   if (result.exitCode === undefined) {
