@@ -8,7 +8,7 @@ import {connect, createServer, type Server, type Socket} from 'node:net'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
 
-import {ServiceBusClient} from '@azure/service-bus'
+import {ServiceBusAdministrationClient, ServiceBusClient} from '@azure/service-bus'
 
 import {sniffProtocol, startFrontDoor} from '../../src/emulator/servicebus/front-door.js'
 import {startEmulator} from '../../src/emulator/servicebus/index.js'
@@ -95,6 +95,23 @@ describe('protocol sniffing', () => {
     assert.equal((await admin.getQueue('plain')).maxDeliveryCount, 2)
     await roundTrip(t.client, 'plain', 'into the queue made over plain HTTP')
     assert.equal(t.emulator.managementEndpoint, `https://127.0.0.1:${t.emulator.port}`)
+  })
+
+  test('the stock admin client works over plain HTTP through a pipeline policy (no certificate needed)', async () => {
+    const admin = new ServiceBusAdministrationClient(t.emulator.connectionString, {retryOptions: {maxRetries: 0}})
+    const seen: string[] = []
+    admin.pipeline.addPolicy({
+      name: 'emulatorPlainHttp',
+      sendRequest(request, next) {
+        request.url = request.url.replace(/^https:/, 'http:')
+        request.allowInsecureConnection = true
+        seen.push(request.url.split(':')[0])
+        return next(request)
+      },
+    })
+    await admin.createQueue('over-http')
+    assert.equal(await admin.queueExists('over-http'), true)
+    assert.deepEqual([...new Set(seen)], ['http'])
   })
 
   test('first bytes arriving one at a time are sniffed the same', async () => {
