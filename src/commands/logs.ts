@@ -2,6 +2,7 @@ import {UsageError} from '../lib/errors.js'
 import {printNdjson} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {appFlag} from '../lib/heroku/flags.js'
 
 export default class Logs extends BaseCommand {
   static override description = `Show the app's logs through a log session: the latest lines, and with --tail everything new until Ctrl-C.
@@ -17,7 +18,7 @@ Lines read TIMESTAMP SOURCE[DYNO]: MESSAGE, where SOURCE is "app" (the dyno's ou
   ]
 
   static override flags = {
-    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    app: appFlag,
     'process-type': Flags.string({char: 'p', description: 'Only this process type (e.g. worker)', exclusive: ['dyno']}),
     dyno: Flags.string({char: 'd', description: 'Only this dyno (e.g. worker.1)'}),
     num: Flags.integer({char: 'n', description: 'How many recent lines', default: 100, min: 0, max: 1500}),

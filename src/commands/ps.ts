@@ -1,5 +1,6 @@
 import {BaseCommand} from '../lib/base-command.js'
-import {Args, Flags} from '../lib/oclif.js'
+import {appFlag} from '../lib/heroku/flags.js'
+import {Args} from '../lib/oclif.js'
 
 export default class Ps extends BaseCommand {
   static override description = `List the app's dynos, grouped by process type: name, state, size, age and command.
@@ -17,7 +18,7 @@ States: starting, up, crashed, down, idle. One-off dynos (run.N) are listed last
   }
 
   static override flags = {
-    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    app: appFlag,
   }
 
   static override enableJsonFlag = true

@@ -2,6 +2,7 @@ import {ExitStatus, OperationError, UsageError} from '../lib/errors.js'
 import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {appFlag} from '../lib/heroku/flags.js'
 
 export default class RunOnce extends BaseCommand {
   static override description = `Run a command once on a one-off dyno; by default attached, and qjob exits with the command's own exit code.
@@ -23,7 +24,7 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
   static override strict = false
 
   static override flags = {
-    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    app: appFlag,
     detach: Flags.boolean({description: 'Run in the background; print the dyno name'}),
     wait: Flags.boolean({description: 'With --detach: wait until the dyno ends; exit with its status'}),
     size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),

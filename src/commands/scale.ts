@@ -1,4 +1,5 @@
 import {BaseCommand} from '../lib/base-command.js'
+import {appFlag} from '../lib/heroku/flags.js'
 import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 
@@ -26,7 +27,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
   static override args = {}
 
   static override flags = {
-    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    app: appFlag,
     wait: Flags.boolean({description: 'Wait until the scaled dynos are up (or gone)'}),
     'wait-timeout': Flags.integer({description: 'Seconds to wait with --wait', default: 300, min: 1}),
   }

@@ -1,5 +1,6 @@
-import {Args, Flags} from '../lib/oclif.js'
+import {Args} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {appFlag} from '../lib/heroku/flags.js'
 import {info} from '../lib/output.js'
 
 export default class Stop extends BaseCommand {
@@ -18,7 +19,7 @@ The dynos get SIGTERM, then SIGKILL after 30 seconds. Formation dynos are starte
   }
 
   static override flags = {
-    app: Flags.string({char: 'a', description: 'Heroku app (default: HEROKU_APP, then the "heroku" git remote)'}),
+    app: appFlag,
   }
 
   static override enableJsonFlag = true

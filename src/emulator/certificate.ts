@@ -46,7 +46,8 @@ function readExisting(certPath: string, keyPath: string): EmulatorCertificate | 
   }
 }
 
-function writeAtomically(path: string, text: string, mode: number): void {
+/** Writes a file through a temporary name, so a reader never sees half of it. */
+export function writeAtomically(path: string, text: string, mode: number): void {
   const temporary = `${path}.${process.pid}.tmp`
   writeFileSync(temporary, text, {mode})
   renameSync(temporary, path)

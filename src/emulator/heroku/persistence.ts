@@ -2,16 +2,13 @@
 // HEROKU_API_KEY stays valid) and each app's formation (so a restart brings the dynos back, as the
 // platform keeps a formation).
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
+
+import {writeAtomically} from '../certificate.js'
 
 export const TOKEN_FILE = 'heroku-api-token'
 
-function writePrivate(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, text, {mode: 0o600})
-  renameSync(temporary, path)
-}
 
 export function newToken(): string {
   return `HRKU-local-${randomBytes(24).toString('hex')}`
@@ -28,7 +25,7 @@ export function loadOrCreateToken(dataDir: string): string {
   }
   const token = newToken()
   mkdirSync(dataDir, {recursive: true, mode: 0o700})
-  writePrivate(path, `${token}\n`)
+  writeAtomically(path, `${token}\n`, 0o600)
   return token
 }
 
@@ -54,5 +51,5 @@ export function loadFormation(dataDir: string, appName: string): SavedFormation 
 
 export function saveFormation(dataDir: string, appName: string, formation: SavedFormation): void {
   mkdirSync(dataDir, {recursive: true, mode: 0o700})
-  writePrivate(formationFile(dataDir, appName), `${JSON.stringify(formation, null, 2)}\n`)
+  writeAtomically(formationFile(dataDir, appName), `${JSON.stringify(formation, null, 2)}\n`, 0o600)
 }

@@ -3,6 +3,7 @@
 import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {compareDynoNames} from '../../lib/heroku/order.js'
 import {DEFAULT_DYNO_SIZE} from './constants.js'
 import {newId, stableUuid} from './ids.js'
 import {parseProcfile, type Procfile} from './procfile.js'
@@ -158,9 +159,4 @@ export class AppStore {
       if (!this.dynos.has(name)) return name
     }
   }
-}
-
-/** worker.2 before worker.10. */
-export function compareDynoNames(a: {name: string}, b: {name: string}): number {
-  return a.name.localeCompare(b.name, 'en', {numeric: true})
 }
