@@ -4,9 +4,12 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 
-import {connectionStringOf} from '../../src/emulator/servicebus/index.js'
+import {ServiceBusClient} from '@azure/service-bus'
+
+import {connectionStringOf, startEmulator} from '../../src/emulator/servicebus/index.js'
+import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest, sasHeaderFor} from './admin-helpers.js'
-import {rejectionOf, startTestEmulator, type TestEmulator} from './helpers.js'
+import {FAST_FAIL, rejectionOf, startTestEmulator, type TestEmulator} from './helpers.js'
 
 const ROOT = {keyName: 'Root', key: 'auth-root-key-0123456789'}
 const LISTENER = {keyName: 'listener', key: 'auth-listen-key-0123456789'}
@@ -116,6 +119,37 @@ describe('queue-level rules through the admin API', () => {
     // The worker rule was left out of the update, so it is gone.
     const removed = await rejectionOf(t.clientFor(withKey(WORKER.keyName, WORKER.key, 'work')).createReceiver('work').receiveMessages(1, {maxWaitTimeInMs: 2000}))
     assert.equal(removed.code, 'UnauthorizedAccess')
+  })
+
+  test('queues and rules made through the admin API survive a restart of a durable emulator', async () => {
+    const dir = tempDir('qjob-sb-admin-durable-')
+    const policies = [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send'] as ('Manage' | 'Listen' | 'Send')[]}]
+    try {
+      const first = await startEmulator({port: 0, dataDir: dir.path, policies})
+      try {
+        await adminClient(first).createQueue('kept', {
+          lockDuration: 'PT15S',
+          authorizationRules: [{claimType: 'SharedAccessKey', keyName: WORKER.keyName, accessRights: ['Listen'], primaryKey: WORKER.key}],
+        })
+      } finally {
+        await first.close()
+      }
+      const second = await startEmulator({port: 0, dataDir: dir.path, policies})
+      const worker = new ServiceBusClient(connectionStringOf(second.endpoint, WORKER.keyName, WORKER.key, 'kept'), FAST_FAIL)
+      try {
+        const kept = await adminClient(second).getQueue('kept')
+        assert.equal(kept.lockDuration, 'PT15S')
+        assert.deepEqual(kept.authorizationRules?.map(rule => rule.keyName), [WORKER.keyName])
+        const messages = await worker.createReceiver('kept').receiveMessages(1, {maxWaitTimeInMs: 200})
+        assert.deepEqual(messages, [], 'the kept Listen rule still opens a receiver')
+        assert.equal((await rejectionOf(worker.createSender('kept').sendMessages({body: 'x'}))).code, 'UnauthorizedAccess')
+      } finally {
+        await worker.close()
+        await second.close()
+      }
+    } finally {
+      dir.cleanup()
+    }
   })
 
   test('a queue-level Manage rule manages its queue only', async () => {

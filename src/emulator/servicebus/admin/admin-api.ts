@@ -9,6 +9,7 @@
 //   DELETE /<queue>                     delete (404 if missing)
 import {randomUUID} from 'node:crypto'
 
+import {registerSecret} from '../../../lib/redact.js'
 import type {NamespacePolicies} from '../auth/namespace-policies.js'
 import type {Broker} from '../broker/broker.js'
 import {BrokerError, entityNotFound, type BrokerErrorCode} from '../broker/broker-error.js'
@@ -75,6 +76,10 @@ export class AdminApi {
     this.policies = options.policies
     this.logger = options.logger
     this.createdAt = options.createdAt ?? options.broker.now()
+    // Rules created through this API earlier and kept by the durable store: their keys are secrets too.
+    for (const queue of this.broker.listQueues()) {
+      for (const rule of queue.authorizationRules) for (const key of [rule.primaryKey, rule.secondaryKey]) if (key) registerSecret(key)
+    }
   }
 
   async handle(request: AdminRequest): Promise<AdminResponse> {
