@@ -93,7 +93,8 @@ export class Supervisor {
     this.options.logs.append('heroku', dyno.name, 'Stopping all processes with SIGTERM')
     signalGroup(entry.child, 'SIGTERM')
     entry.killTimer = setTimeout(() => {
-      this.options.logs.append('heroku', dyno.name, 'Error R12 (Exit timeout) -> At least one process failed to exit within 30 seconds of SIGTERM')
+      const seconds = Math.round(this.options.gracePeriodMs / 100) / 10
+      this.options.logs.append('heroku', dyno.name, `Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds} seconds of SIGTERM`)
       this.options.logs.append('heroku', dyno.name, 'Stopping remaining processes with SIGKILL')
       if (entry.child) signalGroup(entry.child, 'SIGKILL')
     }, this.options.gracePeriodMs)
@@ -121,7 +122,7 @@ export class Supervisor {
     store.addDyno(dyno)
     const entry = this.track(dyno, request.env)
     entry.ttlTimer = setTimeout(() => {
-      this.options.logs.append('heroku', dyno.name, `Error R14 (Time to live exceeded) -> stopping after ${request.timeToLiveS} s`)
+      this.options.logs.append('heroku', dyno.name, `Time to live of ${request.timeToLiveS} s reached: stopping the dyno`)
       this.stop(dyno.name, 'remove')
     }, request.timeToLiveS * 1000)
     entry.ttlTimer.unref()
