@@ -116,6 +116,13 @@ describe('queue life cycle through the admin client', () => {
     assert.equal(queue.requiresSession, false)
     assert.equal(queue.maxMessageSizeInKilobytes, 256)
     assert.equal(t.emulator.broker.getQueue('plain')!.defaultMessageTimeToLiveMs, 922_337_203_685_477)
+
+    // Names may hold '/', and are found whatever their case.
+    await admin.createQueue('team/jobs')
+    assert.equal((await admin.getQueue('team/jobs')).name, 'team/jobs')
+    assert.equal((await admin.getQueue('TEAM/Jobs')).name, 'team/jobs')
+    await t.client.createSender('team/jobs').sendMessages({body: 'nested'})
+    assert.equal((await admin.getQueueRuntimeProperties('team/jobs')).activeMessageCount, 1)
   })
 
   test('create twice gives MessageEntityAlreadyExistsError; update of a missing queue gives not-found', async () => {
