@@ -6,7 +6,10 @@ import {describe, it} from 'node:test'
 import {pageOf, parseRange} from '../../src/emulator/heroku/http/paging.js'
 import {expandProcessType, parseProcfile} from '../../src/emulator/heroku/procfile.js'
 import {UsageError, NotFoundError} from '../../src/lib/errors.js'
+import {toQjobError} from '../../src/lib/heroku/api-errors.js'
 import {appFromGitRemotes, parseGitRemoteConfig} from '../../src/lib/heroku/git-remotes.js'
+import {buildCommand, parseEnvFlags} from '../../src/lib/heroku/one-off.js'
+import {ExitMarkerFilter, parseRendezvousUrl, withExitMarker} from '../../src/lib/heroku/rendezvous.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, rateLimitPause} from '../../src/lib/heroku/retry.js'
 import {parseScaleArg, parseScaleArgs, planScale} from '../../src/lib/heroku/scale-grammar.js'
 import type {Formation} from '../../src/lib/heroku/types.js'
@@ -163,5 +166,59 @@ describe('the schema validator used by the tests', () => {
 
   it('accepts a valid exchange', () => {
     assert.deepEqual(validateExchange({...exchange, requestBody: {updates: [{type: 'worker', quantity: 2, dyno_size: {name: 'basic'}}]}, responseBody: []}), [])
+  })
+})
+
+describe('API errors become exit codes', () => {
+  const cases: Array<[number, string, number]> = [
+    [404, 'not_found', 3],
+    [401, 'unauthorized', 4],
+    [403, 'forbidden', 4],
+    [422, 'invalid_params', 2],
+    [429, 'rate_limit', 1],
+    [503, 'unavailable', 1],
+    [500, 'internal_server_error', 1],
+  ]
+  for (const [statusCode, id, exitCode] of cases) {
+    it(`${statusCode} ${id} → exit ${exitCode}`, () => {
+      const error = toQjobError({statusCode, body: {id, message: `about ${id}\nsecond line`}}, {baseUrl: 'https://api.heroku.com'})
+      assert.equal(error.exitCode, exitCode)
+      assert.match(error.message, new RegExp(`^Heroku API: about ${id}`))
+      assert.ok(!error.message.includes('second line'))
+    })
+  }
+
+  it('a connection failure is exit 1 naming the URL', () => {
+    const error = toQjobError(Object.assign(new Error('connect'), {code: 'ECONNRESET'}), {baseUrl: 'https://api.heroku.com'})
+    assert.equal(error.exitCode, 1)
+    assert.equal(error.message, 'cannot reach the Heroku API at https://api.heroku.com: ECONNRESET')
+  })
+})
+
+describe('one-off helpers', () => {
+  it('quotes several arguments, takes one as written, defaults to worker', () => {
+    assert.equal(buildCommand([]), 'worker')
+    assert.equal(buildCommand(['echo $HOME && ls']), 'echo $HOME && ls')
+    assert.equal(buildCommand(['node', '-e', "console.log('a b')"]), `node -e 'console.log('\\''a b'\\'')'`)
+  })
+
+  it('reads -e KEY=VALUE strictly', () => {
+    assert.deepEqual(parseEnvFlags(['A=1', 'B=x=y', 'EMPTY=']), {A: '1', B: 'x=y', EMPTY: ''})
+    assert.throws(() => parseEnvFlags(['A-B=1']), /cannot read -e "A-B=1"/)
+  })
+
+  it('strips the exit-status marker, even split across chunks, and keeps other U+FFFF text', () => {
+    assert.match(withExitMarker('worker'), /^worker; echo "\uFFFF heroku-command-exit-status: \$\?"$/)
+    let out = ''
+    const filter = new ExitMarkerFilter(text => (out += text))
+    for (const chunk of ['hello\n\uFFFF not a marker\nbye\n\uFFFF heroku-command-', 'exit-status: 42\r\n']) filter.push(chunk)
+    filter.flush()
+    assert.equal(out, 'hello\n\uFFFF not a marker\nbye\n')
+    assert.equal(filter.exitCode, 42)
+  })
+
+  it('reads rendezvous URLs', () => {
+    assert.deepEqual(parseRendezvousUrl('rendezvous://rendezvous.runtime.heroku.com:5000/abc123'), {host: 'rendezvous.runtime.heroku.com', port: 5000, secret: 'abc123'})
+    assert.throws(() => parseRendezvousUrl('https://example.com/x'), /attach URL qjob cannot read/)
   })
 })
