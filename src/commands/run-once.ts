@@ -53,6 +53,7 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
         const run = await oneOff.runAttached(api, app, {
           ...options,
           write: text => process.stdout.write(text),
+          extraCa: oneOff.extraCaFromDotenv(name => this.settings.envValue(name)),
           signal: controller.signal,
           onStart: dyno => info(`Running \`${command}\` on ${app} as ${dyno.name} (${dyno.size ?? 'default size'})…`),
         })

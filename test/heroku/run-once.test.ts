@@ -3,6 +3,8 @@
 // runs, config vars, limits, Ctrl-C.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {binPath} from '../helpers/cli.js'
@@ -139,6 +141,15 @@ describe('qjob run-once', () => {
     assert.equal(result.stdout, '')
     const name = /as (run\.\d+)/.exec(result.stderr)?.[1] as string
     assert.equal(heroku.emulator.store.findDyno(name), undefined)
+  })
+
+  it('trusts the certificate named by NODE_EXTRA_CA_CERTS in .env (Node itself reads only the environment)', async () => {
+    const project = join(heroku.home, 'project')
+    mkdirSync(project)
+    writeFileSync(join(project, '.env'), `NODE_EXTRA_CA_CERTS=${heroku.emulator.certificate.certPath}\n`)
+    const result = await heroku.qjob(['run-once', 'echo via dotenv'], {cwd: project, env: heroku.env({NODE_EXTRA_CA_CERTS: ''})})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, 'via dotenv\n')
   })
 
   it('every request and response followed the schema; the token never appeared in output', () => {

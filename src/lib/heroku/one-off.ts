@@ -1,5 +1,7 @@
 // One-off dynos: run attached (live output, the command's exit code) or detached (optionally
 // waiting for the end through the dyno's log stream, where the platform reports the exit status).
+import {readFileSync} from 'node:fs'
+
 import {UsageError, OperationError, NotFoundError} from '../errors.js'
 import type {HerokuApi} from './api.js'
 import {createOneOff, dynoInfo} from './dynos.js'
@@ -51,7 +53,7 @@ export interface AttachedRun {
 export async function runAttached(
   api: HerokuApi,
   app: string,
-  options: RunOptions & {write: (text: string) => void; signal?: AbortSignal; onStart?: (dyno: Dyno) => void},
+  options: RunOptions & {write: (text: string) => void; signal?: AbortSignal; onStart?: (dyno: Dyno) => void; extraCa?: string},
 ): Promise<AttachedRun> {
   const dyno = await createOneOff(api, app, {...options, command: withExitMarker(options.command), attach: true})
   if (!dyno.attach_url) throw new OperationError(`the API started ${dyno.name} without an attach URL`)
@@ -59,7 +61,7 @@ export async function runAttached(
   const stop = () => api.post(appPath(app, `/dynos/${encodeURIComponent(dyno.name)}/actions/stop`)).catch(() => undefined)
   let result: Awaited<ReturnType<typeof attachToDyno>>
   try {
-    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal})
+    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal, extraCa: options.extraCa})
   } catch (error) {
     // Nobody will ever attach to it: do not leave it waiting.
     await stop()
@@ -117,5 +119,20 @@ export async function waitForDyno(api: HerokuApi, app: string, name: string, opt
   } catch (error) {
     if (error instanceof NotFoundError) return {name, interrupted: false}
     throw error
+  }
+}
+
+/**
+ * Node reads NODE_EXTRA_CA_CERTS from the real environment only, at start-up. When it is set in
+ * .env instead ("qjob emulator env >> .env"), qjob reads that certificate for the rendezvous itself.
+ */
+export function extraCaFromDotenv(envValue: (name: string) => string | undefined): string | undefined {
+  if (process.env.NODE_EXTRA_CA_CERTS) return undefined
+  const file = envValue('NODE_EXTRA_CA_CERTS')
+  if (!file) return undefined
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read NODE_EXTRA_CA_CERTS file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
 }

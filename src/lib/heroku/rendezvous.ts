@@ -58,6 +58,8 @@ export interface AttachOptions {
   signal?: AbortSignal
   /** Connection timeout (ms). */
   timeoutMs?: number
+  /** Extra CA certificates (PEM) to trust besides the usual ones, e.g. the local emulator's. */
+  extraCa?: string
 }
 
 export interface AttachResult {
@@ -82,7 +84,8 @@ export function parseRendezvousUrl(url: string): {host: string; port: number; se
 export function attachToDyno(url: string, options: AttachOptions): Promise<AttachResult> {
   const {host, port, secret} = parseRendezvousUrl(url)
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({host, port, servername: isIP(host) ? undefined : host})
+    const ca = options.extraCa ? [...tls.rootCertificates, options.extraCa] : undefined
+    const socket = tls.connect({host, port, servername: isIP(host) ? undefined : host, ca})
     const filter = new ExitMarkerFilter(options.write)
     let greeted = false
     let interrupted = false
