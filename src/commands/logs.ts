@@ -5,7 +5,9 @@ import {BaseCommand} from '../lib/base-command.js'
 import {appFlag} from '../lib/heroku/flags.js'
 
 export default class Logs extends BaseCommand {
-  static override description = `Show the app's logs through a log session: the latest lines, and with --tail everything new until Ctrl-C.
+  static override description = `Show the app's logs: the latest lines, or follow them with --tail.
+
+The lines come through a log session; with --tail everything new follows until Ctrl-C.
 
 Lines read TIMESTAMP SOURCE[DYNO]: MESSAGE, where SOURCE is "app" (the dyno's output) or "heroku" (the platform: starts, stops, exit statuses).`
 

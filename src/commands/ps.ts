@@ -3,7 +3,9 @@ import {appFlag} from '../lib/heroku/flags.js'
 import {Args} from '../lib/oclif.js'
 
 export default class Ps extends BaseCommand {
-  static override description = `List the app's dynos, grouped by process type: name, state, size, age and command.
+  static override description = `List the app's dynos by process type.
+
+Each dyno with its state, size, age and command.
 
 States: starting, up, crashed, down, idle. One-off dynos (run.N) are listed last.`
 

@@ -5,7 +5,7 @@ import {BaseCommand} from '../lib/base-command.js'
 import {appFlag} from '../lib/heroku/flags.js'
 
 export default class RunOnce extends BaseCommand {
-  static override description = `Run a command once on a one-off dyno; by default attached, and qjob exits with the command's own exit code.
+  static override description = `Run a command once on a one-off dyno and exit with its exit code.
 
 COMMAND defaults to "worker": a Procfile process type name runs that type's command (e.g. "worker --once"). Put "--" before a command that has options of its own. One argument is run as written (a shell command line); several are quoted one by one.
 

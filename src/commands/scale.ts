@@ -4,7 +4,7 @@ import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 
 export default class Scale extends BaseCommand {
-  static override description = `Scale the app's dynos in one batch formation update, or show the formation.
+  static override description = `Scale dynos in one formation update, or show the formation.
 
 Arguments: TYPE=N (absolute), TYPE=N:SIZE (with a dyno size), TYPE+N and TYPE-N (relative). Every argument must parse: one that does not is an error naming it (exit 2) and nothing is sent.
 
