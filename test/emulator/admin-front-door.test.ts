@@ -10,8 +10,11 @@ import {promisify} from 'node:util'
 
 import {ServiceBusAdministrationClient, ServiceBusClient} from '@azure/service-bus'
 
+import {AdminApi} from '../../src/emulator/servicebus/admin/admin-api.js'
+import {createAdminServers} from '../../src/emulator/servicebus/admin/http-listener.js'
+import {NamespacePolicies} from '../../src/emulator/servicebus/auth/namespace-policies.js'
 import {sniffProtocol, startFrontDoor} from '../../src/emulator/servicebus/front-door.js'
-import {startEmulator} from '../../src/emulator/servicebus/index.js'
+import {silentLogger, startEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest} from './admin-helpers.js'
 import {FAST_FAIL, startTestEmulator, until, type TestEmulator} from './helpers.js'
@@ -202,6 +205,34 @@ describe('protocol sniffing', () => {
       await until(() => door.connectionCount() === 0, 5000, 'the silent connection to go')
     } finally {
       await door.close()
+    }
+  })
+})
+
+describe('extra routes', () => {
+  test('another HTTP API can claim its own paths on the same servers', async () => {
+    const api = new AdminApi({broker: t.emulator.broker, policies: new NamespacePolicies([{keyName: ROOT.keyName, primaryKey: ROOT.key, rights: ['Manage', 'Listen', 'Send']}], t.emulator.broker), logger: silentLogger})
+    const servers = createAdminServers(api, t.emulator.certificate, () => 'localhost', silentLogger, [
+      {matches: url => url.startsWith('/subscriptions/'), handle: (_request, response) => response.end('claimed')},
+    ])
+    const door = await startFrontDoor({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger,
+      amqp: socket => socket.destroy(),
+      tls: stream => servers.https.emit('connection', stream),
+      http: socket => servers.http.emit('connection', socket),
+    })
+    try {
+      const at = {...t.emulator, port: door.port}
+      const claimed = await rawRequest(at, {scheme: 'https', path: '/subscriptions/0/resourceGroups/rg'})
+      assert.deepEqual([claimed.status, claimed.body], [200, 'claimed'])
+      const atom = await rawRequest(at, {scheme: 'http', path: '/$namespaceinfo?api-version=2021-05', sign: ROOT})
+      assert.equal(atom.status, 200)
+      assert.match(atom.body, /<Name>qjob-emulator<\/Name>/)
+    } finally {
+      await door.close()
+      await servers.close()
     }
   })
 })

@@ -76,10 +76,24 @@ export interface AdminServers {
   close(): Promise<void>
 }
 
+/** Another HTTP API served on the same port, for the requests whose URL it claims (e.g. an ARM surface). */
+export interface ExtraRoute {
+  matches(url: string): boolean
+  handle(request: IncomingMessage, response: ServerResponse): unknown
+}
+
 /** Plain-HTTP and HTTPS servers for the admin API (not listening: see front-door.ts). */
-export function createAdminServers(api: AdminApi, tls: {cert: string; key: string}, fallbackHost: () => string, logger: EmulatorLogger): AdminServers {
-  const http = createHttpServer(adminRequestListener(api, 'http', fallbackHost, logger))
-  const https = createHttpsServer({cert: tls.cert, key: tls.key}, adminRequestListener(api, 'https', fallbackHost, logger))
+export function createAdminServers(api: AdminApi, tls: {cert: string; key: string}, fallbackHost: () => string, logger: EmulatorLogger, extraRoutes: ExtraRoute[] = []): AdminServers {
+  const listener = (scheme: 'http' | 'https') => {
+    const atom = adminRequestListener(api, scheme, fallbackHost, logger)
+    return (request: IncomingMessage, response: ServerResponse) => {
+      const route = extraRoutes.find(candidate => candidate.matches(request.url ?? '/'))
+      if (route) route.handle(request, response)
+      else atom(request, response)
+    }
+  }
+  const http = createHttpServer(listener('http'))
+  const https = createHttpsServer({cert: tls.cert, key: tls.key}, listener('https'))
   for (const server of [http, https]) {
     server.on('clientError', (error, socket) => {
       logger.debug(`admin: bad HTTP from a client: ${error.message}`)
