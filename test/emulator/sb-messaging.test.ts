@@ -50,6 +50,9 @@ describe('send and receive', () => {
     assert.deepEqual(received.map(m => m.body), ['a', 'b', ...Array.from({length: 50}, (_, i) => `batch-${i}`)])
     assert.deepEqual(received.map(m => m.sequenceNumber!.toNumber()), Array.from({length: 52}, (_, i) => i + 1))
     assert.equal(received[51].applicationProperties?.i, 49)
+
+    await sender.sendMessages(await sender.createMessageBatch())
+    assert.equal(t.emulator.broker.runtimeCounts('batch').totalMessageCount, 0, 'an empty batch enqueues nothing')
   })
 
   test('every message property and application property type round-trips', async () => {

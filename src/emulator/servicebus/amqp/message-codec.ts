@@ -42,22 +42,32 @@ function timeValue(value: unknown): number | undefined {
  */
 export function parseIncoming(payload: Buffer): IncomingMessage {
   const sections = splitSections(payload)
-  const bodyIndex = sections.findIndex(section => section.code >= SECTION.applicationProperties)
-  const prefixEnd = bodyIndex === -1 ? payload.length : sections[bodyIndex].start
-  const fields = prefixEnd > 0 ? amqpMessage.decode(payload.subarray(0, prefixEnd)) : {}
-  const annotations = (fields.message_annotations ?? {}) as Record<string, unknown>
-  let messageId = messageIdText(fields.message_id)
+  const fields = (code: number): AmqpTyped[] | undefined => {
+    const span = sections.find(section => section.code === code)
+    return span && (decodeTyped(payload.subarray(span.start, span.end)).value as AmqpTyped[])
+  }
+  // Only what the broker needs is decoded; the sections themselves are kept as sent.
+  const header = fields(SECTION.header)
+  const properties = fields(SECTION.properties)
+  const annotations = fields(SECTION.messageAnnotations)
+  let messageId = messageIdText(properties?.[0]?.value)
   if (messageId === undefined) {
     messageId = randomUUID()
     payload = withMessageId(payload, sections, messageId)
   }
   const incoming: IncomingMessage = {payload, messageId}
-  if (typeof fields.group_id === 'string') incoming.sessionId = fields.group_id
-  if (typeof fields.ttl === 'number' && fields.ttl > 0) incoming.timeToLiveMs = fields.ttl
-  const partitionKey = annotations['x-opt-partition-key']
-  if (typeof partitionKey === 'string') incoming.partitionKey = partitionKey
-  const scheduled = timeValue(annotations['x-opt-scheduled-enqueue-time'])
-  if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
+  const groupId = properties?.[10]?.value
+  if (typeof groupId === 'string') incoming.sessionId = groupId
+  const ttl = header?.[2]?.value
+  if (typeof ttl === 'number' && ttl > 0) incoming.timeToLiveMs = ttl
+  for (let i = 0; annotations && i + 1 < annotations.length; i += 2) {
+    const key = annotations[i].value
+    if (key === 'x-opt-partition-key' && typeof annotations[i + 1].value === 'string') incoming.partitionKey = annotations[i + 1].value as string
+    if (key === 'x-opt-scheduled-enqueue-time') {
+      const scheduled = timeValue(amqpTypes.unwrap(annotations[i + 1]))
+      if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
+    }
+  }
   return incoming
 }
 
@@ -75,12 +85,13 @@ function withMessageId(payload: Buffer, sections: SectionSpan[], messageId: stri
   return Buffer.concat([payload.subarray(0, insertAt), section, payload.subarray(insertAt)])
 }
 
-/** The messages inside the SDK's batch envelope (format 0x80013700): one per data section. */
+/**
+ * The messages inside the SDK's batch envelope (format 0x80013700): one per data section. The SDK
+ * sends an empty batch as an envelope without data sections; that enqueues nothing.
+ */
 export function unpackBatch(envelope: Buffer): Buffer[] {
   const sections = splitSections(envelope)
-  const messages = sections.filter(section => section.code === SECTION.data).map(section => dataSectionContent(envelope, section))
-  if (messages.length === 0) throw new MalformedMessageError('the batch holds no messages')
-  return messages
+  return sections.filter(section => section.code === SECTION.data).map(section => dataSectionContent(envelope, section))
 }
 
 /** The bytes a receiver gets for a delivery. */

@@ -7,6 +7,7 @@ import type {Broker} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {EmulatorLogger} from '../logger.js'
 import {AMQP} from '../constants.js'
+import {copyPayload} from '../payload-arena.js'
 import type {ConnectionState} from './connection-state.js'
 import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {parseIncoming, unpackBatch} from './message-codec.js'
@@ -60,11 +61,11 @@ export class SendLink {
     if (format === AMQP.batchMessageFormat) {
       const envelope = context.message as unknown
       if (!Buffer.isBuffer(envelope)) throw new MalformedMessageError('the batch envelope is not binary')
-      return unpackBatch(envelope).map(payload => Buffer.from(payload))
+      return unpackBatch(envelope).map(payload => copyPayload(payload))
     }
     if (format !== 0) throw new MalformedMessageError(`unsupported message format ${format}`)
     const message = context.message!
     // A copy: the transfer's bytes may share memory with a larger socket buffer.
-    return [Buffer.from(rawPayloadOf(message) ?? amqpMessage.encode(message))]
+    return [copyPayload(rawPayloadOf(message) ?? amqpMessage.encode(message))]
   }
 }

@@ -169,6 +169,7 @@ export class Broker {
   async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
     const {queue, entity, management} = this.resolve(path)
     if (management || entity !== queue.main) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
+    if (incoming.length === 0) return []
     const {properties} = queue
     if (properties.status === 'Disabled' || properties.status === 'SendDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)

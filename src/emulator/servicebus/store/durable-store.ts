@@ -3,13 +3,13 @@
 // one fsync. On open the log is replayed (a torn tail is cut off); when the log grows much bigger
 // than the live data it is compacted into a new file that replaces the old one atomically.
 import {closeSync, fsyncSync, openSync} from 'node:fs'
-import {mkdir, open, readFile, rename, type FileHandle} from 'node:fs/promises'
+import {mkdir, open, rename, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
-import {decodeLog, encodeRecord} from './log-codec.js'
+import {decodeFrames, encodeRecord} from './log-codec.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
 import {StoreIndex} from './store-index.js'
 
@@ -28,6 +28,7 @@ interface PendingWrite {
 }
 
 const COMPACTION_CHUNK_BYTES = 4 * 1024 * 1024
+const REPLAY_CHUNK_BYTES = 1024 * 1024
 
 export class DurableStore implements MessageStore {
   readonly durable = true
@@ -50,24 +51,40 @@ export class DurableStore implements MessageStore {
   async open(): Promise<StoreSnapshot> {
     await mkdir(this.options.dir, {recursive: true, mode: 0o700})
     this.lock.acquire()
-    let data: Buffer = Buffer.alloc(0)
-    try {
-      data = await readFile(this.logPath)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    }
-    const {records, validBytes} = decodeLog(data)
-    for (const record of records) this.index.apply(record)
     this.handle = await open(this.logPath, 'a+', 0o600)
-    if (validBytes < data.length) {
-      this.options.logger.warn(`store: cut a torn tail of ${data.length - validBytes} bytes off ${this.logPath}`)
+    const {records, validBytes, fileBytes} = await this.replay(this.handle)
+    if (validBytes < fileBytes) {
+      this.options.logger.warn(`store: cut a torn tail of ${fileBytes - validBytes} bytes off ${this.logPath}`)
       await this.handle.truncate(validBytes)
       await this.handle.datasync()
     }
-    if (data.length === 0) syncDirectory(this.options.dir)
+    if (fileBytes === 0) syncDirectory(this.options.dir)
     this.logBytes = validBytes
-    this.options.logger.info(`store: replayed ${records.length} records (${validBytes} bytes) from ${this.logPath}`)
+    this.options.logger.info(`store: replayed ${records} records (${validBytes} bytes) from ${this.logPath}`)
     return this.index.snapshot()
+  }
+
+  /** Reads the log in chunks, applying each whole record to the index. */
+  private async replay(handle: FileHandle): Promise<{records: number; validBytes: number; fileBytes: number}> {
+    const {size: fileBytes} = await handle.stat()
+    let position = 0
+    let pending: Buffer = Buffer.alloc(0)
+    let validBytes = 0
+    let records = 0
+    while (position < fileBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(REPLAY_CHUNK_BYTES, fileBytes - position))
+      const {bytesRead} = await handle.read(chunk, 0, chunk.length, position)
+      if (bytesRead === 0) break
+      position += bytesRead
+      const data = pending.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([pending, chunk.subarray(0, bytesRead)])
+      const decoded = decodeFrames(data)
+      for (const record of decoded.records) this.index.apply(record)
+      records += decoded.records.length
+      validBytes += decoded.consumed
+      if (decoded.corrupt) return {records, validBytes, fileBytes}
+      pending = Buffer.from(data.subarray(decoded.consumed))
+    }
+    return {records, validBytes, fileBytes}
   }
 
   append(records: StoreRecord[]): Promise<void> {

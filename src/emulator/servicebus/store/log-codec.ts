@@ -6,6 +6,7 @@
 import {crc32} from 'node:zlib'
 
 import type {StoredMessage} from '../broker/message.js'
+import {copyPayload} from '../payload-arena.js'
 import type {StoreRecord} from './message-store.js'
 
 const FRAME_HEADER_BYTES = 8
@@ -15,12 +16,16 @@ function messageOf(record: StoreRecord): StoredMessage | undefined {
   return record.type === 'message-put' || record.type === 'message-move' ? record.message : undefined
 }
 
+/** The record as JSON, the payload left out (stringify must not see the Buffer: toJSON is slow). */
+function recordJson(record: StoreRecord): string {
+  if (record.type !== 'message-put' && record.type !== 'message-move') return JSON.stringify(record)
+  const {payload: _payload, ...meta} = record.message
+  return JSON.stringify({...record, message: meta})
+}
+
 export function encodeRecord(record: StoreRecord): Buffer {
   const message = messageOf(record)
-  const json = Buffer.from(
-    JSON.stringify(record, (key, value) => (key === 'payload' && message ? undefined : value)),
-    'utf8',
-  )
+  const json = Buffer.from(recordJson(record), 'utf8')
   const payload = message?.payload
   const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
@@ -32,34 +37,38 @@ export function encodeRecord(record: StoreRecord): Buffer {
   return frame
 }
 
-export interface DecodedLog {
+export interface DecodedFrames {
   records: StoreRecord[]
-  /** Bytes of whole, valid frames; anything after this is a torn tail. */
-  validBytes: number
+  /** Bytes of whole, valid frames from the start of the buffer. */
+  consumed: number
+  /** A whole frame failed its CRC or did not parse: nothing after it can be trusted. */
+  corrupt: boolean
 }
 
-export function decodeLog(data: Buffer): DecodedLog {
+/** Decodes the whole frames at the start of `data`; an incomplete last frame is left unconsumed. */
+export function decodeFrames(data: Buffer): DecodedFrames {
   const records: StoreRecord[] = []
   let offset = 0
   while (offset + FRAME_HEADER_BYTES <= data.length) {
     const bodyLength = data.readUInt32BE(offset)
+    if (bodyLength < JSON_LENGTH_BYTES) return {records, consumed: offset, corrupt: true}
     const end = offset + FRAME_HEADER_BYTES + bodyLength
-    if (bodyLength < JSON_LENGTH_BYTES || end > data.length) break
+    if (end > data.length) break
     const body = data.subarray(offset + FRAME_HEADER_BYTES, end)
-    if (crc32(body) !== data.readUInt32BE(offset + 4)) break
+    if (crc32(body) !== data.readUInt32BE(offset + 4)) return {records, consumed: offset, corrupt: true}
     const jsonLength = body.readUInt32BE(0)
-    if (JSON_LENGTH_BYTES + jsonLength > body.length) break
+    if (JSON_LENGTH_BYTES + jsonLength > body.length) return {records, consumed: offset, corrupt: true}
     let record: StoreRecord
     try {
       record = JSON.parse(body.toString('utf8', JSON_LENGTH_BYTES, JSON_LENGTH_BYTES + jsonLength)) as StoreRecord
     } catch {
-      break
+      return {records, consumed: offset, corrupt: true}
     }
     const message = messageOf(record)
-    // A copy, so the live payloads do not pin the whole file buffer in memory.
-    if (message) message.payload = Buffer.from(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+    // A copy, so the live payloads do not pin the file's read buffers in memory.
+    if (message) message.payload = copyPayload(body.subarray(JSON_LENGTH_BYTES + jsonLength))
     records.push(record)
     offset = end
   }
-  return {records, validBytes: offset}
+  return {records, consumed: offset, corrupt: false}
 }

@@ -64,8 +64,8 @@ export class StoreIndex {
       queues.push({
         properties: queue.properties,
         nextSequenceNumber: queue.nextSequenceNumber,
-        main: [...queue.main.values()].sort(bySequence).map(message => ({...message})),
-        deadLetter: [...queue.deadLetter.values()].sort(bySequence).map(message => ({...message})),
+        main: [...queue.main.values()].sort(bySequence),
+        deadLetter: [...queue.deadLetter.values()].sort(bySequence),
       })
     }
     return {queues}
@@ -92,8 +92,9 @@ export class StoreIndex {
     const map = queue[subQueue]
     const previous = map.get(message.sequenceNumber)
     if (previous) this.liveBytes -= previous.payload.length
-    // A copy: the broker keeps changing its own object (delivery count) and logs those changes.
-    map.set(message.sequenceNumber, {...message})
+    // The broker's own object, shared (no copy per message): every change the broker makes to it
+    // is also logged, and replaying a change twice (compaction racing an append) is harmless.
+    map.set(message.sequenceNumber, message)
     this.liveBytes += message.payload.length
     if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
   }

@@ -1,0 +1,177 @@
+// Service Bus emulator benchmark, each number next to a plain SDK script doing the same work:
+//  1. cold start: `qjob emulator start --foreground` from spawn to accepting TCP connections,
+//     and the background `qjob emulator start` until it returns; next to a plain script that
+//     loads @azure/service-bus and creates a client.
+//  2. durable ingest: small messages in batches (4 concurrent senders) into the emulator (its own
+//     process, durable data dir, fsync per group commit); next to the same SDK script sending to a
+//     null AMQP sink that accepts everything without storing (the SDK's own ceiling).
+//  3. RSS of the emulator with 100,000 messages of 1 KB queued; next to the peak RSS of the SDK
+//     script that sent them.
+// Run `npm run compile` first. Usage: node bench/emulator.mjs [--count 200000] [--markdown]
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {connect, createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {startNullSink} from './emulator/null-sink.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const qjob = join(root, 'bin/run.js')
+const workload = join(root, 'bench/emulator/sdk-workload.mjs')
+const arg = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`)
+  return index === -1 ? fallback : Number(process.argv[index + 1])
+}
+const ingestCount = arg('count', 200_000)
+const markdown = process.argv.includes('--markdown')
+const work = mkdtempSync(join(tmpdir(), 'qjob-bench-emu-'))
+const env = {...process.env, HOME: work, XDG_DATA_HOME: join(work, 'data'), XDG_CONFIG_HOME: join(work, 'config')}
+const config = join(work, 'emulator.json')
+writeFileSync(config, JSON.stringify({queues: [{name: 'ingest', maxSizeInMegabytes: 5120}, {name: 'rss', maxSizeInMegabytes: 5120}]}))
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const {port} = server.address()
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+function canConnect(port) {
+  return new Promise(resolve => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+function run(args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`))))
+  })
+}
+
+const verbose = process.argv.includes('--verbose')
+const note = text => verbose && process.stderr.write(`${new Date().toISOString()} ${text}\n`)
+const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const ms = nanos => Number(nanos) / 1e6
+
+/** spawn -> first accepted TCP connection, for a foreground emulator; returns [ms, child, port, dataDir]. */
+async function coldStart(label) {
+  const port = await freePort()
+  const dataDir = join(work, label)
+  const started = process.hrtime.bigint()
+  const child = spawn(process.execPath, [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config], {env, stdio: ['ignore', 'ignore', 'ignore']})
+  while (!(await canConnect(port))) await new Promise(resolve => setTimeout(resolve, 2))
+  const elapsed = ms(process.hrtime.bigint() - started)
+  note(`${label}: accepting after ${elapsed.toFixed(0)} ms`)
+  // The state file (with the connection string) is written right after the listener is up.
+  while (!existsSync(join(dataDir, 'emulator.json'))) await new Promise(resolve => setTimeout(resolve, 2))
+  return {elapsed, child, port, dataDir}
+}
+
+async function stopChild(child) {
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
+  note(`stopped pid ${child.pid}`)
+}
+
+function rssMb(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Number(match[1]) / 1024
+}
+
+const results = []
+try {
+  // 1. Cold start.
+  const firstStarts = []
+  for (let i = 0; i < 3; i++) {
+    const {elapsed, child} = await coldStart(`first-${i}`)
+    firstStarts.push(elapsed)
+    await stopChild(child)
+  }
+  const starts = []
+  for (let i = 0; i < 5; i++) {
+    const {elapsed, child} = await coldStart('first-0')
+    starts.push(elapsed)
+    await stopChild(child)
+  }
+  const backgroundStarts = []
+  for (let i = 0; i < 3; i++) {
+    const dataDir = join(work, `bg-${i}`)
+    const started = process.hrtime.bigint()
+    await run([qjob, 'emulator', 'start', '--port', '0', '--data-dir', dataDir, '--config', config])
+    backgroundStarts.push(ms(process.hrtime.bigint() - started))
+    await run([qjob, 'emulator', 'stop', '--data-dir', dataDir])
+  }
+  const sdkLoads = []
+  for (let i = 0; i < 5; i++) {
+    const started = process.hrtime.bigint()
+    await run(['--input-type=module', '-e', "const {ServiceBusClient} = await import('@azure/service-bus'); new ServiceBusClient('Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true')"])
+    sdkLoads.push(ms(process.hrtime.bigint() - started))
+  }
+  results.push({
+    name: 'cold start to accepting connections (median of 5)',
+    emulator: `${median(starts).toFixed(0)} ms (\`qjob emulator start --foreground\`, existing data dir); ${median(firstStarts).toFixed(0)} ms on a new data dir (key and certificate created); background \`qjob emulator start\` returns in ${median(backgroundStarts).toFixed(0)} ms (new dir)`,
+    sdk: `${median(sdkLoads).toFixed(0)} ms to load the SDK and create a client`,
+    ratio: median(starts) / median(sdkLoads),
+  })
+
+  note('cold start done')
+  // 2. Durable ingest.
+  const sink = await startNullSink()
+  const sinkRun = JSON.parse(await run([workload, sink.connectionString, 'ingest', String(ingestCount), '100', '4']))
+  await sink.close()
+  const ingest = await coldStart('ingest')
+  const state = JSON.parse(readFileSync(join(ingest.dataDir, 'emulator.json'), 'utf8'))
+  const emulatorRun = JSON.parse(await run([workload, state.env.SERVICEBUS_CONNECTION_STRING, 'ingest', String(ingestCount), '100', '4']))
+  const ingestRss = rssMb(ingest.child.pid)
+  await stopChild(ingest.child)
+  results.push({
+    name: `durable ingest, ${ingestCount} messages of 100 B in batches, 4 senders`,
+    emulator: `${Math.round(emulatorRun.rate)} msg/s (${emulatorRun.seconds.toFixed(2)} s; emulator RSS after: ${ingestRss.toFixed(0)} MB)`,
+    sdk: `${Math.round(sinkRun.rate)} msg/s into a null sink (${sinkRun.seconds.toFixed(2)} s)`,
+    ratio: emulatorRun.rate / sinkRun.rate,
+  })
+
+  // 3. RSS with 100,000 messages of 1 KB queued.
+  const rss = await coldStart('rss')
+  const idleRss = rssMb(rss.child.pid)
+  const rssState = JSON.parse(readFileSync(join(rss.dataDir, 'emulator.json'), 'utf8'))
+  const rssRun = JSON.parse(await run([workload, rssState.env.SERVICEBUS_CONNECTION_STRING, 'rss', '100000', '1024', '4']))
+  const queuedRss = rssMb(rss.child.pid)
+  await stopChild(rss.child)
+  // Restart on the same data dir: replaying the log is the other way to get 100,000 queued.
+  const replayed = await coldStart('rss')
+  const replayStart = replayed.elapsed
+  const replayedRss = rssMb(replayed.child.pid)
+  await stopChild(replayed.child)
+  results.push({
+    name: 'RSS with 100,000 messages of 1 KB queued',
+    emulator: `${queuedRss.toFixed(0)} MB after the sends (idle: ${idleRss.toFixed(0)} MB); ${replayedRss.toFixed(0)} MB after a restart that replayed them in ${replayStart.toFixed(0)} ms; ingest ${Math.round(rssRun.rate)} msg/s`,
+    sdk: `${rssRun.peakRssMb.toFixed(0)} MB peak in the SDK script that sent them`,
+    ratio: queuedRss / rssRun.peakRssMb,
+  })
+} finally {
+  rmSync(work, {recursive: true, force: true})
+}
+
+if (markdown) {
+  console.log('| measurement | emulator | plain SDK script | ratio |')
+  console.log('|---|---|---|---|')
+  for (const row of results) console.log(`| ${row.name} | ${row.emulator} | ${row.sdk} | ${row.ratio.toFixed(2)} |`)
+} else {
+  for (const row of results) console.log(`${row.name}\n  emulator: ${row.emulator}\n  SDK:      ${row.sdk}\n  ratio:    ${row.ratio.toFixed(2)}`)
+}
