@@ -2,12 +2,13 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {Flags} from '../../lib/oclif.js'
 
 export default class EmulatorStart extends BaseCommand {
-  static override description = `Start the local Service Bus emulator.
+  static override description = `Start the local Service Bus emulator (and Heroku API).
 
 The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real SAS checks,
 peek-lock, dead-lettering, messages kept on disk). It runs in the background unless --foreground
 is given; \`qjob emulator env\` prints the settings to export, \`qjob emulator stop\` stops it.
-Without --config the namespace has one policy, RootManageSharedAccessKey, whose key is created
+When the current directory (or --app-dir) has a Procfile, a local Heroku Platform API runs that
+app: \`qjob scale worker=2\` starts real processes. Without --config the namespace has one policy, RootManageSharedAccessKey, whose key is created
 once and kept in the data directory. A config file declares policies and queues:
   {"queues": [{"name": "jobs", "lockDuration": "PT30S", "maxDeliveryCount": 5}]}`
 
@@ -24,6 +25,8 @@ once and kept in the data directory. A config file declares policies and queues:
     config: Flags.string({description: 'JSON file with policies and queues'}),
     'in-memory': Flags.boolean({description: 'Keep messages in memory only'}),
     foreground: Flags.boolean({description: 'Run in this process until SIGINT/SIGTERM'}),
+    'app-dir': Flags.string({description: 'The Heroku app: a directory with a Procfile (default: the current directory, if it has one)'}),
+    'heroku-port': Flags.integer({description: 'Port of the local Heroku API (default: a free one)', min: 0, max: 65_535}),
   }
 
   static override enableJsonFlag = true
@@ -32,7 +35,15 @@ once and kept in the data directory. A config file declares policies and queues:
     const {flags} = await this.parse(EmulatorStart)
     const {emulatorDataDir, runForeground, startBackground, startedSummary} = await import('../../lib/emulator/commands.js')
     const dataDir = emulatorDataDir(this.config.dataDir, flags['data-dir'])
-    const options = {dataDir, port: flags.port, inMemory: flags['in-memory'], configFile: flags.config}
+    const options = {
+      dataDir,
+      port: flags.port,
+      inMemory: flags['in-memory'],
+      configFile: flags.config,
+      appDir: flags['app-dir'] ?? process.cwd(),
+      appDirExplicit: flags['app-dir'] !== undefined,
+      herokuPort: flags['heroku-port'],
+    }
     if (flags.foreground) {
       await runForeground(options, state => {
         if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true}))

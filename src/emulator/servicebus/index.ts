@@ -2,6 +2,7 @@
 // store (durable or in memory) -> broker -> policies -> AMQP server and admin API behind one front
 // door (one port; see front-door.ts). Tests start it in-process on port 0; `qjob emulator start`
 // runs it in a background process.
+import {createHmac} from 'node:crypto'
 import {join} from 'node:path'
 
 import {registerSecret} from '../../lib/redact.js'
@@ -9,6 +10,7 @@ import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
 import {createAdminServers} from './admin/http-listener.js'
 import {emulatorCertificate} from './admin/tls-certificate.js'
+import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
 import {propertyEditor} from './amqp/message-codec.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
@@ -59,6 +61,10 @@ export interface ServiceBusEmulator {
   readonly policies: readonly AuthorizationRule[]
   /** `https://host:port`: the ATOM admin API (ServiceBusAdministrationClient), on the AMQP port. */
   readonly managementEndpoint: string
+  /** Azure Resource Manager surface (same port, HTTPS): point @azure/arm-servicebus's `endpoint` here. */
+  readonly armEndpoint: string
+  /** The bearer token the ARM surface accepts (AZURE_ACCESS_TOKEN for qjob). */
+  readonly armToken: string
   /** The admin API's self-signed certificate; trust certPath (NODE_EXTRA_CA_CERTS) or pass `tlsOptions: {ca: cert}`. */
   readonly certificate: EmulatorCertificate
   readonly certPath: string
@@ -106,6 +112,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   }
 
   const policies = new NamespacePolicies(rules, broker)
+  const manageRule = rules.find(rule => rule.rights.includes('Manage')) ?? rules[0]
+  // The ARM surface's bearer token: derived from the Manage key, so it is stable across restarts.
+  const armToken = createHmac('sha256', manageRule.primaryKey).update('qjob-emulator-arm-token').digest('base64url')
+  registerSecret(armToken)
   const host = options.host ?? AMQP.defaultHost
   const amqp = createAmqpServer({broker, policies, logger})
   let certificate: EmulatorCertificate
@@ -113,7 +123,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   let server: FrontDoor
   try {
     certificate = await emulatorCertificate({certificate: options.certificate, certDir: options.certDir, dataDir: options.dataDir})
-    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger)
+    const arm = createArmApi({
+      broker,
+      token: armToken,
+      namespaceRules: () => rules,
+      connectionString: (keyName, key, queue) => connectionStringOf(`sb://${host}:${server.port}`, keyName, key, queue),
+    })
+    const armRoute = {matches: isArmPath, handle: arm}
+    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute])
     const {http, https} = admin
     server = await startFrontDoor({
       host,
@@ -141,6 +158,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     store,
     policies: rules,
     managementEndpoint: `https://${host}:${server.port}`,
+    armEndpoint: `https://${host}:${server.port}`,
+    armToken,
     certificate,
     certPath: certificate.certPath,
     connectionStringFor(policyName: string, queueName?: string): string {

@@ -13,6 +13,9 @@ export interface BackgroundOptions {
   inMemory: boolean
   port: number
   configFile?: string
+  appDir: string
+  appDirExplicit?: boolean
+  herokuPort?: number
   /** The CLI entry script to run again (process.argv[1]). */
   entryScript: string
 }
@@ -30,6 +33,8 @@ export async function startInBackground(options: BackgroundOptions): Promise<Emu
   const args = [options.entryScript, 'emulator', 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port)]
   if (options.inMemory) args.push('--in-memory')
   if (options.configFile) args.push('--config', resolve(options.configFile))
+  if (options.appDirExplicit) args.push('--app-dir', resolve(options.appDir))
+  if (options.herokuPort !== undefined) args.push('--heroku-port', String(options.herokuPort))
   const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, QJOB_EMULATOR_LOG: logFile}})
   closeSync(log)
   try {

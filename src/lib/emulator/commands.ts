@@ -23,6 +23,9 @@ export interface StartOptions {
   port: number
   inMemory: boolean
   configFile?: string
+  appDir: string
+  appDirExplicit?: boolean
+  herokuPort?: number
 }
 
 /** Runs until SIGINT/SIGTERM. A parent waiting over IPC (background start) is told when ready. */
@@ -33,6 +36,7 @@ export async function runForeground(options: StartOptions, onReady: (state: Emul
     running = await runEmulator({
       ...options,
       configFile: options.configFile ? resolve(options.configFile) : undefined,
+      appDir: resolve(options.appDir),
       host: DEFAULT_HOST,
       logger: streamLogger(process.stderr, process.env.QJOB_EMULATOR_DEBUG ? 'debug' : 'info'),
       logFile: process.env.QJOB_EMULATOR_LOG,
@@ -59,7 +63,8 @@ export function startBackground(options: StartOptions & Pick<BackgroundOptions, 
 
 export function startedSummary(state: EmulatorState, {foreground}: {foreground: boolean}): string {
   const lines = [`Emulator running (pid ${state.pid}), ${state.inMemory ? 'messages in memory' : `data in ${state.dataDir}`}`]
-  for (const [name, service] of Object.entries(state.services)) lines.push(`  ${name === 'servicebus' ? 'Service Bus' : name}: ${service.endpoint}`)
+  const titles: Record<string, string> = {servicebus: 'Service Bus', heroku: 'Heroku API'}
+  for (const [name, service] of Object.entries(state.services)) lines.push(`  ${titles[name] ?? name}: ${service.endpoint}`)
   if (state.logFile) lines.push(`  log: ${state.logFile}`)
   lines.push('', 'Use it in this shell:', '  eval "$(qjob emulator env)"')
   lines.push(foreground ? 'Ctrl-C stops it.' : 'Stop it with: qjob emulator stop')
@@ -112,10 +117,10 @@ export function formatStatus(status: EmulatorStatusReport): string {
   return lines.join('\n')
 }
 
-export function emulatorEnv(dataDir: string): Record<string, string> {
+export function emulatorEnv(dataDir: string, {arm = false} = {}): Record<string, string> {
   const state = runningState(dataDir)
   if (!state) throw notRunning(dataDir)
-  return state.env
+  return arm ? {...state.env, ...state.armEnv} : state.env
 }
 
 /** POSIX shell single quotes: safe for any value. */

@@ -36,7 +36,10 @@ export async function runEmulator(options: EmulatorRunOptions & {logFile?: strin
     for (const service of [...services].reverse()) await service.close().catch(error => options.logger.error(`${service.name}: ${(error as Error).message}`))
   }
   try {
-    for (const start of SERVICES) services.push(await start(options))
+    for (const start of SERVICES) {
+      const service = await start(options)
+      if (service) services.push(service)
+    }
   } catch (error) {
     await closeServices()
     throw startError(error, options)
@@ -54,6 +57,7 @@ export async function runEmulator(options: EmulatorRunOptions & {logFile?: strin
     control: {port: control.port, token: control.token},
     services: Object.fromEntries(services.map(service => [service.name, {endpoint: service.endpoint, port: service.port}])),
     env: Object.assign({}, ...services.map(service => service.env)),
+    armEnv: Object.assign({}, ...services.map(service => service.armEnv ?? {})),
   }
   writeState(state)
   let closing: Promise<void> | undefined

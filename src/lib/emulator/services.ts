@@ -1,6 +1,9 @@
 // The services `qjob emulator start` runs side by side. Each starts from the same options and
 // contributes its environment (what `qjob emulator env` prints), its status and its close().
-// The Service Bus emulator is the first; the local Heroku Platform API joins this list later.
+// The Service Bus emulator first, then the local Heroku Platform API for the app directory.
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+
 import type {EmulatorLogger} from '../../emulator/servicebus/logger.js'
 
 export interface EmulatorRunOptions {
@@ -11,6 +14,12 @@ export interface EmulatorRunOptions {
   host: string
   configFile?: string
   logger: EmulatorLogger
+  /** The Heroku app: a directory with a Procfile. */
+  appDir: string
+  /** Whether appDir was chosen (--app-dir): then a missing Procfile is an error, not a skip. */
+  appDirExplicit?: boolean
+  /** Port of the local Heroku API (0 = a free port). */
+  herokuPort?: number
 }
 
 export interface RunningService {
@@ -18,11 +27,14 @@ export interface RunningService {
   endpoint: string
   port: number
   env: Record<string, string>
+  /** Extra settings printed by `qjob emulator env --arm` (the ARM backend of the queue commands). */
+  armEnv?: Record<string, string>
   status(): unknown
   close(): Promise<void>
 }
 
-export type ServiceStarter = (options: EmulatorRunOptions) => Promise<RunningService>
+/** Starts a service, or returns undefined when it has nothing to serve. */
+export type ServiceStarter = (options: EmulatorRunOptions) => Promise<RunningService | undefined>
 
 export interface ServiceBusStatus {
   queues: Array<{
@@ -49,7 +61,14 @@ const startServiceBus: ServiceStarter = async options => {
     name: 'servicebus',
     endpoint: emulator.endpoint,
     port: emulator.port,
-    env: {SERVICEBUS_CONNECTION_STRING: emulator.connectionString},
+    env: {SERVICEBUS_CONNECTION_STRING: emulator.connectionString, NODE_EXTRA_CA_CERTS: emulator.certPath},
+    armEnv: {
+      AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
+      AZURE_RESOURCE_GROUP: 'local',
+      SERVICEBUS_NAMESPACE_NAME: 'qjob-emulator',
+      AZURE_RESOURCE_MANAGER_URL: emulator.armEndpoint,
+      AZURE_ACCESS_TOKEN: emulator.armToken,
+    },
     status: (): ServiceBusStatus => ({
       queues: emulator.broker.listQueues().map(queue => {
         const counts = emulator.broker.runtimeCounts(queue.name)
@@ -67,5 +86,23 @@ const startServiceBus: ServiceStarter = async options => {
   }
 }
 
+const startHeroku: ServiceStarter = async options => {
+  if (!existsSync(join(options.appDir, 'Procfile')) && !options.appDirExplicit) {
+    options.logger.info(`Heroku API not started: no Procfile in ${options.appDir} (use --app-dir)`)
+    return undefined
+  }
+  const {herokuEmulatorEnv, startHerokuEmulator} = await import('../../emulator/heroku/index.js')
+  const heroku = await startHerokuEmulator({appDir: options.appDir, dataDir: options.dataDir, host: options.host, port: options.herokuPort ?? 0})
+  options.logger.info(`Heroku API for app ${heroku.appName} listening on ${heroku.url}`)
+  return {
+    name: 'heroku',
+    endpoint: heroku.url,
+    port: Number(new URL(heroku.url).port),
+    env: herokuEmulatorEnv(heroku),
+    status: () => ({app: heroku.appName, appDir: options.appDir}),
+    close: () => heroku.close(),
+  }
+}
+
 /** In start order; stopped in reverse. */
-export const SERVICES: ServiceStarter[] = [startServiceBus]
+export const SERVICES: ServiceStarter[] = [startServiceBus, startHeroku]

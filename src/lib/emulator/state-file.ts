@@ -23,6 +23,8 @@ export interface EmulatorState {
   services: Record<string, ServiceState>
   /** Environment variables a shell or program needs to use the emulator (`qjob emulator env`). */
   env: Record<string, string>
+  /** Settings for the ARM backend of the queue commands (`qjob emulator env --arm`). */
+  armEnv?: Record<string, string>
 }
 
 export function statePath(dataDir: string): string {

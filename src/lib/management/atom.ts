@@ -16,11 +16,15 @@ import {toManagementError} from './errors.js'
 import {isoToMs, msToIso} from './iso-duration.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
 
-/** The emulator serves its admin API over plain HTTP on the AMQP port too: no certificate needed. */
+/**
+ * The emulator serves its admin API over plain HTTP on the AMQP port too, so qjob needs no
+ * certificate for it. (The client ignores `additionalPolicies`; the policy goes on its pipeline.)
+ */
 const emulatorHttpPolicy = {
   name: 'qjobEmulatorHttp',
-  sendRequest(request: {url: string}, next: (request: never) => Promise<unknown>) {
+  sendRequest(request: {url: string; allowInsecureConnection?: boolean}, next: (request: never) => Promise<unknown>) {
     request.url = request.url.replace(/^https:/, 'http:')
+    request.allowInsecureConnection = true
     return next(request as never)
   },
 }
@@ -77,9 +81,9 @@ export class AtomBackend implements ManagementBackend {
     const {ServiceBusAdministrationClient} = await import('@azure/service-bus')
     const retryOptions = {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000}
     if (target.kind === 'connection-string') {
-      const emulator = /UseDevelopmentEmulator=true/i.test(target.connectionString)
-      const options = {retryOptions, additionalPolicies: emulator ? [{policy: emulatorHttpPolicy, position: 'perCall' as const}] : []}
-      return new AtomBackend(new ServiceBusAdministrationClient(target.connectionString, options as never), target)
+      const client = new ServiceBusAdministrationClient(target.connectionString, {retryOptions} as never)
+      if (/UseDevelopmentEmulator=true/i.test(target.connectionString)) client.pipeline.addPolicy(emulatorHttpPolicy as never)
+      return new AtomBackend(client, target)
     }
     const {DefaultAzureCredential} = await import('@azure/identity')
     return new AtomBackend(new ServiceBusAdministrationClient(target.namespace, new DefaultAzureCredential(), {retryOptions} as never), target)

@@ -23,6 +23,12 @@ const PREFIX = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/M
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const MAX_BODY = 1024 * 1024
 
+const SEGMENTS = ['authorizationRules', 'queues', 'listKeys']
+
+function canonicalSegment(segment: string): string {
+  return SEGMENTS.find(known => known.toLowerCase() === segment.toLowerCase()) ?? segment
+}
+
 export function isArmPath(url: string): boolean {
   return /^\/subscriptions\//i.test(url)
 }
@@ -96,7 +102,9 @@ export function createArmApi(options: ArmApiOptions) {
   }
 
   async function route(method: string, scope: ArmScopePath, rest: string, request: IncomingMessage): Promise<[number, unknown?]> {
+    // Resource segments are case-insensitive in ARM (the SDK sends ".../ListKeys"); names keep their case.
     const parts = rest.split('/').filter(Boolean).map(decodeURIComponent)
+    for (const index of [0, 2, 4]) if (parts[index] !== undefined) parts[index] = canonicalSegment(parts[index])
     if (parts[0] === 'authorizationRules' && parts.length === 3 && parts[2] === 'listKeys' && method === 'POST') {
       const rule = options.namespaceRules().find(candidate => candidate.keyName === parts[1])
       if (!rule) throw new ArmError(404, 'ResourceNotFound', `The authorization rule '${parts[1]}' could not be found.`)
@@ -120,7 +128,7 @@ export function createArmApi(options: ArmApiOptions) {
         const settings = queueSettingsOf((body.properties ?? {}) as Record<string, unknown>)
         const existing = broker.getQueue(queueName)
         const queue = existing ? await broker.updateQueue(queueName, settings) : await broker.createQueue(queueName, settings)
-        return [existing ? 200 : 201, queueResource(scope, queue, broker)]
+        return [200, queueResource(scope, queue, broker)]
       }
       throw new ArmError(405, 'MethodNotAllowed', `${method} is not allowed here.`)
     }
