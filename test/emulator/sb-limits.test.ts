@@ -39,6 +39,19 @@ describe('locks and delivery counts', () => {
     await receiver.completeMessage(second)
   })
 
+  test('renewMessageLock ($management renew-lock) extends the lock; a lost lock is reported', async () => {
+    await t.client.createSender('short-lock').sendMessages({body: 'renew me'})
+    const receiver = t.client.createReceiver('short-lock', NO_RENEWAL)
+    const [message] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 5000})
+    const before = message.lockedUntilUtc!.getTime()
+    const renewed = await receiver.renewMessageLock(message)
+    assert.ok(renewed.getTime() >= before, `renewed to ${renewed.toISOString()}`)
+    assert.equal(message.lockedUntilUtc!.getTime(), renewed.getTime())
+    await receiver.completeMessage(message)
+    const lost = await rejectionOf(receiver.renewMessageLock(message))
+    assert.equal(lost.code, 'MessageLockLost')
+  })
+
   test('settling after the lock expired gives the SDK lock-lost error', async () => {
     await t.client.createSender('lock-lost').sendMessages({body: 'late'})
     const receiver = t.client.createReceiver('lock-lost', NO_RENEWAL)
