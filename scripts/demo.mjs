@@ -1,0 +1,123 @@
+// `npm run demo`: qjob's whole job offline, on a fresh clone, with no cloud account.
+// Starts the local emulator (Service Bus + Heroku API running examples/worker's Procfile), creates a
+// queue and a Listen-only policy for the workers, sends jobs (one of them poison), schedules a few,
+// scales two real worker processes that drain the queue, shows the dead letter and resubmits it,
+// runs a one-off dyno and passes its exit code through, then stops everything.
+// Usage: node scripts/demo.mjs [--jobs 1000] [--quiet]
+import {spawnSync} from 'node:child_process'
+import {cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const qjobBin = join(root, 'bin', 'run.js')
+const jobsFlag = process.argv.indexOf('--jobs')
+const jobs = jobsFlag === -1 ? 1000 : Number(process.argv[jobsFlag + 1])
+const quiet = process.argv.includes('--quiet')
+const tty = process.stdout.isTTY && !process.env.NO_COLOR
+const bold = text => (tty ? `\u001B[1m${text}\u001B[22m` : text)
+const dim = text => (tty ? `\u001B[2m${text}\u001B[22m` : text)
+const QUEUE = 'demo-jobs'
+
+const work = mkdtempSync(join(tmpdir(), 'qjob-demo-'))
+const dataDir = join(work, 'emulator')
+const appDir = join(work, 'demo-app')
+const home = join(work, 'home')
+let env = {...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: tty ? process.env.NO_COLOR : '1'}
+for (const name of ['SERVICEBUS_CONNECTION_STRING', 'SERVICEBUS_NAMESPACE', 'QUEUE_NAME', 'HEROKU_API_KEY', 'HEROKU_APP', 'HEROKU_API_URL', 'AZURE_SUBSCRIPTION_ID']) delete env[name]
+
+function step(title) {
+  console.log(`\n${bold(`▶ ${title}`)}`)
+}
+
+/** Runs qjob as a user would; prints the command and its output unless `capture`. */
+function qjob(args, {capture = false, input, allowExit = [0]} = {}) {
+  if (!quiet || !capture) console.log(dim(`$ qjob ${args.map(arg => (/[\s"{}]/.test(arg) ? `'${arg}'` : arg)).join(' ')}`))
+  const result = spawnSync(process.execPath, [qjobBin, ...args], {
+    cwd: appDir,
+    env,
+    input,
+    encoding: 'utf8',
+    stdio: [input === undefined ? 'ignore' : 'pipe', capture ? 'pipe' : 'inherit', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (result.stderr && !capture) process.stderr.write(result.stderr)
+  if (!allowExit.includes(result.status)) {
+    throw new Error(`qjob ${args.join(' ')} exited ${result.status}${capture ? `: ${result.stderr.trim()}` : ''}`)
+  }
+  return result
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+
+async function main() {
+  step('A Heroku app with a queue worker (examples/worker: Procfile, worker.js, report.js)')
+  cpSync(join(root, 'examples', 'worker'), appDir, {recursive: true, filter: source => !source.endsWith('.env')})
+  symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'))
+  console.log(`app dir ${appDir}`)
+
+  step('Start the local emulator: Service Bus (AMQP + admin API) and the Heroku Platform API')
+  qjob(['emulator', 'start', '--port', '0', '--data-dir', dataDir])
+  const settings = JSON.parse(qjob(['emulator', 'env', '--data-dir', dataDir, '--json'], {capture: true}).stdout)
+  env = {...env, ...settings}
+  console.log(dim('(eval "$(qjob emulator env)" exports the same settings in a shell)'))
+
+  step('Create the queue and a Listen-only policy for the worker dynos')
+  qjob(['queue', 'create', QUEUE, '--max-delivery-count', '3', '--lock-duration', '30s'])
+  qjob(['queue', 'policy', 'create', 'workers', '--queue', QUEUE, '--rights', 'Listen'])
+  const workerConnection = qjob(['queue', 'connection-string', '--queue', QUEUE, '--policy', 'workers'], {capture: true}).stdout.trim()
+  writeFileSync(join(appDir, '.env'), `SERVICEBUS_CONNECTION_STRING=${workerConnection}\nQUEUE_NAME=${QUEUE}\nCONCURRENCY=8\n`)
+  console.log(dim('(the Listen-only connection string went into the app\'s config vars, .env; it is never printed)'))
+
+  step(`Send ${jobs} jobs, one of them poison`)
+  const lines = Array.from({length: jobs}, (_, i) => JSON.stringify({body: {id: i + 1, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})}, contentType: 'application/json', subject: 'double'}))
+  qjob(['send', '-q', QUEUE, '--ndjson'], {input: `${lines.join('\n')}\n`})
+
+  step('Schedule three report jobs five seconds from now')
+  qjob(['schedule', '-q', QUEUE, '{"id": 9000, "report": true}', '--in', '5s', '--count', '3', '--content-type', 'application/json'])
+  qjob(['queue', 'show', QUEUE])
+
+  step('Scale to two worker dynos: two real processes drain the queue')
+  qjob(['scale', 'worker=2', '--wait'])
+  qjob(['ps'])
+
+  step('Watch the counts go to zero')
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    const queue = JSON.parse(qjob(['queue', 'show', QUEUE, '--json'], {capture: true}).stdout)
+    const {active, scheduled, deadLetter} = queue.counts
+    console.log(`active ${String(active).padStart(5)}   scheduled ${scheduled}   dead-lettered ${deadLetter}`)
+    if (active === 0 && scheduled === 0) break
+    if (Date.now() > deadline) throw new Error('the workers did not drain the queue within 3 minutes')
+    await sleep(1000)
+  }
+
+  step('The poison message is in the dead-letter queue, with the worker\'s reason')
+  qjob(['dlq', 'peek', '-q', QUEUE])
+  qjob(['dlq', 'resubmit', '-q', QUEUE, '--all'])
+  console.log(dim('(the worker still rejects it: once fixed, a resubmit is all it takes)'))
+  for (let i = 0; i < 50 && JSON.parse(qjob(['queue', 'show', QUEUE, '--json'], {capture: true}).stdout).counts.deadLetter === 0; i++) await sleep(200)
+  qjob(['dlq', 'peek', '-q', QUEUE, '--json'], {capture: true})
+
+  step('A one-off dyno: output streamed, exit code passed through')
+  qjob(['run-once', 'report'])
+  const failed = qjob(['run-once', '-e', 'REPORT_EXIT_CODE=3', 'report'], {allowExit: [3]})
+  console.log(`qjob run-once exited with ${failed.status}, the command's own exit code`)
+
+  step('Scale down and stop everything')
+  qjob(['scale', 'worker=0', '--wait'])
+}
+
+let failure
+try {
+  await main()
+} catch (error) {
+  failure = error
+  console.error(`\ndemo failed: ${error.message}`)
+} finally {
+  if (env.HEROKU_API_URL || failure) spawnSync(process.execPath, [qjobBin, 'emulator', 'stop', '--data-dir', dataDir], {env, stdio: quiet ? 'ignore' : 'inherit'})
+  rmSync(work, {recursive: true, force: true})
+}
+if (failure) process.exit(1)
+console.log(`\n${bold('Done.')} Everything above ran offline: the real @azure/service-bus SDK against qjob's emulator, and real processes for the Procfile.`)
