@@ -9,10 +9,11 @@ import {queueKey, type MessageStore, type StoreRecord, type SubQueue} from '../s
 import {BrokerError, entityNotFound} from './broker-error.js'
 import type {Consumer, Entity} from './entity.js'
 import type {IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
-import {MessageLocks, type MessageLock} from './message-locks.js'
-import {Queue} from './queue.js'
+import {MessageLocks} from './message-locks.js'
+import {Queue, type QueueRuntimeCounts} from './queue.js'
 import {applyQueueSettings, newQueueProperties, type QueueProperties, type QueueSettings} from './queue-properties.js'
-import {deadLetterMessage, DEAD_LETTER_REASONS, type DeadLetterOptions, expireMessage} from './dead-letter.js'
+import type {DeadLetterOptions} from './dead-letter.js'
+import {Settlement} from './settlement.js'
 
 export interface BrokerOptions {
   store: MessageStore
@@ -21,20 +22,7 @@ export interface BrokerOptions {
   now?: () => number
 }
 
-export interface QueueRuntimeCounts {
-  activeMessageCount: number
-  deadLetterMessageCount: number
-  scheduledMessageCount: number
-  deferredMessageCount: number
-  transferMessageCount: number
-  transferDeadLetterMessageCount: number
-  totalMessageCount: number
-  sizeInBytes: number
-  lockedMessageCount: number
-  createdAt: number
-  updatedAt: number
-  accessedAt: number
-}
+export type {QueueRuntimeCounts} from './queue.js'
 
 export interface ConsumerHandle {
   /** Call when the consumer's credit went up: pending messages are delivered. */
@@ -56,6 +44,7 @@ export class Broker {
   private readonly store: MessageStore
   private readonly editor: PropertyEditor
   private readonly logger: EmulatorLogger
+  private readonly settlement: Settlement
   private closed = false
 
   constructor(options: BrokerOptions) {
@@ -63,7 +52,18 @@ export class Broker {
     this.editor = options.propertyEditor
     this.logger = options.logger
     this.now = options.now ?? Date.now
-    this.locks = new MessageLocks<Entity>(lock => this.lockExpired(lock), this.now)
+    this.locks = new MessageLocks<Entity>(lock => this.settlement.lockExpired(lock), this.now)
+    this.settlement = new Settlement({
+      queues: this.queues,
+      locks: this.locks,
+      store: this.store,
+      editor: this.editor,
+      logger: this.logger,
+      now: this.now,
+      pump: entity => this.pump(entity),
+      persist: records => this.persist(records),
+      isClosed: () => this.closed,
+    })
   }
 
   /** Loads what the store kept; call once before anything else. */
@@ -123,23 +123,9 @@ export class Broker {
   }
 
   runtimeCounts(name: string): QueueRuntimeCounts {
-    const queue = this.requireQueue(name)
-    const {main, deadLetter} = queue
-    return {
-      activeMessageCount: main.activeCount,
-      deadLetterMessageCount: deadLetter.messages.size,
-      scheduledMessageCount: main.scheduledCount,
-      deferredMessageCount: main.deferredCount,
-      transferMessageCount: 0,
-      transferDeadLetterMessageCount: 0,
-      totalMessageCount: main.messages.size + deadLetter.messages.size,
-      sizeInBytes: queue.sizeBytes,
-      lockedMessageCount: main.locked.size + deadLetter.locked.size,
-      createdAt: queue.properties.createdAt,
-      updatedAt: queue.properties.updatedAt,
-      accessedAt: queue.accessedAt,
-    }
+    return this.requireQueue(name).runtimeCounts()
   }
+
 
   /** `q`, `q/$DeadLetterQueue`, and either followed by `/$management`; case-insensitive. */
   resolve(path: string): ResolvedPath {
@@ -267,7 +253,7 @@ export class Broker {
       if (!message) return
       const now = this.now()
       if (entity === queue.main && message.expiresAtUtc !== undefined && message.expiresAtUtc <= now) {
-        this.expire(queue, message)
+        this.settlement.expire(queue, message)
         continue
       }
       queue.accessedAt = now
@@ -283,45 +269,27 @@ export class Broker {
     }
   }
 
-  // ---- settlement ---------------------------------------------------------------------------
+  // ---- settlement (settlement.ts) -----------------------------------------------------------
 
-  async complete(lockToken: string): Promise<void> {
-    const {queue, entity, message} = this.takeLock(lockToken)
-    entity.remove(message.sequenceNumber)
-    await this.store.append([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+  complete(lockToken: string): Promise<void> {
+    return this.settlement.complete(lockToken)
   }
 
-  async abandon(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
-    const {queue, entity, message} = this.takeLock(lockToken)
-    await this.redeliverOrDeadLetter(queue, entity, message, propertiesToModify)
+  abandon(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
+    return this.settlement.abandon(lockToken, propertiesToModify)
   }
 
-  async defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
-    const {queue, entity, message} = this.takeLock(lockToken)
-    entity.locked.delete(message.sequenceNumber)
-    entity.setState(message, 'deferred')
-    await this.store.append([this.changeRecord(queue, entity, message, propertiesToModify)])
+  defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
+    return this.settlement.defer(lockToken, propertiesToModify)
   }
 
-  async deadLetter(lockToken: string, options: DeadLetterOptions = {}): Promise<void> {
-    const {queue, entity, message} = this.takeLock(lockToken)
-    if (entity !== queue.main) {
-      // Dead-lettering a dead letter leaves it where it is (Azure does the same).
-      entity.release(message.sequenceNumber)
-      this.pump(entity)
-      return
-    }
-    await this.store.append([deadLetterMessage(queue, message, options, this.editor)])
-    this.pump(queue.deadLetter)
+  deadLetter(lockToken: string, options: DeadLetterOptions = {}): Promise<void> {
+    return this.settlement.deadLetter(lockToken, options)
   }
 
   /** Extends a lock; the new locked-until time. */
   renewLock(lockToken: string): number {
-    const current = this.locks.get(lockToken)
-    if (!current) throw lockLost()
-    const queue = this.queues.get(queueKey(current.entity.queueName))
-    if (!queue) throw lockLost()
-    return this.locks.renew(lockToken, queue.properties.lockDurationMs)!.lockedUntilUtc
+    return this.settlement.renewLock(lockToken)
   }
 
   /** A message by sequence number (issue 5: peek, receive-by-sequence-number). */
@@ -329,85 +297,12 @@ export class Broker {
     return this.resolve(path).entity.messages.get(sequenceNumber)
   }
 
-  private takeLock(lockToken: string): {queue: Queue; entity: Entity; message: StoredMessage} {
-    const lock = this.locks.take(lockToken)
-    const queue = lock && this.queues.get(queueKey(lock.entity.queueName))
-    const message = lock && queue ? lock.entity.messages.get(lock.sequenceNumber) : undefined
-    if (!lock || !queue || !message) throw lockLost()
-    return {queue, entity: lock.entity, message}
-  }
-
-  private lockExpired(lock: MessageLock<Entity>): void {
-    const queue = this.queues.get(queueKey(lock.entity.queueName))
-    const message = lock.entity.messages.get(lock.sequenceNumber)
-    if (!queue || !message || this.closed) return
-    this.redeliverOrDeadLetter(queue, lock.entity, message).catch(error => this.logger.error(`lock expiry: ${(error as Error).message}`))
-  }
-
-  /** After abandon or lock expiry: delivery count +1, then back to the queue or to the DLQ. */
-  private async redeliverOrDeadLetter(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): Promise<void> {
-    message.deliveryCount++
-    if (entity === queue.main && message.deliveryCount >= queue.properties.maxDeliveryCount) {
-      const record = deadLetterMessage(queue, message, {
-        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
-        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
-        properties,
-      }, this.editor)
-      await this.store.append([record])
-      this.pump(queue.deadLetter)
-      return
-    }
-    const record = this.changeRecord(queue, entity, message, properties)
-    if (entity === queue.main && message.expiresAtUtc !== undefined && message.expiresAtUtc <= this.now()) {
-      await this.store.append([record])
-      this.expire(queue, message)
-      return
-    }
-    entity.release(message.sequenceNumber)
-    this.pump(entity)
-    await this.store.append([record])
-  }
-
-  private changeRecord(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): StoreRecord {
-    if (properties && Object.keys(properties).length > 0) {
-      entity.replacePayload(message, this.editor.setApplicationProperties(message.payload, properties))
-      return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message}
-    }
-    return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, deliveryCount: message.deliveryCount, state: message.state}
-  }
-
-  // ---- timers -------------------------------------------------------------------------------
-
-  /** TTL timer: the message expires unless it is locked (then it expires when the lock ends). */
-  private expire(queue: Queue, message: StoredMessage): void {
-    const record = expireMessage(queue, message, this.editor)
-    if (record) this.persist([record])
-    if (queue.properties.deadLetteringOnMessageExpiration) this.pump(queue.deadLetter)
-  }
-
-  /** Called by the queue's TTL timer. */
-  expireDue(queue: Queue, sequenceNumber: number, at: number): void {
-    const message = queue.main.messages.get(sequenceNumber)
-    if (!message || message.expiresAtUtc !== at || queue.main.locked.has(sequenceNumber) || message.state === 'scheduled') return
-    this.expire(queue, message)
-  }
-
-  /** Called by the queue's scheduling timer. */
-  activateDue(queue: Queue, sequenceNumber: number): void {
-    const message = queue.main.messages.get(sequenceNumber)
-    if (!message || message.state !== 'scheduled') return
-    queue.main.setState(message, 'active')
-    queue.main.release(sequenceNumber)
-    this.persist([{type: 'message-update', queue: queue.name, subQueue: 'main', sequenceNumber, deliveryCount: message.deliveryCount, state: 'active'}])
-    this.pump(queue.main)
-  }
-
   // ---- helpers ------------------------------------------------------------------------------
 
   private addQueue(properties: QueueProperties, nextSequenceNumber: number): Queue {
     const queue = new Queue(properties, nextSequenceNumber, {
-      expire: (q, sequenceNumber, at) => this.expireDue(q, sequenceNumber, at),
-      activate: (q, sequenceNumber) => this.activateDue(q, sequenceNumber),
+      expire: (q, sequenceNumber, at) => this.settlement.expireDue(q, sequenceNumber, at),
+      activate: (q, sequenceNumber) => this.settlement.activateDue(q, sequenceNumber),
     })
     this.queues.set(queueKey(properties.name), queue)
     return queue
@@ -423,8 +318,4 @@ export class Broker {
   private persist(records: StoreRecord[]): void {
     this.store.append(records).catch(error => this.logger.error(`store: ${(error as Error).message}`))
   }
-}
-
-function lockLost(): BrokerError {
-  return new BrokerError('MessageLockLost', 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.')
 }

@@ -4,6 +4,21 @@ import type {QueueProperties} from './queue-properties.js'
 import {Entity} from './entity.js'
 import {TimerQueue} from './timer-queue.js'
 
+export interface QueueRuntimeCounts {
+  activeMessageCount: number
+  deadLetterMessageCount: number
+  scheduledMessageCount: number
+  deferredMessageCount: number
+  transferMessageCount: number
+  transferDeadLetterMessageCount: number
+  totalMessageCount: number
+  sizeInBytes: number
+  lockedMessageCount: number
+  createdAt: number
+  updatedAt: number
+  accessedAt: number
+}
+
 export class Queue {
   readonly main: Entity
   readonly deadLetter: Entity
@@ -54,6 +69,24 @@ export class Queue {
   rememberMessageId(messageId: string, until: number): void {
     this.recentMessageIds.delete(messageId)
     this.recentMessageIds.set(messageId, until)
+  }
+
+  runtimeCounts(): QueueRuntimeCounts {
+    const {main, deadLetter} = this
+    return {
+      activeMessageCount: main.activeCount,
+      deadLetterMessageCount: deadLetter.messages.size,
+      scheduledMessageCount: main.scheduledCount,
+      deferredMessageCount: main.deferredCount,
+      transferMessageCount: 0,
+      transferDeadLetterMessageCount: 0,
+      totalMessageCount: main.messages.size + deadLetter.messages.size,
+      sizeInBytes: this.sizeBytes,
+      lockedMessageCount: main.locked.size + deadLetter.locked.size,
+      createdAt: this.properties.createdAt,
+      updatedAt: this.properties.updatedAt,
+      accessedAt: this.accessedAt,
+    }
   }
 
   stopTimers(): void {
