@@ -67,7 +67,7 @@ test('acknowledged messages survive kill -9; completed ones do not come back; se
     const deadLettered = new Set<string>()
     for (const [i, message] of received.entries()) {
       if (i % 4 === 0) {
-        await receiver.deadLetterMessage(message, {deadLetterReason: 'test'})
+        await receiver.deadLetterMessage(message, {deadLetterReason: 'test', deadLetterErrorDescription: 'durability test'})
         deadLettered.add(message.messageId as string)
       } else {
         await receiver.completeMessage(message)
