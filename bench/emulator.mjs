@@ -67,12 +67,17 @@ const note = text => verbose && process.stderr.write(`${new Date().toISOString()
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const ms = nanos => Number(nanos) / 1e6
 
+/** Emulator children still running: stopped in `finally` even when a measurement fails. */
+const children = new Set()
+
 /** spawn -> first accepted TCP connection, for a foreground emulator; returns [ms, child, port, dataDir]. */
 async function coldStart(label) {
   const port = await freePort()
   const dataDir = join(work, label)
   const started = process.hrtime.bigint()
   const child = spawn(process.execPath, [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config], {env, stdio: ['ignore', 'ignore', 'ignore']})
+  children.add(child)
+  child.on('exit', () => children.delete(child))
   while (!(await canConnect(port))) await new Promise(resolve => setTimeout(resolve, 2))
   const elapsed = ms(process.hrtime.bigint() - started)
   note(`${label}: accepting after ${elapsed.toFixed(0)} ms`)
@@ -165,6 +170,7 @@ try {
     ratio: queuedRss / rssRun.peakRssMb,
   })
 } finally {
+  for (const child of children) child.kill('SIGKILL')
   rmSync(work, {recursive: true, force: true})
 }
 
