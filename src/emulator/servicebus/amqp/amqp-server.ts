@@ -14,7 +14,9 @@ import {connectionState} from './connection-state.js'
 import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {handleManagementRequest} from './management-link.js'
 import {ReceiveLink} from './receive-link.js'
-import {captureRawPayloads, localAttach} from './rhea-internals.js'
+import type {SessionRequest} from '../broker/sessions.js'
+import {captureRawPayloads, holdAttach, localAttach} from './rhea-internals.js'
+import {dotnetTicks, LOCKED_UNTIL_PROPERTY, SESSION_FILTER, sessionFilterOf, sessionTimeoutOf} from './session-attach.js'
 import {SendLink} from './send-link.js'
 
 export interface AmqpServerOptions {
@@ -101,22 +103,49 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
       return
     }
     try {
-      const {queue, management} = broker.resolve(path)
+      const {entity, management} = broker.resolve(path)
       if (management) throw new BrokerError('BadRequest', `Cannot receive from '${path}'.`)
-      if (queue.properties.requiresSession) throw new BrokerError('NotImplemented', `'${queue.name}' requires sessions; session receivers arrive with emulator part 2.`)
       const mode = sender.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock'
       const attach = localAttach(sender)
       attach.snd_settle_mode = sender.snd_settle_mode
       attach.rcv_settle_mode = sender.rcv_settle_mode
       const handler = new ReceiveLink(sender, path, mode, broker, logger)
-      handler.attach()
-      echoTermini(sender)
+      const session = sessionFilterOf(sender)
+      if (session.present || entity.sessions) {
+        openSessionReceiver(sender, handler, {sessionId: session.sessionId, timeoutMs: sessionTimeoutOf(sender)})
+      } else {
+        handler.attach()
+        echoTermini(sender)
+      }
       roles.set(sender, {kind: 'receive', handler})
       state.links.add(handler)
     } catch (error) {
       refuse(sender, error)
     }
   })
+
+  /** A session receiver's attach waits for its session; refused: attach with a null source, then detach. */
+  const openSessionReceiver = (sender: Sender, handler: ReceiveLink, request: SessionRequest) => {
+    const granted = handler.attachSession(request)
+    holdAttach(sender)
+    granted.then(
+      grant => {
+        if (sender.is_closed() || !sender.is_remote_open()) return
+        sender.set_source({...sender.source, filter: {[SESSION_FILTER]: grant.sessionId}})
+        if (sender.target) sender.set_target(sender.target)
+        localAttach(sender).properties = {[LOCKED_UNTIL_PROPERTY]: dotnetTicks(grant.lockedUntilUtc)}
+        sender.open()
+        handler.onFlow()
+      },
+      error => {
+        logger.info(`session receiver on '${handler.path}' refused: ${error instanceof Error ? error.message : String(error)}`)
+        handler.detached()
+        if (sender.is_closed() || !sender.is_remote_open()) return
+        sender.open()
+        sender.close(amqpErrorOf(error))
+      },
+    )
+  }
 
   container.on('message', (context: EventContext) => {
     const role = roles.get(context.receiver!)

@@ -3,10 +3,11 @@
 // (receive-and-delete); the client's dispositions become complete/abandon/defer/dead-letter.
 import type {Delivery as AmqpDelivery, EventContext, Sender} from 'rhea'
 
-import type {Broker, ConsumerHandle} from '../broker/broker.js'
+import type {Broker, ConsumerHandle, SessionConsumerHandle} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {Consumer, ReceiveMode} from '../broker/entity.js'
 import type {Delivery} from '../broker/message.js'
+import type {SessionGrant, SessionRequest} from '../broker/sessions.js'
 import type {EmulatorLogger} from '../logger.js'
 import type {LinkHandle} from './connection-state.js'
 import {amqpErrorOf} from './error-conditions.js'
@@ -26,6 +27,8 @@ export class ReceiveLink implements Consumer, LinkHandle {
   private limit = 0
   private sent = 0
   private tagCounter = 0
+  /** Set by the broker once this receiver holds a session's lock. */
+  sessionId?: string
 
   constructor(
     readonly link: Sender,
@@ -37,6 +40,13 @@ export class ReceiveLink implements Consumer, LinkHandle {
 
   attach(): void {
     this.handle = this.broker.addConsumer(this.path, this)
+  }
+
+  /** A session receiver: resolves once a session is locked for it. */
+  attachSession(request: SessionRequest): Promise<SessionGrant> {
+    const handle: SessionConsumerHandle = this.broker.addSessionConsumer(this.path, this, request)
+    this.handle = handle
+    return handle.granted
   }
 
   credit(): number {

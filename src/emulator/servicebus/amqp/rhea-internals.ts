@@ -17,6 +17,17 @@ export function localAttach(target: link): AttachFields {
   return (target as unknown as {local: {attach: AttachFields}}).local.attach
 }
 
+/**
+ * Holds back the attach rhea is about to send for a link the client opened (rhea opens it before
+ * the open event). A session receiver waiting for a free session gets its attach only once the
+ * broker grants one; `link.open()` then sends it.
+ */
+export function holdAttach(target: link): void {
+  const state = (target as unknown as {state: {local_open: boolean; open_requests: number}}).state
+  state.local_open = false
+  state.open_requests = Math.max(0, state.open_requests - 1)
+}
+
 /** Free slots in the session's outgoing delivery buffer: peek-locked deliveries hold one each. */
 export function outgoingSlots(sender: Sender): number {
   return (sender.session as unknown as {outgoing: {available(): number}}).outgoing.available()

@@ -26,7 +26,8 @@ interface RheaTypes {
   described(descriptor: AmqpTyped, value: AmqpTyped): AmqpTyped
   wrap(value: unknown): AmqpTyped
   wrap_ulong(value: number): AmqpTyped
-  wrap_long(value: number): AmqpTyped
+  /** A Buffer: 8 big-endian bytes (values beyond 2^53). */
+  wrap_long(value: number | Buffer): AmqpTyped
   wrap_int(value: number): AmqpTyped
   wrap_uint(value: number): AmqpTyped
   wrap_symbol(value: string): AmqpTyped

@@ -8,12 +8,13 @@ import type {EmulatorLogger} from '../logger.js'
 import {queueKey, type MessageStore, type StoreRecord, type SubQueue} from '../store/message-store.js'
 import {BrokerError, entityNotFound} from './broker-error.js'
 import type {Consumer, Entity} from './entity.js'
-import type {IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
+import type {Delivery, IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
 import {MessageLocks} from './message-locks.js'
 import {Queue, type QueueRuntimeCounts} from './queue.js'
 import {applyQueueSettings, newQueueProperties, type QueueProperties, type QueueSettings} from './queue-properties.js'
 import type {DeadLetterOptions} from './dead-letter.js'
 import {Settlement} from './settlement.js'
+import {SessionManager, type SessionGrant, type SessionRequest} from './sessions.js'
 
 export interface BrokerOptions {
   store: MessageStore
@@ -30,6 +31,23 @@ export interface ConsumerHandle {
   remove(): void
 }
 
+/** A session receiver: its handle at once, its session once one is locked for it. */
+export interface SessionConsumerHandle extends ConsumerHandle {
+  granted: Promise<SessionGrant>
+}
+
+/** update-disposition's statuses (the wire spells `defered`). */
+export type DispositionStatus = 'completed' | 'abandoned' | 'defered' | 'suspended'
+
+export interface DispositionOptions {
+  deadLetterReason?: string
+  deadLetterDescription?: string
+  propertiesToModify?: Record<string, PropertyValue>
+}
+
+const SESSION_ID_REQUIRED =
+  'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.'
+
 /** What a path such as `q`, `q/$DeadLetterQueue` or `q/$management` names. */
 export interface ResolvedPath {
   queue: Queue
@@ -45,6 +63,7 @@ export class Broker {
   private readonly editor: PropertyEditor
   private readonly logger: EmulatorLogger
   private readonly settlement: Settlement
+  private readonly sessions: SessionManager
   private closed = false
 
   constructor(options: BrokerOptions) {
@@ -64,6 +83,13 @@ export class Broker {
       persist: records => this.persist(records),
       isClosed: () => this.closed,
     })
+    this.sessions = new SessionManager({
+      locks: this.locks,
+      store: this.store,
+      now: this.now,
+      pump: entity => this.pump(entity),
+      redeliver: lock => this.settlement.lockExpired(lock),
+    })
   }
 
   /** Loads what the store kept; call once before anything else. */
@@ -73,6 +99,9 @@ export class Broker {
       const queue = this.addQueue(stored.properties, stored.nextSequenceNumber)
       for (const message of stored.main) this.admit(queue, message)
       for (const message of stored.deadLetter) queue.deadLetter.insert(message)
+      for (const [sessionId, state] of Object.entries(stored.sessionStates ?? {})) {
+        if (queue.main.sessions) queue.main.session(sessionId).state = Buffer.from(state, 'base64')
+      }
     }
   }
 
@@ -80,7 +109,10 @@ export class Broker {
     if (this.closed) return
     this.closed = true
     this.locks.clear()
-    for (const queue of this.queues.values()) queue.stopTimers()
+    for (const queue of this.queues.values()) {
+      queue.stopTimers()
+      this.sessions.dropQueue(queue)
+    }
     await this.store.close()
   }
 
@@ -115,6 +147,7 @@ export class Broker {
     const queue = this.requireQueue(name)
     this.queues.delete(queueKey(name))
     queue.stopTimers()
+    this.sessions.dropQueue(queue, entityNotFound(queue.name))
     for (const entity of [queue.main, queue.deadLetter]) {
       this.locks.dropEntity(entity)
       for (const consumer of entity.consumers.splice(0)) consumer.close(entityNotFound(entity.path))
@@ -152,20 +185,49 @@ export class Broker {
    * their sequence numbers once durable; duplicates (when the queue detects them) are accepted
    * and dropped, as Azure does, and get no sequence number.
    */
-  async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+  send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+    return this.enqueue(path, incoming, true)
+  }
+
+  /**
+   * schedule-message: each message becomes active at its `scheduledEnqueueTimeUtc` (at once when
+   * that has passed). Every message gets a sequence number, duplicates included.
+   */
+  schedule(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+    return this.enqueue(path, incoming, false)
+  }
+
+  /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */
+  async cancelScheduled(path: string, sequenceNumbers: number[]): Promise<void> {
+    const {queue} = this.sendTarget(path)
+    const missing = sequenceNumbers.filter(sequenceNumber => queue.main.messages.get(sequenceNumber)?.state !== 'scheduled')
+    if (missing.length > 0) throw new BrokerError('MessageNotFound', `Messages not found. Missing sequence numbers: ${missing.join(', ')}.`)
+    const removed = [...new Set(sequenceNumbers)]
+    for (const sequenceNumber of removed) queue.main.remove(sequenceNumber)
+    await this.store.append(removed.map(sequenceNumber => ({type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber})))
+  }
+
+  private sendTarget(path: string): {queue: Queue} {
     const {queue, entity, management} = this.resolve(path)
     if (management || entity !== queue.main) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
-    if (incoming.length === 0) return []
-    const {properties} = queue
-    if (properties.status === 'Disabled' || properties.status === 'SendDisabled') {
+    const {status} = queue.properties
+    if (status === 'Disabled' || status === 'SendDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)
     }
+    return {queue}
+  }
+
+  private async enqueue(path: string, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
+    const {queue} = this.sendTarget(path)
+    if (incoming.length === 0) return []
+    const {properties} = queue
     const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
     let bytes = 0
     for (const message of incoming) {
       if (message.payload.length > maxMessageBytes) {
         throw new BrokerError('MessageSizeExceeded', `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`)
       }
+      if (properties.requiresSession && message.sessionId === undefined) throw new BrokerError('BadRequest', SESSION_ID_REQUIRED)
       bytes += message.payload.length
     }
     if (queue.sizeBytes + queue.pendingBytes + bytes > queue.maxSizeBytes) {
@@ -175,7 +237,7 @@ export class Broker {
     const accepted: StoredMessage[] = []
     for (const message of incoming) {
       const messageId = message.messageId ?? randomUUID()
-      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now)) continue
+      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now) && dropDuplicates) continue
       accepted.push(this.newMessage(queue, message, messageId, now))
     }
     if (accepted.length === 0) return []
@@ -226,10 +288,9 @@ export class Broker {
   // ---- receive ------------------------------------------------------------------------------
 
   addConsumer(path: string, consumer: Consumer): ConsumerHandle {
-    const {queue, entity, management} = this.resolve(path)
-    if (management) throw new BrokerError('BadRequest', `cannot receive from '${path}'`)
-    if (queue.properties.status === 'Disabled' || queue.properties.status === 'ReceiveDisabled') {
-      throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for receive operations.`)
+    const {queue, entity} = this.receiveTarget(path)
+    if (entity.sessions) {
+      throw new BrokerError('BadRequest', `It is not possible for an entity that requires sessions to create a non-sessionful message receiver. Entity: '${queue.name}'.`)
     }
     entity.consumers.push(consumer)
     this.pump(entity)
@@ -242,31 +303,138 @@ export class Broker {
     }
   }
 
+  /** A session receiver: `granted` resolves once it holds a session's lock (see sessions.ts). */
+  addSessionConsumer(path: string, consumer: Consumer, request: SessionRequest): SessionConsumerHandle {
+    const {queue, entity} = this.receiveTarget(path)
+    if (!entity.sessions) throw new BrokerError('BadRequest', `The queue '${path}' does not require sessions; it cannot be received from with a session receiver.`)
+    const granted = this.sessions.accept(queue, consumer, request)
+    return {
+      granted,
+      creditAdded: () => this.pump(entity),
+      remove: () => this.sessions.consumerGone(queue, consumer),
+    }
+  }
+
+  private receiveTarget(path: string): {queue: Queue; entity: Entity} {
+    const {queue, entity, management} = this.resolve(path)
+    if (management) throw new BrokerError('BadRequest', `cannot receive from '${path}'`)
+    if (queue.properties.status === 'Disabled' || queue.properties.status === 'ReceiveDisabled') {
+      throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for receive operations.`)
+    }
+    return {queue, entity}
+  }
+
   /** Hands available messages to consumers with credit. */
   pump(entity: Entity): void {
     const queue = this.queues.get(queueKey(entity.queueName))
     if (!queue || this.closed) return
+    if (entity.sessions) {
+      this.pumpSessions(queue, entity)
+      return
+    }
     while (entity.hasAvailable()) {
       const consumer = entity.nextReadyConsumer()
       if (!consumer) return
       const message = entity.takeAvailable()
       if (!message) return
-      const now = this.now()
-      if (entity === queue.main && message.expiresAtUtc !== undefined && message.expiresAtUtc <= now) {
-        this.settlement.expire(queue, message)
-        continue
-      }
-      queue.accessedAt = now
-      if (consumer.mode === 'receiveAndDelete') {
-        entity.remove(message.sequenceNumber)
-        this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
-        consumer.deliver({message, entityPath: entity.path})
-      } else {
-        const lock = this.locks.add(entity, message.sequenceNumber, queue.properties.lockDurationMs)
-        entity.locked.add(message.sequenceNumber)
-        consumer.deliver({message, entityPath: entity.path, lockToken: lock.token, lockedUntilUtc: lock.lockedUntilUtc})
+      if (!this.expiredNow(queue, entity, message)) this.deliver(queue, entity, consumer, message)
+    }
+  }
+
+  /** Session receivers get the messages of their own session only, in order. */
+  private pumpSessions(queue: Queue, entity: Entity): void {
+    this.sessions.offer(queue)
+    for (const consumer of [...entity.consumers]) {
+      while (consumer.sessionId !== undefined && consumer.credit() > 0) {
+        const message = entity.takeAvailable(consumer.sessionId)
+        if (!message) break
+        if (!this.expiredNow(queue, entity, message)) this.deliver(queue, entity, consumer, message)
       }
     }
+  }
+
+  private expiredNow(queue: Queue, entity: Entity, message: StoredMessage): boolean {
+    if (entity !== queue.main || message.expiresAtUtc === undefined || message.expiresAtUtc > this.now()) return false
+    this.settlement.expire(queue, message)
+    return true
+  }
+
+  private deliver(queue: Queue, entity: Entity, consumer: Consumer, message: StoredMessage): void {
+    queue.accessedAt = this.now()
+    if (consumer.mode === 'receiveAndDelete') {
+      entity.remove(message.sequenceNumber)
+      this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+      consumer.deliver({message, entityPath: entity.path})
+      return
+    }
+    consumer.deliver(this.lockMessage(queue, entity, message))
+  }
+
+  /** Peek-locks a message: by its session's lock for a session message, else for the lock duration. */
+  private lockMessage(queue: Queue, entity: Entity, message: StoredMessage): Delivery {
+    const session = this.sessions.lockOf(entity, message.sessionId)
+    const lock = session
+      ? this.locks.add(entity, message.sequenceNumber, session.lockedUntilUtc - this.now(), false)
+      : this.locks.add(entity, message.sequenceNumber, queue.properties.lockDurationMs)
+    session?.tokens.add(lock.token)
+    entity.locked.add(message.sequenceNumber)
+    return {message, entityPath: entity.path, lockToken: lock.token, lockedUntilUtc: lock.lockedUntilUtc}
+  }
+
+  // ---- request-response operations ($management) -------------------------------------------
+
+  /** peek-message: up to `count` messages from a sequence number on (any state); locks nothing. */
+  peek(path: string, fromSequenceNumber: number, count: number, sessionId?: string): StoredMessage[] {
+    const {entity} = this.resolve(path)
+    return entity.peek(fromSequenceNumber, count, sessionId)
+  }
+
+  /**
+   * receive-by-sequence-number: deferred messages, peek-locked or removed. All or nothing: a
+   * number that names no deferred message (of the session, if given) fails the request.
+   */
+  receiveDeferred(path: string, sequenceNumbers: number[], mode: 'peekLock' | 'receiveAndDelete', sessionId?: string): Delivery[] {
+    const {queue, entity} = this.receiveTarget(path)
+    const unique = [...new Set(sequenceNumbers)]
+    const missing = unique.filter(sequenceNumber => {
+      const message = entity.messages.get(sequenceNumber)
+      return !message || message.state !== 'deferred' || entity.locked.has(sequenceNumber) || (sessionId !== undefined && message.sessionId !== sessionId)
+    })
+    if (missing.length > 0) {
+      throw new BrokerError('MessageNotFound', `Failed to lock one or more specified messages. Either the message is not deferred, is locked, or does not exist. Sequence numbers: ${missing.join(', ')}.`)
+    }
+    queue.accessedAt = this.now()
+    return unique.map(sequenceNumber => {
+      const message = entity.messages.get(sequenceNumber)!
+      if (mode === 'peekLock') return this.lockMessage(queue, entity, message)
+      entity.remove(sequenceNumber)
+      this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber}])
+      return {message, entityPath: entity.path}
+    })
+  }
+
+  /** update-disposition: settles by lock token (deferred messages, or a receiver that is gone). */
+  async updateDisposition(lockTokens: string[], status: DispositionStatus, options: DispositionOptions = {}): Promise<void> {
+    for (const token of lockTokens) {
+      if (status === 'completed') await this.complete(token)
+      else if (status === 'abandoned') await this.abandon(token, options.propertiesToModify)
+      else if (status === 'defered') await this.defer(token, options.propertiesToModify)
+      else if (status === 'suspended') {
+        await this.deadLetter(token, {reason: options.deadLetterReason, description: options.deadLetterDescription, properties: options.propertiesToModify})
+      } else throw new BrokerError('BadRequest', `unknown disposition status '${String(status)}'`)
+    }
+  }
+
+  renewSessionLock(path: string, sessionId: string): number {
+    return this.sessions.renew(this.resolve(path).queue, sessionId)
+  }
+
+  getSessionState(path: string, sessionId: string): Buffer | undefined {
+    return this.sessions.getState(this.resolve(path).queue, sessionId)
+  }
+
+  setSessionState(path: string, sessionId: string, state: Buffer | undefined): Promise<void> {
+    return this.sessions.setState(this.resolve(path).queue, sessionId, state)
   }
 
   // ---- settlement (settlement.ts) -----------------------------------------------------------

@@ -1,4 +1,5 @@
-// Peek-lock locks: token -> (entity, sequence number, locked-until), each with its own timer.
+// Peek-lock locks: token -> (entity, sequence number, locked-until), each with its own timer
+// (except the locks of session messages, which last as long as their session's lock).
 // Locks live in memory only; a restart makes every message available again, as in Azure.
 import {randomUUID} from 'node:crypto'
 
@@ -7,7 +8,7 @@ export interface MessageLock<E> {
   entity: E
   sequenceNumber: number
   lockedUntilUtc: number
-  timer: NodeJS.Timeout
+  timer?: NodeJS.Timeout
 }
 
 export class MessageLocks<E> {
@@ -22,9 +23,11 @@ export class MessageLocks<E> {
     return this.locks.size
   }
 
-  add(entity: E, sequenceNumber: number, durationMs: number): MessageLock<E> {
+  /** `timed: false`: the lock does not expire by itself (a session message: its session's lock does). */
+  add(entity: E, sequenceNumber: number, durationMs: number, timed = true): MessageLock<E> {
     const token = randomUUID()
-    const lock: MessageLock<E> = {token, entity, sequenceNumber, lockedUntilUtc: this.now() + durationMs, timer: this.arm(token, durationMs)}
+    const lock: MessageLock<E> = {token, entity, sequenceNumber, lockedUntilUtc: this.now() + durationMs}
+    if (timed) lock.timer = this.arm(token, durationMs)
     this.locks.set(token, lock)
     return lock
   }
@@ -46,8 +49,9 @@ export class MessageLocks<E> {
   renew(token: string, durationMs: number): MessageLock<E> | undefined {
     const lock = this.locks.get(token.toLowerCase())
     if (!lock) return undefined
-    clearTimeout(lock.timer)
     lock.lockedUntilUtc = this.now() + durationMs
+    if (lock.timer === undefined) return lock
+    clearTimeout(lock.timer)
     lock.timer = this.arm(lock.token, durationMs)
     return lock
   }

@@ -35,7 +35,7 @@ export class Queue {
     public nextSequenceNumber: number,
     handlers: {expire: (queue: Queue, sequenceNumber: number, at: number) => void; activate: (queue: Queue, sequenceNumber: number, at: number) => void},
   ) {
-    this.main = new Entity(properties.name, 'main')
+    this.main = new Entity(properties.name, 'main', properties.requiresSession)
     this.deadLetter = new Entity(properties.name, 'deadLetter')
     this.expiry = new TimerQueue((sequenceNumber, at) => handlers.expire(this, sequenceNumber, at))
     this.activation = new TimerQueue((sequenceNumber, at) => handlers.activate(this, sequenceNumber, at))

@@ -75,6 +75,7 @@ export class Settlement {
     const queue = lock && this.deps.queues.get(queueKey(lock.entity.queueName))
     const message = lock && queue ? lock.entity.messages.get(lock.sequenceNumber) : undefined
     if (!lock || !queue || !message) throw lockLost()
+    lock.entity.sessions?.get(message.sessionId ?? '')?.lock?.tokens.delete(lock.token)
     return {queue, entity: lock.entity, message}
   }
 
@@ -131,13 +132,22 @@ export class Settlement {
     this.expire(queue, message)
   }
 
-  /** Called by the queue's scheduling timer. */
+  /**
+   * Called by the queue's scheduling timer. As in Azure, the message is enqueued as if sent now:
+   * a new sequence number (after every message sent meanwhile) and enqueued time.
+   */
   activateDue(queue: Queue, sequenceNumber: number): void {
     const message = queue.main.messages.get(sequenceNumber)
     if (!message || message.state !== 'scheduled') return
-    queue.main.setState(message, 'active')
-    queue.main.release(sequenceNumber)
-    this.deps.persist([{type: 'message-update', queue: queue.name, subQueue: 'main', sequenceNumber, deliveryCount: message.deliveryCount, state: 'active'}])
+    queue.main.remove(sequenceNumber)
+    const activated: StoredMessage = {...message, sequenceNumber: queue.nextSequenceNumber++, enqueuedTimeUtc: this.deps.now(), state: 'active'}
+    queue.main.insert(activated)
+    if (activated.expiresAtUtc !== undefined) queue.expiry.add(activated.expiresAtUtc, activated.sequenceNumber)
+    // Put before delete: a crash between the two leaves a copy rather than losing the message.
+    this.deps.persist([
+      {type: 'message-put', queue: queue.name, subQueue: 'main', message: activated},
+      {type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber},
+    ])
     this.deps.pump(queue.main)
   }
 }

@@ -17,6 +17,8 @@ export type StoreRecord =
   | {type: 'message-delete'; queue: string; subQueue: SubQueue; sequenceNumber: number}
   /** Atomic move (dead-lettering): delete from `from`, put `message` into `to`. */
   | {type: 'message-move'; queue: string; from: SubQueue; to: SubQueue; message: StoredMessage}
+  /** A session's state (base64), or null when cleared. */
+  | {type: 'session-state'; queue: string; sessionId: string; state: string | null}
   /** The next sequence number of a queue (written by compaction so numbers never go back). */
   | {type: 'sequence'; queue: string; next: number}
 
@@ -26,6 +28,8 @@ export interface StoredQueue {
   /** In sequence-number order. */
   main: StoredMessage[]
   deadLetter: StoredMessage[]
+  /** Session id -> session state (base64). */
+  sessionStates: Record<string, string>
 }
 
 export interface StoreSnapshot {

@@ -9,6 +9,7 @@ interface IndexedQueue {
   nextSequenceNumber: number
   main: Map<number, StoredMessage>
   deadLetter: Map<number, StoredMessage>
+  sessionStates: Map<string, string>
 }
 
 export class StoreIndex {
@@ -21,13 +22,14 @@ export class StoreIndex {
       case 'queue-put': {
         const existing = this.queues.get(queueKey(record.properties.name))
         if (existing) existing.properties = record.properties
-        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map()})
+        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map()})
         break
       }
       case 'queue-delete': {
         const queue = this.queues.get(queueKey(record.name))
         if (!queue) break
         for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= message.payload.length
+        for (const state of queue.sessionStates.values()) this.liveBytes -= state.length
         this.queues.delete(queueKey(record.name))
         break
       }
@@ -49,6 +51,18 @@ export class StoreIndex {
         this.remove(record.queue, record.from, record.message.sequenceNumber)
         this.put(record.queue, record.to, record.message)
         break
+      case 'session-state': {
+        const states = this.queues.get(queueKey(record.queue))?.sessionStates
+        if (!states) break
+        const previous = states.get(record.sessionId)
+        if (previous !== undefined) this.liveBytes -= previous.length
+        if (record.state === null) states.delete(record.sessionId)
+        else {
+          states.set(record.sessionId, record.state)
+          this.liveBytes += record.state.length
+        }
+        break
+      }
       case 'sequence': {
         const queue = this.queues.get(queueKey(record.queue))
         if (queue) queue.nextSequenceNumber = Math.max(queue.nextSequenceNumber, record.next)
@@ -66,6 +80,7 @@ export class StoreIndex {
         nextSequenceNumber: queue.nextSequenceNumber,
         main: [...queue.main.values()].sort(bySequence),
         deadLetter: [...queue.deadLetter.values()].sort(bySequence),
+        sessionStates: Object.fromEntries(queue.sessionStates),
       })
     }
     return {queues}
@@ -79,6 +94,7 @@ export class StoreIndex {
       for (const subQueue of ['main', 'deadLetter'] as const) {
         for (const message of queue[subQueue].values()) yield {type: 'message-put', queue: queue.properties.name, subQueue, message}
       }
+      for (const [sessionId, state] of queue.sessionStates) yield {type: 'session-state', queue: queue.properties.name, sessionId, state}
     }
   }
 
