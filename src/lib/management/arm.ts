@@ -16,6 +16,8 @@ export interface ArmScope {
   namespaceName: string
   /** Resource Manager base URL (default: the public cloud's). */
   endpoint?: string
+  /** A bearer token to use instead of DefaultAzureCredential. */
+  token?: string
 }
 
 /** A fixed bearer token: for CI jobs that already hold one, and for the local emulator. */
@@ -91,8 +93,7 @@ export class ArmBackend implements ManagementBackend {
 
   static async open(scope: ArmScope): Promise<ArmBackend> {
     const {ServiceBusManagementClient} = await import('@azure/arm-servicebus')
-    const token = process.env.AZURE_ACCESS_TOKEN
-    const credential = token ? staticTokenCredential(token) : new (await import('@azure/identity')).DefaultAzureCredential()
+    const credential = scope.token ? staticTokenCredential(scope.token) : new (await import('@azure/identity')).DefaultAzureCredential()
     const options = {retryOptions: {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000}, ...(scope.endpoint ? {endpoint: scope.endpoint} : {})}
     return new ArmBackend(new ServiceBusManagementClient(credential, scope.subscription, options), scope)
   }

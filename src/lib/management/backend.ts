@@ -25,6 +25,7 @@ export async function openBackend(settings: Settings, flags: ManagementFlags): P
       resourceGroup: arm.resourceGroup!,
       namespaceName: arm.namespaceName!,
       endpoint: settings.envValue('AZURE_RESOURCE_MANAGER_URL'),
+      token: settings.envValue('AZURE_ACCESS_TOKEN'),
     })
   }
   if (given > 0) {
