@@ -1,4 +1,5 @@
-// Runs every test/**/*.test.ts with node:test (TypeScript through tsx), two files at a time.
+// Runs every test/**/*.test.ts with node:test (TypeScript through tsx), two files at a time. A test
+// that hangs fails after --test-timeout instead of stalling CI.
 // Extra arguments are passed to node --test (e.g. a file list or --test-name-pattern).
 import {spawnSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
@@ -16,7 +17,7 @@ const extra = process.argv.slice(2)
 const files = extra.some(arg => arg.endsWith('.ts')) ? [] : findTests('test').sort()
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...extra, ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...extra, ...files],
   {stdio: 'inherit'},
 )
 process.exit(result.status ?? 1)
