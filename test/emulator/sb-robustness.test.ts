@@ -38,7 +38,10 @@ async function rawExchange(bytes: Buffer, {end = false} = {}): Promise<Buffer> {
   await once(socket, 'connect')
   if (end) socket.end(bytes)
   else socket.write(bytes)
+  // A server that keeps the connection open (e.g. HTTP keep-alive) must not hang the test.
+  const timer = setTimeout(() => socket.destroy(), 10_000)
   await once(socket, 'close')
+  clearTimeout(timer)
   return Buffer.concat(chunks)
 }
 
