@@ -68,7 +68,6 @@ export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions>
       let total = 0
       try {
         while (servicebus.broker.runtimeCounts(queue).activeMessageCount > 0) {
-          // eslint-disable-next-line no-await-in-loop -- batches one after another
           total += (await receiver.receiveMessages(500, {maxWaitTimeInMs: 1000})).length
         }
       } finally {
@@ -81,7 +80,6 @@ export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions>
       receivers.push(receiver)
       const messages: ServiceBusReceivedMessage[] = []
       while (messages.length < count) {
-        // eslint-disable-next-line no-await-in-loop -- until enough are locked
         messages.push(...(await receiver.receiveMessages(count - messages.length, {maxWaitTimeInMs: 2000})))
       }
       return {messages, receiver}

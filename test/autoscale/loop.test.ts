@@ -63,7 +63,6 @@ async function until(what: string, condition: () => boolean, timeoutMs = 15_000)
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    // eslint-disable-next-line no-await-in-loop -- polling
     await new Promise(resolve => setTimeout(resolve, 25))
   }
 }
