@@ -15,6 +15,7 @@ import {applyQueueSettings, newQueueProperties, type QueueProperties, type Queue
 import type {DeadLetterOptions} from './dead-letter.js'
 import {Settlement} from './settlement.js'
 import {SessionManager, type SessionGrant, type SessionRequest} from './sessions.js'
+import {resetQueues, type QueueResetSummary} from './reset.js'
 
 export interface BrokerOptions {
   store: MessageStore
@@ -153,6 +154,12 @@ export class Broker {
       for (const consumer of entity.consumers.splice(0)) consumer.close(entityNotFound(entity.path))
     }
     await this.store.append([{type: 'queue-delete', name: queue.name}])
+  }
+
+  /** Empties every queue, or the one named, keeping queues and settings (reset.ts). */
+  reset(name?: string): Promise<QueueResetSummary[]> {
+    const queues = name === undefined ? [...this.queues.values()] : [this.requireQueue(name)]
+    return resetQueues(queues, {locks: this.locks, store: this.store})
   }
 
   runtimeCounts(name: string): QueueRuntimeCounts {

@@ -34,6 +34,14 @@ export class TimerQueue {
     this.heap.clear()
   }
 
+  /** Forgets every entry and disarms the timer; unlike stop(), later add() calls still arm it (reset). */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.armedFor = Number.POSITIVE_INFINITY
+    this.heap.clear()
+  }
+
   /** Fires everything due now (also called by the timer). */
   runDue(): void {
     const now = this.now()
