@@ -111,9 +111,8 @@ export function formatStatus(status: EmulatorStatusReport): string {
           ]),
     )
   }
-  for (const [name, service] of Object.entries(status.services)) {
-    if (name !== 'servicebus') lines.push(`${name}: ${service.endpoint}`)
-  }
+  const heroku = status.services.heroku as ({endpoint: string; app?: string; appDir?: string} | undefined)
+  if (heroku) lines.push(`Heroku API: ${heroku.endpoint} (app ${heroku.app ?? '?'} in ${heroku.appDir ?? '?'})`)
   return lines.join('\n')
 }
 
