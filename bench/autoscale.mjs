@@ -7,6 +7,7 @@
 // formations (1, 2, 5 workers) run the same queue model in memory; the autoscale run's worker
 // schedule is replayed through that model too, as a check that model and emulator agree.
 // Run `npm run compile` first. Usage: node bench/autoscale.mjs [--rate 20] [--per-worker 50] [--max 10] [--markdown]
+/* global AbortController -- Node 20 has it; the lint config lists only the common globals */
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
