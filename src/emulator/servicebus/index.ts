@@ -34,7 +34,7 @@ export interface EmulatorOptions {
   dataDir?: string
   /** Keep messages in memory only (nothing survives the process). */
   inMemory?: boolean
-  /** A JSON file with policies and queues (see config/namespace-config.ts). */
+  /** A JSON file with policies and queues (see config/namespace-config.ts), or Microsoft's emulator Config.json. */
   configFile?: string
   /** Queues to create (or update) at start, in addition to the config file's. */
   queues?: QueueConfig[]
@@ -68,6 +68,8 @@ export interface ServiceBusEmulator {
   /** The admin API's self-signed certificate; trust certPath (NODE_EXTRA_CA_CERTS) or pass `tlsOptions: {ca: cert}`. */
   readonly certificate: EmulatorCertificate
   readonly certPath: string
+  /** What the config file declares that the emulator does not serve (e.g. topics), one line each; also logged as warnings. */
+  readonly warnings: readonly string[]
   /** The connection string for a named policy (namespace or queue level). */
   connectionStringFor(policyName: string, queueName?: string): string
   connectionCount(): number
@@ -83,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   if (!options.inMemory && !options.dataDir) throw new ConfigError('the emulator needs a data directory unless it runs in memory')
   const serviceBusDir = options.dataDir ? join(options.dataDir, 'servicebus') : undefined
   const fileConfig = options.configFile ? readConfigFile(options.configFile) : {policies: [], queues: []}
+  const warnings = fileConfig.warnings ?? []
+  for (const warning of warnings) logger.warn(warning)
   const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir)])
   const rules = policyConfigs.map(toRule)
   for (const rule of rules) {
@@ -162,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     armToken,
     certificate,
     certPath: certificate.certPath,
+    warnings,
     connectionStringFor(policyName: string, queueName?: string): string {
       const candidates = queueName ? (broker.getQueue(queueName)?.authorizationRules ?? []) : rules
       const rule = candidates.find(candidate => candidate.keyName === policyName)

@@ -3,9 +3,9 @@
 import {join, resolve} from 'node:path'
 
 import {streamLogger} from '../../emulator/servicebus/logger.js'
-import {NotFoundError} from '../errors.js'
+import {NotFoundError, UsageError} from '../errors.js'
 import {formatTable} from '../output.js'
-import {fetchStatus} from './control-server.js'
+import {ControlError, fetchStatus, requestReset} from './control-server.js'
 import {startInBackground, type BackgroundOptions, type ReadyMessage} from './background.js'
 import {runEmulator, untilSignal} from './run-emulator.js'
 import type {ServiceBusStatus} from './services.js'
@@ -129,4 +129,55 @@ function shellQuote(value: string): string {
 
 export function exportLines(env: Record<string, string>): string {
   return Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('')
+}
+
+export interface QueueReset {
+  name: string
+  activeMessageCount: number
+  scheduledMessageCount: number
+  deferredMessageCount: number
+  deadLetterMessageCount: number
+}
+
+/** Empties the running emulator's queues (or one) through its control endpoint. */
+export async function resetEmulator(dataDir: string, queue?: string): Promise<{queues: QueueReset[]}> {
+  const state = runningState(dataDir)
+  if (!state) throw notRunning(dataDir)
+  try {
+    const result = (await requestReset(state.control, queue)) as {services: {servicebus?: {queues: QueueReset[]}}}
+    return {queues: result.services.servicebus?.queues ?? []}
+  } catch (error) {
+    if (error instanceof ControlError && error.status === 404) {
+      throw new NotFoundError(error.message, {hint: '`qjob emulator status` lists the queues.'})
+    }
+    throw error
+  }
+}
+
+export function formatReset(result: {queues: QueueReset[]}): string {
+  if (result.queues.length === 0) return 'No queues to empty.'
+  const parts = (queue: QueueReset) => {
+    const held = [
+      [queue.activeMessageCount, 'active'],
+      [queue.scheduledMessageCount, 'scheduled'],
+      [queue.deferredMessageCount, 'deferred'],
+      [queue.deadLetterMessageCount, 'dead-lettered'],
+    ].filter(([count]) => Number(count) > 0)
+    return held.length === 0 ? 'was empty' : `removed ${held.map(([count, what]) => `${count} ${what}`).join(', ')}`
+  }
+  return [`Emptied ${result.queues.length} queue${result.queues.length === 1 ? '' : 's'} (settings and policies kept):`, ...result.queues.map(queue => `  ${queue.name}: ${parts(queue)}`)].join('\n')
+}
+
+/**
+ * Reads a config file as `emulator start` will (ours or Microsoft's format): a bad file is a usage
+ * error before anything starts; returns what the file declares that the emulator does not serve.
+ */
+export async function configWarnings(configFile: string | undefined): Promise<string[]> {
+  if (!configFile) return []
+  const {readConfigFile} = await import('../../emulator/servicebus/config/namespace-config.js')
+  try {
+    return readConfigFile(resolve(configFile)).warnings ?? []
+  } catch (error) {
+    throw new UsageError((error as Error).message, {hint: 'See `qjob emulator start --help` for the config formats.'})
+  }
 }

@@ -44,10 +44,17 @@ export async function runEmulator(options: EmulatorRunOptions & {logFile?: strin
     await closeServices()
     throw startError(error, options)
   }
-  const control = await startControlServer(() => ({
-    pid: process.pid,
-    services: Object.fromEntries(services.map(service => [service.name, {endpoint: service.endpoint, port: service.port, ...(service.status() as object)}])),
-  }))
+  const control = await startControlServer({
+    status: () => ({
+      pid: process.pid,
+      services: Object.fromEntries(services.map(service => [service.name, {endpoint: service.endpoint, port: service.port, ...(service.status() as object)}])),
+    }),
+    reset: async queue => {
+      const results: Record<string, unknown> = {}
+      for (const service of services) if (service.reset) results[service.name] = await service.reset(queue)
+      return {services: results}
+    },
+  })
   const state: EmulatorState = {
     pid: process.pid,
     startedAt: new Date().toISOString(),

@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {EmulatorLogger} from '../../emulator/servicebus/logger.js'
+import {ControlError} from './control-server.js'
 
 export interface EmulatorRunOptions {
   dataDir: string
@@ -30,6 +31,8 @@ export interface RunningService {
   /** Extra settings printed by `qjob emulator env --arm` (the ARM backend of the queue commands). */
   armEnv?: Record<string, string>
   status(): unknown
+  /** Empties the service's queues, or one (`qjob emulator reset`); a ControlError(404) for an unknown queue. */
+  reset?(queue: string | undefined): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -82,6 +85,14 @@ const startServiceBus: ServiceStarter = async options => {
         }
       }),
     }),
+    reset: async queue => {
+      try {
+        return {queues: await emulator.broker.reset(queue)}
+      } catch (error) {
+        if ((error as {code?: string}).code === 'EntityNotFound') throw new ControlError(`no queue named "${queue}"`, 404)
+        throw error
+      }
+    },
     close: () => emulator.close(),
   }
 }

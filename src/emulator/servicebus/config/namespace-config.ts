@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import type {AccessRight, AuthorizationRule, EntityStatus, QueueSettings} from '../broker/queue-properties.js'
 import {NAMESPACE} from '../constants.js'
 import {parseDurationMs} from './durations.js'
+import {fromMicrosoftConfig, isMicrosoftConfig} from './microsoft-config.js'
 
 export interface PolicyConfig {
   name: string
@@ -41,6 +42,8 @@ export interface QueueConfig {
 export interface NamespaceConfig {
   policies: PolicyConfig[]
   queues: QueueConfig[]
+  /** What the file declares that the emulator does not serve (topics in Microsoft's format). */
+  warnings?: string[]
 }
 
 export class ConfigError extends Error {
@@ -79,6 +82,7 @@ export function checkConfig(data: unknown, source = 'config'): NamespaceConfig {
   return {policies: policies.map((policy, i) => checkPolicy(policy, `${source}: policies[${i}]`)), queues: checkedQueues}
 }
 
+/** Our format, or Microsoft's emulator Config.json (see microsoft-config.ts). */
 export function readConfigFile(path: string): NamespaceConfig {
   let text: string
   try {
@@ -87,7 +91,8 @@ export function readConfigFile(path: string): NamespaceConfig {
     throw new ConfigError(`cannot read the emulator config ${path}: ${(error as Error).message}`)
   }
   try {
-    return checkConfig(JSON.parse(text), path)
+    const data: unknown = JSON.parse(text)
+    return isMicrosoftConfig(data) ? fromMicrosoftConfig(data, path) : checkConfig(data, path)
   } catch (error) {
     if (error instanceof ConfigError) throw error
     throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`)
