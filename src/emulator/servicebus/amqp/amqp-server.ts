@@ -103,7 +103,7 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
       return
     }
     try {
-      const {entity, management} = broker.resolve(path)
+      const {management} = broker.resolve(path)
       if (management) throw new BrokerError('BadRequest', `Cannot receive from '${path}'.`)
       const mode = sender.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock'
       const attach = localAttach(sender)
@@ -111,7 +111,7 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
       attach.rcv_settle_mode = sender.rcv_settle_mode
       const handler = new ReceiveLink(sender, path, mode, broker, logger)
       const session = sessionFilterOf(sender)
-      if (session.present || entity.sessions) {
+      if (session.present) {
         openSessionReceiver(sender, handler, {sessionId: session.sessionId, timeoutMs: sessionTimeoutOf(sender)})
       } else {
         handler.attach()
