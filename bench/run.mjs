@@ -15,6 +15,8 @@ const benches = [
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
   ['Messaging commands', ['bench/messaging.mjs', '--count', '10000', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
+  ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],
+  ['Emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
 ]
 
 let failed = 0
