@@ -1,19 +1,18 @@
 // The broker core: queues, sends, and the life of a message (delivery, locks, settlement, expiry,
 // dead-lettering). Pure TypeScript: it talks to a MessageStore and to Consumers, never to sockets.
 // Every change is logged to the store; a send resolves (and becomes receivable) once durable.
-import {randomUUID} from 'node:crypto'
-
-import {TIMESPAN_MAX_MS} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {queueKey, type MessageStore, type StoreRecord, type SubQueue} from '../store/message-store.js'
 import {BrokerError, entityNotFound} from './broker-error.js'
-import type {Consumer, Entity} from './entity.js'
+import type {Consumer, Entity, ReceiveMode} from './entity.js'
 import type {Delivery, IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
 import {MessageLocks} from './message-locks.js'
 import {Queue, type QueueRuntimeCounts} from './queue.js'
 import {applyQueueSettings, newQueueProperties, type QueueProperties, type QueueSettings} from './queue-properties.js'
 import type {DeadLetterOptions} from './dead-letter.js'
 import {Settlement} from './settlement.js'
+import {Dispatcher} from './dispatch.js'
+import {admit, Enqueuer} from './enqueue.js'
 import {SessionManager, type SessionGrant, type SessionRequest} from './sessions.js'
 import {resetQueues, type QueueResetSummary} from './reset.js'
 
@@ -46,8 +45,6 @@ export interface DispositionOptions {
   propertiesToModify?: Record<string, PropertyValue>
 }
 
-const SESSION_ID_REQUIRED =
-  'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.'
 
 /** What a path such as `q`, `q/$DeadLetterQueue` or `q/$management` names. */
 export interface ResolvedPath {
@@ -65,6 +62,8 @@ export class Broker {
   private readonly logger: EmulatorLogger
   private readonly settlement: Settlement
   private readonly sessions: SessionManager
+  private readonly dispatcher: Dispatcher
+  private readonly enqueuer: Enqueuer
   private closed = false
 
   constructor(options: BrokerOptions) {
@@ -91,6 +90,21 @@ export class Broker {
       pump: entity => this.pump(entity),
       redeliver: lock => this.settlement.lockExpired(lock),
     })
+    this.dispatcher = new Dispatcher({
+      queues: this.queues,
+      locks: this.locks,
+      sessions: this.sessions,
+      now: this.now,
+      persist: records => this.persist(records),
+      expire: (queue, message) => this.settlement.expire(queue, message),
+      isClosed: () => this.closed,
+    })
+    this.enqueuer = new Enqueuer({
+      store: this.store,
+      now: this.now,
+      isLive: queue => this.queues.get(queueKey(queue.name)) === queue,
+      pump: entity => this.pump(entity),
+    })
   }
 
   /** Loads what the store kept; call once before anything else. */
@@ -98,7 +112,7 @@ export class Broker {
     const snapshot = await this.store.open()
     for (const stored of snapshot.queues) {
       const queue = this.addQueue(stored.properties, stored.nextSequenceNumber)
-      for (const message of stored.main) this.admit(queue, message)
+      for (const message of stored.main) admit(queue, message)
       for (const message of stored.deadLetter) queue.deadLetter.insert(message)
       for (const [sessionId, state] of Object.entries(stored.sessionStates ?? {})) {
         if (queue.main.sessions) queue.main.session(sessionId).state = Buffer.from(state, 'base64')
@@ -192,104 +206,31 @@ export class Broker {
    * their sequence numbers once durable; duplicates (when the queue detects them) are accepted
    * and dropped, as Azure does, and get no sequence number.
    */
-  send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueue(path, incoming, true)
+  async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming, true)
   }
 
   /**
    * schedule-message: each message becomes active at its `scheduledEnqueueTimeUtc` (at once when
    * that has passed). Every message gets a sequence number, duplicates included.
    */
-  schedule(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueue(path, incoming, false)
+  async schedule(path: string, incoming: IncomingMessage[]): Promise<number[]> {
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming, false)
   }
 
   /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */
   async cancelScheduled(path: string, sequenceNumbers: number[]): Promise<void> {
-    const {queue} = this.sendTarget(path)
-    const missing = sequenceNumbers.filter(sequenceNumber => queue.main.messages.get(sequenceNumber)?.state !== 'scheduled')
-    if (missing.length > 0) throw new BrokerError('MessageNotFound', `Messages not found. Missing sequence numbers: ${missing.join(', ')}.`)
-    const removed = [...new Set(sequenceNumbers)]
-    for (const sequenceNumber of removed) queue.main.remove(sequenceNumber)
-    await this.store.append(removed.map(sequenceNumber => ({type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber})))
+    return this.enqueuer.cancelScheduled(this.sendTarget(path), sequenceNumbers)
   }
 
-  private sendTarget(path: string): {queue: Queue} {
+  private sendTarget(path: string): Queue {
     const {queue, entity, management} = this.resolve(path)
     if (management || entity !== queue.main) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
     const {status} = queue.properties
     if (status === 'Disabled' || status === 'SendDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)
     }
-    return {queue}
-  }
-
-  private async enqueue(path: string, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
-    const {queue} = this.sendTarget(path)
-    if (incoming.length === 0) return []
-    const {properties} = queue
-    const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
-    let bytes = 0
-    for (const message of incoming) {
-      if (message.payload.length > maxMessageBytes) {
-        throw new BrokerError('MessageSizeExceeded', `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`)
-      }
-      if (properties.requiresSession && message.sessionId === undefined) throw new BrokerError('BadRequest', SESSION_ID_REQUIRED)
-      bytes += message.payload.length
-    }
-    if (queue.sizeBytes + queue.pendingBytes + bytes > queue.maxSizeBytes) {
-      throw new BrokerError('QuotaExceeded', `The maximum entity size of ${properties.maxSizeInMegabytes} MB has been exceeded for '${queue.name}'.`)
-    }
-    const now = this.now()
-    const accepted: StoredMessage[] = []
-    for (const message of incoming) {
-      const messageId = message.messageId ?? randomUUID()
-      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now) && dropDuplicates) continue
-      accepted.push(this.newMessage(queue, message, messageId, now))
-    }
-    if (accepted.length === 0) return []
-    const acceptedBytes = accepted.reduce((sum, message) => sum + message.payload.length, 0)
-    queue.pendingBytes += acceptedBytes
-    try {
-      await this.store.append(accepted.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message})))
-    } finally {
-      queue.pendingBytes -= acceptedBytes
-    }
-    queue.accessedAt = now
-    if (this.queues.get(queueKey(queue.name)) !== queue) return accepted.map(message => message.sequenceNumber)
-    for (const message of accepted) this.admit(queue, message)
-    this.pump(queue.main)
-    return accepted.map(message => message.sequenceNumber)
-  }
-
-  private newMessage(queue: Queue, message: IncomingMessage, messageId: string, now: number): StoredMessage {
-    const queueTtl = queue.properties.defaultMessageTimeToLiveMs
-    const ttl = message.timeToLiveMs !== undefined && message.timeToLiveMs > 0 ? Math.min(message.timeToLiveMs, queueTtl) : queueTtl
-    const scheduled = message.scheduledEnqueueTimeUtc !== undefined && message.scheduledEnqueueTimeUtc > now
-    const stored: StoredMessage = {
-      sequenceNumber: queue.nextSequenceNumber++,
-      enqueuedTimeUtc: now,
-      deliveryCount: 0,
-      state: scheduled ? 'scheduled' : 'active',
-      messageId,
-      payload: message.payload,
-    }
-    if (ttl < TIMESPAN_MAX_MS) stored.expiresAtUtc = (scheduled ? message.scheduledEnqueueTimeUtc! : now) + ttl
-    if (message.timeToLiveMs !== undefined) stored.timeToLiveMs = ttl
-    if (scheduled) stored.scheduledEnqueueTimeUtc = message.scheduledEnqueueTimeUtc
-    if (message.sessionId !== undefined) stored.sessionId = message.sessionId
-    if (message.partitionKey !== undefined) stored.partitionKey = message.partitionKey
-    return stored
-  }
-
-  /** Puts a (durable) message into a queue's main entity with its timers. */
-  private admit(queue: Queue, message: StoredMessage): void {
-    queue.main.insert(message)
-    if (message.state === 'scheduled' && message.scheduledEnqueueTimeUtc !== undefined) queue.activation.add(message.scheduledEnqueueTimeUtc, message.sequenceNumber)
-    if (message.expiresAtUtc !== undefined) queue.expiry.add(message.expiresAtUtc, message.sequenceNumber)
-    if (queue.properties.requiresDuplicateDetection) {
-      queue.rememberMessageId(message.messageId, message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs)
-    }
+    return queue
   }
 
   // ---- receive ------------------------------------------------------------------------------
@@ -331,61 +272,9 @@ export class Broker {
     return {queue, entity}
   }
 
-  /** Hands available messages to consumers with credit. */
+  /** Hands available messages to consumers with credit (dispatch.ts). */
   pump(entity: Entity): void {
-    const queue = this.queues.get(queueKey(entity.queueName))
-    if (!queue || this.closed) return
-    if (entity.sessions) {
-      this.pumpSessions(queue, entity)
-      return
-    }
-    while (entity.hasAvailable()) {
-      const consumer = entity.nextReadyConsumer()
-      if (!consumer) return
-      const message = entity.takeAvailable()
-      if (!message) return
-      if (!this.expiredNow(queue, entity, message)) this.deliver(queue, entity, consumer, message)
-    }
-  }
-
-  /** Session receivers get the messages of their own session only, in order. */
-  private pumpSessions(queue: Queue, entity: Entity): void {
-    this.sessions.offer(queue)
-    for (const consumer of [...entity.consumers]) {
-      while (consumer.sessionId !== undefined && consumer.credit() > 0) {
-        const message = entity.takeAvailable(consumer.sessionId)
-        if (!message) break
-        if (!this.expiredNow(queue, entity, message)) this.deliver(queue, entity, consumer, message)
-      }
-    }
-  }
-
-  private expiredNow(queue: Queue, entity: Entity, message: StoredMessage): boolean {
-    if (entity !== queue.main || message.expiresAtUtc === undefined || message.expiresAtUtc > this.now()) return false
-    this.settlement.expire(queue, message)
-    return true
-  }
-
-  private deliver(queue: Queue, entity: Entity, consumer: Consumer, message: StoredMessage): void {
-    queue.accessedAt = this.now()
-    if (consumer.mode === 'receiveAndDelete') {
-      entity.remove(message.sequenceNumber)
-      this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
-      consumer.deliver({message, entityPath: entity.path})
-      return
-    }
-    consumer.deliver(this.lockMessage(queue, entity, message))
-  }
-
-  /** Peek-locks a message: by its session's lock for a session message, else for the lock duration. */
-  private lockMessage(queue: Queue, entity: Entity, message: StoredMessage): Delivery {
-    const session = this.sessions.lockOf(entity, message.sessionId)
-    const lock = session
-      ? this.locks.add(entity, message.sequenceNumber, session.lockedUntilUtc - this.now(), false)
-      : this.locks.add(entity, message.sequenceNumber, queue.properties.lockDurationMs)
-    session?.tokens.add(lock.token)
-    entity.locked.add(message.sequenceNumber)
-    return {message, entityPath: entity.path, lockToken: lock.token, lockedUntilUtc: lock.lockedUntilUtc}
+    this.dispatcher.pump(entity)
   }
 
   // ---- request-response operations ($management) -------------------------------------------
@@ -396,28 +285,10 @@ export class Broker {
     return entity.peek(fromSequenceNumber, count, sessionId)
   }
 
-  /**
-   * receive-by-sequence-number: deferred messages, peek-locked or removed. All or nothing: a
-   * number that names no deferred message (of the session, if given) fails the request.
-   */
-  receiveDeferred(path: string, sequenceNumbers: number[], mode: 'peekLock' | 'receiveAndDelete', sessionId?: string): Delivery[] {
+  /** receive-by-sequence-number: deferred messages, peek-locked or removed; all or nothing. */
+  receiveDeferred(path: string, sequenceNumbers: number[], mode: ReceiveMode, sessionId?: string): Delivery[] {
     const {queue, entity} = this.receiveTarget(path)
-    const unique = [...new Set(sequenceNumbers)]
-    const missing = unique.filter(sequenceNumber => {
-      const message = entity.messages.get(sequenceNumber)
-      return !message || message.state !== 'deferred' || entity.locked.has(sequenceNumber) || (sessionId !== undefined && message.sessionId !== sessionId)
-    })
-    if (missing.length > 0) {
-      throw new BrokerError('MessageNotFound', `Failed to lock one or more specified messages. Either the message is not deferred, is locked, or does not exist. Sequence numbers: ${missing.join(', ')}.`)
-    }
-    queue.accessedAt = this.now()
-    return unique.map(sequenceNumber => {
-      const message = entity.messages.get(sequenceNumber)!
-      if (mode === 'peekLock') return this.lockMessage(queue, entity, message)
-      entity.remove(sequenceNumber)
-      this.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber}])
-      return {message, entityPath: entity.path}
-    })
+    return this.dispatcher.takeDeferred(queue, entity, sequenceNumbers, mode, sessionId)
   }
 
   /** update-disposition: settles by lock token (deferred messages, or a receiver that is gone). */
@@ -440,7 +311,7 @@ export class Broker {
     return this.sessions.getState(this.resolve(path).queue, sessionId)
   }
 
-  setSessionState(path: string, sessionId: string, state: Buffer | undefined): Promise<void> {
+  async setSessionState(path: string, sessionId: string, state: Buffer | undefined): Promise<void> {
     return this.sessions.setState(this.resolve(path).queue, sessionId, state)
   }
 

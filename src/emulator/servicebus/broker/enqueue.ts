@@ -1,0 +1,107 @@
+// Putting messages into a queue: size and quota checks, duplicate detection, session ids on
+// queues that require them, sequence numbers, scheduled messages (a plain send with a future
+// `x-opt-scheduled-enqueue-time`, or schedule-message) and cancelling them. A send resolves, and
+// its messages become receivable, once they are durable.
+import {randomUUID} from 'node:crypto'
+
+import {TIMESPAN_MAX_MS} from '../constants.js'
+import type {MessageStore} from '../store/message-store.js'
+import {BrokerError} from './broker-error.js'
+import type {Entity} from './entity.js'
+import type {IncomingMessage, StoredMessage} from './message.js'
+import type {Queue} from './queue.js'
+
+export interface EnqueueDependencies {
+  store: MessageStore
+  now: () => number
+  /** False once the queue was deleted (a send that committed meanwhile is not admitted). */
+  isLive: (queue: Queue) => boolean
+  pump: (entity: Entity) => void
+}
+
+const SESSION_ID_REQUIRED =
+  'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.'
+
+/** Puts a (durable) message into a queue's main entity with its timers. */
+export function admit(queue: Queue, message: StoredMessage): void {
+  queue.main.insert(message)
+  if (message.state === 'scheduled' && message.scheduledEnqueueTimeUtc !== undefined) queue.activation.add(message.scheduledEnqueueTimeUtc, message.sequenceNumber)
+  if (message.expiresAtUtc !== undefined) queue.expiry.add(message.expiresAtUtc, message.sequenceNumber)
+  if (queue.properties.requiresDuplicateDetection) {
+    queue.rememberMessageId(message.messageId, message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs)
+  }
+}
+
+export class Enqueuer {
+  constructor(private readonly deps: EnqueueDependencies) {}
+
+  /**
+   * All or nothing. `dropDuplicates`: a duplicate (when the queue detects them) is accepted and
+   * dropped, as Azure does for sends, and gets no sequence number; schedule-message keeps them.
+   */
+  async enqueue(queue: Queue, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
+    if (incoming.length === 0) return []
+    const {properties} = queue
+    const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
+    let bytes = 0
+    for (const message of incoming) {
+      if (message.payload.length > maxMessageBytes) {
+        throw new BrokerError('MessageSizeExceeded', `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`)
+      }
+      if (properties.requiresSession && message.sessionId === undefined) throw new BrokerError('BadRequest', SESSION_ID_REQUIRED)
+      bytes += message.payload.length
+    }
+    if (queue.sizeBytes + queue.pendingBytes + bytes > queue.maxSizeBytes) {
+      throw new BrokerError('QuotaExceeded', `The maximum entity size of ${properties.maxSizeInMegabytes} MB has been exceeded for '${queue.name}'.`)
+    }
+    const now = this.deps.now()
+    const accepted: StoredMessage[] = []
+    for (const message of incoming) {
+      const messageId = message.messageId ?? randomUUID()
+      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now) && dropDuplicates) continue
+      accepted.push(newMessage(queue, message, messageId, now))
+    }
+    if (accepted.length === 0) return []
+    const acceptedBytes = accepted.reduce((sum, message) => sum + message.payload.length, 0)
+    queue.pendingBytes += acceptedBytes
+    try {
+      await this.deps.store.append(accepted.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message})))
+    } finally {
+      queue.pendingBytes -= acceptedBytes
+    }
+    queue.accessedAt = now
+    if (!this.deps.isLive(queue)) return accepted.map(message => message.sequenceNumber)
+    for (const message of accepted) admit(queue, message)
+    this.deps.pump(queue.main)
+    return accepted.map(message => message.sequenceNumber)
+  }
+
+  /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */
+  async cancelScheduled(queue: Queue, sequenceNumbers: number[]): Promise<void> {
+    const missing = sequenceNumbers.filter(sequenceNumber => queue.main.messages.get(sequenceNumber)?.state !== 'scheduled')
+    if (missing.length > 0) throw new BrokerError('MessageNotFound', `Messages not found. Missing sequence numbers: ${missing.join(', ')}.`)
+    const removed = [...new Set(sequenceNumbers)]
+    for (const sequenceNumber of removed) queue.main.remove(sequenceNumber)
+    await this.deps.store.append(removed.map(sequenceNumber => ({type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber})))
+  }
+}
+
+function newMessage(queue: Queue, message: IncomingMessage, messageId: string, now: number): StoredMessage {
+  const queueTtl = queue.properties.defaultMessageTimeToLiveMs
+  const ttl = message.timeToLiveMs !== undefined && message.timeToLiveMs > 0 ? Math.min(message.timeToLiveMs, queueTtl) : queueTtl
+  const scheduled = message.scheduledEnqueueTimeUtc !== undefined && message.scheduledEnqueueTimeUtc > now
+  const stored: StoredMessage = {
+    sequenceNumber: queue.nextSequenceNumber++,
+    enqueuedTimeUtc: now,
+    deliveryCount: 0,
+    state: scheduled ? 'scheduled' : 'active',
+    messageId,
+    payload: message.payload,
+  }
+  if (ttl < TIMESPAN_MAX_MS) stored.expiresAtUtc = (scheduled ? message.scheduledEnqueueTimeUtc! : now) + ttl
+  if (message.timeToLiveMs !== undefined) stored.timeToLiveMs = ttl
+  if (scheduled) stored.scheduledEnqueueTimeUtc = message.scheduledEnqueueTimeUtc
+  if (message.sessionId !== undefined) stored.sessionId = message.sessionId
+  if (message.partitionKey !== undefined) stored.partitionKey = message.partitionKey
+  return stored
+}
