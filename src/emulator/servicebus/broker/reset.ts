@@ -6,10 +6,11 @@
 // Sequence numbers keep counting up, as in Azure (and stale index entries never name a new message).
 //
 // Durable: one `queue-delete` + `queue-put` + `sequence` per queue, appended in the same tick as
-// the in-memory clear, so the log and memory agree in every interleaving; compaction later drops
-// the deleted messages from the log.
+// the in-memory clear (see resetQueues for sends racing the reset), so the log and memory agree
+// and a restarted emulator stays empty; compaction later drops the deleted messages from the log.
 import type {MessageStore, StoreRecord} from '../store/message-store.js'
 import type {Entity} from './entity.js'
+import type {StoredMessage} from './message.js'
 import type {MessageLocks} from './message-locks.js'
 import type {Queue} from './queue.js'
 
@@ -28,9 +29,6 @@ export interface ResetDependencies {
   store: MessageStore
 }
 
-/** How long a reset waits for sends whose commit is under way (they are then emptied too). */
-const SEND_DRAIN_TIMEOUT_MS = 5000
-
 function emptyEntity(entity: Entity, locks: MessageLocks<Entity>): void {
   locks.dropEntity(entity)
   for (const sequenceNumber of [...entity.messages.keys()]) entity.remove(sequenceNumber)
@@ -41,25 +39,35 @@ function emptyEntity(entity: Entity, locks: MessageLocks<Entity>): void {
   }
 }
 
+function count(summary: QueueResetSummary, message: StoredMessage, entity: Entity): void {
+  if (entity.subQueue === 'deadLetter') summary.deadLetterMessageCount++
+  else if (message.state === 'scheduled') summary.scheduledMessageCount++
+  else if (message.state === 'deferred') summary.deferredMessageCount++
+  else summary.activeMessageCount++
+}
+
 /**
- * Empties the queues. Sends already being committed are waited for first: a message whose
- * store record precedes the reset's must not reappear in memory after it.
+ * Empties the queues. Memory is cleared and the reset's records appended in one synchronous step.
+ * A send whose record was appended just before the reset's is committed with or before it, and its
+ * message enters memory only once that commit resolves, which is before the reset's own
+ * continuation runs (the store resolves appends in order): so afterwards every message numbered
+ * below the queue's next sequence number at the reset is removed too, and its removal logged
+ * (it may have been dead-lettered meanwhile). Later sends get higher numbers and stay.
  */
 export async function resetQueues(queues: Queue[], deps: ResetDependencies): Promise<QueueResetSummary[]> {
-  const deadline = Date.now() + SEND_DRAIN_TIMEOUT_MS
-  while (queues.some(queue => queue.pendingBytes > 0) && Date.now() < deadline) await new Promise(resolve => setImmediate(resolve))
-  // From here to the append below, one synchronous block: nothing can interleave.
-  const summaries: QueueResetSummary[] = []
+  const summaries = new Map<Queue, QueueResetSummary>()
+  const barriers = new Map<Queue, number>()
   const records: StoreRecord[] = []
   for (const queue of queues) {
     const {main, deadLetter} = queue
-    summaries.push({
+    summaries.set(queue, {
       name: queue.name,
       activeMessageCount: main.activeCount,
       scheduledMessageCount: main.scheduledCount,
       deferredMessageCount: main.deferredCount,
       deadLetterMessageCount: deadLetter.messages.size,
     })
+    barriers.set(queue, queue.nextSequenceNumber)
     queue.expiry.clear()
     queue.activation.clear()
     queue.recentMessageIds.clear()
@@ -72,5 +80,20 @@ export async function resetQueues(queues: Queue[], deps: ResetDependencies): Pro
     )
   }
   await deps.store.append(records)
-  return summaries
+  const late: StoreRecord[] = []
+  for (const queue of queues) {
+    const barrier = barriers.get(queue)!
+    for (const entity of [queue.main, queue.deadLetter]) {
+      for (const message of [...entity.messages.values()]) {
+        if (message.sequenceNumber >= barrier) continue
+        // Its lock, if it was delivered meanwhile, is left to lapse: settling it finds no message.
+        entity.remove(message.sequenceNumber)
+        queue.recentMessageIds.delete(message.messageId)
+        count(summaries.get(queue)!, message, entity)
+        late.push({type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber})
+      }
+    }
+  }
+  if (late.length > 0) await deps.store.append(late)
+  return [...summaries.values()]
 }
