@@ -110,6 +110,15 @@ export interface QjobEmulator {
   close(): Promise<void>
 }
 
+/** The per-user cached certificate; when the cache dir cannot be written, undefined (a per-process one is made). */
+async function cachedCertificate(): Promise<EmulatorCertificate | undefined> {
+  try {
+    return await fixtureCertificate()
+  } catch {
+    return undefined
+  }
+}
+
 function toQueueConfig(queue: string | QueueConfig): QueueConfig {
   return typeof queue === 'string' ? {name: queue} : queue
 }
@@ -133,7 +142,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     configFile: options.configFile,
     logger: options.logger,
     certDir: options.certDir,
-    certificate: options.certDir || options.dataDir ? undefined : await fixtureCertificate(),
+    certificate: options.certDir || options.dataDir ? undefined : await cachedCertificate(),
   })
   let herokuApi: HerokuEmulator | undefined
   try {
