@@ -9,6 +9,11 @@ interface Due {
 
 /** setTimeout's limit; later times are re-armed when this one fires. */
 const MAX_TIMER_MS = 2_147_483_647
+/**
+ * Entries fired per turn of the event loop; the rest follow on the next turn. 10,000 messages
+ * due at once would otherwise block the loop, and the first deliveries, until all are handled.
+ */
+const MAX_FIRED_PER_TURN = 500
 
 export class TimerQueue {
   private readonly heap = new MinHeap<Due>((a, b) => a.at < b.at || (a.at === b.at && a.sequenceNumber < b.sequenceNumber))
@@ -42,11 +47,11 @@ export class TimerQueue {
     this.heap.clear()
   }
 
-  /** Fires everything due now (also called by the timer). */
+  /** Fires what is due now, up to MAX_FIRED_PER_TURN (also called by the timer). */
   runDue(): void {
     const now = this.now()
     let next = this.heap.peek()
-    while (next && next.at <= now) {
+    for (let fired = 0; next && next.at <= now && fired < MAX_FIRED_PER_TURN; fired++) {
       this.heap.pop()
       this.fire(next.sequenceNumber, next.at)
       next = this.heap.peek()
