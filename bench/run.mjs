@@ -11,7 +11,6 @@ if (!existsSync(join(root, 'dist', 'lib', 'entry.js'))) spawnSync('npm', ['run',
 const benches = [
   ['Start-up', ['bench/startup.mjs', '--runs', '21', '--markdown']],
   ['Service Bus emulator', ['bench/emulator.mjs', '--count', '100000', '--markdown']],
-  ['The emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
   ['Messaging commands', ['bench/messaging.mjs', '--count', '10000', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
