@@ -98,7 +98,8 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
       const count = Number(body['message-count'] ?? 1)
       const messages = broker.peek(path, from, count, optionalString(body, 'session-id'))
       if (messages.length === 0) return {statusCode: NO_CONTENT}
-      return ok({messages: messages.map(message => ({message: encodeDelivery({message, entityPath: path})}))})
+      const omitBody = body['omit-message-body'] === true
+      return ok({messages: messages.map(message => ({message: encodeDelivery({message, entityPath: path}, {omitBody})}))})
     },
   },
   'com.microsoft:schedule-message': {

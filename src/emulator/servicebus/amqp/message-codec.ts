@@ -94,8 +94,10 @@ export function unpackBatch(envelope: Buffer): Buffer[] {
   return sections.filter(section => section.code === SECTION.data).map(section => dataSectionContent(envelope, section))
 }
 
-/** The bytes a receiver gets for a delivery. */
-export function encodeDelivery(delivery: Delivery): Buffer {
+const BODY_SECTIONS = new Set<number>([SECTION.data, SECTION.sequence, SECTION.value])
+
+/** The bytes a receiver gets for a delivery; `omitBody` (peek's omit-message-body) leaves the body out. */
+export function encodeDelivery(delivery: Delivery, options: {omitBody?: boolean} = {}): Buffer {
   const {message} = delivery
   const payload = message.payload
   const sections = splitSections(payload)
@@ -129,7 +131,7 @@ export function encodeDelivery(delivery: Delivery): Buffer {
 
   const parts = [encodeTyped(headerSection, annotations)]
   for (const section of sections) {
-    if (section.code >= SECTION.properties) parts.push(payload.subarray(section.start, section.end))
+    if (section.code >= SECTION.properties && !(options.omitBody && BODY_SECTIONS.has(section.code))) parts.push(payload.subarray(section.start, section.end))
   }
   return Buffer.concat(parts)
 }
