@@ -10,7 +10,7 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
   let fx: MessagingFixture
   let client: ServiceBusClient
   before(async () => {
-    fx = await startMessagingFixture([{name: 'peeks'}, {name: 'copy'}, {name: 'later'}, {name: 'dead', maxDeliveryCount: 1}, {name: 'empty'}])
+    fx = await startMessagingFixture([{name: 'peeks'}, {name: 'copy'}, {name: 'later'}, {name: 'dead', maxDeliveryCount: 1}, {name: 'empty'}, {name: 'bounce'}])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
   after(async () => {
@@ -154,6 +154,25 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     await receiver.close()
     assert.deepEqual(back.map(m => Buffer.from(m.body as Uint8Array).toString()).sort(), ['d0', 'd2'])
     assert.ok(back.every(m => m.deadLetterReason === undefined && m.messageId === Buffer.from(m.body as Uint8Array).toString()))
+  })
+
+  it('dlq resubmit --all moves what was dead when it started, even while a worker dead-letters the copies again', async () => {
+    await deadLetter('bounce', ['b0', 'b1', 'b2'], () => 'Broken')
+    // A worker that still rejects everything it gets.
+    const worker = client.createReceiver('bounce')
+    const subscription = worker.subscribe({
+      processMessage: message => worker.deadLetterMessage(message, {deadLetterReason: 'StillBroken', deadLetterErrorDescription: 'again'}),
+      processError: async () => undefined,
+    }, {autoCompleteMessages: false})
+    try {
+      const result = await fx.qjob(['dlq', 'resubmit', '-q', 'bounce', '--all', '--json'])
+      assert.equal(result.code, 0, result.stderr)
+      const moved = JSON.parse(result.stdout) as {resubmitted: number}
+      assert.equal(moved.resubmitted, 3)
+    } finally {
+      await subscription.close()
+      await worker.close()
+    }
   })
 
   it('dlq resubmit needs a selection; dlq purge needs --yes off a terminal, then empties the DLQ', async () => {

@@ -5,10 +5,8 @@ import {UsageError} from '../../lib/errors.js'
 import {Progress} from '../../lib/output.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
-import {matches, resubmitDeadLetters} from '../../lib/servicebus/dead-letter.js'
+import {matchingDeadLetters, resubmitDeadLetters} from '../../lib/servicebus/dead-letter.js'
 import {connectionFlags, queueFlag} from '../../lib/servicebus/flags.js'
-import {peekAll} from '../../lib/servicebus/peek.js'
-import {openReceiver} from '../../lib/servicebus/receivers.js'
 import {parseSequenceNumbers} from '../../lib/servicebus/schedule.js'
 
 export default class DlqResubmit extends BaseCommand {
@@ -49,15 +47,7 @@ duplicate a message, never lose one. Choose what to move with -n, --sequence, --
     const progress = new Progress(`Resubmitting to ${context.queue}`)
     await withClient(context.target, context, async client => {
       if (flags['dry-run']) {
-        const receiver = await openReceiver(client, {queue: context.queue, deadLetter: true})
-        try {
-          for await (const message of peekAll(receiver, {limit: Infinity})) {
-            if (moved.length >= filter.limit) break
-            if (matches(message, filter)) moved.push(String(message.sequenceNumber))
-          }
-        } finally {
-          await receiver.close()
-        }
+        moved.push(...(await matchingDeadLetters(client, context.queue, filter)))
         return
       }
       await resubmitDeadLetters(client, context.queue, filter, {

@@ -29,10 +29,26 @@ export interface ResubmitProgress {
   onResubmitted?: (message: ServiceBusReceivedMessage) => void
 }
 
+/** The sequence numbers of the dead letters that match now (peeked; nothing is locked). */
+export async function matchingDeadLetters(client: ServiceBusClient, queue: string, filter: DeadLetterFilter): Promise<string[]> {
+  const peeker = await openReceiver(client, {queue, deadLetter: true})
+  const found: string[] = []
+  try {
+    for await (const message of peekAll(peeker, {limit: Infinity})) {
+      if (found.length >= filter.limit) break
+      if (matches(message, filter)) found.push(String(message.sequenceNumber))
+    }
+    return found
+  } finally {
+    await peeker.close()
+  }
+}
+
 /**
- * Receives dead letters in peek-lock, sends each matching one back to its queue and completes it;
- * the others are abandoned. Stops at the limit, when the sub-queue is empty, or when a message comes
- * round again (everything left has been looked at).
+ * Sends each chosen dead letter back to its queue and then completes it. The set is fixed when the
+ * command starts (a peek), so a message that dies again while we work is not resubmitted in a
+ * loop. Others received on the way are abandoned; it stops when every chosen one is done, or when
+ * the sub-queue has nothing new to offer.
  */
 export async function resubmitDeadLetters(
   client: ServiceBusClient,
@@ -40,30 +56,32 @@ export async function resubmitDeadLetters(
   filter: DeadLetterFilter,
   progress: ResubmitProgress = {},
 ): Promise<number> {
+  const targets = new Set(await matchingDeadLetters(client, queue, filter))
+  if (targets.size === 0) return 0
   const receiver = await openReceiver(client, {queue, deadLetter: true})
   const sender = client.createSender(queue)
   const seen = new Set<string>()
   let resubmitted = 0
   try {
-    while (resubmitted < filter.limit) {
-      const batch = await receiver.receiveMessages(Math.min(BATCH, filter.limit - resubmitted), {maxWaitTimeInMs: WAIT_MS})
+    while (targets.size > 0) {
+      const batch = await receiver.receiveMessages(BATCH, {maxWaitTimeInMs: WAIT_MS})
       if (batch.length === 0) break
-      let allSeen = true
+      let fresh = false
       for (const message of batch) {
         const key = String(message.sequenceNumber)
-        if (!seen.has(key)) allSeen = false
+        if (!seen.has(key)) fresh = true
         seen.add(key)
-        if (resubmitted < filter.limit && matches(message, filter)) {
+        if (targets.has(key)) {
           await sender.sendMessages(copyForResend(message))
           await receiver.completeMessage(message)
+          targets.delete(key)
           resubmitted++
           progress.onResubmitted?.(message)
         } else {
           await receiver.abandonMessage(message)
         }
       }
-      if (allSeen) break
-      if (filter.sequenceNumbers && resubmitted >= filter.sequenceNumbers.size) break
+      if (!fresh || targets.size === 0) break
     }
     return resubmitted
   } finally {
