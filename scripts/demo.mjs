@@ -102,21 +102,24 @@ async function main() {
 
   step('A one-off dyno: output streamed, exit code passed through')
   qjob(['run-once', 'report'])
-  const failed = qjob(['run-once', '-e', 'REPORT_EXIT_CODE=3', 'report'], {allowExit: [3]})
+  const failed = qjob(['run-once', '-e', 'REPORT_EXIT_CODE=3', '--', 'report'], {allowExit: [3]})
   console.log(`qjob run-once exited with ${failed.status}, the command's own exit code`)
 
   step('Scale down and stop everything')
   qjob(['scale', 'worker=0', '--wait'])
+  qjob(['emulator', 'stop', '--data-dir', dataDir])
+  stopped = true
 }
 
 let failure
+let stopped = false
 try {
   await main()
 } catch (error) {
   failure = error
   console.error(`\ndemo failed: ${error.message}`)
 } finally {
-  if (env.HEROKU_API_URL || failure) spawnSync(process.execPath, [qjobBin, 'emulator', 'stop', '--data-dir', dataDir], {env, stdio: quiet ? 'ignore' : 'inherit'})
+  if (!stopped) spawnSync(process.execPath, [qjobBin, 'emulator', 'stop', '--data-dir', dataDir], {env, stdio: 'ignore'})
   rmSync(work, {recursive: true, force: true})
 }
 if (failure) process.exit(1)

@@ -62,7 +62,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
     const dynos = await waitForFormation(api, app, updates, {timeoutMs: flags['wait-timeout'] * 1000})
     if (!this.jsonEnabled()) {
       this.log(formatFormation(formation))
-      info(`All ${dynos.length} dyno${dynos.length === 1 ? '' : 's'} up.`)
+      info(dynos.length === 0 ? 'The scaled dynos have stopped.' : `All ${dynos.length} dyno${dynos.length === 1 ? '' : 's'} up.`)
     }
     return formation.map(formationJson)
   }
