@@ -31,18 +31,21 @@ function step(title) {
   console.log(`\n${bold(`▶ ${title}`)}`)
 }
 
-/** Runs qjob as a user would; prints the command and its output unless `capture`. */
+function showCommand(args) {
+  console.log(dim(`$ qjob ${args.map(arg => (/[\s"{}]/.test(arg) ? `'${arg}'` : arg)).join(' ')}`))
+}
+
+/** Runs qjob as a user would; prints the command and its output unless `capture` (then returns it). */
 function qjob(args, {capture = false, input, allowExit = [0]} = {}) {
-  if (!quiet || !capture) console.log(dim(`$ qjob ${args.map(arg => (/[\s"{}]/.test(arg) ? `'${arg}'` : arg)).join(' ')}`))
+  if (!capture) showCommand(args)
   const result = spawnSync(process.execPath, [qjobBin, ...args], {
     cwd: appDir,
     env,
     input,
     encoding: 'utf8',
-    stdio: [input === undefined ? 'ignore' : 'pipe', capture ? 'pipe' : 'inherit', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
   })
-  if (result.stderr && !capture) process.stderr.write(result.stderr)
   if (!allowExit.includes(result.status)) {
     throw new Error(`qjob ${args.join(' ')} exited ${result.status}${capture ? `: ${result.stderr.trim()}` : ''}`)
   }
@@ -71,7 +74,7 @@ async function main() {
   console.log(dim('(the Listen-only connection string went into the app\'s config vars, .env; it is never printed)'))
 
   step(`Send ${jobs} jobs, one of them poison`)
-  const lines = Array.from({length: jobs}, (_, i) => JSON.stringify({body: {id: i + 1, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})}, contentType: 'application/json', subject: 'double'}))
+  const lines = Array.from({length: jobs}, (_, i) => JSON.stringify({body: {id: i + 1, ms: 40, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})}, contentType: 'application/json', subject: 'double'}))
   qjob(['send', '-q', QUEUE, '--ndjson'], {input: `${lines.join('\n')}\n`})
 
   step('Schedule three report jobs five seconds from now')
@@ -83,22 +86,24 @@ async function main() {
   qjob(['ps'])
 
   step('Watch the counts go to zero')
+  const show = ['queue', 'show', QUEUE, '--json']
+  showCommand(show)
   const deadline = Date.now() + 180_000
   for (;;) {
-    const queue = JSON.parse(qjob(['queue', 'show', QUEUE, '--json'], {capture: true}).stdout)
+    const queue = JSON.parse(qjob(show, {capture: true}).stdout)
     const {active, scheduled, deadLetter} = queue.counts
     console.log(`active ${String(active).padStart(5)}   scheduled ${scheduled}   dead-lettered ${deadLetter}`)
     if (active === 0 && scheduled === 0) break
     if (Date.now() > deadline) throw new Error('the workers did not drain the queue within 3 minutes')
-    await sleep(1000)
+    await sleep(500)
   }
 
   step('The poison message is in the dead-letter queue, with the worker\'s reason')
   qjob(['dlq', 'peek', '-q', QUEUE])
   qjob(['dlq', 'resubmit', '-q', QUEUE, '--all'])
-  console.log(dim('(the worker still rejects it: once fixed, a resubmit is all it takes)'))
-  for (let i = 0; i < 50 && JSON.parse(qjob(['queue', 'show', QUEUE, '--json'], {capture: true}).stdout).counts.deadLetter === 0; i++) await sleep(200)
-  qjob(['dlq', 'peek', '-q', QUEUE, '--json'], {capture: true})
+  for (let i = 0; i < 50 && JSON.parse(qjob(show, {capture: true}).stdout).counts.deadLetter === 0; i++) await sleep(200)
+  qjob(['dlq', 'peek', '-q', QUEUE])
+  console.log(dim('(the worker rejected it again, as it should: once the job or the worker is fixed, a resubmit is all it takes)'))
 
   step('A one-off dyno: output streamed, exit code passed through')
   qjob(['run-once', 'report'])
