@@ -109,11 +109,18 @@ export class ReceiveLink implements Consumer, LinkHandle {
       operation = defer ? this.broker.defer(token, properties) : this.broker.abandon(token, properties)
       reply = outcomes.modified({delivery_failed: !defer, undeliverable_here: defer})
     }
+    // The client settles (rcv-settle-mode second) on our settled reply without another frame:
+    // mark it settled on both sides once the reply is queued, so rhea stops tracking it.
+    const settleBoth = (outcome: unknown) => {
+      delivery.update(true, outcome)
+      // rhea's typings mark remote_settled read-only; its session code sets it the same way.
+      ;(delivery as {remote_settled: boolean}).remote_settled = true
+    }
     operation.then(
-      () => delivery.update(true, reply),
+      () => settleBoth(reply),
       error => {
         if (!(error instanceof BrokerError)) this.logger.error(`settle on '${this.path}': ${(error as Error).message}`)
-        delivery.update(true, outcomes.rejected(amqpErrorOf(error)))
+        settleBoth(outcomes.rejected(amqpErrorOf(error)))
       },
     )
   }
