@@ -50,45 +50,61 @@ export async function settleMessage(
   }
 }
 
+/** Settlements in flight at once: each waits for a round trip, so they are pipelined. */
+const MAX_PENDING_SETTLEMENTS = 32
+
 export async function receiveAndSettle(receiver: ServiceBusReceiver, options: ReceiveOptions): Promise<ReceiveResult> {
   const result: ReceiveResult = {received: 0, settled: 0}
   const deadline = options.maxWaitMs === undefined ? Infinity : Date.now() + options.maxWaitMs
   const pending: ServiceBusReceivedMessage[] = []
+  const settling = new Set<Promise<void>>()
   const reason = {deadLetterReason: options.deadLetterReason, deadLetterErrorDescription: options.deadLetterDescription}
 
-  const settleAll = async (messages: ServiceBusReceivedMessage[]) => {
+  /** Starts settling a message that has been written; waits when too many are in flight. */
+  const settle = async (message: ServiceBusReceivedMessage) => {
     if (!options.settle) return
-    for (const message of messages) {
-      await settleMessage(receiver, message, options.settle, reason)
+    const done: Promise<void> = settleMessage(receiver, message, options.settle, reason).then(() => {
       result.settled++
-    }
+      settling.delete(done)
+    })
+    settling.add(done)
+    if (settling.size >= MAX_PENDING_SETTLEMENTS) await Promise.race(settling)
   }
 
-  while (result.received < options.count && !options.signal?.aborted) {
-    const wait = Math.min(options.waitMs, deadline - Date.now())
-    if (wait <= 0) break
-    const batch = await receiver.receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
-      maxWaitTimeInMs: wait,
-      abortSignal: options.signal,
-    }).catch((error: unknown) => {
-      if (options.signal?.aborted) return []
-      throw error
-    })
-    if (batch.length === 0) break
-    for (const message of batch) {
-      // Stopped: leave the rest unwritten and unsettled; their locks bring them back.
-      if (options.signal?.aborted) break
-      result.received++
-      if (options.all) pending.push(message)
-      else {
-        await options.write([message])
-        await settleAll([message])
+  let failure: unknown
+  try {
+    while (result.received < options.count && !options.signal?.aborted) {
+      const wait = Math.min(options.waitMs, deadline - Date.now())
+      if (wait <= 0) break
+      const batch = await receiver.receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
+        maxWaitTimeInMs: wait,
+        abortSignal: options.signal,
+      }).catch((error: unknown) => {
+        if (options.signal?.aborted) return []
+        throw error
+      })
+      if (batch.length === 0) break
+      for (const message of batch) {
+        // Stopped: leave the rest unwritten and unsettled; their locks bring them back.
+        if (options.signal?.aborted) break
+        result.received++
+        if (options.all) pending.push(message)
+        else {
+          await options.write([message])
+          await settle(message)
+        }
       }
     }
+    if (options.all && pending.length > 0) {
+      await options.write(pending)
+      for (const message of pending) await settle(message)
+    }
+  } catch (error) {
+    failure = error
   }
-  if (options.all && pending.length > 0) {
-    await options.write(pending)
-    await settleAll(pending)
-  }
+  // Whatever happened, the settlements already started finish (or fail) before we return.
+  const rejected = (await Promise.allSettled(settling)).find(outcome => outcome.status === 'rejected')
+  if (failure !== undefined) throw failure
+  if (rejected) throw (rejected as PromiseRejectedResult).reason
   return result
 }
