@@ -3,7 +3,7 @@
 // queue and a Listen-only policy for the workers, sends jobs (one of them poison), schedules a few,
 // scales two real worker processes that drain the queue, shows the dead letter and resubmits it,
 // runs a one-off dyno and passes its exit code through, then stops everything.
-// Usage: node scripts/demo.mjs [--jobs 1000] [--quiet]
+// Usage: node scripts/demo.mjs [--jobs 1000]
 import {spawnSync} from 'node:child_process'
 import {cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -14,7 +14,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const qjobBin = join(root, 'bin', 'run.js')
 const jobsFlag = process.argv.indexOf('--jobs')
 const jobs = jobsFlag === -1 ? 1000 : Number(process.argv[jobsFlag + 1])
-const quiet = process.argv.includes('--quiet')
 const tty = process.stdout.isTTY && !process.env.NO_COLOR
 const bold = text => (tty ? `\u001B[1m${text}\u001B[22m` : text)
 const dim = text => (tty ? `\u001B[2m${text}\u001B[22m` : text)

@@ -35,7 +35,7 @@ describe('npm run demo (short variant)', () => {
   })
 
   it('runs every step, exits 0 and leaves no process behind', {timeout: DEMO_TIMEOUT_MS + 30_000}, async () => {
-    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'demo.mjs'), '--jobs', '60', '--quiet'], {
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'demo.mjs'), '--jobs', '60'], {
       env: {...process.env, TMPDIR: dir.path, NO_COLOR: '1'},
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
