@@ -11,12 +11,12 @@
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {connect, createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {startManagementSink} from './emulator/management-sink.mjs'
+import {canConnect, freePort} from './emulator/net.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const qjob = join(root, 'bin/run.js')
@@ -33,25 +33,6 @@ const work = mkdtempSync(join(tmpdir(), 'qjob-bench-sched-'))
 const env = {...process.env, HOME: work, XDG_DATA_HOME: join(work, 'data'), XDG_CONFIG_HOME: join(work, 'config')}
 const config = join(work, 'emulator.json')
 writeFileSync(config, JSON.stringify({queues: [{name: 'sched'}, {name: 'drain'}, {name: 'peek'}]}))
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const {port} = server.address()
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
-
-function canConnect(port) {
-  return new Promise(resolve => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
 
 function run(args) {
   return new Promise((resolve, reject) => {
