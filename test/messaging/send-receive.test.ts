@@ -17,6 +17,7 @@ describe('qjob send and receive against the emulator', () => {
       {name: 'settle', lockDuration: 'PT2S', maxDeliveryCount: 5},
       {name: 'tiny', maxMessageSizeInKilobytes: 1},
       {name: 'replay'},
+      {name: 'orders', requiresSession: true},
       {name: 'listen-only', policies: [{name: 'workers', key: 'workers-key-0123456789', rights: ['Listen']}]},
     ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
@@ -164,6 +165,22 @@ describe('qjob send and receive against the emulator', () => {
     result = await fx.qjob(['send', '-q', 'replay', '--ndjson'], {input: `${lines[0]}\n{"body": 1, "colour": "red"}\n`})
     assert.equal(result.code, 2)
     assert.match(result.stderr, /^Error: line 2: unknown field "colour"/)
+  })
+
+  it('sessions: send with --session-id; receive a named session or the next available one, in order', async () => {
+    for (const [session, body] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2']]) {
+      const result = await fx.qjob(['send', '-q', 'orders', body, '--session-id', session])
+      assert.equal(result.code, 0, result.stderr)
+    }
+    let result = await fx.qjob(['receive', '-q', 'orders', '--session-id', 'a', '-n', '5', '--wait', '2', '--ndjson'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(ndjson(result.stdout).map(line => [line.sessionId, line.body]), [['a', 'a1'], ['a', 'a2']])
+    result = await fx.qjob(['receive', '-q', 'orders', '--next-session', '--ndjson'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(ndjson(result.stdout).map(line => [line.sessionId, line.body]), [['b', 'b1']])
+    result = await fx.qjob(['send', '-q', 'orders', 'no session'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, /^Error: queue "orders" requires sessions: every message needs a session id\nHint: Pass --session-id/)
   })
 
   it('an oversize message is exit 2 naming its size and the limit', async () => {

@@ -54,6 +54,9 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
     default:
       break
   }
+  if (/SessionId was not set/i.test(message)) {
+    return new UsageError(`${queue} requires sessions: every message needs a session id`, {hint: 'Pass --session-id (or a "sessionId" field in --ndjson input).', cause: error})
+  }
   const sysCode = (error as NodeJS.ErrnoException)?.code ?? sdk.code
   if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'ETIMEDOUT' || /ECONNREFUSED|ENOTFOUND/.test(message)) {
     return new OperationError(`cannot reach Service Bus: ${message}`, {hint: reachHint(context), cause: error})
