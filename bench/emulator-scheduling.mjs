@@ -17,6 +17,7 @@ import {fileURLToPath} from 'node:url'
 
 import {startManagementSink} from './emulator/management-sink.mjs'
 import {canConnect, freePort} from './emulator/net.mjs'
+import {printResults} from './emulator/results.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const qjob = join(root, 'bin/run.js')
@@ -95,10 +96,4 @@ try {
   rmSync(work, {recursive: true, force: true})
 }
 
-if (markdown) {
-  console.log('| measurement | emulator | plain SDK script | ratio |')
-  console.log('|---|---|---|---|')
-  for (const row of results) console.log(`| ${row.name} | ${row.emulator} | ${row.sdk} | ${row.ratio.toFixed(2)} |`)
-} else {
-  for (const row of results) console.log(`${row.name}\n  emulator: ${row.emulator}\n  SDK:      ${row.sdk}\n  ratio:    ${row.ratio.toFixed(2)}`)
-}
+printResults(results, markdown)
