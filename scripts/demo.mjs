@@ -2,10 +2,11 @@
 // Starts the local emulator (Service Bus + Heroku API running examples/worker's Procfile), creates a
 // queue and a Listen-only policy for the workers, sends jobs (one of them poison), schedules a few,
 // scales two real worker processes that drain the queue, shows the dead letter and resubmits it,
-// runs a one-off dyno and passes its exit code through, then stops everything.
+// runs the same worker as a `qjob work` Procfile line, runs a one-off dyno and passes its exit code
+// through, then stops everything.
 // Usage: node scripts/demo.mjs [--jobs 1000]
 import {spawnSync} from 'node:child_process'
-import {cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -23,7 +24,11 @@ const work = mkdtempSync(join(tmpdir(), 'qjob-demo-'))
 const dataDir = join(work, 'emulator')
 const appDir = join(work, 'demo-app')
 const home = join(work, 'home')
-let env = {...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: tty ? process.env.NO_COLOR : '1'}
+// `qjob` on the PATH, as `npm install -g qjob` would put it: the Procfile's `jobs:` line runs it.
+const binDir = join(work, 'bin')
+mkdirSync(binDir)
+symlinkSync(qjobBin, join(binDir, 'qjob'))
+let env = {...process.env, PATH: `${binDir}:${process.env.PATH}`, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: tty ? process.env.NO_COLOR : '1'}
 for (const name of ['SERVICEBUS_CONNECTION_STRING', 'SERVICEBUS_NAMESPACE', 'QUEUE_NAME', 'HEROKU_API_KEY', 'HEROKU_APP', 'HEROKU_API_URL', 'AZURE_SUBSCRIPTION_ID']) delete env[name]
 
 function step(title) {
@@ -54,7 +59,7 @@ function qjob(args, {capture = false, input, allowExit = [0]} = {}) {
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 async function main() {
-  step('A Heroku app with a queue worker (examples/worker: Procfile, worker.js, report.js)')
+  step('A Heroku app with a queue worker (examples/worker: Procfile, worker.js, job.js, report.js)')
   cpSync(join(root, 'examples', 'worker'), appDir, {recursive: true, filter: source => !source.endsWith('.env')})
   symlinkSync(join(root, 'node_modules'), join(appDir, 'node_modules'))
   console.log(`app dir ${appDir}`)
@@ -104,13 +109,20 @@ async function main() {
   qjob(['dlq', 'peek', '-q', QUEUE])
   console.log(dim('(the worker rejected it again, as it should: once the job or the worker is fixed, a resubmit is all it takes)'))
 
+  step('The same worker as one Procfile line: jobs: qjob work --exec "node job.js"')
+  const more = Array.from({length: Math.max(10, Math.floor(jobs / 5))}, (_, i) => JSON.stringify({body: {id: 5000 + i, ms: 20}, contentType: 'application/json'}))
+  qjob(['scale', 'worker=0', 'jobs=2', '--wait'])
+  qjob(['send', '-q', QUEUE, '--ndjson'], {input: `${more.join('\n')}\n`})
+  for (let i = 0; i < 300 && JSON.parse(qjob(show, {capture: true}).stdout).counts.active > 0; i++) await sleep(200)
+  qjob(['logs', '-p', 'jobs', '-n', '4'])
+
   step('A one-off dyno: output streamed, exit code passed through')
   qjob(['run-once', 'report'])
   const failed = qjob(['run-once', '-e', 'REPORT_EXIT_CODE=3', '--', 'report'], {allowExit: [3]})
   console.log(`qjob run-once exited with ${failed.status}, the command's own exit code`)
 
   step('Scale down and stop everything')
-  qjob(['scale', 'worker=0', '--wait'])
+  qjob(['scale', 'jobs=0', '--wait'])
   qjob(['emulator', 'stop', '--data-dir', dataDir])
   stopped = true
 }

@@ -54,6 +54,7 @@ describe('npm run demo (short variant)', () => {
       /active\s+0\s+scheduled 0\s+dead-lettered 1/,
       /InvalidJob/,
       /Resubmitted 1 dead letter to demo-jobs/,
+      /app\[jobs\.\d\]: at=job .*outcome=completed/,
       /report: generated at/,
       /qjob run-once exited with 3, the command's own exit code/,
       /Stopped the emulator/,
