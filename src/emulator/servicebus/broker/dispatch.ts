@@ -96,9 +96,13 @@ export class Dispatcher {
   private lockMessage(queue: Queue, entity: Entity, message: StoredMessage): Delivery {
     const session = this.deps.sessions.lockOf(entity, message.sessionId)
     const lock = session
-      ? this.deps.locks.add(entity, message.sequenceNumber, session.lockedUntilUtc - this.deps.now(), false)
+      ? this.deps.locks.add(entity, message.sequenceNumber, 0, false)
       : this.deps.locks.add(entity, message.sequenceNumber, queue.properties.lockDurationMs)
-    session?.tokens.add(lock.token)
+    if (session) {
+      // The session's lock governs its messages: the same instant, not one recomputed from now().
+      lock.lockedUntilUtc = session.lockedUntilUtc
+      session.tokens.add(lock.token)
+    }
     entity.locked.add(message.sequenceNumber)
     return {message, entityPath: entity.path, lockToken: lock.token, lockedUntilUtc: lock.lockedUntilUtc}
   }
