@@ -112,6 +112,8 @@ export class Broker {
     const snapshot = await this.store.open()
     for (const stored of snapshot.queues) {
       const queue = this.addQueue(stored.properties, stored.nextSequenceNumber)
+      // Ids of messages completed before the restart still count as seen within the window.
+      for (const [id, until] of stored.recentMessageIds ?? []) queue.rememberMessageId(id, until)
       for (const message of stored.main) admit(queue, message)
       for (const message of stored.deadLetter) queue.deadLetter.insert(message)
       for (const [sessionId, state] of Object.entries(stored.sessionStates ?? {})) {

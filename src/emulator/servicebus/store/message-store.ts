@@ -21,6 +21,11 @@ export type StoreRecord =
   | {type: 'session-state'; queue: string; sessionId: string; state: string | null}
   /** The next sequence number of a queue (written by compaction so numbers never go back). */
   | {type: 'sequence'; queue: string; next: number}
+  /**
+   * Duplicate-detection history, [message id, until] (written by compaction: the message-put
+   * records that carried these ids may be gone, but the ids must still count as seen).
+   */
+  | {type: 'message-ids'; queue: string; ids: Array<[string, number]>}
 
 export interface StoredQueue {
   properties: QueueProperties
@@ -30,6 +35,8 @@ export interface StoredQueue {
   deadLetter: StoredMessage[]
   /** Session id -> session state (base64). */
   sessionStates: Record<string, string>
+  /** Duplicate-detection history still in its window, [message id, until], oldest first. */
+  recentMessageIds?: Array<[string, number]>
 }
 
 export interface StoreSnapshot {

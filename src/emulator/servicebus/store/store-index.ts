@@ -10,6 +10,8 @@ interface IndexedQueue {
   main: Map<number, StoredMessage>
   deadLetter: Map<number, StoredMessage>
   sessionStates: Map<string, string>
+  /** Duplicate-detection history: message id -> until (kept after the message itself is gone). */
+  recentMessageIds: Map<string, number>
 }
 
 export class StoreIndex {
@@ -22,7 +24,7 @@ export class StoreIndex {
       case 'queue-put': {
         const existing = this.queues.get(queueKey(record.properties.name))
         if (existing) existing.properties = record.properties
-        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map()})
+        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map(), recentMessageIds: new Map()})
         break
       }
       case 'queue-delete': {
@@ -35,6 +37,7 @@ export class StoreIndex {
       }
       case 'message-put':
         this.put(record.queue, record.subQueue, record.message)
+        if (record.subQueue === 'main') this.rememberMessageId(record.queue, record.message)
         break
       case 'message-update': {
         const message = this.sub(record.queue, record.subQueue)?.get(record.sequenceNumber)
@@ -68,7 +71,26 @@ export class StoreIndex {
         if (queue) queue.nextSequenceNumber = Math.max(queue.nextSequenceNumber, record.next)
         break
       }
+      case 'message-ids': {
+        const ids = this.queues.get(queueKey(record.queue))?.recentMessageIds
+        if (ids) for (const [id, until] of record.ids) ids.set(id, Math.max(until, ids.get(id) ?? 0))
+        break
+      }
     }
+  }
+
+  /** Remembers a sent message's id for duplicate detection, when its queue detects duplicates. */
+  private rememberMessageId(queueName: string, message: StoredMessage): void {
+    const queue = this.queues.get(queueKey(queueName))
+    if (!queue?.properties.requiresDuplicateDetection) return
+    const until = message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs
+    queue.recentMessageIds.set(message.messageId, Math.max(until, queue.recentMessageIds.get(message.messageId) ?? 0))
+  }
+
+  /** The history still in its window, oldest first; older entries are dropped. */
+  private liveMessageIds(queue: IndexedQueue, now = Date.now()): Array<[string, number]> {
+    for (const [id, until] of queue.recentMessageIds) if (until <= now) queue.recentMessageIds.delete(id)
+    return [...queue.recentMessageIds].sort((a, b) => a[1] - b[1])
   }
 
   snapshot(): StoreSnapshot {
@@ -81,6 +103,7 @@ export class StoreIndex {
         main: [...queue.main.values()].sort(bySequence),
         deadLetter: [...queue.deadLetter.values()].sort(bySequence),
         sessionStates: Object.fromEntries(queue.sessionStates),
+        recentMessageIds: this.liveMessageIds(queue),
       })
     }
     return {queues}
@@ -95,6 +118,8 @@ export class StoreIndex {
         for (const message of queue[subQueue].values()) yield {type: 'message-put', queue: queue.properties.name, subQueue, message}
       }
       for (const [sessionId, state] of queue.sessionStates) yield {type: 'session-state', queue: queue.properties.name, sessionId, state}
+      const ids = this.liveMessageIds(queue)
+      if (ids.length > 0) yield {type: 'message-ids', queue: queue.properties.name, ids}
     }
   }
 
