@@ -2,6 +2,10 @@
 import {createInterface} from 'node:readline/promises'
 
 import {UsageError} from './errors.js'
+import {Flags} from './oclif.js'
+
+/** The --yes flag of every destructive command. */
+export const yesFlag = {yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'})}
 
 export async function confirmOrYes(question: string, yes: boolean | undefined): Promise<boolean> {
   if (yes) return true

@@ -1,7 +1,5 @@
-import {Flags} from '../../lib/oclif.js'
-
 import {BaseCommand} from '../../lib/base-command.js'
-import {confirmOrYes} from '../../lib/confirm.js'
+import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
 import {Progress} from '../../lib/output.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
@@ -18,7 +16,7 @@ export default class DlqPurge extends BaseCommand {
 
   static override flags = {
     ...queueFlag,
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'}),
+    ...yesFlag,
     ...connectionFlags,
   }
 

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/base-command.js'
-import {confirmOrYes} from '../../lib/confirm.js'
+import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
 import {Flags} from '../../lib/oclif.js'
 
 export default class EmulatorReset extends BaseCommand {
@@ -22,7 +22,7 @@ Exits with 3 when the emulator is not running or --queue names no queue.`
 
   static override flags = {
     queue: Flags.string({char: 'q', description: 'Empty only this queue'}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'}),
+    ...yesFlag,
     'data-dir': Flags.string({description: 'The data directory it was started with (default: <qjob data dir>/emulator)'}),
   }
 

@@ -1,7 +1,7 @@
-import {Args, Flags} from '../../lib/oclif.js'
+import {Args} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {confirmOrYes} from '../../lib/confirm.js'
+import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
 import {withBackend} from '../../lib/management/backend.js'
 import {managementFlags} from '../../lib/management/flags.js'
 
@@ -16,7 +16,7 @@ export default class QueueDelete extends BaseCommand {
   static override args = {name: Args.string({description: 'Queue name', required: true})}
 
   static override flags = {
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'}),
+    ...yesFlag,
     ...managementFlags,
   }
 

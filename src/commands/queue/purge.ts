@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {confirmOrYes} from '../../lib/confirm.js'
+import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
 import {withBackend} from '../../lib/management/backend.js'
 import {managementFlags} from '../../lib/management/flags.js'
 import {Progress} from '../../lib/output.js'
@@ -22,7 +22,7 @@ on a terminal; needs --yes elsewhere.`
 
   static override flags = {
     'dead-letter': Flags.boolean({description: 'Purge the dead-letter sub-queue instead'}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'}),
+    ...yesFlag,
     ...managementFlags,
   }
 

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../../lib/oclif.js'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {confirmOrYes} from '../../../lib/confirm.js'
+import {confirmOrYes, yesFlag} from '../../../lib/confirm.js'
 import {withBackend} from '../../../lib/management/backend.js'
 import {managementFlags} from '../../../lib/management/flags.js'
 
@@ -14,7 +14,7 @@ export default class QueuePolicyDelete extends BaseCommand {
 
   static override flags = {
     queue: Flags.string({char: 'q', description: 'Queue name', required: true}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation'}),
+    ...yesFlag,
     ...managementFlags,
   }
 
