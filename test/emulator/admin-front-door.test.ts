@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
 import {once} from 'node:events'
-import {connect, createServer, type Server, type Socket} from 'node:net'
+import {connect} from 'node:net'
 import {after, before, describe, test} from 'node:test'
 import {promisify} from 'node:util'
 
@@ -17,7 +17,7 @@ import {sniffProtocol, startFrontDoor} from '../../src/emulator/servicebus/front
 import {silentLogger, startEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest} from './admin-helpers.js'
-import {FAST_FAIL, startTestEmulator, until, type TestEmulator} from './helpers.js'
+import {FAST_FAIL, startTcpProxy, startTestEmulator, until, type TestEmulator} from './helpers.js'
 
 const ROOT = {keyName: 'Root', key: 'door-root-key-0123456789'}
 let t: TestEmulator
@@ -119,12 +119,10 @@ describe('protocol sniffing', () => {
 
   test('first bytes arriving one at a time are sniffed the same', async () => {
     // A proxy that passes each client's first 16 bytes one per TCP segment.
-    const proxy: Server = createServer((client: Socket) => {
-      const upstream = connect(t.emulator.port, '127.0.0.1')
-      upstream.setNoDelay(true)
+    const proxy = await startTcpProxy(t.emulator.port, () => {
       let sent = 0
       let chain = Promise.resolve()
-      client.on('data', chunk => {
+      return (chunk, upstream) => {
         chain = chain.then(async () => {
           let offset = 0
           while (offset < chunk.length && sent < 16) {
@@ -135,16 +133,9 @@ describe('protocol sniffing', () => {
           }
           if (offset < chunk.length) upstream.write(chunk.subarray(offset))
         })
-      })
-      upstream.pipe(client)
-      client.on('close', () => upstream.destroy())
-      upstream.on('close', () => client.destroy())
-      client.on('error', () => {})
-      upstream.on('error', () => {})
+      }
     })
-    proxy.listen(0, '127.0.0.1')
-    await once(proxy, 'listening')
-    const port = (proxy.address() as {port: number}).port
+    const {port} = proxy
     const viaProxy = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${ROOT.keyName};SharedAccessKey=${ROOT.key};UseDevelopmentEmulator=true`
     const client = new ServiceBusClient(viaProxy, FAST_FAIL)
     try {

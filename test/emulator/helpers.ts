@@ -1,5 +1,8 @@
 // Shared setup for emulator tests: an in-process emulator on a free port, the real SDK client
 // pointed at it (with short retries so expected errors do not stall), and small wait helpers.
+import {once} from 'node:events'
+import {connect, createServer, type Server, type Socket} from 'node:net'
+
 import {ServiceBusClient, type ServiceBusClientOptions} from '@azure/service-bus'
 
 import {startEmulator, type EmulatorOptions, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
@@ -57,4 +60,28 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & {c
     return error as Error & {code?: string}
   }
   throw new Error('expected the operation to fail, but it succeeded')
+}
+
+/**
+ * A TCP proxy on a free port in front of `targetPort`: replies pass straight through; for each
+ * client connection `forwarder()` makes the function that writes the client's chunks upstream.
+ */
+export async function startTcpProxy(
+  targetPort: number,
+  forwarder: () => (chunk: Buffer, upstream: Socket) => void,
+): Promise<{port: number; close(): void}> {
+  const proxy: Server = createServer((client: Socket) => {
+    const upstream = connect(targetPort, '127.0.0.1')
+    upstream.setNoDelay(true)
+    const forward = forwarder()
+    client.on('data', (chunk: Buffer) => forward(chunk, upstream))
+    upstream.pipe(client)
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+    client.on('error', () => {})
+    upstream.on('error', () => {})
+  })
+  proxy.listen(0, '127.0.0.1')
+  await once(proxy, 'listening')
+  return {port: (proxy.address() as {port: number}).port, close: () => proxy.close()}
 }

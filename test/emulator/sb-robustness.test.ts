@@ -3,14 +3,14 @@
 // client opening thousands of links.
 import assert from 'node:assert/strict'
 import {once} from 'node:events'
-import {connect, createServer, type Server, type Socket} from 'node:net'
+import {connect} from 'node:net'
 import {after, before, describe, test} from 'node:test'
 
 import rhea, {type Connection} from 'rhea'
 import {ServiceBusClient} from '@azure/service-bus'
 
 import {createSasToken} from '../../src/emulator/servicebus/auth/sas-token.js'
-import {FAST_FAIL, startTestEmulator, until, type TestEmulator} from './helpers.js'
+import {FAST_FAIL, startTcpProxy, startTestEmulator, until, type TestEmulator} from './helpers.js'
 
 const KEY = 'robust-key-0123456789'
 let t: TestEmulator
@@ -102,21 +102,11 @@ describe('misbehaving clients', () => {
   test('a connection cut in the middle of a transfer enqueues nothing and breaks nothing', async () => {
     // Record what a real SDK client sends through a proxy.
     const recorded: Buffer[] = []
-    const proxy: Server = createServer((client: Socket) => {
-      const upstream = connect(t.emulator.port, '127.0.0.1')
-      client.on('data', chunk => {
-        recorded.push(chunk)
-        upstream.write(chunk)
-      })
-      upstream.pipe(client)
-      client.on('close', () => upstream.destroy())
-      upstream.on('close', () => client.destroy())
-      client.on('error', () => {})
-      upstream.on('error', () => {})
+    const proxy = await startTcpProxy(t.emulator.port, () => (chunk, upstream) => {
+      recorded.push(chunk)
+      upstream.write(chunk)
     })
-    proxy.listen(0, '127.0.0.1')
-    await once(proxy, 'listening')
-    const port = (proxy.address() as {port: number}).port
+    const {port} = proxy
     const client = new ServiceBusClient(`Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=Root;SharedAccessKey=${KEY};UseDevelopmentEmulator=true`, FAST_FAIL)
     await client.createSender('q').sendMessages({body: 'x'.repeat(20_000), messageId: 'recorded'})
     await client.close()
