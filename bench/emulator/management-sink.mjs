@@ -6,11 +6,13 @@ import {once} from 'node:events'
 
 import rhea from 'rhea'
 
+import {acceptLinks} from './sink-links.mjs'
+
 const {types, message: amqpMessage} = rhea
 
 export async function startManagementSink({peekable = 0, bodyBytes = 100} = {}) {
   const container = rhea.create_container({id: 'management-sink'})
-  const replyLinks = new Map()
+  const replyLinks = acceptLinks(container, 1024 * 1024)
   let nextSequence = 1
   const canned = Array.from({length: peekable}, (_, i) =>
     amqpMessage.encode({
@@ -19,16 +21,6 @@ export async function startManagementSink({peekable = 0, bodyBytes = 100} = {}) 
       message_annotations: {'x-opt-sequence-number': types.wrap_long(i + 1), 'x-opt-enqueued-time': types.wrap_timestamp(Date.now())},
     }),
   )
-  container.on('sender_open', context => {
-    replyLinks.set(context.sender.name, context.sender)
-    context.sender.set_source(context.sender.source)
-    context.sender.set_target(context.sender.target)
-  })
-  container.on('receiver_open', context => {
-    // rhea's typings omit the local attach frame; the SDK needs max-message-size on it.
-    context.receiver.local.attach.max_message_size = 1024 * 1024
-    context.receiver.set_target(context.receiver.target)
-  })
   container.on('message', context => {
     const request = context.message
     const reply = (properties, body) => replyLinks.get(request.reply_to)?.send({correlation_id: request.message_id, application_properties: properties, body})

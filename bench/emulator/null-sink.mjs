@@ -5,20 +5,12 @@ import {once} from 'node:events'
 
 import rhea from 'rhea'
 
+import {acceptLinks} from './sink-links.mjs'
+
 export async function startNullSink() {
   const container = rhea.create_container({id: 'null-sink'})
-  const replyLinks = new Map()
+  const replyLinks = acceptLinks(container, 256 * 1024)
   let accepted = 0
-  container.on('sender_open', context => {
-    replyLinks.set(context.sender.name, context.sender)
-    context.sender.set_source(context.sender.source)
-    context.sender.set_target(context.sender.target)
-  })
-  container.on('receiver_open', context => {
-    // rhea's typings omit the local attach frame; the SDK needs max-message-size on it.
-    context.receiver.local.attach.max_message_size = 256 * 1024
-    context.receiver.set_target(context.receiver.target)
-  })
   container.on('message', context => {
     if (context.receiver.target?.address === '$cbs') {
       replyLinks.get(context.message.reply_to)?.send({
