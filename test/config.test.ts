@@ -4,8 +4,8 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, it} from 'node:test'
 
 import {ConfigStore, Settings} from '../src/lib/config.js'
-import {parseDotenv} from '../src/lib/dotenv.js'
-import {UsageError} from '../src/lib/errors.js'
+import {parseDotenv} from '../src/common/dotenv.js'
+import {UsageError} from '../src/common/errors.js'
 import {cleanEnv, runCli, tempDir} from './helpers/cli.js'
 
 describe('Settings precedence (flag > env > .env > saved)', () => {

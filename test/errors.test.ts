@@ -10,7 +10,7 @@ import {
   OperationError,
   QjobError,
   UsageError,
-} from '../src/lib/errors.js'
+} from '../src/common/errors.js'
 
 describe('exit codes', () => {
   const table: Array<[unknown, number]> = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {describeError, OperationError} from '../src/lib/errors.js'
-import {redact, registerSecret} from '../src/lib/redact.js'
+import {describeError, OperationError} from '../src/common/errors.js'
+import {redact, registerSecret} from '../src/common/redact.js'
 
 const KEY = 'c2VjcmV0LWtleS12YWx1ZS0xMjM0NTY3ODkwYWJjZGVm+/='
 const SECRETS = [

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../lib/base-command.js'
-import {ExitStatus, exitCodeOf} from '../lib/errors.js'
+import {ExitStatus, exitCodeOf} from '../common/errors.js'
 import {appFlag} from '../lib/heroku/flags.js'
 import {managementFlags} from '../lib/management/flags.js'
 import {Flags} from '../lib/oclif.js'

@@ -1,4 +1,4 @@
-import {UsageError} from '../lib/errors.js'
+import {UsageError} from '../common/errors.js'
 import {printNdjson} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'

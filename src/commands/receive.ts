@@ -3,7 +3,7 @@ import type {ServiceBusReceivedMessage} from '@azure/service-bus'
 import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {UsageError} from '../lib/errors.js'
+import {UsageError} from '../common/errors.js'
 import {writeNdjsonLine} from '../lib/message-output.js'
 import {color, printJson} from '../lib/output.js'
 import {queueContext} from '../lib/servicebus/command-support.js'

@@ -1,4 +1,4 @@
-import {ExitStatus, OperationError, UsageError} from '../lib/errors.js'
+import {ExitStatus, OperationError, UsageError} from '../common/errors.js'
 import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'

@@ -1,8 +1,8 @@
 import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {parseDuration} from '../lib/duration.js'
-import {UsageError} from '../lib/errors.js'
+import {parseDuration} from '../common/duration.js'
+import {UsageError} from '../common/errors.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
 import {withClient} from '../lib/servicebus/connection.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'

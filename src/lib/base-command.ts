@@ -1,9 +1,9 @@
 // The base of every qjob command: global flags, settings, and one error path that prints a single
-// redacted line (plus a hint) and sets the exit code of DESIGN.md. Never a stack trace unless asked.
+// redacted line (plus a hint) and sets the exit code of docs/ARCHITECTURE.md. Never a stack trace unless asked.
 import {Command, Flags} from './oclif.js'
 
 import {Settings} from './config.js'
-import {debugEnabled, describeError, exitCodeOf, ExitStatus} from './errors.js'
+import {debugEnabled, describeError, exitCodeOf, ExitStatus} from '../common/errors.js'
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {

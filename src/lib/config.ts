@@ -3,9 +3,9 @@
 import {chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {readDotenv} from './dotenv.js'
-import {NotFoundError, UsageError} from './errors.js'
-import {registerSecret} from './redact.js'
+import {readDotenv} from '../common/dotenv.js'
+import {NotFoundError, UsageError} from '../common/errors.js'
+import {registerSecret} from '../common/redact.js'
 
 export interface SettingDefinition {
   env: string

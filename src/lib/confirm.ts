@@ -1,7 +1,7 @@
 // Confirmation for destructive commands: asks on a terminal, needs --yes anywhere else.
 import {createInterface} from 'node:readline/promises'
 
-import {UsageError} from './errors.js'
+import {UsageError} from '../common/errors.js'
 import {Flags} from './oclif.js'
 
 /** The --yes flag of every destructive command. */

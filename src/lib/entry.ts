@@ -2,7 +2,7 @@
 // (unknown command, bad topic) the same way commands report theirs.
 import {execute, flush, run as runOclif} from './oclif.js'
 
-import {debugEnabled, describeError, exitCodeOf, UsageError} from './errors.js'
+import {debugEnabled, describeError, exitCodeOf, UsageError} from '../common/errors.js'
 
 function friendly(error: unknown): unknown {
   const message = error instanceof Error ? error.message : ''

@@ -2,7 +2,7 @@
 // warnings for people (stderr). Colour only on a TTY, honouring NO_COLOR and FORCE_COLOR.
 import {Chalk, type ChalkInstance} from 'chalk'
 
-import {redact} from './redact.js'
+import {redact} from '../common/redact.js'
 
 type ColorLevel = 0 | 1 | 2 | 3
 

@@ -7,7 +7,7 @@ import {createServer, type AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {OperationError} from '../../src/lib/errors.js'
+import {OperationError} from '../../src/common/errors.js'
 import {HerokuApi} from '../../src/lib/heroku/api.js'
 import {APP_NAME, nodeCommand, startLocalHeroku, type LocalHeroku} from './helpers/local-heroku.js'
 

@@ -10,7 +10,7 @@ import tls from 'node:tls'
 import {after, before, describe, it} from 'node:test'
 
 import {loadOrCreateCertificate} from '../../src/emulator/certificate.js'
-import {UsageError} from '../../src/lib/errors.js'
+import {UsageError} from '../../src/common/errors.js'
 import {startHerokuEmulator, type HerokuEmulator} from '../../src/emulator/heroku/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {nodeCommand} from './helpers/local-heroku.js'

@@ -5,7 +5,7 @@ import {describe, it} from 'node:test'
 
 import {pageOf, parseRange} from '../../src/emulator/heroku/http/paging.js'
 import {expandProcessType, parseProcfile} from '../../src/emulator/heroku/procfile.js'
-import {UsageError, NotFoundError} from '../../src/lib/errors.js'
+import {UsageError, NotFoundError} from '../../src/common/errors.js'
 import {toQjobError} from '../../src/lib/heroku/api-errors.js'
 import {appFromGitRemotes, parseGitRemoteConfig} from '../../src/lib/heroku/git-remotes.js'
 import {buildCommand, parseEnvFlags} from '../../src/lib/heroku/one-off.js'

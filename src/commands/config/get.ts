@@ -2,7 +2,7 @@ import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {assertSettingKey, isSecret, type ResolvedSetting} from '../../lib/config.js'
-import {NotFoundError} from '../../lib/errors.js'
+import {NotFoundError} from '../../common/errors.js'
 
 export default class ConfigGet extends BaseCommand {
   static override description = `Show the value qjob uses for a setting, and where it comes from.

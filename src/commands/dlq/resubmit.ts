@@ -1,7 +1,7 @@
 import {Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {UsageError} from '../../lib/errors.js'
+import {UsageError} from '../../common/errors.js'
 import {Progress} from '../../lib/output.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'

@@ -1,7 +1,7 @@
 import {Args} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {UsageError} from '../../lib/errors.js'
+import {UsageError} from '../../common/errors.js'
 import {withBackend} from '../../lib/management/backend.js'
 import {managementFlags, queueSpecFlags} from '../../lib/management/flags.js'
 import {queueSpecFromFlags} from '../../lib/management/queue-spec.js'

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {parseDuration} from '../../lib/duration.js'
+import {parseDuration} from '../../common/duration.js'
 import {messageFieldsFromFlags, queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
 import {connectionFlags, messageFlags, queueFlag} from '../../lib/servicebus/flags.js'

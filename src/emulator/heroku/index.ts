@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {basename, join, resolve} from 'node:path'
 
-import {UsageError} from '../../lib/errors.js'
+import {UsageError} from '../../common/errors.js'
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../certificate.js'
 import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE} from './constants.js'
 import {LogSessions} from './handlers/log-sessions.js'

@@ -3,7 +3,7 @@
 import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {compareDynoNames} from '../../lib/heroku/order.js'
+import {compareDynoNames} from '../../common/dyno-order.js'
 import {DEFAULT_DYNO_SIZE} from './constants.js'
 import {newId, stableUuid} from './ids.js'
 import {parseProcfile, type Procfile} from './procfile.js'

@@ -6,7 +6,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {constants as osConstants} from 'node:os'
 import type {TLSSocket} from 'node:tls'
 
-import {readDotenv} from '../../lib/dotenv.js'
+import {readDotenv} from '../../common/dotenv.js'
 import {ATTACH_TIMEOUT_MS, MAX_CLOSE_GRACE_MS} from './constants.js'
 import {baseEnvironment, forwardLines, freePort, SHELL, signalGroup} from './dyno-process.js'
 import {newId} from './ids.js'

@@ -5,7 +5,7 @@
 import {createHmac} from 'node:crypto'
 import {join} from 'node:path'
 
-import {registerSecret} from '../../lib/redact.js'
+import {registerSecret} from '../../common/redact.js'
 import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
 import {createAdminServers} from './admin/http-listener.js'

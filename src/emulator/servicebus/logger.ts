@@ -1,6 +1,6 @@
 // The emulator's log: where protocol errors, refused requests and store events go. Every line is
 // passed through redact() so keys and SAS tokens never reach it.
-import {redact} from '../../lib/redact.js'
+import {redact} from '../../common/redact.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 

@@ -1,7 +1,7 @@
 // What went wrong in a read or a scale, in the terms the autoscaler acts on: a rate limit (back
 // off), a tier limit (stop asking for more dynos than the platform allows), or anything else
 // (log it, try again next interval).
-import {QjobError, UsageError} from '../errors.js'
+import {QjobError, UsageError} from '../../common/errors.js'
 
 export type FailureKind = 'rate-limit' | 'tier-limit' | 'failed'
 

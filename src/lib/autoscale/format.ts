@@ -1,5 +1,5 @@
 // One line per autoscale event: logfmt-style text with a reason for people, or a JSON line.
-import {formatDuration} from '../duration.js'
+import {formatDuration} from '../../common/duration.js'
 import type {AutoscaleConfig} from './decide.js'
 import type {AutoscaleEvent, DecisionEvent, FailureEvent} from './loop.js'
 

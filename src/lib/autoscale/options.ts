@@ -1,6 +1,6 @@
 // Autoscale settings from flags, checked before any call: bad values are usage errors (exit 2).
-import {parseDuration} from '../duration.js'
-import {UsageError} from '../errors.js'
+import {parseDuration} from '../../common/duration.js'
+import {UsageError} from '../../common/errors.js'
 import {MAX_QUANTITY} from '../heroku/scale-grammar.js'
 import type {AutoscaleConfig} from './decide.js'
 

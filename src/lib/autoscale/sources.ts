@@ -4,7 +4,7 @@ import type {HerokuApi} from '../heroku/api.js'
 import {appPath} from '../heroku/session.js'
 import type {Formation} from '../heroku/types.js'
 import type {ManagementBackend} from '../management/types.js'
-import {OperationError} from '../errors.js'
+import {OperationError} from '../../common/errors.js'
 import type {LoadCounts} from './decide.js'
 
 export interface CountsSource {

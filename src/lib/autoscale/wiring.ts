@@ -3,7 +3,7 @@
 import type {Settings} from '../config.js'
 import {connectHeroku} from '../heroku/session.js'
 import {openBackend, type ManagementFlags} from '../management/backend.js'
-import {redact} from '../redact.js'
+import {redact} from '../../common/redact.js'
 import type {AutoscaleConfig} from './decide.js'
 import {eventJson, formatEvent} from './format.js'
 import {runAutoscaler, type AutoscaleEvent, type AutoscaleSummary} from './loop.js'

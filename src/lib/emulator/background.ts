@@ -5,7 +5,7 @@ import {spawn} from 'node:child_process'
 import {closeSync, mkdirSync, openSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
-import {OperationError} from '../errors.js'
+import {OperationError} from '../../common/errors.js'
 import {LOG_FILE, processAlive, removeState, runningState, type EmulatorState} from './state-file.js'
 
 export interface BackgroundOptions {

@@ -3,7 +3,7 @@
 import {join, resolve} from 'node:path'
 
 import {streamLogger} from '../../emulator/servicebus/logger.js'
-import {NotFoundError, UsageError} from '../errors.js'
+import {NotFoundError, UsageError} from '../../common/errors.js'
 import {formatTable} from '../output.js'
 import {ControlError, fetchStatus, requestReset} from './control-server.js'
 import {startInBackground, type BackgroundOptions, type ReadyMessage} from './background.js'

@@ -1,7 +1,7 @@
 // Runs every emulator service in this process: starts them, serves the control endpoint, writes
 // the state file; close() undoes it all. `qjob emulator start --foreground` and the background
 // process that plain `qjob emulator start` spawns both come here.
-import {OperationError, UsageError} from '../errors.js'
+import {OperationError, UsageError} from '../../common/errors.js'
 import {startControlServer} from './control-server.js'
 import {SERVICES, type EmulatorRunOptions, type RunningService} from './services.js'
 import {removeState, runningState, writeState, type EmulatorState} from './state-file.js'

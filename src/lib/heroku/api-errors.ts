@@ -1,6 +1,6 @@
-// Platform API failures → qjob errors with the exit codes of DESIGN.md: not_found → 3,
+// Platform API failures → qjob errors with the exit codes of docs/ARCHITECTURE.md: not_found → 3,
 // unauthorized/forbidden → 4, invalid_params → 2, anything else → 1.
-import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../errors.js'
+import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../../common/errors.js'
 
 interface HerokuClientError {
   statusCode?: number

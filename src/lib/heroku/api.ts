@@ -4,7 +4,7 @@
 // errors mapped to exit codes. heroku-client is loaded only when a request is made.
 import type {IncomingMessage} from 'node:http'
 
-import {OperationError} from '../errors.js'
+import {OperationError} from '../../common/errors.js'
 import {toQjobError} from './api-errors.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, rateLimitPause, type RetryPolicy} from './retry.js'
 

@@ -2,7 +2,7 @@
 // else the git remote named "heroku", else the only remote pointing at a Heroku git URL.
 import {execFile} from 'node:child_process'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 import {appFromGitRemotes, parseGitRemoteConfig} from './git-remotes.js'
 
 export async function resolveApp(fromSettings: string | undefined, cwd: string): Promise<string> {

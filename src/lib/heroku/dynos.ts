@@ -1,6 +1,6 @@
 // Dyno operations: list, stop (a dyno or a process type), one-off create.
 import type {HerokuApi} from './api.js'
-import {compareDynoNames} from './order.js'
+import {compareDynoNames} from '../../common/dyno-order.js'
 import {appPath} from './session.js'
 import type {Dyno} from './types.js'
 

@@ -1,6 +1,6 @@
 // Text for people: the formation table, dynos grouped by type, ages. Pure functions.
 import {formatTable} from '../output.js'
-import {compareDynoNames} from './order.js'
+import {compareDynoNames} from '../../common/dyno-order.js'
 import {formationSize, type Dyno, type Formation} from './types.js'
 
 export function formatFormation(formation: readonly Formation[]): string {

@@ -1,5 +1,5 @@
 // Formation operations: read it, scale it in one batch update, wait until the dynos match.
-import {NotFoundError, OperationError, UsageError} from '../errors.js'
+import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
 import type {HerokuApi} from './api.js'
 import {planScale, type FormationUpdate, type ScaleChange} from './scale-grammar.js'
 import {appPath} from './session.js'

@@ -3,7 +3,7 @@
 import http, {type IncomingMessage} from 'node:http'
 import https from 'node:https'
 
-import {OperationError} from '../errors.js'
+import {OperationError} from '../../common/errors.js'
 import type {HerokuApi} from './api.js'
 import {appPath} from './session.js'
 import type {LogSession} from './types.js'

@@ -2,7 +2,7 @@
 // waiting for the end through the dyno's log stream, where the platform reports the exit status).
 import {readFileSync} from 'node:fs'
 
-import {UsageError, OperationError, NotFoundError} from '../errors.js'
+import {UsageError, OperationError, NotFoundError} from '../../common/errors.js'
 import type {HerokuApi} from './api.js'
 import {createOneOff, dynoInfo} from './dynos.js'
 import {openLogStream, readLines} from './logs.js'

@@ -4,7 +4,7 @@
 import {isIP} from 'node:net'
 import tls from 'node:tls'
 
-import {OperationError} from '../errors.js'
+import {OperationError} from '../../common/errors.js'
 
 const MARKER = '\uFFFF heroku-command-exit-status: '
 const MARKER_LINE = /^\uFFFF heroku-command-exit-status: (\d+)\s*$/

@@ -1,7 +1,7 @@
 // The `qjob scale` argument grammar, strict: TYPE=N, TYPE=N:SIZE, TYPE+N, TYPE-N. Any argument
 // that does not parse is an error naming it (the Heroku CLI silently drops such arguments).
 // Pure functions: parsing, then planning absolute quantities against the current formation.
-import {NotFoundError, UsageError} from '../errors.js'
+import {NotFoundError, UsageError} from '../../common/errors.js'
 import {formationSize, type Formation} from './types.js'
 
 export type ScaleChange =

@@ -1,7 +1,7 @@
 // The Heroku API token: HEROKU_API_KEY (environment or .env), else ~/.netrc machine
 // api.heroku.com, as the Heroku CLI stores it after "heroku login". Registered for redaction.
-import {AuthError} from '../errors.js'
-import {registerSecret} from '../redact.js'
+import {AuthError} from '../../common/errors.js'
+import {registerSecret} from '../../common/redact.js'
 
 export const NETRC_MACHINE = 'api.heroku.com'
 

@@ -1,4 +1,4 @@
-// The Platform API shapes qjob reads (a subset of shared/heroku/schema.json). Sizes may come under
+// The Platform API shapes qjob reads (a subset of test/fixtures/heroku/schema.json). Sizes may come under
 // the current name (`dyno_size`) or the deprecated one (`size`).
 export interface Formation {
   id: string

@@ -4,8 +4,8 @@
 import type {SBAuthorizationRule, SBQueue, ServiceBusManagementClient} from '@azure/arm-servicebus'
 import type {AccessToken, TokenCredential} from '@azure/identity'
 
-import {NotFoundError, UsageError} from '../errors.js'
-import {registerSecret} from '../redact.js'
+import {NotFoundError, UsageError} from '../../common/errors.js'
+import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
 import {isoToMs, msToIso} from './iso-duration.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'

@@ -10,7 +10,7 @@ import type {
   WithResponse,
 } from '@azure/service-bus'
 
-import {NotFoundError, OperationError, UsageError} from '../errors.js'
+import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
 import type {ConnectionTarget} from '../servicebus/connection.js'
 import {toManagementError} from './errors.js'
 import {isoToMs, msToIso} from './iso-duration.js'

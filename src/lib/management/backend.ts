@@ -1,7 +1,7 @@
 // Picks the management backend: ARM when a subscription, resource group and namespace name are
 // all set (flags or environment), else the ATOM API with the Service Bus connection.
 import type {Settings} from '../config.js'
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 import {type ConnectionFlags, resolveConnection} from '../servicebus/connection.js'
 import type {ManagementBackend} from './types.js'
 

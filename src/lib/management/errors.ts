@@ -1,5 +1,5 @@
-// Management API errors (ATOM RestError, ARM CloudError) -> qjob errors with DESIGN.md's exit codes.
-import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../errors.js'
+// Management API errors (ATOM RestError, ARM CloudError) -> qjob errors with docs/ARCHITECTURE.md's exit codes.
+import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../../common/errors.js'
 import {toQjobError} from '../servicebus/errors.js'
 
 interface RestLikeError {

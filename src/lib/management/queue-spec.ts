@@ -1,6 +1,6 @@
 // Queue settings from flags, validated before any call is made (Azure's limits).
-import {formatDuration, parseDuration} from '../duration.js'
-import {UsageError} from '../errors.js'
+import {formatDuration, parseDuration} from '../../common/duration.js'
+import {UsageError} from '../../common/errors.js'
 import type {AccessRight, QueueSpec} from './types.js'
 
 export const LIMITS = {

@@ -1,5 +1,5 @@
 // How queues and policies look to people.
-import {formatDuration} from '../duration.js'
+import {formatDuration} from '../../common/duration.js'
 import type {Column} from '../output.js'
 import type {PolicyInfo, QueueInfo} from './types.js'
 

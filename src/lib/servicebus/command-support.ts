@@ -1,7 +1,7 @@
 // What the messaging commands share between flags and the library: the queue, the connection and
 // the fields of a message built from flags.
 import type {Settings} from '../config.js'
-import {parseDuration} from '../duration.js'
+import {parseDuration} from '../../common/duration.js'
 import type {MessageFields} from './message-input.js'
 import {parseProperties} from './properties.js'
 import {type ConnectionFlags, type ConnectionTarget, resolveConnection} from './connection.js'

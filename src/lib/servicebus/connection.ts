@@ -3,8 +3,8 @@
 import type {ServiceBusClient, ServiceBusClientOptions} from '@azure/service-bus'
 
 import type {Settings} from '../config.js'
-import {UsageError} from '../errors.js'
-import {registerSecret} from '../redact.js'
+import {UsageError} from '../../common/errors.js'
+import {registerSecret} from '../../common/redact.js'
 import {toQjobError} from './errors.js'
 
 export interface ConnectionFlags {

@@ -1,6 +1,6 @@
-// Service Bus SDK errors -> qjob errors with the exit codes of DESIGN.md and a hint that says what
+// Service Bus SDK errors -> qjob errors with the exit codes of docs/ARCHITECTURE.md and a hint that says what
 // to do. The SDK's messages may quote the endpoint; redaction happens when they are printed.
-import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../errors.js'
+import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../../common/errors.js'
 
 interface ErrorContext {
   queue?: string

@@ -5,7 +5,7 @@ import {createReadStream} from 'node:fs'
 import {access, readFile} from 'node:fs/promises'
 import {createInterface} from 'node:readline'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 import {fromMessageJson, type OutgoingMessage} from './message-json.js'
 import type {PropertyValue} from './properties.js'
 

@@ -1,9 +1,9 @@
-// The message JSON of DESIGN.md: what peek/receive/dlq peek print and `send --ndjson` reads.
+// The message JSON of docs/ARCHITECTURE.md: what peek/receive/dlq peek print and `send --ndjson` reads.
 // Round trip: what is printed for a message can be sent again with the same body bytes (for text
 // and binary bodies; JSON bodies are re-serialised), properties and application properties.
 import type {ServiceBusMessage, ServiceBusReceivedMessage} from '@azure/service-bus'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 
 export interface MessageJson {
   body: unknown

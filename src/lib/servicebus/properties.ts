@@ -1,6 +1,6 @@
 // Application properties from the command line: `-p key=value` (numbers and booleans typed),
 // `-p key:=json` (raw JSON: strings, numbers, booleans, null).
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 
 export type PropertyValue = string | number | boolean | null
 

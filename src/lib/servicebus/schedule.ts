@@ -1,7 +1,7 @@
 // Scheduled messages: schedule (sequence numbers come back at once), list, cancel.
 import type {ServiceBusClient, ServiceBusReceivedMessage} from '@azure/service-bus'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 import type {OutgoingMessage} from './message-json.js'
 import {peekAll} from './peek.js'
 import {openReceiver} from './receivers.js'

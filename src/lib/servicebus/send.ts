@@ -2,7 +2,7 @@
 // batches in flight. Reports what was sent even when the input fails half-way.
 import type {ServiceBusSender} from '@azure/service-bus'
 
-import {QjobError, UsageError} from '../errors.js'
+import {QjobError, UsageError} from '../../common/errors.js'
 import type {OutgoingMessage} from './message-json.js'
 
 export interface SendOptions {

@@ -1,5 +1,5 @@
 // `qjob work` flags -> validated worker settings (exit 2 on anything malformed).
-import {UsageError} from '../errors.js'
+import {UsageError} from '../../common/errors.js'
 
 /** `resize=node resize.js` -> ['resize', 'node resize.js']. */
 export function parseRoutes(inputs: readonly string[] = []): Map<string, string> {

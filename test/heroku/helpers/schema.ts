@@ -1,4 +1,4 @@
-// Validates Platform API exchanges against shared/heroku/schema.json (JSON Schema draft 4): the
+// Validates Platform API exchanges against test/fixtures/heroku/schema.json (JSON Schema draft 4): the
 // request body against the link's `schema`, a 2xx response against its `targetSchema`, an error
 // response against the {id, message} shape; a request that matches no link is a violation too.
 import {readFileSync} from 'node:fs'
@@ -10,7 +10,7 @@ import ajvFormats from 'ajv-formats'
 import type {ApiExchange} from '../../../src/emulator/heroku/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 
-export const SCHEMA_PATH = join(repoRoot, '..', 'shared', 'heroku', 'schema.json')
+export const SCHEMA_PATH = join(repoRoot, 'test', 'fixtures', 'heroku', 'schema.json')
 
 interface Link {
   method: string

@@ -1,4 +1,4 @@
-// The links of the Platform API that the local server answers (shared/heroku/schema.json names
+// The links of the Platform API that the local server answers (test/fixtures/heroku/schema.json names
 // them). `:app` is checked against the one local app before the handler runs.
 import {accountInfo, appInfo, dynoSizeInfo, listDynoSizes} from '../handlers/account.js'
 import type {Handler} from '../handlers/context.js'

@@ -9,7 +9,7 @@
 //   DELETE /<queue>                     delete (404 if missing)
 import {randomUUID} from 'node:crypto'
 
-import {registerSecret} from '../../../lib/redact.js'
+import {registerSecret} from '../../../common/redact.js'
 import type {NamespacePolicies} from '../auth/namespace-policies.js'
 import type {Broker} from '../broker/broker.js'
 import {BrokerError, entityNotFound, type BrokerErrorCode} from '../broker/broker-error.js'

@@ -3,7 +3,7 @@
 // the SDK's buildQueue / buildQueueRuntimeProperties require. Durations are xs:duration.
 import {randomBytes} from 'node:crypto'
 
-import {registerSecret} from '../../../lib/redact.js'
+import {registerSecret} from '../../../common/redact.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {QueueRuntimeCounts} from '../broker/broker.js'
 import type {AccessRight, AuthorizationRule, EntityStatus, QueueProperties, QueueSettings} from '../broker/queue-properties.js'

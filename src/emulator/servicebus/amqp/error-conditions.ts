@@ -1,5 +1,5 @@
 // Each broker error as the AMQP error condition the SDK maps to the matching error code
-// (PROTOCOL.md §8). Conditions the SDK retries are used only where Azure uses them.
+// (docs/PROTOCOL.md §8). Conditions the SDK retries are used only where Azure uses them.
 import type {AmqpError} from 'rhea'
 
 import {BrokerError, type BrokerErrorCode} from '../broker/broker-error.js'

@@ -1,6 +1,6 @@
 // Requests on an entity's $management link: authorize the operation (Listen or Send, as the
 // service does), run it (management-operations.ts) and reply with `statusCode`,
-// `statusDescription` and, on errors, always `errorCondition` (PROTOCOL.md §7).
+// `statusDescription` and, on errors, always `errorCondition` (docs/PROTOCOL.md §7).
 import type {EventContext} from 'rhea'
 
 import type {Broker} from '../broker/broker.js'

@@ -1,4 +1,4 @@
-// The request-response operations of an entity's $management link (PROTOCOL.md §7), each as the
+// The request-response operations of an entity's $management link (docs/PROTOCOL.md §7), each as the
 // SDK's managementClient sends it: the request body's fields in, the reply body out. Field names
 // and AMQP types are the service's: long arrays, uuid lock tokens in RFC order, `defered`.
 import type {Broker, DispositionStatus} from '../broker/broker.js'

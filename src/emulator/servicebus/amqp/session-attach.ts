@@ -1,4 +1,4 @@
-// What a session receiver's attach carries (PROTOCOL.md §5): the source filter naming the
+// What a session receiver's attach carries (docs/PROTOCOL.md §5): the source filter naming the
 // session (null: the next available one), the `com.microsoft:timeout` to wait for one, and in
 // our reply the session's locked-until as a long of .NET ticks.
 import type {Sender} from 'rhea'

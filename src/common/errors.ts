@@ -1,4 +1,4 @@
-// Typed errors and the exit codes of DESIGN.md. Library code throws these; the base command turns
+// Typed errors and the exit codes of docs/ARCHITECTURE.md. Library code throws these; the base command turns
 // them into one redacted line (plus a hint) on stderr and the process exit code.
 import {redact} from './redact.js'
 
