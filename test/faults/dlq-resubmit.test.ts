@@ -32,7 +32,7 @@ describe('dlq resubmit under faults', () => {
     let done = 0
     while (done < count) {
       for (const message of await receiver.receiveMessages(count - done, {maxWaitTimeInMs: 3000})) {
-        await receiver.deadLetterMessage(message, {deadLetterReason: 'Broken'})
+        await receiver.deadLetterMessage(message, {deadLetterReason: 'Broken', deadLetterErrorDescription: 'test'})
         done++
       }
     }

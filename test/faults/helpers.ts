@@ -76,3 +76,41 @@ export function alive(pid: number): boolean {
     return false
   }
 }
+
+/** A TCP proxy in front of the emulator that can drop every connection and refuse new ones. */
+export async function startCuttableProxy(targetPort: number): Promise<{port: number; cut(): void; restore(): void; close(): void}> {
+  const {createServer, connect} = await import('node:net')
+  const sockets = new Set<import('node:net').Socket>()
+  let cut = false
+  const server = createServer(client => {
+    if (cut) {
+      client.destroy()
+      return
+    }
+    const upstream = connect(targetPort, '127.0.0.1')
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => undefined)
+      socket.on('close', () => sockets.delete(socket))
+    }
+    client.pipe(upstream)
+    upstream.pipe(client)
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as {port: number}).port,
+    cut() {
+      cut = true
+      for (const socket of sockets) socket.destroy()
+    },
+    restore() {
+      cut = false
+    },
+    close() {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    },
+  }
+}
