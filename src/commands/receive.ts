@@ -6,6 +6,7 @@ import {queueContext} from '../lib/servicebus/command-support.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
 import type {Settlement} from '../lib/servicebus/receive.js'
 import {receiveMessages} from '../lib/servicebus/receive-messages.js'
+import {stopOnSignals} from '../lib/stop-signal.js'
 
 export default class Receive extends BaseCommand {
   static override description = `Receive messages: print each one, then settle it.
@@ -50,14 +51,7 @@ wait, or after --max-wait seconds in all.`
     if (deleteMode && flags.settle) throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
     if ((flags.reason || flags.description) && flags.settle !== 'dead-letter') throw new UsageError('--reason and --description go with --settle dead-letter')
     const context = queueContext(this.settings, flags)
-    const abort = new AbortController()
-    let stoppedBy: NodeJS.Signals | undefined
-    const stop = (signal: NodeJS.Signals) => {
-      stoppedBy ??= signal
-      abort.abort()
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const stop = stopOnSignals()
     try {
       await receiveMessages(
         context,
@@ -74,12 +68,11 @@ wait, or after --max-wait seconds in all.`
           deadLetterDescription: flags.description,
         },
         this.jsonEnabled() ? 'json' : flags.ndjson ? 'ndjson' : 'text',
-        abort.signal,
+        stop.signal,
       )
     } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
+      stop.dispose()
     }
-    if (stoppedBy) process.exitCode = stoppedBy === 'SIGTERM' ? 143 : 130
+    if (stop.exitCode !== undefined) process.exitCode = stop.exitCode
   }
 }
