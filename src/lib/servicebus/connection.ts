@@ -6,6 +6,7 @@ import type {Settings} from '../config.js'
 import {ExitStatus, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toQjobError} from './errors.js'
+import {redactSdkLogs} from './sdk-logging.js'
 
 export interface ConnectionFlags {
   'connection-string'?: string
@@ -51,6 +52,7 @@ export function clientOptions(timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Service
 }
 
 export async function openClient(target: ConnectionTarget, timeoutSeconds?: number): Promise<ServiceBusClient> {
+  await redactSdkLogs()
   const {ServiceBusClient} = await import('@azure/service-bus')
   const options = clientOptions(timeoutSeconds)
   try {
