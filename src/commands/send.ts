@@ -67,7 +67,18 @@ SIGINT/SIGTERM stop reading, send what was read, report the count, and exit 130/
       let messages
       if (flags.ndjson) messages = readNdjson({file: flags.file, signal: stop.signal})
       else {
-        const body = await readBody({body: args.body, file: flags.file})
+        const stopped = new Promise<undefined>(resolve => stop.signal.addEventListener('abort', () => resolve(undefined), {once: true}))
+        const body = await Promise.race([readBody({body: args.body, file: flags.file}), stopped])
+        if (body === undefined) {
+          // Stopped while the body was still being read (stdin): nothing was sent.
+          process.stdin.destroy()
+          process.exitCode = stop.exitCode
+          if (!this.jsonEnabled()) {
+            this.log(`Sent 0 messages to ${context.queue}`)
+            info(`Stopped by ${stop.stoppedBy}: stopped reading before the body was complete; nothing was sent.`)
+          }
+          return {queue: context.queue, sent: 0, batches: 0, messageIds: [], stoppedBy: stop.stoppedBy}
+        }
         if (body.length === 0 && args.body === undefined && !flags['allow-empty']) {
           throw new UsageError(`the message body is empty (${flags.file === undefined || flags.file === '-' ? 'stdin' : flags.file} had nothing)`, {
             hint: 'Pipe or pass a body; --allow-empty sends an empty one on purpose.',

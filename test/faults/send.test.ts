@@ -89,3 +89,26 @@ describe('qjob send under faults', () => {
     assert.match(result.stderr, /Warning: all 3 messages get message id "same": a queue with duplicate detection keeps only the first/)
   })
 })
+
+describe('qjob send --count under signals', () => {
+  let fx: MessagingFixture
+  before(async () => {
+    fx = await startMessagingFixture([{name: 'count'}])
+  })
+  after(async () => {
+    await fx.stop()
+  })
+  const active = (queue: string) => fx.emulator.broker.runtimeCounts(queue).activeMessageCount
+
+  it('SIGINT during send --count says how many were sent and exits 130', async () => {
+    const running = start(['send', '-q', 'count', 'x', '--count', '200000', '--concurrency', '1'], {cwd: fx.home, env: fx.env, input: ''})
+    await until(() => active('count') > 0, 'the first batch', 30_000)
+    running.child.kill('SIGINT')
+    const result = await running.exit(60_000)
+    assert.equal(result.code, 130, running.stderr())
+    const sent = active('count')
+    assert.ok(sent < 200_000, 'it finished before the signal')
+    assert.equal(running.stdout(), `Sent ${sent} messages to count\n`)
+    assert.match(running.stderr(), /Stopped by SIGINT/)
+  })
+})
