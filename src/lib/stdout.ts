@@ -16,19 +16,28 @@ export class PipeClosed extends ExitStatus {
 
 let watching = false
 let closed = false
+/** Writes waiting for their callback: rejected at once when stdout fails (the callback may never come). */
+const pending = new Set<(error: Error) => void>()
 
 function isPipeClosed(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END'
 }
 
-/** stdout's 'error' event would otherwise crash (or, in some set-ups, leave writes waiting forever). */
-function watchStdout(): void {
+/**
+ * stdout's 'error' event would otherwise crash, or leave writes waiting for a callback that never
+ * comes. Writes of ours that are waiting get PipeClosed; when none is (oclif printing --json), qjob
+ * stops at once with 141, as a tool killed by SIGPIPE would.
+ */
+export function watchStdout(): void {
   if (watching) return
   watching = true
   process.stdout.on('error', (error: unknown) => {
-    if (isPipeClosed(error)) closed = true
-    else throw error
+    if (!isPipeClosed(error)) throw error
+    closed = true
+    if (pending.size === 0) process.exit(PIPE_CLOSED_EXIT_CODE)
+    for (const reject of pending) reject(new PipeClosed())
+    pending.clear()
   })
 }
 
@@ -41,7 +50,9 @@ export function writeOut(text: string): Promise<void> {
   watchStdout()
   if (closed) return Promise.reject(new PipeClosed())
   return new Promise((resolve, reject) => {
+    pending.add(reject)
     process.stdout.write(text, error => {
+      pending.delete(reject)
       if (!error) resolve()
       else if (isPipeClosed(error)) {
         closed = true

@@ -2,6 +2,7 @@
 // queue (or its dead-letter sub-queue) from a sequence number, filters by dead-letter reason, and
 // prints as the user asked. Owns the receiver: it is closed however printing ends (EPIPE included).
 import {messageFormat, writeMessages} from '../message-output.js'
+import {watchStdout} from '../stdout.js'
 import type {QueueCommandContext} from './command-support.js'
 import {withClient} from './connection.js'
 import type {MessageJson} from './message-json.js'
@@ -27,6 +28,7 @@ export interface PeekOutput {
 
 /** Prints the messages (table or NDJSON, streamed); returns the documents for --json. */
 export async function peekMessages(context: QueueCommandContext, request: PeekRequest, output: PeekOutput): Promise<MessageJson[]> {
+  watchStdout()
   return withClient(context.target, context, async client => {
     const receiver = await openReceiver(client, {queue: context.queue, deadLetter: request.deadLetter})
     try {
