@@ -5,7 +5,7 @@ import {connect, createServer, type Server, type Socket} from 'node:net'
 
 import {ServiceBusClient, type ServiceBusClientOptions} from '@azure/service-bus'
 
-import {startEmulator, type EmulatorOptions, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulatorOptions, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 
 export interface TestEmulator {
@@ -20,9 +20,9 @@ export interface TestEmulator {
 /** No retries and a short timeout: a test expecting an error gets it at once. */
 export const FAST_FAIL: ServiceBusClientOptions = {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}}
 
-export async function startTestEmulator(options: EmulatorOptions & {durable?: boolean} = {}): Promise<TestEmulator> {
+export async function startTestEmulator(options: ServiceBusEmulatorOptions & {durable?: boolean} = {}): Promise<TestEmulator> {
   const dir = options.durable ? tempDir('qjob-sb-') : undefined
-  const emulator = await startEmulator({port: 0, inMemory: !options.durable, dataDir: dir?.path, ...options})
+  const emulator = await startServiceBusEmulator({port: 0, inMemory: !options.durable, dataDir: dir?.path, ...options})
   const clients: ServiceBusClient[] = []
   const clientFor = (connectionString: string, clientOptions: ServiceBusClientOptions = FAST_FAIL) => {
     const client = new ServiceBusClient(connectionString, clientOptions)

@@ -1,7 +1,9 @@
-// startEmulator(): the one place that builds the Service Bus emulator from one options object:
-// store (durable or in memory) -> broker -> policies -> AMQP server and admin API behind one front
-// door (one port; see front-door.ts). Tests start it in-process on port 0; `qjob emulator start`
-// runs it in a background process.
+// startServiceBusEmulator(): the one place that builds the Service Bus emulator from one options
+// object: store (durable or in memory) -> broker -> policies -> AMQP server and admin API behind one
+// front door (one port; see front-door.ts). Its defaults are the daemon's (`qjob emulator start`
+// runs it in a background process): port 5672, a data dir unless inMemory. Tests start it
+// in-process on port 0. The package's startEmulator() (src/emulator/index.ts) wraps it with a test
+// fixture's defaults: a free port, in memory unless given a data dir.
 import {createHmac} from 'node:crypto'
 import {join} from 'node:path'
 
@@ -25,7 +27,7 @@ import {DurableStore} from './store/durable-store.js'
 import {MemoryStore} from './store/memory-store.js'
 import type {MessageStore} from './store/message-store.js'
 
-export interface EmulatorOptions {
+export interface ServiceBusEmulatorOptions {
   /** TCP port; 0 picks a free one. Default 5672. */
   port?: number
   /** Interface to bind. Default 127.0.0.1. */
@@ -80,7 +82,7 @@ export function connectionStringOf(endpoint: string, keyName: string, key: strin
   return `Endpoint=${endpoint};SharedAccessKeyName=${keyName};SharedAccessKey=${key}${entityPath ? `;EntityPath=${entityPath}` : ''};UseDevelopmentEmulator=true`
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<ServiceBusEmulator> {
+export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions = {}): Promise<ServiceBusEmulator> {
   const logger = options.logger ?? silentLogger
   if (!options.inMemory && !options.dataDir) throw new ConfigError('the emulator needs a data directory unless it runs in memory')
   const serviceBusDir = options.dataDir ? join(options.dataDir, 'servicebus') : undefined

@@ -4,10 +4,10 @@
 import type {SBAuthorizationRule, SBQueue, ServiceBusManagementClient} from '@azure/arm-servicebus'
 import type {AccessToken, TokenCredential} from '@azure/identity'
 
+import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
-import {isoToMs, msToIso} from './iso-duration.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
 
 export interface ArmScope {
@@ -33,13 +33,13 @@ function toQueueInfo(queue: SBQueue): QueueInfo {
   return {
     name: queue.name ?? '',
     status: queue.status ?? 'Active',
-    lockDurationMs: isoToMs(queue.lockDuration),
+    lockDurationMs: parseIsoDuration(queue.lockDuration),
     maxDeliveryCount: queue.maxDeliveryCount ?? 0,
-    defaultTtlMs: isoToMs(queue.defaultMessageTimeToLive),
+    defaultTtlMs: parseIsoDuration(queue.defaultMessageTimeToLive),
     deadLetterOnExpiration: queue.deadLetteringOnMessageExpiration ?? false,
     requiresSession: queue.requiresSession ?? false,
     duplicateDetection: queue.requiresDuplicateDetection ?? false,
-    duplicateDetectionWindowMs: isoToMs(queue.duplicateDetectionHistoryTimeWindow),
+    duplicateDetectionWindowMs: parseIsoDuration(queue.duplicateDetectionHistoryTimeWindow),
     maxSizeMb: queue.maxSizeInMegabytes ?? 0,
     maxMessageSizeKb: queue.maxMessageSizeInKilobytes,
     createdAt: queue.createdAt?.toISOString(),
@@ -58,14 +58,14 @@ function toQueueInfo(queue: SBQueue): QueueInfo {
 
 function specToQueue(spec: QueueSpec): SBQueue {
   const queue: SBQueue = {}
-  if (spec.lockDurationMs !== undefined) queue.lockDuration = msToIso(spec.lockDurationMs)
+  if (spec.lockDurationMs !== undefined) queue.lockDuration = formatIsoDuration(spec.lockDurationMs)
   if (spec.maxDeliveryCount !== undefined) queue.maxDeliveryCount = spec.maxDeliveryCount
-  if (spec.defaultTtlMs !== undefined) queue.defaultMessageTimeToLive = msToIso(spec.defaultTtlMs)
+  if (spec.defaultTtlMs !== undefined) queue.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
   if (spec.deadLetterOnExpiration !== undefined) queue.deadLetteringOnMessageExpiration = spec.deadLetterOnExpiration
   if (spec.requiresSession !== undefined) queue.requiresSession = spec.requiresSession
   if (spec.duplicateDetectionWindowMs !== undefined) {
     queue.requiresDuplicateDetection = true
-    queue.duplicateDetectionHistoryTimeWindow = msToIso(spec.duplicateDetectionWindowMs)
+    queue.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
   }
   if (spec.maxSizeMb !== undefined) queue.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) queue.maxMessageSizeInKilobytes = spec.maxMessageSizeKb

@@ -10,10 +10,10 @@ import type {
   WithResponse,
 } from '@azure/service-bus'
 
+import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
 import type {ConnectionTarget} from '../servicebus/connection.js'
 import {toManagementError} from './errors.js'
-import {isoToMs, msToIso} from './iso-duration.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
 
 /**
@@ -33,13 +33,13 @@ export function toQueueInfo(properties: QueueProperties, runtime?: QueueRuntimeP
   return {
     name: properties.name,
     status: properties.status,
-    lockDurationMs: isoToMs(properties.lockDuration),
+    lockDurationMs: parseIsoDuration(properties.lockDuration),
     maxDeliveryCount: properties.maxDeliveryCount,
-    defaultTtlMs: isoToMs(properties.defaultMessageTimeToLive),
+    defaultTtlMs: parseIsoDuration(properties.defaultMessageTimeToLive),
     deadLetterOnExpiration: properties.deadLetteringOnMessageExpiration,
     requiresSession: properties.requiresSession,
     duplicateDetection: properties.requiresDuplicateDetection,
-    duplicateDetectionWindowMs: isoToMs(properties.duplicateDetectionHistoryTimeWindow),
+    duplicateDetectionWindowMs: parseIsoDuration(properties.duplicateDetectionHistoryTimeWindow),
     maxSizeMb: properties.maxSizeInMegabytes,
     maxMessageSizeKb: properties.maxMessageSizeInKilobytes,
     createdAt: runtime?.createdAt?.toISOString(),
@@ -58,11 +58,11 @@ export function toQueueInfo(properties: QueueProperties, runtime?: QueueRuntimeP
 
 function applySpec<T extends object>(target: T, spec: QueueSpec): T {
   const out: Record<string, unknown> = {...(target as Record<string, unknown>)}
-  if (spec.lockDurationMs !== undefined) out.lockDuration = msToIso(spec.lockDurationMs)
+  if (spec.lockDurationMs !== undefined) out.lockDuration = formatIsoDuration(spec.lockDurationMs)
   if (spec.maxDeliveryCount !== undefined) out.maxDeliveryCount = spec.maxDeliveryCount
-  if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = msToIso(spec.defaultTtlMs)
+  if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
   if (spec.deadLetterOnExpiration !== undefined) out.deadLetteringOnMessageExpiration = spec.deadLetterOnExpiration
-  if (spec.duplicateDetectionWindowMs !== undefined) out.duplicateDetectionHistoryTimeWindow = msToIso(spec.duplicateDetectionWindowMs)
+  if (spec.duplicateDetectionWindowMs !== undefined) out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
   if (spec.maxSizeMb !== undefined) out.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) out.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
   return out as T

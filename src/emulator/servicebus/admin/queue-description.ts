@@ -7,7 +7,8 @@ import {registerSecret} from '../../../common/redact.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {QueueRuntimeCounts} from '../broker/broker.js'
 import type {AccessRight, AuthorizationRule, EntityStatus, QueueProperties, QueueSettings} from '../broker/queue-properties.js'
-import {formatDuration, parseDurationMs} from '../config/durations.js'
+import {formatIsoDuration} from '../../../common/duration.js'
+import {parseDurationMs} from '../config/durations.js'
 import {NAMESPACE, TIMESPAN_MAX_MS} from '../constants.js'
 import {ATOM, FOREVER_DURATION} from './constants.js'
 import {childNode, element, leaf, textOf, type XmlNode, type XmlValue} from './xml.js'
@@ -24,7 +25,7 @@ function badRequest(message: string): BrokerError {
 }
 
 export function formatXsDuration(ms: number): string {
-  return ms >= TIMESPAN_MAX_MS ? FOREVER_DURATION : formatDuration(ms)
+  return ms >= TIMESPAN_MAX_MS ? FOREVER_DURATION : formatIsoDuration(ms)
 }
 
 export function parseXsDuration(text: string, field: string): number {

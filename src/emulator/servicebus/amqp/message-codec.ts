@@ -3,7 +3,6 @@
 // and the broker's x-opt-* annotations).
 import {randomUUID} from 'node:crypto'
 
-import {AMQP} from '../constants.js'
 import {MESSAGE_STATE_CODES, type Delivery, type IncomingMessage, type PropertyEditor, type PropertyValue} from '../broker/message.js'
 import {amqpMessage, amqpTypes, decodeTyped, encodeTyped, type AmqpTyped} from './rhea-types.js'
 import {dataSectionContent, MalformedMessageError, SECTION, splitSections, type SectionSpan} from './message-sections.js'
@@ -187,4 +186,3 @@ export function tagToLockToken(tag: Buffer): string | undefined {
 }
 
 export {MalformedMessageError}
-export const BATCH_FORMAT = AMQP.batchMessageFormat
