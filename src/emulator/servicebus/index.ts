@@ -8,10 +8,12 @@ import {join} from 'node:path'
 import {registerSecret} from '../../common/redact.js'
 import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
+import {healthRoute} from './admin/health-route.js'
 import {createAdminServers} from './admin/http-listener.js'
 import {emulatorCertificate} from './admin/tls-certificate.js'
 import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
+import {attachWebSocketTransport, type WebSocketTransport} from './amqp/websocket-transport.js'
 import {propertyEditor} from './amqp/message-codec.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
@@ -73,6 +75,8 @@ export interface ServiceBusEmulator {
   /** The connection string for a named policy (namespace or queue level). */
   connectionStringFor(policyName: string, queueName?: string): string
   connectionCount(): number
+  /** AMQP-over-WebSocket connections accepted since start (on `/$servicebus/websocket`). */
+  webSocketConnectionsAccepted(): number
   close(): Promise<void>
 }
 
@@ -125,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   let certificate: EmulatorCertificate
   let admin
   let server: FrontDoor
+  let webSockets: WebSocketTransport
   try {
     certificate = await emulatorCertificate({certificate: options.certificate, certDir: options.certDir, dataDir: options.dataDir})
     const arm = createArmApi({
@@ -134,8 +139,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
       connectionString: (keyName, key, queue) => connectionStringOf(`sb://${host}:${server.port}`, keyName, key, queue),
     })
     const armRoute = {matches: isArmPath, handle: arm}
-    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute])
+    const health = healthRoute(() => ({queues: broker.listQueues().length}))
+    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute, health])
     const {http, https} = admin
+    webSockets = attachWebSocketTransport([http, https], {accept: stream => amqp.accept(stream), logger})
     server = await startFrontDoor({
       host,
       port: options.port ?? AMQP.defaultPort,
@@ -174,8 +181,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
       return connectionStringOf(endpoint, rule.keyName, rule.primaryKey, queueName)
     },
     connectionCount: () => server.connectionCount(),
+    webSocketConnectionsAccepted: () => webSockets.acceptedCount(),
     close() {
       closing ??= (async () => {
+        webSockets.close()
         await server.close()
         await amqp.close()
         await admin.close()
