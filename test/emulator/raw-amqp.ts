@@ -41,13 +41,13 @@ export async function putToken(connection: Connection, endpoint: string, keyName
 }
 
 /** Sends one message to `queue`; resolves when settled, rejects with the link's error if refused. */
-export async function sendOne(connection: Connection, queue: string, body: unknown): Promise<void> {
+export async function sendOne(connection: Connection, queue: string, body: unknown, fields: Record<string, unknown> = {}): Promise<void> {
   const sender = connection.open_sender({target: {address: queue}})
   await new Promise<void>((resolve, reject) => {
     sender.once('sendable', () => {
-      const delivery = sender.send({body, message_id: `m-${Math.random()}`})
+      sender.send({body, message_id: `m-${Math.random()}`, ...fields})
       sender.once('accepted', () => resolve())
-      void delivery
+      sender.once('rejected', context => reject(new Error(String(context.delivery?.remote_state?.error?.description ?? 'rejected'))))
     })
     sender.once('sender_close', context => reject(new Error(String(context.sender?.error?.description ?? 'sender closed'))))
     sender.once('sender_error', context => reject(new Error(String(context.sender?.error?.description ?? 'sender error'))))

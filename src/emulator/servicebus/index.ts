@@ -18,6 +18,7 @@ import {propertyEditor} from './amqp/message-codec.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
 import {BrokerError} from './broker/broker-error.js'
+import {startIdleQueueReaper} from './broker/idle-queues.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
@@ -49,6 +50,8 @@ export interface EmulatorOptions {
   certDir?: string
   /** A ready certificate for the admin API (else loaded or created as certDir says). */
   certificate?: EmulatorCertificate
+  /** The broker's clock (tests move it to reach lock, TTL and auto-delete-on-idle deadlines). Default Date.now. */
+  now?: () => number
 }
 
 export interface ServiceBusEmulator {
@@ -101,7 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   const store: MessageStore = options.inMemory
     ? new MemoryStore()
     : new DurableStore({dir: serviceBusDir!, logger, compactMinBytes: options.compactMinBytes})
-  const broker = new Broker({store, propertyEditor, logger})
+  const broker = new Broker({store, propertyEditor, logger, now: options.now})
   await broker.open()
   try {
     for (const queue of [...fileConfig.queues, ...(options.queues ?? [])]) {
@@ -155,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     await broker.close()
     throw error
   }
+  const idleReaper = startIdleQueueReaper(broker, logger)
   const endpoint = `sb://${host}:${server.port}`
   const main = rules.find(rule => rule.rights.includes('Manage')) ?? rules[0]
   logger.info(`Service Bus emulator listening on ${endpoint} (${store.durable ? `data in ${serviceBusDir}` : 'in memory'})`)
@@ -184,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     webSocketConnectionsAccepted: () => webSockets.acceptedCount(),
     close() {
       closing ??= (async () => {
+        idleReaper.stop()
         webSockets.close()
         await server.close()
         await amqp.close()

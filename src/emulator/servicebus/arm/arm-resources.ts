@@ -3,6 +3,7 @@
 import type {Broker} from '../broker/broker.js'
 import type {AuthorizationRule, QueueProperties, QueueSettings} from '../broker/queue-properties.js'
 import {formatDuration, parseDurationMs} from '../config/durations.js'
+import {TIMESPAN_MAX_MS} from '../constants.js'
 
 export interface ArmScopePath {
   subscription: string
@@ -33,7 +34,8 @@ export function queueResource(scope: ArmScopePath, queue: QueueProperties, broke
       maxDeliveryCount: queue.maxDeliveryCount,
       status: queue.status,
       enableBatchedOperations: queue.enableBatchedOperations,
-      enablePartitioning: false,
+      enablePartitioning: queue.enablePartitioning ?? false,
+      autoDeleteOnIdle: formatDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS),
       enableExpress: false,
       createdAt: new Date(queue.createdAt).toISOString(),
       updatedAt: new Date(queue.updatedAt).toISOString(),
@@ -55,10 +57,11 @@ const DURATION_FIELDS = [
   ['lockDuration', 'lockDurationMs'],
   ['defaultMessageTimeToLive', 'defaultMessageTimeToLiveMs'],
   ['duplicateDetectionHistoryTimeWindow', 'duplicateDetectionHistoryTimeWindowMs'],
+  ['autoDeleteOnIdle', 'autoDeleteOnIdleMs'],
 ] as const
 const PLAIN_FIELDS = [
   'maxSizeInMegabytes', 'maxMessageSizeInKilobytes', 'requiresDuplicateDetection', 'requiresSession',
-  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations',
+  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations', 'enablePartitioning',
 ] as const
 
 /** An ARM PUT body's `properties` -> broker queue settings (unknown or read-only fields ignored). */
