@@ -29,13 +29,14 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
   })
 }
 
-/** put-token on $cbs with a token for `endpoint/`; resolves with the status code. */
-export async function putToken(connection: Connection, endpoint: string, keyName: string, key: string): Promise<number> {
+/** put-token on $cbs with a token for `endpoint/path`; resolves with the status code. */
+export async function putToken(connection: Connection, endpoint: string, keyName: string, key: string, path = ''): Promise<number> {
   const reply = connection.open_receiver({source: {address: '$cbs'}, name: `cbs-reply-${Math.random()}`})
   const sender = connection.open_sender({target: {address: '$cbs'}})
   await once(sender, 'sendable')
-  const token = createSasToken(`${endpoint}/`, keyName, key, Math.floor(Date.now() / 1000) + 600)
-  sender.send({message_id: 'put', reply_to: reply.name, application_properties: {operation: 'put-token', name: `${endpoint}/`, type: 'servicebus.windows.net:sastoken'}, body: token})
+  const audience = `${endpoint}/${path}`
+  const token = createSasToken(audience, keyName, key, Math.floor(Date.now() / 1000) + 600)
+  sender.send({message_id: 'put', reply_to: reply.name, application_properties: {operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken'}, body: token})
   const [context] = (await once(reply, 'message')) as [{message: {application_properties: Record<string, unknown>}}]
   return Number(context.message.application_properties['status-code'])
 }

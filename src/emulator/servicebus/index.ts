@@ -139,6 +139,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
       broker,
       token: armToken,
       namespaceRules: () => rules,
+      // In place: NamespacePolicies and the connection strings read the same objects.
+      replaceNamespaceRule: rule => void Object.assign(rules.find(candidate => candidate.keyName === rule.keyName) ?? {}, rule),
       connectionString: (keyName, key, queue) => connectionStringOf(`sb://${host}:${server.port}`, keyName, key, queue),
     })
     const armRoute = {matches: isArmPath, handle: arm}
