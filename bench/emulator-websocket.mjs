@@ -4,6 +4,8 @@
 // sides of each transport share the CPU; the WebSocket path is wss:// (TLS + WebSocket framing),
 // as the SDK always uses it. Run `npm run build` first.
 // Usage: node bench/emulator-websocket.mjs [--count 5000] [--rounds 3] [--markdown]
+import {performance} from 'node:perf_hooks'
+
 import {ServiceBusClient} from '@azure/service-bus'
 import WebSocket from 'ws'
 
