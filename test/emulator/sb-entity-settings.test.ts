@@ -81,6 +81,20 @@ describe('queue entity settings', () => {
     assert.deepEqual(bodies.sort(), ['after', 'before'])
   })
 
+  test('a receiver already attached gets nothing while the queue is ReceiveDisabled, and resumes when Active', async () => {
+    const admin = adminClient(t.emulator)
+    await admin.createQueue('held')
+    const receiver = t.client.createReceiver('held', {receiveMode: 'receiveAndDelete'})
+    assert.deepEqual(await receiver.receiveMessages(1, {maxWaitTimeInMs: 100}), [], 'the link is attached, the queue empty')
+    await admin.updateQueue({...(await admin.getQueue('held')), status: 'ReceiveDisabled'})
+    await t.client.createSender('held').sendMessages({body: 'held back'})
+    assert.deepEqual(await receiver.receiveMessages(1, {maxWaitTimeInMs: 500}), [])
+    assert.equal(t.emulator.broker.runtimeCounts('held').activeMessageCount, 1)
+    await admin.updateQueue({...(await admin.getQueue('held')), status: 'Active'})
+    const [message] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 5000})
+    assert.equal(message?.body, 'held back')
+  })
+
   test('AutoDeleteOnIdle: deleted once idle for the interval; sends, peeks and scheduled messages are activity', async () => {
     const admin = adminClient(t.emulator)
     await admin.createQueue('idle', {autoDeleteOnIdle: 'PT5M'})
