@@ -62,6 +62,7 @@ describe('policy key regeneration', () => {
     assert.equal(root.primaryKey, chosen)
     assert.equal(await putToken(connection, t.emulator.endpoint, 'RootManageSharedAccessKey', ROOT), 401)
     assert.equal(await putToken(connection, t.emulator.endpoint, 'RootManageSharedAccessKey', chosen), 202)
+    assert.ok(t.emulator.connectionString.includes(`SharedAccessKey=${chosen}`), 'the emulator hands out the new key')
     await assert.rejects(client.queues.regenerateKeys('rg', 'ns', 'keys', 'worker', {keyType: 'TertiaryKey' as never}), /keyType/)
   })
 })

@@ -170,7 +170,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     host,
     port: server.port,
     endpoint,
-    connectionString: connectionStringOf(endpoint, main.keyName, main.primaryKey),
+    // A getter: regenerateKeys (ARM) replaces the key in place.
+    get connectionString() {
+      return connectionStringOf(endpoint, main.keyName, main.primaryKey)
+    },
     broker,
     store,
     policies: rules,
