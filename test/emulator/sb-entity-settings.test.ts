@@ -5,9 +5,13 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 
+import {ServiceBusClient} from '@azure/service-bus'
+
 import {deleteIdleQueues} from '../../src/emulator/servicebus/broker/idle-queues.js'
+import {startEmulator} from '../../src/emulator/servicebus/index.js'
+import {tempDir} from '../helpers/cli.js'
 import {adminClient} from './admin-helpers.js'
-import {rejectionOf, startTestEmulator, type TestEmulator} from './helpers.js'
+import {FAST_FAIL, rejectionOf, startTestEmulator, type TestEmulator} from './helpers.js'
 import {closeConnection, openConnection, putToken, sendOne} from './raw-amqp.js'
 
 const MINUTE = 60_000
@@ -115,4 +119,32 @@ describe('queue entity settings', () => {
     assert.equal(t.emulator.broker.getQueue('idle'), undefined)
     assert.ok(t.emulator.broker.getQueue('scheduled-idle'), 'a queue holding a scheduled message is not idle')
   })
+})
+
+test('AutoDeleteOnIdle after a restart: the time before it does not count as idle', async () => {
+  let offsetMs = 0
+  const now = () => Date.now() + offsetMs
+  const dir = tempDir('qjob-idle-restart-')
+  try {
+    const first = await startEmulator({port: 0, dataDir: dir.path, now})
+    await first.broker.createQueue('kept', {autoDeleteOnIdleMs: 5 * MINUTE})
+    offsetMs += 4 * MINUTE
+    const client = new ServiceBusClient(first.connectionString, FAST_FAIL)
+    await client.createSender('kept').sendMessages({body: 'busy until the restart'})
+    await client.close()
+    await first.close()
+    offsetMs += 2 * MINUTE
+    // Restarted 6 minutes after the update, 2 after the last send: not idle, whatever was stored.
+    const second = await startEmulator({port: 0, dataDir: dir.path, now})
+    try {
+      const startedAt = second.broker.now()
+      assert.deepEqual(await deleteIdleQueues(second.broker, undefined, startedAt), [])
+      offsetMs += 6 * MINUTE
+      assert.deepEqual(await deleteIdleQueues(second.broker, undefined, startedAt), ['kept'])
+    } finally {
+      await second.close()
+    }
+  } finally {
+    dir.cleanup()
+  }
 })
