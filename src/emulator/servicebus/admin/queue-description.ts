@@ -105,9 +105,11 @@ function queueSettingsFrom(fields: XmlNode): QueueSettings {
         settings.authorizationRules = rulesFrom(value)
         break
       case 'AutoDeleteOnIdle':
-        if (parseXsDuration(text, name) < TIMESPAN_MAX_MS) throw badRequest('AutoDeleteOnIdle is not supported by the emulator (queues are never deleted when idle).')
+        settings.autoDeleteOnIdleMs = parseXsDuration(text, name)
         break
       case 'EnablePartitioning':
+        settings.enablePartitioning = parseBoolean(text, name)
+        break
       case 'EnableExpress':
         if (parseBoolean(text, name)) throw badRequest(`${name} is not supported by the emulator.`)
         break
@@ -216,8 +218,8 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
         ],
         {[`xmlns:${countPrefix}`]: ATOM.countDetailsNamespace},
       ),
-      leaf('AutoDeleteOnIdle', FOREVER_DURATION),
-      leaf('EnablePartitioning', false),
+      leaf('AutoDeleteOnIdle', formatXsDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS)),
+      leaf('EnablePartitioning', queue.enablePartitioning ?? false),
       leaf('EntityAvailabilityStatus', 'Available'),
       leaf('EnableExpress', false),
       queue.userMetadata ? leaf('UserMetadata', queue.userMetadata) : '',
