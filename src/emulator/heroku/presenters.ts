@@ -3,6 +3,7 @@
 import {ACCOUNT_EMAIL} from './constants.js'
 import {apiTime, stableUuid} from './ids.js'
 import {findSize} from './sizes.js'
+import type {ReleaseRecord} from './config-vars.js'
 import type {AppRecord, DynoRecord, FormationRecord} from './store.js'
 
 const region = {id: stableUuid('region:us'), name: 'us'}
@@ -93,5 +94,24 @@ export function presentDyno(app: AppRecord, dyno: DynoRecord) {
     state: dyno.state,
     type: dyno.type,
     updated_at: apiTime(dyno.updatedAt),
+  }
+}
+
+export function presentRelease(app: AppRecord, release: ReleaseRecord, current: boolean) {
+  return {
+    addon_plan_names: [],
+    artifacts: [],
+    app: appRef(app),
+    created_at: apiTime(release.createdAt),
+    description: release.description,
+    id: release.id,
+    updated_at: apiTime(release.createdAt),
+    slug: null,
+    status: 'succeeded',
+    user: {email: ACCOUNT_EMAIL, id: accountId},
+    version: release.version,
+    current,
+    output_stream_url: null,
+    eligible_for_rollback: !current,
   }
 }

@@ -5,6 +5,7 @@ import {randomBytes} from 'node:crypto'
 import type {AddressInfo} from 'node:net'
 import tls from 'node:tls'
 
+/** Gets the socket paused; it calls resume() when it is ready to read the client's input. */
 export type AttachHandler = (socket: tls.TLSSocket) => void
 
 interface Pending {
@@ -28,7 +29,8 @@ export class RendezvousServer {
   }
 
   static async start(options: {host: string; cert: string; key: string}): Promise<RendezvousServer> {
-    const server = tls.createServer({cert: options.cert, key: options.key})
+    // Half-open: a client that ends its input (EOF) still reads the dyno's output to the end.
+    const server = tls.createServer({cert: options.cert, key: options.key, allowHalfOpen: true})
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(0, options.host, () => resolve())
@@ -84,8 +86,8 @@ export class RendezvousServer {
       clearTimeout(entry.timer)
       if (rest.length > 0) socket.unshift(rest)
       socket.write('rendezvous\r\n')
+      // Still paused: the handler resumes it once it reads the input (nothing typed early is lost).
       entry.onAttach(socket)
-      socket.resume()
     }
     socket.on('data', onData)
   }
