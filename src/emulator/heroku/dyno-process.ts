@@ -68,7 +68,9 @@ export function freePort(): Promise<number> {
  * itself is exec'd by a fresh shell, so it keeps its own pid, signals and exit status.
  */
 export function guardedArgs(command: string): string[] {
-  const guard = `(trap '' TERM INT HUP; read -r _ <&3; kill -9 0) </dev/null >/dev/null 2>&1 & exec 3<&-; exec ${SHELL} -c "$1"`
+  // Started twice removed (the inner subshell's parent exits at once), so the watcher is nobody's
+  // child: a command such as `script` that waits for all its children is not confused by it.
+  const guard = `( (trap '' TERM INT HUP; read -r _ <&3; kill -9 0) </dev/null >/dev/null 2>&1 & ); exec 3<&-; exec ${SHELL} -c "$1"`
   return ['-c', guard, 'qjob-dyno', command]
 }
 

@@ -68,8 +68,20 @@ export async function createDyno(ctx: HandlerContext, request: ApiRequest): Prom
   return {status: 201, body: presentDyno(ctx.store.app, dyno)}
 }
 
+/**
+ * A dyno by name or id, or (as the platform still takes it, and `heroku ps:stop worker` sends it)
+ * a process type name: all of that type's dynos.
+ */
+function dynosNamed(ctx: HandlerContext, identity: string): DynoRecord[] {
+  const dyno = ctx.store.findDyno(identity)
+  if (dyno) return [dyno]
+  const ofType = ctx.store.dynoList(identity)
+  if (ofType.length > 0) return ofType
+  throw apiErrors.notFound('dyno')
+}
+
 export function restartDyno(ctx: HandlerContext, request: ApiRequest): ApiResult {
-  ctx.supervisor.restart(findDyno(ctx, request.params.dyno).name)
+  for (const dyno of dynosNamed(ctx, request.params.dyno)) ctx.supervisor.restart(dyno.name)
   return {status: 202, body: {}}
 }
 
@@ -85,7 +97,7 @@ export function restartAll(ctx: HandlerContext): ApiResult {
 }
 
 export function stopDyno(ctx: HandlerContext, request: ApiRequest): ApiResult {
-  ctx.supervisor.stop(findDyno(ctx, request.params.dyno).name)
+  for (const dyno of dynosNamed(ctx, request.params.dyno)) ctx.supervisor.stop(dyno.name)
   return {status: 202, body: {}}
 }
 
