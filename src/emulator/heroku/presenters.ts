@@ -16,7 +16,7 @@ function appRef(app: AppRecord): {id: string; name: string} {
   return {id: app.id, name: app.name}
 }
 
-export function presentApp(app: AppRecord, baseUrl: string) {
+export function presentApp(app: AppRecord, _baseUrl?: string) {
   return {
     acm: false,
     archived_at: null,
@@ -39,7 +39,8 @@ export function presentApp(app: AppRecord, baseUrl: string) {
     space: null,
     stack,
     updated_at: apiTime(app.releasedAt),
-    web_url: `${baseUrl}/`,
+    // The schema's form (the local API serves no web traffic of its own at baseUrl).
+    web_url: `https://${app.name}.herokuapp.com/`,
   }
 }
 

@@ -287,10 +287,13 @@ export class Supervisor {
       const stdin = child.stdin
       stdin.on('error', () => undefined)
       socket.on('data', (chunk: Buffer) => {
-        // Without a terminal, a lone Ctrl-D is end of input (the Heroku CLI sends one when its
-        // piped stdin ends); on a terminal, the line discipline does that itself.
-        if (!entry.tty && chunk.length === 1 && chunk[0] === 4) stdin.end()
-        else if (!stdin.writableEnded) stdin.write(chunk)
+        if (stdin.writableEnded) return
+        // Without a terminal, a Ctrl-D that ends what arrived is end of input (the Heroku CLI
+        // sends one when its piped stdin ends); on a terminal, the line discipline does that.
+        if (!entry.tty && chunk.at(-1) === 4) {
+          if (chunk.length > 1) stdin.write(chunk.subarray(0, -1))
+          stdin.end()
+        } else stdin.write(chunk)
       })
       socket.on('end', () => stdin.end())
     }
