@@ -2,7 +2,7 @@
 // `SECRET\r\n`, reads one greeting line, and from then on the socket carries the dyno's output (and
 // the client's input). attach_url is rendezvous://HOST:PORT/SECRET.
 import {randomBytes} from 'node:crypto'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
 import tls from 'node:tls'
 
 /** Gets the socket paused; it calls resume() when it is ready to read the client's input. */
@@ -18,14 +18,19 @@ const MAX_SECRET_LINE = 512
 export class RendezvousServer {
   private readonly pending = new Map<string, Pending>()
   private readonly sockets = new Set<tls.TLSSocket>()
+  private readonly connections = new Set<Socket>()
 
   private constructor(
     private readonly server: tls.Server,
     private readonly host: string,
   ) {
     server.on('secureConnection', socket => this.accept(socket))
-    // A client that fails the TLS handshake is simply dropped.
-    server.on('tlsClientError', () => undefined)
+    // A client that fails the TLS handshake is simply dropped (half-open sockets never close alone).
+    server.on('tlsClientError', (_error, socket) => socket.destroy())
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket)
+      socket.on('close', () => this.connections.delete(socket))
+    })
   }
 
   static async start(options: {host: string; cert: string; key: string}): Promise<RendezvousServer> {
@@ -96,6 +101,7 @@ export class RendezvousServer {
     for (const {timer} of this.pending.values()) clearTimeout(timer)
     this.pending.clear()
     for (const socket of this.sockets) socket.destroy()
+    for (const socket of this.connections) socket.destroy()
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
 }
