@@ -24,3 +24,5 @@ export const CRASH_COOL_OFF_MS = 10_000
 export const CRASH_COOL_OFF_MAX_MS = 20 * 60_000
 /** A dyno that ran this long before crashing starts its count afresh. */
 export const CRASH_RESET_AFTER_MS = 10 * 60_000
+/** Dynos' memory is checked for R14 this often (Heroku's runtime metrics come every 20 s). */
+export const MEMORY_CHECK_MS = 20_000

@@ -8,7 +8,7 @@ import {basename, join, resolve} from 'node:path'
 import {UsageError} from '../../common/errors.js'
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../certificate.js'
 import {ConfigVars} from './config-vars.js'
-import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE} from './constants.js'
+import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MEMORY_CHECK_MS} from './constants.js'
 import {LogSessions} from './handlers/log-sessions.js'
 import type {HandlerContext} from './handlers/context.js'
 import {FaultInjector} from './http/faults.js'
@@ -17,6 +17,7 @@ import {createApiServer, type ApiExchange} from './http/server.js'
 import {appNameFrom} from './ids.js'
 import {DynoPidRecords} from './dyno-pids.js'
 import {LogHub} from './log-hub.js'
+import {checkMemory} from './memory-check.js'
 import {loadFormation, loadOrCreateToken, newToken, saveFormation} from './persistence.js'
 import {ProcfileError} from './procfile.js'
 import {RendezvousServer} from './rendezvous.js'
@@ -47,6 +48,10 @@ export interface HerokuEmulatorOptions {
   dataDir?: string
   /** The cool-off before a crashing dyno's second restart (default 10 s, doubling to 20 min). */
   crashCoolOffMs?: number
+  /** How often dynos' memory is checked for R14 (default 20 s, as log-runtime-metrics). */
+  memoryCheckMs?: number
+  /** Every dyno's memory quota in MB instead of its size's. */
+  memoryQuotaMb?: number
   /** SIGTERM → SIGKILL delay when stopping dynos (default 30 s). */
   gracePeriodMs?: number
   /** A ready certificate for the rendezvous endpoint (else loaded or created in dataDir). */
@@ -109,6 +114,8 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
     gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
     crashCoolOffMs: options.crashCoolOffMs,
   })
+  const memoryTimer = setInterval(() => checkMemory(supervisor, logs, options.memoryQuotaMb), options.memoryCheckMs ?? MEMORY_CHECK_MS)
+  memoryTimer.unref()
   if (options.dataDir) {
     const keptIn = options.dataDir
     store.restoreFormation(loadFormation(keptIn, appName))
@@ -156,6 +163,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
     close() {
       closed ??= (async () => {
         process.off('exit', killOnExit)
+        clearInterval(memoryTimer)
         logSessions.closeAll()
         await supervisor.close()
         server.closeAllConnections()

@@ -116,6 +116,16 @@ export class Supervisor {
     }, this.options.gracePeriodMs)
   }
 
+  /** The dynos whose process runs now, with its pid (for the memory check). */
+  runningProcesses(): Array<{dyno: DynoRecord; pid: number}> {
+    const found: Array<{dyno: DynoRecord; pid: number}> = []
+    for (const entry of this.running.values()) {
+      const pid = entry.child?.pid
+      if (pid !== undefined && entry.child?.exitCode === null) found.push({dyno: entry.dyno, pid})
+    }
+    return found
+  }
+
   restart(name: string): void {
     this.crashes.delete(name)
     this.stop(name, 'restart')
@@ -363,3 +373,4 @@ export class Supervisor {
     this.pendingRestarts.delete(name)
   }
 }
+
