@@ -13,6 +13,7 @@ import {emulatorCertificate} from './admin/tls-certificate.js'
 import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
 import {propertyEditor} from './amqp/message-codec.js'
+import {messageInspector} from './amqp/filter-view.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
 import {BrokerError} from './broker/broker-error.js'
@@ -97,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   const store: MessageStore = options.inMemory
     ? new MemoryStore()
     : new DurableStore({dir: serviceBusDir!, logger, compactMinBytes: options.compactMinBytes})
-  const broker = new Broker({store, propertyEditor, logger})
+  const broker = new Broker({store, propertyEditor, inspector: messageInspector, logger})
   await broker.open()
   try {
     for (const queue of [...fileConfig.queues, ...(options.queues ?? [])]) {
