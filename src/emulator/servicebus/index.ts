@@ -20,6 +20,7 @@ import {BrokerError} from './broker/broker-error.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
+import {applyTopicConfig} from './config/apply-topics.js'
 import {silentLogger, type EmulatorLogger} from './logger.js'
 import {startFrontDoor, type FrontDoor} from './front-door.js'
 import {DurableStore} from './store/durable-store.js'
@@ -110,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
       if (broker.getQueue(queue.name)) await broker.updateQueue(queue.name, settings)
       else await broker.createQueue(queue.name, settings)
     }
+    await applyTopicConfig(broker, fileConfig.topics ?? [])
   } catch (error) {
     await broker.close()
     if (error instanceof BrokerError) throw new ConfigError(error.message)
