@@ -17,6 +17,7 @@ import {SessionManager, type SessionGrant, type SessionRequest} from './sessions
 import {resetQueues, type QueueResetSummary} from './reset.js'
 import {SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
 import {Topics} from './topics.js'
+import {subscriptionPath} from './topic-properties.js'
 import {systemOnlyInspector} from './rules/system-view.js'
 
 export interface BrokerOptions {
@@ -207,7 +208,14 @@ export class Broker {
    */
   reset(name?: string): Promise<QueueResetSummary[]> {
     let queues: Queue[]
-    if (name === undefined) queues = [...this.entities.values()]
+    if (name === undefined) {
+      // Queues by name, then each topic (by name) followed by its subscriptions.
+      queues = this.listQueues().map(queue => this.requireQueue(queue.name))
+      for (const topic of this.topics.list()) {
+        const holding = this.topics.require(topic.name)
+        queues.push(holding, ...[...holding.subscriptions.values()].sort((a, b) => a.name.localeCompare(b.name)))
+      }
+    }
     else if (this.queues.has(queueKey(name))) queues = [this.requireQueue(name)]
     else {
       const topic = this.topics.require(name)
@@ -216,8 +224,16 @@ export class Broker {
     return resetQueues(queues, {locks: this.locks, store: this.store})
   }
 
+  /** Runtime counts of a queue, or of a subscription named by its path (`topic/Subscriptions/sub`). */
   runtimeCounts(name: string): QueueRuntimeCounts {
+    const subscription = this.entities.get(queueKey(name))
+    if (subscription instanceof SubscriptionQueue) return subscription.runtimeCounts()
     return this.requireQueue(name).runtimeCounts()
+  }
+
+  /** Paths of every subscription (`topic/Subscriptions/sub`), sorted. */
+  listSubscriptionPaths(): string[] {
+    return this.topics.list().flatMap(topic => this.topics.listSubscriptions(topic.name).map(s => subscriptionPath(s.topicName, s.subscriptionName)))
   }
 
   /** The shared access policies of the queue or topic an entity path belongs to (SAS checks). */
