@@ -111,8 +111,10 @@ function queueSettingsFrom(fields: XmlNode): QueueSettings {
         if (parseBoolean(text, name)) throw badRequest(`${name} is not supported by the emulator.`)
         break
       case 'ForwardTo':
+        settings.forwardTo = text.trim() === '' ? undefined : text.trim()
+        break
       case 'ForwardDeadLetteredMessagesTo':
-        if (text.trim() !== '') throw badRequest(`${name} is not supported by the emulator (it does not forward messages).`)
+        settings.forwardDeadLetteredMessagesTo = text.trim() === '' ? undefined : text.trim()
         break
       default:
         throw badRequest(`Unknown QueueDescription field '${name}'.`)
@@ -200,6 +202,7 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
       leaf('IsAnonymousAccessible', false),
       element('AuthorizationRules', queue.authorizationRules.map(rule => ruleXml(rule, iso(queue.updatedAt)))),
       leaf('Status', queue.status),
+      queue.forwardTo ? leaf('ForwardTo', queue.forwardTo) : '',
       leaf('CreatedAt', iso(counts.createdAt)),
       leaf('UpdatedAt', iso(counts.updatedAt)),
       leaf('AccessedAt', iso(counts.accessedAt)),
@@ -220,6 +223,7 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
       leaf('EntityAvailabilityStatus', 'Available'),
       leaf('EnableExpress', false),
       queue.userMetadata ? leaf('UserMetadata', queue.userMetadata) : '',
+      queue.forwardDeadLetteredMessagesTo ? leaf('ForwardDeadLetteredMessagesTo', queue.forwardDeadLetteredMessagesTo) : '',
       leaf('MaxMessageSizeInKilobytes', queue.maxMessageSizeInKilobytes),
     ],
     {xmlns: ATOM.connectNamespace, 'xmlns:i': ATOM.instanceNamespace},

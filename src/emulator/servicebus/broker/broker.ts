@@ -12,11 +12,12 @@ import {applyQueueSettings, newQueueProperties, type QueueProperties, type Queue
 import type {DeadLetterOptions} from './dead-letter.js'
 import {Settlement} from './settlement.js'
 import {Dispatcher} from './dispatch.js'
-import {admit, Enqueuer} from './enqueue.js'
+import {admit, Enqueuer, type EnqueuePlan} from './enqueue.js'
 import {SessionManager, type SessionGrant, type SessionRequest} from './sessions.js'
 import {resetQueues, type QueueResetSummary} from './reset.js'
 import {SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
 import {Topics} from './topics.js'
+import {Forwarding, type Placement} from './forwarding.js'
 import {subscriptionPath} from './topic-properties.js'
 import {systemOnlyInspector} from './rules/system-view.js'
 
@@ -74,6 +75,7 @@ export class Broker {
   private readonly sessions: SessionManager
   private readonly dispatcher: Dispatcher
   private readonly enqueuer: Enqueuer
+  private readonly forwarding: Forwarding
   private closed = false
 
   constructor(options: BrokerOptions) {
@@ -82,6 +84,8 @@ export class Broker {
     this.logger = options.logger
     this.now = options.now ?? Date.now
     this.locks = new MessageLocks<Entity>(lock => this.settlement.lockExpired(lock), this.now)
+    const inspector = options.inspector ?? systemOnlyInspector
+    this.forwarding = new Forwarding({entities: this.entities, inspector, editor: this.editor, pump: entity => this.pump(entity)})
     this.settlement = new Settlement({
       queues: this.entities,
       locks: this.locks,
@@ -92,6 +96,7 @@ export class Broker {
       pump: entity => this.pump(entity),
       persist: records => this.persist(records),
       isClosed: () => this.closed,
+      deadLettered: (queue, record) => this.forwarding.deadLettered(queue, record),
     })
     this.sessions = new SessionManager({
       locks: this.locks,
@@ -114,7 +119,7 @@ export class Broker {
       now: this.now,
       isLive: queue => this.entities.get(queueKey(queue.name)) === queue,
       pump: entity => this.pump(entity),
-      route: (queue, accepted) => this.topics.route(queue, accepted),
+      route: (queue, accepted) => this.topics.route(queue, accepted) ?? this.forwardedPlan(queue, accepted),
     })
     const timers = {
       expire: (q: Queue, sequenceNumber: number, at: number) => this.settlement.expireDue(q, sequenceNumber, at),
@@ -125,7 +130,8 @@ export class Broker {
       store: this.store,
       locks: this.locks,
       sessions: this.sessions,
-      inspector: options.inspector ?? systemOnlyInspector,
+      forwarding: this.forwarding,
+      inspector,
       editor: this.editor,
       now: this.now,
       pump: entity => this.pump(entity),
@@ -425,6 +431,19 @@ export class Broker {
     const queue = this.queues.get(queueKey(name))
     if (!queue) throw entityNotFound(name)
     return queue
+  }
+
+  /** A send to a queue that forwards (ForwardTo): the messages go on, in one batch record. */
+  private forwardedPlan(queue: Queue, accepted: StoredMessage[]): EnqueuePlan | undefined {
+    if (!this.forwarding.target(queue)) return undefined
+    const records: StoreRecord[] = []
+    const placements: Placement[] = []
+    for (const message of accepted) {
+      const routed = this.forwarding.arrive(queue, message)
+      records.push(...routed.records)
+      placements.push(...routed.placements)
+    }
+    return {records: [{type: 'batch', records}], commit: () => this.forwarding.place(placements)}
   }
 
   /** Store writes nobody waits for (timers, receive-and-delete); failures go to the log. */

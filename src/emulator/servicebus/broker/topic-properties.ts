@@ -120,10 +120,6 @@ export function applySubscriptionSettings(current: SubscriptionProperties, setti
   next.updatedAt = now
   positive('autoDeleteOnIdle', next.autoDeleteOnIdleMs)
   booleans(next, ['deadLetteringOnFilterEvaluationExceptions'])
-  // Auto-forwarding is not built yet: refusing it beats keeping messages a client expects elsewhere.
-  for (const field of ['forwardTo', 'forwardDeadLetteredMessagesTo'] as const) {
-    if (next[field]) throw new BrokerError('BadRequest', `${field} is not supported by the emulator yet (it does not forward messages).`)
-  }
   return next
 }
 

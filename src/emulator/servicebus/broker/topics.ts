@@ -10,6 +10,7 @@ import type {MessageLocks} from './message-locks.js'
 import type {Queue} from './queue.js'
 import {compileRule, DEFAULT_RULE_NAME, defaultRule, type RuleProperties} from './rules/rule.js'
 import type {SessionManager} from './sessions.js'
+import type {Forwarding, Routed} from './forwarding.js'
 import {fanOut, SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
 import {
   applySubscriptionSettings,
@@ -29,6 +30,7 @@ export interface TopicsDependencies {
   store: MessageStore
   locks: MessageLocks<Entity>
   sessions: SessionManager
+  forwarding: Forwarding
   inspector: MessageInspector
   editor: PropertyEditor
   now: () => number
@@ -214,7 +216,7 @@ export class Topics {
     if (!(queue instanceof TopicQueue)) return undefined
     const scheduled = accepted.filter(message => message.state === 'scheduled')
     const active = accepted.filter(message => message.state !== 'scheduled')
-    const copies = fanOut(queue, active, this.deps.inspector, this.deps.editor)
+    const copies = this.copiesOf(queue, active)
     const records: StoreRecord[] = [...scheduled.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message}) as StoreRecord), ...copies.records]
     records.push({type: 'sequence', queue: queue.name, next: queue.nextSequenceNumber})
     if (queue.topic.requiresDuplicateDetection && active.length > 0) {
@@ -225,7 +227,7 @@ export class Topics {
       records: [{type: 'batch', records}],
       commit: () => {
         for (const message of scheduled) admit(queue, message)
-        this.admitCopies(copies.copies)
+        this.deps.forwarding.place(copies.placements)
       },
     }
   }
@@ -238,23 +240,22 @@ export class Topics {
     const activated: StoredMessage = {...message, sequenceNumber: topic.nextSequenceNumber++, enqueuedTimeUtc: this.deps.now(), state: 'active'}
     delete activated.scheduledEnqueueTimeUtc
     if (message.timeToLiveMs !== undefined) activated.expiresAtUtc = activated.enqueuedTimeUtc + message.timeToLiveMs
-    const copies = fanOut(topic, [activated], this.deps.inspector, this.deps.editor)
+    const copies = this.copiesOf(topic, [activated])
     this.deps.persist([
       {type: 'batch', records: [...copies.records, {type: 'sequence', queue: topic.name, next: topic.nextSequenceNumber}, {type: 'message-delete', queue: topic.name, subQueue: 'main', sequenceNumber}]},
     ])
-    this.admitCopies(copies.copies)
+    this.deps.forwarding.place(copies.placements)
   }
 
-  private admitCopies(copies: ReturnType<typeof fanOut>['copies']): void {
-    const touched = new Set<Entity>()
-    for (const {subscription, message, deadLetter} of copies) {
-      if (this.deps.entities.get(queueKey(subscription.name)) !== subscription) continue
-      if (deadLetter) subscription.deadLetter.insert(message)
-      else admit(subscription, message)
-      subscription.accessedAt = message.enqueuedTimeUtc
-      touched.add(deadLetter ? subscription.deadLetter : subscription.main)
+  /** The subscriptions' copies, each placed in its subscription or forwarded on (forwarding.ts). */
+  private copiesOf(topic: TopicQueue, messages: StoredMessage[]): Routed {
+    const routed: Routed = {records: [], placements: []}
+    for (const copy of fanOut(topic, messages, this.deps.inspector, this.deps.editor).copies) {
+      const inner = this.deps.forwarding.copy({queue: copy.subscription, message: copy.message, deadLetter: copy.deadLetter})
+      routed.records.push(...inner.records)
+      routed.placements.push(...inner.placements)
     }
-    for (const entity of touched) this.deps.pump(entity)
+    return routed
   }
 
   // ---- helpers ------------------------------------------------------------------------------

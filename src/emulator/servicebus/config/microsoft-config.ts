@@ -9,8 +9,7 @@
 // Queue properties map one to one onto ours (PascalCase -> camelCase). The namespace name and
 // Logging are accepted and ignored (the emulator has one namespace; its log is `emulator.log`).
 // Topics, their subscriptions and rules are created as the file says (microsoft-topics.ts).
-// ForwardTo / ForwardDeadLetteredMessagesTo with a value are an error, as in the
-// admin API: the emulator does not forward, and a file relying on it would lose messages quietly.
+// ForwardTo / ForwardDeadLetteredMessagesTo forward (broker/forwarding.ts); "" means none.
 import {convertTopic} from './microsoft-topics.js'
 import {ConfigError, type NamespaceConfig, type QueueConfig} from './namespace-config.js'
 
@@ -28,8 +27,11 @@ const QUEUE_PROPERTIES: Record<string, keyof QueueConfig> = {
   EnableBatchedOperations: 'enableBatchedOperations',
   Status: 'status',
   UserMetadata: 'userMetadata',
+  ForwardTo: 'forwardTo',
+  ForwardDeadLetteredMessagesTo: 'forwardDeadLetteredMessagesTo',
 }
-const NOT_FORWARDED = ['ForwardTo', 'ForwardDeadLetteredMessagesTo']
+/** Microsoft's sample files carry "" for "no forwarding". */
+const FORWARDING = ['ForwardTo', 'ForwardDeadLetteredMessagesTo']
 const NAMESPACE_FIELDS = new Set(['Name', 'Queues', 'Topics'])
 const USER_CONFIG_FIELDS = new Set(['Namespaces', 'Logging'])
 
@@ -60,12 +62,9 @@ function convertQueue(value: unknown, where: string): QueueConfig {
   if (!isObject(properties)) throw new ConfigError(`${where} (queue "${name}"): "Properties" must be an object`)
   const queue: QueueConfig = {name}
   for (const [key, setting] of Object.entries(properties)) {
-    if (NOT_FORWARDED.includes(key)) {
-      if (setting === '' || setting === null || setting === undefined) continue
-      throw new ConfigError(`queue "${name}": ${key} is not supported by the emulator (it does not forward messages); remove it or leave it ""`)
-    }
+    if (FORWARDING.includes(key) && (setting === '' || setting === null || setting === undefined)) continue
     const field = QUEUE_PROPERTIES[key]
-    if (!field) throw new ConfigError(`queue "${name}" has unknown property ${key} (known: ${[...Object.keys(QUEUE_PROPERTIES), ...NOT_FORWARDED].join(', ')})`)
+    if (!field) throw new ConfigError(`queue "${name}" has unknown property ${key} (known: ${Object.keys(QUEUE_PROPERTIES).join(', ')})`)
     ;(queue as unknown as Record<string, unknown>)[field] = setting
   }
   return queue

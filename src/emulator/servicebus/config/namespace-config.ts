@@ -36,6 +36,9 @@ export interface QueueConfig {
   enableBatchedOperations?: boolean
   status?: EntityStatus
   userMetadata?: string
+  /** Auto-forwarding: a queue or topic name. */
+  forwardTo?: string
+  forwardDeadLetteredMessagesTo?: string
   policies?: PolicyConfig[]
 }
 
@@ -120,7 +123,7 @@ export function toQueueSettings(queue: QueueConfig): QueueSettings {
   } catch (error) {
     throw new ConfigError((error as Error).message)
   }
-  for (const key of ['maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata'] as const) {
+  for (const key of ['maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata', 'forwardTo', 'forwardDeadLetteredMessagesTo'] as const) {
     if (queue[key] !== undefined) (settings as Record<string, unknown>)[key] = queue[key]
   }
   settings.authorizationRules = (queue.policies ?? []).map(toRule)
