@@ -78,32 +78,42 @@ export class Broker {
   private readonly forwarding: Forwarding
   private closed = false
 
+  /**
+   * The parts, built in one order, each given what it uses: locks -> forwarding -> settlement
+   * (locks) -> sessions (locks, settlement) -> dispatcher (locks, sessions, settlement) ->
+   * enqueuer -> topics. The one cycle, settlement and sessions handing messages back to the
+   * dispatcher that is built after them, goes through the `pump` port (the dispatcher once
+   * built); the locks get their expiry handler once the settlement exists.
+   */
   constructor(options: BrokerOptions) {
     this.store = options.store
     this.editor = options.propertyEditor
     this.logger = options.logger
     this.now = options.now ?? Date.now
-    this.locks = new MessageLocks<Entity>(lock => this.settlement.lockExpired(lock), this.now)
+    const pump = new PumpPort()
+    this.locks = new MessageLocks<Entity>(undefined, this.now)
     const inspector = options.inspector ?? systemOnlyInspector
-    this.forwarding = new Forwarding({entities: this.entities, inspector, editor: this.editor, pump: entity => this.pump(entity)})
-    this.settlement = new Settlement({
+    this.forwarding = new Forwarding({entities: this.entities, inspector, editor: this.editor, pump: entity => pump.pump(entity)})
+    const settlement = new Settlement({
       queues: this.entities,
       locks: this.locks,
       store: this.store,
       editor: this.editor,
       logger: this.logger,
       now: this.now,
-      pump: entity => this.pump(entity),
+      pump: entity => pump.pump(entity),
       persist: records => this.persist(records),
       isClosed: () => this.closed,
       deadLettered: (queue, record) => this.forwarding.deadLettered(queue, record),
     })
+    this.settlement = settlement
+    this.locks.setExpiryHandler(lock => settlement.lockExpired(lock))
     this.sessions = new SessionManager({
       locks: this.locks,
       store: this.store,
       now: this.now,
-      pump: entity => this.pump(entity),
-      redeliver: lock => this.settlement.lockExpired(lock),
+      pump: entity => pump.pump(entity),
+      redeliver: lock => settlement.lockExpired(lock),
     })
     this.dispatcher = new Dispatcher({
       queues: this.entities,
@@ -111,19 +121,20 @@ export class Broker {
       sessions: this.sessions,
       now: this.now,
       persist: records => this.persist(records),
-      expire: (queue, message) => this.settlement.expire(queue, message),
+      expire: (queue, message) => settlement.expire(queue, message),
       isClosed: () => this.closed,
     })
+    pump.bind(this.dispatcher)
     this.enqueuer = new Enqueuer({
       store: this.store,
       now: this.now,
       isLive: queue => this.entities.get(queueKey(queue.name)) === queue,
-      pump: entity => this.pump(entity),
+      pump: entity => pump.pump(entity),
       route: (queue, accepted) => this.topics.route(queue, accepted) ?? this.forwardedPlan(queue, accepted),
     })
     const timers = {
-      expire: (q: Queue, sequenceNumber: number, at: number) => this.settlement.expireDue(q, sequenceNumber, at),
-      activate: (q: Queue, sequenceNumber: number) => this.settlement.activateDue(q, sequenceNumber),
+      expire: (q: Queue, sequenceNumber: number, at: number) => settlement.expireDue(q, sequenceNumber, at),
+      activate: (q: Queue, sequenceNumber: number) => settlement.activateDue(q, sequenceNumber),
     }
     this.topics = new Topics({
       entities: this.entities,
@@ -134,7 +145,7 @@ export class Broker {
       inspector,
       editor: this.editor,
       now: this.now,
-      pump: entity => this.pump(entity),
+      pump: entity => pump.pump(entity),
       persist: records => this.persist(records),
       timers,
       topicTimers: {...timers, activate: (q, sequenceNumber) => this.topics.activate(q as TopicQueue, sequenceNumber)},
@@ -449,5 +460,19 @@ export class Broker {
   /** Store writes nobody waits for (timers, receive-and-delete); failures go to the log. */
   private persist(records: StoreRecord[]): void {
     this.store.append(records).catch(error => this.logger.error(`store: ${(error as Error).message}`))
+  }
+}
+
+/** The dispatcher as the parts built before it see it: bound once it exists (see the constructor). */
+class PumpPort {
+  private target?: Dispatcher
+
+  bind(dispatcher: Dispatcher): void {
+    this.target = dispatcher
+  }
+
+  pump(entity: Entity): void {
+    if (!this.target) throw new Error('the broker pumped before its dispatcher was built')
+    this.target.pump(entity)
   }
 }
