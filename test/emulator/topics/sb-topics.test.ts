@@ -147,3 +147,25 @@ test('topic-level policies: Send on the topic sends, Listen on the topic receive
     await t.stop()
   }
 })
+
+test('duplicate detection on the topic; filter evaluation errors dead-letter the copy when the subscription says so', async () => {
+  const t = await startTestEmulator()
+  try {
+    const {broker} = t.emulator
+    await broker.topics.create('dedup', {requiresDuplicateDetection: true})
+    await broker.topics.createSubscription('dedup', 'all')
+    await broker.topics.createSubscription('dedup', 'broken', {}, {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0})
+    await broker.topics.createSubscription('dedup', 'quiet', {deadLetteringOnFilterEvaluationExceptions: false}, {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0})
+    const sender = t.client.createSender('dedup')
+    await sender.sendMessages({body: 'one', messageId: 'same'})
+    await sender.sendMessages({body: 'again', messageId: 'same'})
+    assert.equal(broker.runtimeCounts('dedup/Subscriptions/all').activeMessageCount, 1)
+    const dlq = t.client.createReceiver('dedup', 'broken', {subQueueType: 'deadLetter'})
+    const [dead] = await dlq.receiveMessages(1, {maxWaitTimeInMs: 2000})
+    assert.equal(dead.deadLetterReason, 'FilterEvaluationException')
+    assert.equal(broker.runtimeCounts('dedup/Subscriptions/broken').activeMessageCount, 0)
+    assert.equal(broker.runtimeCounts('dedup/Subscriptions/quiet').totalMessageCount, 0)
+  } finally {
+    await t.stop()
+  }
+})
