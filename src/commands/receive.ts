@@ -6,6 +6,7 @@ import {queueContext} from '../lib/servicebus/command-support.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
 import type {Settlement} from '../lib/servicebus/receive.js'
 import {receiveMessages} from '../lib/servicebus/receive-messages.js'
+import {parseSequenceNumbers} from '../lib/servicebus/schedule.js'
 import {stopOnSignals} from '../lib/stop-signal.js'
 
 export default class Receive extends BaseCommand {
@@ -17,7 +18,8 @@ written stays locked and comes back. --mode receive-and-delete removes messages 
 delivered (faster, but a crash can lose what was in flight).
 
 Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty
-wait, or after --max-wait seconds in all.`
+wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled
+with defer) by their sequence numbers instead, with the same settle options.`
 
   static override examples = [
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},
@@ -25,6 +27,7 @@ wait, or after --max-wait seconds in all.`
     {command: '<%= config.bin %> receive -q jobs --settle abandon', description: 'Look at a message and put it back (delivery count + 1)'},
     {command: '<%= config.bin %> receive -q jobs --dead-letter -n 10 --json', description: 'Take 10 dead letters off the dead-letter queue'},
     {command: '<%= config.bin %> receive -q orders --session-id customer-42 -n 50', description: 'Messages of one session, in order'},
+    {command: '<%= config.bin %> receive -q jobs --sequence 12 15 --settle complete', description: 'Take two deferred messages back and complete them'},
   ]
 
   static override flags = {
@@ -40,6 +43,7 @@ wait, or after --max-wait seconds in all.`
     'session-id': Flags.string({description: 'Receive from this session'}),
     'next-session': Flags.boolean({description: 'Receive from the next available session', exclusive: ['session-id']}),
     ndjson: Flags.boolean({description: 'One JSON object a line, each written before it is settled', exclusive: ['json']}),
+    sequence: Flags.string({description: 'Receive these deferred messages by sequence number (space or comma separated)', multiple: true, exclusive: ['next-session', 'max', 'wait', 'max-wait']}),
     ...connectionFlags,
   }
 
@@ -50,6 +54,7 @@ wait, or after --max-wait seconds in all.`
     const deleteMode = flags.mode === 'receive-and-delete'
     if (deleteMode && flags.settle) throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
     if ((flags.reason || flags.description) && flags.settle !== 'dead-letter') throw new UsageError('--reason and --description go with --settle dead-letter')
+    const sequenceNumbers = flags.sequence ? parseSequenceNumbers(flags.sequence) : undefined
     const context = queueContext(this.settings, flags)
     const stop = stopOnSignals()
     try {
@@ -66,6 +71,7 @@ wait, or after --max-wait seconds in all.`
           settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
           deadLetterReason: flags.reason,
           deadLetterDescription: flags.description,
+          sequenceNumbers,
         },
         this.jsonEnabled() ? 'json' : flags.ndjson ? 'ndjson' : 'text',
         stop.signal,

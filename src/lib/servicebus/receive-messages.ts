@@ -1,5 +1,5 @@
 // `qjob receive` in one call: opens the client and the receiver (queue, dead-letter sub-queue or a
-// session), receives, writes each message (NDJSON, text, or one JSON document) and settles only what
+// session), receives (the next messages, or deferred ones by sequence number), writes each message (NDJSON, text, or one JSON document) and settles only what
 // was written. Owns the receiver; the command only maps flags to a request and prints nothing itself.
 import type {ServiceBusReceivedMessage} from '@azure/service-bus'
 
@@ -10,6 +10,7 @@ import type {QueueCommandContext} from './command-support.js'
 import {withClient} from './connection.js'
 import {toMessageJson} from './message-json.js'
 import {receiveAndSettle, type ReceiveResult, type Settlement} from './receive.js'
+import {receiveDeferredAndSettle} from './receive-deferred.js'
 import {openReceiver, type ReceiverTarget} from './receivers.js'
 
 export interface ReceiveRequest extends Omit<ReceiverTarget, 'queue'> {
@@ -20,6 +21,8 @@ export interface ReceiveRequest extends Omit<ReceiverTarget, 'queue'> {
   settle?: Settlement
   deadLetterReason?: string
   deadLetterDescription?: string
+  /** Deferred messages by sequence number (`--sequence`) instead of the next ones in the queue. */
+  sequenceNumbers?: string[]
 }
 
 export type ReceiveFormat = 'text' | 'ndjson' | 'json'
@@ -44,17 +47,16 @@ export async function receiveMessages(
   return withClient(context.target, context, async client => {
     const receiver = await openReceiver(client, {...request, queue: context.queue})
     try {
-      const result = await receiveAndSettle(receiver, {
-        count: request.count,
-        waitMs: request.waitMs,
-        maxWaitMs: request.maxWaitMs,
+      const common = {
         settle: request.mode === 'receiveAndDelete' ? undefined : request.settle,
         deadLetterReason: request.deadLetterReason,
         deadLetterDescription: request.deadLetterDescription,
         all: format === 'json',
-        signal,
         write: writerFor(format),
-      })
+      }
+      const result = request.sequenceNumbers
+        ? await receiveDeferredAndSettle(receiver, {...common, sequenceNumbers: request.sequenceNumbers})
+        : await receiveAndSettle(receiver, {...common, count: request.count, waitMs: request.waitMs, maxWaitMs: request.maxWaitMs, signal})
       if (result.received === 0) {
         if (format === 'json') await writeOut('[]\n')
         if (format === 'text') process.stderr.write('No messages.\n')
