@@ -8,6 +8,8 @@ import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
+import {ArmTopics} from './topics/arm-topics.js'
+import type {TopicManagement} from './topics/types.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
 
 export interface ArmScope {
@@ -88,8 +90,11 @@ function settableFields(queue: SBQueue): SBQueue {
 
 export class ArmBackend implements ManagementBackend {
   readonly kind = 'arm' as const
+  readonly topics: TopicManagement
 
-  private constructor(private readonly client: ServiceBusManagementClient, private readonly scope: ArmScope) {}
+  private constructor(private readonly client: ServiceBusManagementClient, private readonly scope: ArmScope) {
+    this.topics = new ArmTopics(client, [scope.resourceGroup, scope.namespaceName])
+  }
 
   static async open(scope: ArmScope): Promise<ArmBackend> {
     const {ServiceBusManagementClient} = await import('@azure/arm-servicebus')
