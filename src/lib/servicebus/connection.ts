@@ -3,7 +3,7 @@
 import type {ServiceBusClient, ServiceBusClientOptions} from '@azure/service-bus'
 
 import type {Settings} from '../config.js'
-import {UsageError} from '../../common/errors.js'
+import {ExitStatus, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toQjobError} from './errors.js'
 
@@ -72,6 +72,8 @@ export async function withClient<T>(
   try {
     return await work(client)
   } catch (error) {
+    // A deliberate stop (e.g. stdout closed) keeps its own exit status.
+    if (error instanceof ExitStatus) throw error
     throw toQjobError(error, {queue: context.queue, endpoint: target.endpoint})
   } finally {
     await client.close().catch(() => undefined)
