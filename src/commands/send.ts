@@ -5,7 +5,7 @@ import {UsageError} from '../common/errors.js'
 import {Progress} from '../lib/output.js'
 import {messageFieldsFromFlags, queueContext} from '../lib/servicebus/command-support.js'
 import {withClient} from '../lib/servicebus/connection.js'
-import {connectionFlags, messageFlags, queueFlag} from '../lib/servicebus/flags.js'
+import {connectionFlags, messageFlags, sendEntityFlags} from '../lib/servicebus/flags.js'
 import {readBody, readNdjson, repeatBody} from '../lib/servicebus/message-input.js'
 import {sendAll} from '../lib/servicebus/send.js'
 
@@ -33,7 +33,7 @@ Messages are batched as large as the queue allows, with --concurrency batches in
   }
 
   static override flags = {
-    ...queueFlag,
+    ...sendEntityFlags,
     ...messageFlags,
     ndjson: Flags.boolean({description: 'Read message objects, one JSON object a line, from --file or stdin'}),
     concurrency: Flags.integer({description: 'Batches in flight at once (1 keeps the input order across batches)', default: 4, min: 1, max: 64}),
@@ -50,7 +50,7 @@ Messages are batched as large as the queue allows, with --concurrency batches in
         throw new UsageError(`--ndjson takes each message's fields from its line; remove ${args.body === undefined ? '' : 'BODY '}${[...misplaced, ...(flags.count === 1 ? [] : ['count'])].map(name => `--${name}`).join(' ')}`.trim())
       }
     }
-    const context = queueContext(this.settings, flags)
+    const context = queueContext(this.settings, flags, 'send')
     const fields = messageFieldsFromFlags(flags)
     const messages = flags.ndjson
       ? readNdjson({file: flags.file})

@@ -1,8 +1,8 @@
 // Flags of the topic, subscription and rule commands, defined once.
 import {Flags} from '../../oclif.js'
 
-export const topicFlag = {topic: Flags.string({char: 't', description: 'Topic name', required: true})}
-export const subscriptionFlag = {subscription: Flags.string({char: 's', description: 'Subscription name', required: true})}
+export const topicFlag = {topic: Flags.string({description: 'Topic name', required: true})}
+export const subscriptionFlag = {subscription: Flags.string({description: 'Subscription name', required: true})}
 
 const status = Flags.string({description: 'Entity status', options: ['Active', 'Disabled', 'SendDisabled', 'ReceiveDisabled']})
 const autoDeleteOnIdle = Flags.string({description: 'Delete the entity after this long idle, at least 5m (e.g. 1h, 7d)'})
