@@ -36,13 +36,13 @@ export function parseXsDuration(text: string, field: string): number {
   }
 }
 
-function parseBoolean(text: string, field: string): boolean {
+export function parseBoolean(text: string, field: string): boolean {
   const value = text.trim().toLowerCase()
   if (value === 'true' || value === 'false') return value === 'true'
   throw badRequest(`${field} must be true or false, got '${text}'.`)
 }
 
-function parseInteger(text: string, field: string): number {
+export function parseInteger(text: string, field: string): number {
   if (!/^\d{1,15}$/.test(text.trim())) throw badRequest(`${field} must be a whole number, got '${text}'.`)
   return Number(text.trim())
 }
@@ -52,7 +52,7 @@ export function queueSettingsFromEntry(document: XmlNode): QueueSettings {
   const content = childNode(childNode(document.entry)?.content)
   const names = content ? Object.keys(content).filter(key => key !== '$' && key !== '_') : []
   if (names.length === 0) throw badRequest('The request body must be an Atom entry whose content holds a QueueDescription.')
-  if (names[0] !== 'QueueDescription') throw badRequest(`The emulator manages queues only; '${names[0]}' is not supported.`)
+  if (names[0] !== 'QueueDescription') throw badRequest(`The request body holds a ${names[0]}, not a QueueDescription.`)
   const description = content!.QueueDescription
   return queueSettingsFrom(childNode(description) ?? {})
 }
@@ -132,7 +132,7 @@ function checkedKey(text: string | undefined, keyName: string): string {
   return text
 }
 
-function rulesFrom(value: XmlValue): AuthorizationRule[] {
+export function rulesFrom(value: XmlValue): AuthorizationRule[] {
   const container = childNode(value)
   const raw = container?.AuthorizationRule
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
@@ -163,7 +163,7 @@ function rulesFrom(value: XmlValue): AuthorizationRule[] {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-function ruleXml(rule: AuthorizationRule, at: string): string {
+export function ruleXml(rule: AuthorizationRule, at: string): string {
   return element(
     'AuthorizationRule',
     [

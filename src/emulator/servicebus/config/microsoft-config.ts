@@ -8,9 +8,10 @@
 //
 // Queue properties map one to one onto ours (PascalCase -> camelCase). The namespace name and
 // Logging are accepted and ignored (the emulator has one namespace; its log is `emulator.log`).
-// Topics are not supported yet: they are reported in `warnings` (the queues still start), never
-// dropped silently. ForwardTo / ForwardDeadLetteredMessagesTo with a value are an error, as in the
+// Topics, their subscriptions and rules are created as the file says (microsoft-topics.ts).
+// ForwardTo / ForwardDeadLetteredMessagesTo with a value are an error, as in the
 // admin API: the emulator does not forward, and a file relying on it would lose messages quietly.
+import {convertTopic} from './microsoft-topics.js'
 import {ConfigError, type NamespaceConfig, type QueueConfig} from './namespace-config.js'
 
 /** Our field for each property Microsoft's emulator (or ARM) names in a queue's `Properties`. */
@@ -70,13 +71,6 @@ function convertQueue(value: unknown, where: string): QueueConfig {
   return queue
 }
 
-function describeTopic(value: unknown, where: string): string {
-  if (!isObject(value) || typeof value.Name !== 'string') throw new ConfigError(`${where} needs a "Name"`)
-  const subscriptions = listOf(value.Subscriptions, `${where}.Subscriptions`)
-    .map(subscription => (isObject(subscription) && typeof subscription.Name === 'string' ? subscription.Name : '?'))
-  return subscriptions.length > 0 ? `${value.Name} (subscriptions: ${subscriptions.join(', ')})` : value.Name
-}
-
 /** Microsoft's format as ours; `source` names the file in messages. */
 export function fromMicrosoftConfig(data: unknown, source = 'config'): ConvertedConfig {
   const userConfig = isObject(data) ? data.UserConfig : undefined
@@ -86,15 +80,14 @@ export function fromMicrosoftConfig(data: unknown, source = 'config'): Converted
   const namespaces = listOf(userConfig.Namespaces, `${source}: UserConfig.Namespaces`)
   if (namespaces.length > 1) throw new ConfigError(`${source}: UserConfig.Namespaces holds ${namespaces.length} namespaces; the emulator (like Microsoft's) serves one`)
   const queues: QueueConfig[] = []
-  const topics: string[] = []
+  const topics: NamespaceConfig['topics'] = []
   for (const [i, namespace] of namespaces.entries()) {
     const where = `${source}: UserConfig.Namespaces[${i}]`
     if (!isObject(namespace)) throw new ConfigError(`${where} must be an object`)
     const unknownFields = Object.keys(namespace).filter(key => !NAMESPACE_FIELDS.has(key))
     if (unknownFields.length > 0) throw new ConfigError(`${where} has unknown field(s) ${unknownFields.join(', ')}`)
     listOf(namespace.Queues, `${where}.Queues`).forEach((queue, j) => queues.push(convertQueue(queue, `${where}.Queues[${j}]`)))
-    listOf(namespace.Topics, `${where}.Topics`).forEach((topic, j) => topics.push(describeTopic(topic, `${where}.Topics[${j}]`)))
+    listOf(namespace.Topics, `${where}.Topics`).forEach((topic, j) => topics.push(convertTopic(topic, `${where}.Topics[${j}]`)))
   }
-  const warnings = topics.length > 0 ? [`topics are not supported yet; not created: ${topics.join('; ')} (from ${source})`] : []
-  return {policies: [], queues, warnings}
+  return {policies: [], queues, topics, warnings: []}
 }

@@ -39,10 +39,14 @@ export interface QueueConfig {
   policies?: PolicyConfig[]
 }
 
+import type {TopicConfig} from './microsoft-topics.js'
+
 export interface NamespaceConfig {
   policies: PolicyConfig[]
   queues: QueueConfig[]
-  /** What the file declares that the emulator does not serve (topics in Microsoft's format). */
+  /** Topics with their subscriptions and rules (Microsoft's format only). */
+  topics?: TopicConfig[]
+  /** What the file declares that the emulator does not serve. */
   warnings?: string[]
 }
 
