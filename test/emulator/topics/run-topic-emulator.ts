@@ -1,9 +1,9 @@
 // Runs a durable emulator in its own process (for the topics kill -9 test): argv[2] = data dir.
 // Creates topic `fan` with subscriptions `all`, `even` (SQL) and `tagged` (correlation) on the
 // first start; prints one JSON line {connectionString} when listening.
-import {startEmulator} from '../../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator} from '../../../src/emulator/servicebus/index.js'
 
-const emulator = await startEmulator({port: 0, dataDir: process.argv[2]})
+const emulator = await startServiceBusEmulator({port: 0, dataDir: process.argv[2]})
 const {topics} = emulator.broker
 if (!topics.get('fan')) {
   await topics.create('fan')
