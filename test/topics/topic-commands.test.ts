@@ -136,7 +136,7 @@ for (const backend of BACKENDS) {
     it('bad input is exit 2 before any call: no filter, two filters, a short auto-delete', async () => {
       for (const [args, message] of [
         [['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big'], /a rule needs a filter/],
-        [['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big', '--sql', 'a = 1', '-c', 'subject=x'], /cannot also be provided|--correlation/],
+        [['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big', '--sql', 'a = 1', '-c', 'subject=x'], /--sql and --correlation cannot be used together/],
         [['topic', 'create', t('x'), '--auto-delete-on-idle', '1m'], /--auto-delete-on-idle must be at least 5m/],
       ] as const) {
         const result = await qjob([...args])

@@ -33,13 +33,12 @@ export const subscriptionSpecFlags = {
 
 /** The filter of a rule (one of them) and its action. */
 export const ruleFilterFlags = {
-  sql: Flags.string({description: 'SQL filter, e.g. "type = \'resize\' AND size > 10"', exclusive: ['correlation', 'filter']}),
+  sql: Flags.string({description: 'SQL filter, e.g. "type = \'resize\' AND size > 10"'}),
   correlation: Flags.string({
     char: 'c',
     multiple: true,
     description: 'Correlation filter KEY=VALUE (repeatable; all must match): a system property (subject, correlationId, messageId, to, replyTo, sessionId, replyToSessionId, contentType) or an application property',
-    exclusive: ['sql', 'filter'],
   }),
-  filter: Flags.string({description: 'A fixed filter: true (every message) or false (none)', options: ['true', 'false'], exclusive: ['sql', 'correlation']}),
+  filter: Flags.string({description: 'A fixed filter: true (every message) or false (none)', options: ['true', 'false']}),
   action: Flags.string({description: 'SQL rule action applied to the copy, e.g. "SET sys.label = \'x\'"'}),
 }

@@ -120,6 +120,8 @@ export function parseCorrelation(inputs: readonly string[]): CorrelationProperti
 
 /** The filter the flags name; undefined when none is given. */
 export function ruleFilterFromFlags(flags: RuleFilterFlags): RuleFilter | undefined {
+  const given = [flags.sql !== undefined && '--sql', Boolean(flags.correlation?.length) && '--correlation', flags.filter !== undefined && '--filter'].filter(Boolean)
+  if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be used together: a rule has one filter`, {hint: 'Create one rule per filter; a message matching several rules is copied once per rule.'})
   if (flags.sql !== undefined) {
     if (flags.sql.trim() === '') throw new UsageError('--sql needs an expression', {hint: 'For a filter that takes every message use --filter true.'})
     return {kind: 'sql', expression: flags.sql}
