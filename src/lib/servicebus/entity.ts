@@ -41,12 +41,9 @@ export function entityPathFromFlags(flags: EntityFlags, side: 'send' | 'receive'
     throw new UsageError('-q/--queue and --topic cannot be used together', {hint: 'Use -q QUEUE for a queue, or --topic T for a topic.'})
   }
   if (flags.topic === undefined) return flags.queue
-  if (side === 'send') {
-    if (flags.subscription !== undefined) {
-      throw new UsageError('messages are sent to the topic, not to one subscription', {hint: 'Drop --subscription: each subscription whose rules match gets a copy.'})
-    }
-    return flags.topic
-  }
+  // Send-side commands have no --subscription flag: a message goes to the topic, and each
+  // subscription whose rules match gets a copy.
+  if (side === 'send') return flags.topic
   if (flags.subscription === undefined) {
     throw new UsageError('--topic needs --subscription here: messages are read from a subscription', {
       hint: `List them with "qjob subscription list --topic ${flags.topic}".`,
