@@ -5,7 +5,7 @@ import {parseDuration} from '../../common/duration.js'
 import {warn} from '../../lib/output.js'
 import {messageFieldsFromFlags, queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
-import {connectionFlags, messageFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, messageFlags, sendEntityFlags} from '../../lib/servicebus/flags.js'
 import {readBody, repeatBody} from '../../lib/servicebus/message-input.js'
 import {scheduleMessages, scheduleTime} from '../../lib/servicebus/schedule.js'
 
@@ -26,7 +26,7 @@ visible to receivers at --at TIME or after --in DURATION. Body and properties as
   }
 
   static override flags = {
-    ...queueFlag,
+    ...sendEntityFlags,
     at: Flags.string({description: 'When, as ISO 8601 (e.g. 2026-12-01T09:00:00Z)', exclusive: ['in']}),
     in: Flags.string({description: 'After this long, e.g. 90s, 10m, 2h'}),
     ...messageFlags,
@@ -41,7 +41,7 @@ visible to receivers at --at TIME or after --in DURATION. Body and properties as
     if (flags.at !== undefined && at.getTime() < Date.now()) {
       warn(`--at ${flags.at} is in the past: Service Bus enqueues the message at once.`)
     }
-    const context = queueContext(this.settings, flags)
+    const context = queueContext(this.settings, flags, 'send')
     const fields = messageFieldsFromFlags(flags)
     const body = await readBody({body: args.body, file: flags.file})
     const messages = [...repeatBody(body, fields, flags.count)]
