@@ -187,9 +187,11 @@ export class ArmTopics implements TopicManagement {
     const created = await this.onSubscription('create subscription', topic, name, () =>
       this.client.subscriptions.createOrUpdate(...this.at, topic, name, specToSubscription(spec)))
     if (spec.rule) {
-      // ARM has no "default rule" on create: Azure adds $Default; replace it with the rule asked for.
+      // ARM has no "default rule" on create: Azure adds $Default (true filter); replace it with the
+      // rule asked for, before any message can arrive through it.
+      if (spec.rule.name === '$Default') await this.deleteRule(topic, name, '$Default')
       await this.createRule(topic, name, spec.rule)
-      if (spec.rule.name !== '$Default') await this.deleteRule(topic, name, '$Default').catch(() => undefined)
+      if (spec.rule.name !== '$Default') await this.deleteRule(topic, name, '$Default')
     }
     return toSubscriptionInfo(topic, created)
   }
