@@ -57,7 +57,21 @@ export class ReceiveLink implements Consumer, LinkHandle {
   deliver(delivery: Delivery): void {
     const tag = delivery.lockToken ? lockTokenToTag(delivery.lockToken) : Buffer.from(String(this.tagCounter++))
     this.sent++
-    this.link.send(encodeDelivery(delivery), tag, 0)
+    if (!delivery.durable) {
+      this.link.send(encodeDelivery(delivery), tag, 0)
+      return
+    }
+    // Receive-and-delete: sent once its removal is durable (in order: commits resolve in order).
+    // Refused (a full disk): the credit is given back; the broker keeps the message.
+    const encoded = encodeDelivery(delivery)
+    delivery.durable.then(
+      () => {
+        if (this.link.is_open()) this.link.send(encoded, tag, 0)
+      },
+      () => {
+        this.sent--
+      },
+    )
   }
 
   close(error: Error): void {
