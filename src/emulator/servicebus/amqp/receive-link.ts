@@ -8,9 +8,10 @@ import {BrokerError} from '../broker/broker-error.js'
 import type {Consumer, ReceiveMode} from '../broker/entity.js'
 import type {Delivery} from '../broker/message.js'
 import type {SessionGrant, SessionRequest} from '../broker/sessions.js'
+import type {ConnectionTokens} from '../auth/connection-tokens.js'
 import type {EmulatorLogger} from '../logger.js'
 import type {LinkHandle} from './connection-state.js'
-import {amqpErrorOf} from './error-conditions.js'
+import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {encodeDelivery, lockTokenToTag, plainProperties, tagToLockToken} from './message-codec.js'
 import {outgoingSlots} from './rhea-internals.js'
 import {outcomes} from './rhea-types.js'
@@ -82,6 +83,14 @@ export class ReceiveLink implements Consumer, LinkHandle {
   detached(): void {
     this.handle?.remove()
     this.handle = undefined
+  }
+
+  reauthorize(tokens: ConnectionTokens, nowMs: number): void {
+    const decision = tokens.authorize(this.path, ['Listen'], nowMs)
+    if (decision.allowed || !this.link.is_open()) return
+    this.logger.info(`receive link on '${this.path}' detached: ${decision.reason}`)
+    this.detached()
+    this.link.close(unauthorized(decision.reason))
   }
 
   onFlow(): void {

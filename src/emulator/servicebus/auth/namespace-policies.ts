@@ -1,6 +1,7 @@
 // Where keys come from: the namespace's policies, and the authorization rules of each queue.
 import type {Broker} from '../broker/broker.js'
 import type {AuthorizationRule} from '../broker/queue-properties.js'
+import type {ScopedRule} from './sas-token.js'
 
 export class NamespacePolicies {
   constructor(
@@ -13,12 +14,12 @@ export class NamespacePolicies {
   }
 
   /** Namespace policies named `keyName`, and those of the queue the audience names. */
-  rulesFor(keyName: string, audiencePath: string): AuthorizationRule[] {
-    const rules = this.policies.filter(rule => rule.keyName === keyName)
+  rulesFor(keyName: string, audiencePath: string): ScopedRule[] {
+    const rules: ScopedRule[] = this.policies.filter(rule => rule.keyName === keyName)
     const queueName = audiencePath.split('/').filter(segment => !segment.startsWith('$')).join('/')
     if (queueName !== '') {
       const queue = this.broker.getQueue(queueName)
-      if (queue) rules.push(...queue.authorizationRules.filter(rule => rule.keyName === keyName))
+      if (queue) rules.push(...queue.authorizationRules.filter(rule => rule.keyName === keyName).map(rule => ({...rule, entity: queue.name})))
     }
     return rules
   }
