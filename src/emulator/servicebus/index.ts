@@ -8,10 +8,12 @@ import {join} from 'node:path'
 import {registerSecret} from '../../common/redact.js'
 import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
+import {enforceHeaderDeadline} from './admin/header-deadline.js'
 import {createAdminServers} from './admin/http-listener.js'
 import {emulatorCertificate} from './admin/tls-certificate.js'
 import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
+import type {AmqpLimits} from './amqp/connection-guard.js'
 import {propertyEditor} from './amqp/message-codec.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
@@ -47,6 +49,13 @@ export interface EmulatorOptions {
   certDir?: string
   /** A ready certificate for the admin API (else loaded or created as certDir says). */
   certificate?: EmulatorCertificate
+  /** Guards against slow and hostile peers (tests use small values): AMQP frame sizes, timeouts, connection cap. */
+  limits?: EmulatorLimits
+}
+
+export interface EmulatorLimits extends Partial<AmqpLimits> {
+  /** An HTTP request's headers must be complete within this (admin API, ARM). */
+  headersTimeoutMs?: number
 }
 
 export interface ServiceBusEmulator {
@@ -121,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   const armToken = createHmac('sha256', manageRule.primaryKey).update('qjob-emulator-arm-token').digest('base64url')
   registerSecret(armToken)
   const host = options.host ?? AMQP.defaultHost
-  const amqp = createAmqpServer({broker, policies, logger})
+  const amqp = createAmqpServer({broker, policies, logger, limits: options.limits})
   let certificate: EmulatorCertificate
   let admin
   let server: FrontDoor
@@ -136,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     const armRoute = {matches: isArmPath, handle: arm}
     admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute])
     const {http, https} = admin
+    for (const admin of [http, https]) enforceHeaderDeadline(admin, logger, options.limits?.headersTimeoutMs)
     server = await startFrontDoor({
       host,
       port: options.port ?? AMQP.defaultPort,
@@ -176,8 +186,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
     connectionCount: () => server.connectionCount(),
     close() {
       closing ??= (async () => {
-        await server.close()
+        // AMQP first: its clients are told the emulator stops while their sockets are still open.
         await amqp.close()
+        await server.close()
         await admin.close()
         await broker.close()
         logger.info('Service Bus emulator stopped')

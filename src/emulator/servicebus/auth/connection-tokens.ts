@@ -30,6 +30,10 @@ function grants(rights: Set<AccessRight>, needed: AccessRight): boolean {
 export class ConnectionTokens {
   private readonly tokens = new Map<string, VerifiedToken>()
 
+  get size(): number {
+    return this.tokens.size
+  }
+
   put(token: VerifiedToken): void {
     this.tokens.set(`${token.entity ?? ''}|${token.audiencePath}`, token)
   }
