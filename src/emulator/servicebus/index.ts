@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   certDir?: string
   /** A ready certificate for the admin API (else loaded or created as certDir says). */
   certificate?: EmulatorCertificate
+  /** Replace the default policy's key kept in the data directory with a new one (saved connection strings stop working). */
+  resetKeys?: boolean
   /** Guards against slow and hostile peers (tests use small values): AMQP frame sizes, timeouts, connection cap. */
   limits?: EmulatorLimits
 }
@@ -96,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
   const fileConfig = options.configFile ? readConfigFile(options.configFile) : {policies: [], queues: []}
   const warnings = fileConfig.warnings ?? []
   for (const warning of warnings) logger.warn(warning)
-  const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir)])
+  const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir, options.resetKeys)])
   const rules = policyConfigs.map(toRule)
   for (const rule of rules) {
     registerSecret(rule.primaryKey)
@@ -199,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Serv
 }
 
 export {ConfigError} from './config/namespace-config.js'
+export {StartRefusedError} from './start-refused.js'
 export type {PolicyConfig, QueueConfig} from './config/namespace-config.js'
 export type {EmulatorLogger} from './logger.js'
 export {streamLogger, silentLogger} from './logger.js'

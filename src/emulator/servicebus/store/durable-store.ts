@@ -137,8 +137,8 @@ export class DurableStore implements MessageStore {
   private unboundedDamage(replay: ReplayResult, tail: {start: number; end: number}): LogDamagedError {
     return new LogDamagedError(
       `the message log ${this.logPath} is damaged from byte ${tail.start} to its end (${tail.end - tail.start} bytes) and no intact record follows, ` +
-        `so the records there can be neither recovered nor counted; nothing was changed. ` +
-        `To keep the ${replay.records} intact records before the damage: truncate -s ${tail.start} '${this.logPath}'; to start with no messages, move the file aside.`,
+        'so the records there can be neither recovered nor counted; nothing was changed',
+      `To keep the ${replay.records} intact records before the damage: truncate -s ${tail.start} '${this.logPath}'. To start with no messages: move the file aside.`,
     )
   }
 

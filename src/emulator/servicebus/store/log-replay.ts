@@ -4,6 +4,7 @@
 // once through a sliding window, so it is linear in the log's size.
 import type {FileHandle} from 'node:fs/promises'
 
+import {StartRefusedError} from '../start-refused.js'
 import {FRAME_HEADER_BYTES, FRAME_MAGIC, headerAt, LEGACY_HEADER_BYTES, legacyHeaderAt, legacyRecordAt, MAX_BODY_BYTES, recordAt} from './log-codec.js'
 import type {StoreRecord} from './message-store.js'
 
@@ -30,9 +31,7 @@ export interface ReplayResult {
 }
 
 /** The log is damaged in a way replay cannot bound: the emulator refuses to start rather than cut it. */
-export class LogDamagedError extends Error {
-  override name = 'LogDamagedError'
-}
+export class LogDamagedError extends StartRefusedError {}
 
 /** Reads the file through one buffer; a request inside it costs no read. */
 class FileWindow {
