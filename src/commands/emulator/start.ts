@@ -31,6 +31,7 @@ and serves the queues.`
     foreground: Flags.boolean({description: 'Run in this process until SIGINT/SIGTERM'}),
     'app-dir': Flags.string({description: 'The Heroku app: a directory with a Procfile (default: the current directory, if it has one)'}),
     'heroku-port': Flags.integer({description: 'Port of the local Heroku API (default: a free one)', min: 0, max: 65_535}),
+    'reset-keys': Flags.boolean({description: 'Make a new namespace key (saved connection strings stop working); needed when namespace.json is damaged'}),
   }
 
   static override enableJsonFlag = true
@@ -48,6 +49,7 @@ and serves the queues.`
       appDir: flags['app-dir'] ?? process.cwd(),
       appDirExplicit: flags['app-dir'] !== undefined,
       herokuPort: flags['heroku-port'],
+      resetKeys: flags['reset-keys'],
     }
     if (flags.foreground) {
       await runForeground(options, state => {

@@ -25,6 +25,10 @@ export const LIMITS = {
   minAutoDeleteOnIdleMs: 5 * 60_000,
   /** Duplicate detection windows may be 20 s to 7 days in Azure; the emulator accepts any positive value. */
   maxDuplicateDetectionWindowMs: 7 * 24 * 3600_000,
+  /** Premium tier: 100 MB messages, 80 GB queues. */
+  maxMessageSizeInKilobytes: 102_400,
+  maxQueueSizeInMegabytes: 81_920,
+  maxInt32: 2_147_483_647,
   /** Azure: 1 to 260 characters; letters, digits, '.', '-', '_' and '/'. */
   queueNamePattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{0,259}$/,
 } as const

@@ -10,11 +10,13 @@ import {join} from 'node:path'
 import {registerSecret} from '../../common/redact.js'
 import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
+import {enforceHeaderDeadline} from './admin/header-deadline.js'
 import {healthRoute} from './admin/health-route.js'
 import {createAdminServers} from './admin/http-listener.js'
 import {emulatorCertificate} from './admin/tls-certificate.js'
 import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
+import type {AmqpLimits} from './amqp/connection-guard.js'
 import {attachWebSocketTransport, type WebSocketTransport} from './amqp/websocket-transport.js'
 import {propertyEditor} from './amqp/message-codec.js'
 import {messageInspector} from './amqp/filter-view.js'
@@ -56,6 +58,15 @@ export interface ServiceBusEmulatorOptions {
   certificate?: EmulatorCertificate
   /** The broker's clock (tests move it to reach lock, TTL and auto-delete-on-idle deadlines). Default Date.now. */
   now?: () => number
+  /** Replace the default policy's key kept in the data directory with a new one (saved connection strings stop working). */
+  resetKeys?: boolean
+  /** Guards against slow and hostile peers (tests use small values): AMQP frame sizes, timeouts, connection cap. */
+  limits?: EmulatorLimits
+}
+
+export interface EmulatorLimits extends Partial<AmqpLimits> {
+  /** An HTTP request's headers must be complete within this (admin API, ARM). */
+  headersTimeoutMs?: number
 }
 
 export interface ServiceBusEmulator {
@@ -98,7 +109,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const fileConfig = options.configFile ? readConfigFile(options.configFile) : {policies: [], queues: []}
   const warnings = fileConfig.warnings ?? []
   for (const warning of warnings) logger.warn(warning)
-  const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir)])
+  const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir, options.resetKeys)])
   const rules = policyConfigs.map(toRule)
   for (const rule of rules) {
     registerSecret(rule.primaryKey)
@@ -133,7 +144,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const armToken = createHmac('sha256', manageRule.primaryKey).update('qjob-emulator-arm-token').digest('base64url')
   registerSecret(armToken)
   const host = options.host ?? AMQP.defaultHost
-  const amqp = createAmqpServer({broker, policies, logger})
+  const amqp = createAmqpServer({broker, policies, logger, limits: options.limits})
   let certificate: EmulatorCertificate
   let admin
   let server: FrontDoor
@@ -153,6 +164,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute, health])
     const {http, https} = admin
     webSockets = attachWebSocketTransport([http, https], {accept: stream => amqp.accept(stream), logger})
+    for (const admin of [http, https]) enforceHeaderDeadline(admin, logger, options.limits?.headersTimeoutMs)
     server = await startFrontDoor({
       host,
       port: options.port ?? AMQP.defaultPort,
@@ -199,9 +211,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     close() {
       closing ??= (async () => {
         idleReaper.stop()
+        // AMQP first: its clients are told the emulator stops while their sockets are still open.
+        await amqp.close()
         webSockets.close()
         await server.close()
-        await amqp.close()
         await admin.close()
         await broker.close()
         logger.info('Service Bus emulator stopped')
@@ -212,6 +225,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
 }
 
 export {ConfigError} from './config/namespace-config.js'
+export {StartRefusedError} from './start-refused.js'
 export type {PolicyConfig, QueueConfig} from './config/namespace-config.js'
 export type {EmulatorLogger} from './logger.js'
 export {streamLogger, silentLogger} from './logger.js'

@@ -16,6 +16,7 @@ export interface BackgroundOptions {
   appDir: string
   appDirExplicit?: boolean
   herokuPort?: number
+  resetKeys?: boolean
   /** The CLI entry script to run again (process.argv[1]). */
   entryScript: string
 }
@@ -35,6 +36,7 @@ export async function startInBackground(options: BackgroundOptions): Promise<Emu
   if (options.configFile) args.push('--config', resolve(options.configFile))
   if (options.appDirExplicit) args.push('--app-dir', resolve(options.appDir))
   if (options.herokuPort !== undefined) args.push('--heroku-port', String(options.herokuPort))
+  if (options.resetKeys) args.push('--reset-keys')
   const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, QJOB_EMULATOR_LOG: logFile}})
   closeSync(log)
   try {

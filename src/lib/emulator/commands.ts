@@ -26,6 +26,8 @@ export interface StartOptions {
   appDir: string
   appDirExplicit?: boolean
   herokuPort?: number
+  /** A new namespace key instead of the one kept in the data directory. */
+  resetKeys?: boolean
 }
 
 /** Runs until SIGINT/SIGTERM. A parent waiting over IPC (background start) is told when ready. */
@@ -54,8 +56,12 @@ export async function runForeground(options: StartOptions, onReady: (state: Emul
     onReady(running.state)
   }
   await signal
+  // Stop is bounded: whatever still runs after this long does not keep the process alive.
+  setTimeout(() => process.exit(1), STOP_BOUND_MS).unref()
   await running.close()
 }
+
+const STOP_BOUND_MS = 15_000
 
 export function startBackground(options: StartOptions & Pick<BackgroundOptions, 'entryScript'>): Promise<EmulatorState> {
   return startInBackground(options)

@@ -20,6 +20,8 @@ function startError(error: unknown, options: EmulatorRunOptions): Error {
   }
   if (code === 'EACCES') return new OperationError(`cannot listen on port ${options.port}: permission denied`, {hint: 'Use a port above 1023.'})
   if ((error as Error).name === 'ConfigError') return new UsageError((error as Error).message)
+  // A damaged message log or namespace file: refused rather than cut or replaced (exit 1).
+  if ((error as Error).name === 'StartRefusedError') return new OperationError((error as Error).message, {hint: (error as {hint?: string}).hint})
   if ((error as Error).name === 'BrokerError' && /in use/.test((error as Error).message)) {
     return new OperationError((error as Error).message, {hint: 'Stop that emulator (qjob emulator stop) or use another --data-dir.'})
   }

@@ -21,6 +21,8 @@ export interface EmulatorRunOptions {
   appDirExplicit?: boolean
   /** Port of the local Heroku API (0 = a free port). */
   herokuPort?: number
+  /** A new namespace key instead of the one kept in the data directory. */
+  resetKeys?: boolean
 }
 
 export interface RunningService {
@@ -61,6 +63,7 @@ const startServiceBus: ServiceStarter = async options => {
     inMemory: options.inMemory,
     configFile: options.configFile,
     logger: options.logger,
+    resetKeys: options.resetKeys,
   })
   return {
     name: 'servicebus',

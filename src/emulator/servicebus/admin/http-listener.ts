@@ -8,6 +8,7 @@ import type {EmulatorLogger} from '../logger.js'
 import type {AdminApi, AdminResponse} from './admin-api.js'
 import {errorDocument} from './atom.js'
 import {ADMIN_LIMITS, ATOM} from './constants.js'
+import {TLS_HANDSHAKE_TIMEOUT_MS} from './header-deadline.js'
 
 class BodyTooLarge extends Error {}
 
@@ -93,7 +94,7 @@ export function createAdminServers(api: AdminApi, tls: {cert: string; key: strin
     }
   }
   const http = createHttpServer(listener('http'))
-  const https = createHttpsServer({cert: tls.cert, key: tls.key}, listener('https'))
+  const https = createHttpsServer({cert: tls.cert, key: tls.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS}, listener('https'))
   for (const server of [http, https]) {
     server.on('clientError', (error, socket) => {
       logger.debug(`admin: bad HTTP from a client: ${error.message}`)

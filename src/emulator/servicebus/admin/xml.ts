@@ -54,8 +54,23 @@ const parser = new XMLParser({
   isArray: (tagName: string) => REPEATED.has(tagName),
 })
 
+/** Deeper than any document the admin API reads (an entry is about 6 levels deep). */
+export const MAX_XML_DEPTH = 64
+
+/** The deepest element nesting, counted over the tags in one pass (the parser recurses per level). */
+function nestingDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  for (const match of text.matchAll(/<(\/?)[A-Za-z_][^<>]*?(\/?)>/g)) {
+    if (match[1]) depth--
+    else if (!match[2]) deepest = Math.max(deepest, ++depth)
+  }
+  return deepest
+}
+
 export function parseXml(text: string): XmlNode {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlError('the request body must not contain a DOCTYPE or entity declarations')
+  if (nestingDepth(text) > MAX_XML_DEPTH) throw new XmlError(`the request body nests elements deeper than ${MAX_XML_DEPTH} levels`)
   const validation = XMLValidator.validate(text)
   if (validation !== true) throw new XmlError(`the request body is not well-formed XML: ${validation.err.msg} (line ${validation.err.line})`)
   const parsed = parser.parse(text) as XmlNode

@@ -1,8 +1,9 @@
 // The AMQP 1.0 server: rhea container events routed to the links that handle them. Holds no
 // broker state of its own; each connection's tokens and links live in its ConnectionState.
+import {once} from 'node:events'
 import type {Duplex} from 'node:stream'
 
-import rhea, {type EventContext, type link, type Receiver, type Sender} from 'rhea'
+import rhea, {type Connection, type EventContext, type link, type Receiver, type Sender} from 'rhea'
 
 import type {NamespacePolicies} from '../auth/namespace-policies.js'
 import type {Broker} from '../broker/broker.js'
@@ -10,6 +11,7 @@ import {BrokerError} from '../broker/broker-error.js'
 import {AMQP} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {handleCbsRequest} from './cbs-link.js'
+import {DEFAULT_AMQP_LIMITS, guardConnection, silenceConnection, type AmqpLimits} from './connection-guard.js'
 import {connectionState} from './connection-state.js'
 import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {handleManagementRequest} from './management-link.js'
@@ -24,6 +26,8 @@ export interface AmqpServerOptions {
   broker: Broker
   policies: NamespacePolicies
   logger: EmulatorLogger
+  /** Frame sizes, open and idle timeouts, connection cap (connection-guard.ts). */
+  limits?: Partial<AmqpLimits>
 }
 
 export interface AmqpServer {
@@ -34,6 +38,9 @@ export interface AmqpServer {
 }
 
 type LinkRole = {kind: 'cbs'} | {kind: 'management'; path: string} | {kind: 'send'; handler: SendLink} | {kind: 'receive'; handler: ReceiveLink}
+
+/** How long close() lets the close frames reach the clients before dropping the sockets. */
+const STOP_GRACE_MS = 100
 
 function describe(error: {message?: string; description?: string; condition?: string} | undefined): string {
   return error?.description ?? error?.message ?? error?.condition ?? 'an error'
@@ -207,18 +214,50 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   container.on('error', (error: Error) => logger.warn(`AMQP error: ${error?.message ?? String(error)}`))
 
   // The front door (../front-door.ts) listens and hands over the sockets that speak AMQP.
-  const connectionOptions = {receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow}}
+  const limits: AmqpLimits = {...DEFAULT_AMQP_LIMITS, ...options.limits}
+  const connectionOptions = {
+    receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow},
+    max_frame_size: limits.maxFrameBytes,
+    idle_time_out: limits.idleTimeoutMs,
+  }
   const sockets = new Set<Duplex>()
+  const connections = new Set<Connection>()
+  let stopping = false
   return {
     accept(socket: Duplex) {
+      if (stopping) {
+        socket.destroy()
+        return
+      }
+      const overCap = sockets.size >= limits.maxConnections
       sockets.add(socket)
-      socket.on('close', () => sockets.delete(socket))
+      const connection = container.create_connection(connectionOptions as never)
+      connections.add(connection)
+      socket.on('close', () => {
+        sockets.delete(socket)
+        connections.delete(connection)
+        connectionState(connection).detachAll()
+      })
+      guardConnection(connection, socket, {limits, overCap, logger, authenticated: () => connectionState(connection).tokens.size > 0})
       // rhea types omit Connection.accept(socket), the server side of container.listen().
-      ;(container.create_connection(connectionOptions as never) as unknown as {accept(socket: Duplex): void}).accept(socket)
+      ;(connection as unknown as {accept(socket: Duplex): void}).accept(socket)
     },
     connectionCount: () => sockets.size,
+    // Stop: no new connections, every open one told (connection:forced, as Azure does when a
+    // node goes away), a moment for those frames to leave, then sockets and rhea timers gone.
     close: async () => {
+      stopping = true
+      for (const connection of connections) {
+        if (connection.is_remote_open() && !connection.is_closed()) connection.close({condition: 'amqp:connection:forced', description: 'The emulator is stopping.'})
+      }
+      if (sockets.size > 0) {
+        const allClosed = Promise.all([...sockets].map(socket => (socket.destroyed ? undefined : once(socket, 'close'))))
+        let grace: NodeJS.Timeout | undefined
+        await Promise.race([allClosed, new Promise(resolve => (grace = setTimeout(resolve, STOP_GRACE_MS)))])
+        clearTimeout(grace)
+      }
       for (const socket of sockets) socket.destroy()
+      for (const connection of connections) silenceConnection(connection)
     },
   }
 }

@@ -28,6 +28,7 @@ export function handleCbsRequest(context: EventContext, deps: CbsDependencies): 
     try {
       const token = verifySasToken(String(request.body), (keyName, path) => deps.policies.rulesFor(keyName, path), deps.now())
       state.tokens.put(token)
+      state.watchExpiry(deps.now)
       deps.logger.debug(`cbs: token accepted for '${token.audiencePath || '/'}'`)
     } catch (error) {
       status = error instanceof SasError ? error.statusCode : 500

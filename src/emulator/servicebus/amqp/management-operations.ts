@@ -125,22 +125,24 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
   },
   'com.microsoft:renew-lock': {
     rights: ['Listen'],
-    handle(broker, {body}) {
-      const expirations = lockTokens(body).map(token => broker.renewLock(token))
+    handle(broker, {path, body}) {
+      const expirations = lockTokens(body).map(token => broker.renewLock(token, path))
       return ok({expirations: typedArray(expirations, AMQP_TIMESTAMP)})
     },
   },
   'com.microsoft:receive-by-sequence-number': {
     rights: ['Listen'],
-    handle(broker, {path, body}) {
+    async handle(broker, {path, body}) {
       const mode = Number(body['receiver-settle-mode'] ?? 1) === RECEIVE_AND_DELETE ? 'receiveAndDelete' : 'peekLock'
       const deliveries = broker.receiveDeferred(path, longList(body, 'sequence-numbers'), mode, optionalString(body, 'session-id'))
+      // Receive-and-delete: the reply goes out once every removal is durable.
+      await Promise.all(deliveries.map(delivery => delivery.durable))
       return ok({messages: deliveries.map(messageEntry)})
     },
   },
   'com.microsoft:update-disposition': {
     rights: ['Listen'],
-    async handle(broker, {body}) {
+    async handle(broker, {path, body}) {
       const status = requiredString(body, 'disposition-status') as DispositionStatus
       if (!DISPOSITIONS.includes(status)) throw new BrokerError('BadRequest', `unknown disposition-status '${status}'`)
       const properties = body['properties-to-modify']
@@ -148,7 +150,7 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
         deadLetterReason: optionalString(body, 'deadletter-reason'),
         deadLetterDescription: optionalString(body, 'deadletter-description'),
         propertiesToModify: properties && typeof properties === 'object' ? plainProperties(properties) : undefined,
-      })
+      }, path)
       return ok()
     },
   },

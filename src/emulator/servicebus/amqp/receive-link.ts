@@ -8,9 +8,10 @@ import {BrokerError} from '../broker/broker-error.js'
 import type {Consumer, ReceiveMode} from '../broker/entity.js'
 import type {Delivery} from '../broker/message.js'
 import type {SessionGrant, SessionRequest} from '../broker/sessions.js'
+import type {ConnectionTokens} from '../auth/connection-tokens.js'
 import type {EmulatorLogger} from '../logger.js'
 import type {LinkHandle} from './connection-state.js'
-import {amqpErrorOf} from './error-conditions.js'
+import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {encodeDelivery, lockTokenToTag, plainProperties, tagToLockToken} from './message-codec.js'
 import {attachUnsent, outgoingSlots} from './rhea-internals.js'
 import {outcomes} from './rhea-types.js'
@@ -69,7 +70,21 @@ export class ReceiveLink implements Consumer, LinkHandle {
   deliver(delivery: Delivery): void {
     const tag = delivery.lockToken ? lockTokenToTag(delivery.lockToken) : Buffer.from(String(this.tagCounter++))
     this.sent++
-    this.link.send(encodeDelivery(delivery), tag, 0)
+    if (!delivery.durable) {
+      this.link.send(encodeDelivery(delivery), tag, 0)
+      return
+    }
+    // Receive-and-delete: sent once its removal is durable (in order: commits resolve in order).
+    // Refused (a full disk): the credit is given back; the broker keeps the message.
+    const encoded = encodeDelivery(delivery)
+    delivery.durable.then(
+      () => {
+        if (this.link.is_open()) this.link.send(encoded, tag, 0)
+      },
+      () => {
+        this.sent--
+      },
+    )
   }
 
   close(error: Error): void {
@@ -80,6 +95,14 @@ export class ReceiveLink implements Consumer, LinkHandle {
   detached(): void {
     this.handle?.remove()
     this.handle = undefined
+  }
+
+  reauthorize(tokens: ConnectionTokens, nowMs: number): void {
+    const decision = tokens.authorize(this.path, ['Listen'], nowMs)
+    if (decision.allowed || !this.link.is_open()) return
+    this.logger.info(`receive link on '${this.path}' detached: ${decision.reason}`)
+    this.detached()
+    this.link.close(unauthorized(decision.reason))
   }
 
   onFlow(): void {

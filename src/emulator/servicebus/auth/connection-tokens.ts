@@ -4,8 +4,25 @@ import type {VerifiedToken} from './sas-token.js'
 
 export type AuthDecision = {allowed: true} | {allowed: false; reason: string}
 
-function covers(audiencePath: string, entityPath: string): boolean {
-  return audiencePath === '' || entityPath === audiencePath || entityPath.startsWith(`${audiencePath}/`)
+/** The entity a path names: `q`, `q/$DeadLetterQueue`, `q/$management`... are all `q`. */
+export function entityOfPath(path: string): string {
+  const segments = path.split('/')
+  while (segments.length > 1 && segments.at(-1)!.startsWith('$')) segments.pop()
+  return segments.join('/')
+}
+
+/**
+ * The audience is matched exactly, by entity (its sub-queues and $management included), never as
+ * a path prefix: a token for `a` grants nothing on `a/b`. Only a token for the namespace itself
+ * (audience `/`, signed with a namespace rule) covers every entity. A token signed with an
+ * entity's own rule covers that entity only (a topic's: with its subscriptions), whatever its
+ * audience says.
+ */
+function covers(token: VerifiedToken, entityPath: string): boolean {
+  const entity = entityOfPath(entityPath)
+  // A topic's own rule covers the topic and its subscriptions.
+  if (token.entity !== undefined && token.entity !== entity && !entity.startsWith(`${token.entity}/subscriptions/`)) return false
+  return token.audiencePath === '' || entityOfPath(token.audiencePath) === entity
 }
 
 function grants(rights: Set<AccessRight>, needed: AccessRight): boolean {
@@ -15,8 +32,19 @@ function grants(rights: Set<AccessRight>, needed: AccessRight): boolean {
 export class ConnectionTokens {
   private readonly tokens = new Map<string, VerifiedToken>()
 
+  get size(): number {
+    return this.tokens.size
+  }
+
   put(token: VerifiedToken): void {
-    this.tokens.set(token.audiencePath, token)
+    this.tokens.set(`${token.entity ?? ''}|${token.audiencePath}`, token)
+  }
+
+  /** The earliest expiry still ahead (receive links are re-checked then). */
+  nextExpiry(nowMs: number): number | undefined {
+    let next: number | undefined
+    for (const token of this.tokens.values()) if (token.expiresAtMs > nowMs && (next === undefined || token.expiresAtMs < next)) next = token.expiresAtMs
+    return next
   }
 
   /** Allowed if an unexpired token covers the path and grants one of the rights. */
@@ -25,7 +53,7 @@ export class ConnectionTokens {
     let expired = false
     let covered = false
     for (const token of this.tokens.values()) {
-      if (!covers(token.audiencePath, path)) continue
+      if (!covers(token, path)) continue
       if (token.expiresAtMs <= nowMs) {
         expired = true
         continue

@@ -1,6 +1,7 @@
-// Where keys come from: the namespace's policies, and the authorization rules of each queue.
+// Where keys come from: the namespace's policies, and the authorization rules of each queue and topic.
 import type {Broker} from '../broker/broker.js'
 import type {AuthorizationRule} from '../broker/queue-properties.js'
+import type {ScopedRule} from './sas-token.js'
 
 export class NamespacePolicies {
   constructor(
@@ -13,10 +14,11 @@ export class NamespacePolicies {
   }
 
   /** Namespace policies named `keyName`, and those of the queue or topic the audience names. */
-  rulesFor(keyName: string, audiencePath: string): AuthorizationRule[] {
-    const rules = this.policies.filter(rule => rule.keyName === keyName)
+  rulesFor(keyName: string, audiencePath: string): ScopedRule[] {
+    const rules: ScopedRule[] = this.policies.filter(rule => rule.keyName === keyName)
     // The queue's policies, or the topic's (they cover its subscriptions too).
-    if (audiencePath !== '') rules.push(...this.broker.authorizationRulesFor(audiencePath).filter(rule => rule.keyName === keyName))
+    const owner = audiencePath === '' ? undefined : this.broker.authorizationRulesOwner(audiencePath)
+    if (owner) rules.push(...owner.rules.filter(rule => rule.keyName === keyName).map(rule => ({...rule, entity: owner.entity})))
     return rules
   }
 }

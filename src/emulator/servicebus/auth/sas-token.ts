@@ -77,13 +77,18 @@ export interface VerifiedToken {
   audiencePath: string
   rights: Set<AccessRight>
   expiresAtMs: number
+  /** Signed with an entity's own rule: the entity (lower case); the token covers it and its sub-queues only. */
+  entity?: string
 }
+
+/** A rule that may have signed a token; `entity` when it is an entity's own rule, not the namespace's. */
+export type ScopedRule = AuthorizationRule & {entity?: string}
 
 /**
  * Checks a token: a known key name, a valid signature with one of its keys, not expired.
  * `rulesFor(keyName, audiencePath)` returns the policies that may have signed it.
  */
-export function verifySasToken(token: string, rulesFor: (keyName: string, path: string) => AuthorizationRule[], nowMs: number): VerifiedToken {
+export function verifySasToken(token: string, rulesFor: (keyName: string, path: string) => ScopedRule[], nowMs: number): VerifiedToken {
   const parts = parseSasToken(token)
   const path = audiencePath(parts.audience)
   const rules = rulesFor(parts.keyName, path)
@@ -93,5 +98,7 @@ export function verifySasToken(token: string, rulesFor: (keyName: string, path: 
   )
   if (!rule) throw new SasError(401, 'InvalidSignature: the token has an invalid signature.')
   if (parts.expiresAtSeconds * 1000 <= nowMs) throw new SasError(401, 'ExpiredToken: the token has expired.')
-  return {audiencePath: path, rights: new Set(rule.rights), expiresAtMs: parts.expiresAtSeconds * 1000}
+  const verified: VerifiedToken = {audiencePath: path, rights: new Set(rule.rights), expiresAtMs: parts.expiresAtSeconds * 1000}
+  if (rule.entity !== undefined) verified.entity = rule.entity.toLowerCase()
+  return verified
 }

@@ -121,6 +121,7 @@ export class Broker {
       sessions: this.sessions,
       now: this.now,
       persist: records => this.persist(records),
+      append: records => this.store.append(records),
       expire: (queue, message) => settlement.expire(queue, message),
       isClosed: () => this.closed,
     })
@@ -192,22 +193,32 @@ export class Broker {
   async createQueue(name: string, settings: QueueSettings = {}): Promise<QueueProperties> {
     if (this.entities.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
     const properties = newQueueProperties(name, settings, this.now())
-    this.addQueue(properties, 1)
-    await this.store.append([{type: 'queue-put', properties}])
+    const queue = this.addQueue(properties, 1)
+    try {
+      await this.store.append([{type: 'queue-put', properties}])
+    } catch (error) {
+      // Not durable, so not created: a restart would not find it.
+      if (this.queues.get(queueKey(name)) === queue) this.queues.delete(queueKey(name))
+      queue.stopTimers()
+      throw error
+    }
     return properties
   }
 
   async updateQueue(name: string, settings: QueueSettings): Promise<QueueProperties> {
     const queue = this.requireQueue(name)
     const properties = applyQueueSettings(queue.properties, settings, this.now())
-    queue.properties = properties
     await this.store.append([{type: 'queue-put', properties}])
+    queue.properties = properties
     for (const entity of [queue.main, queue.deadLetter]) this.pump(entity)
     return properties
   }
 
   async deleteQueue(name: string): Promise<void> {
     const queue = this.requireQueue(name)
+    // Durable first: a delete the store refused leaves the queue as it was.
+    await this.store.append([{type: 'queue-delete', name: queue.name}])
+    if (this.queues.get(queueKey(name)) !== queue) return
     this.queues.delete(queueKey(name))
     this.entities.delete(queueKey(name))
     queue.stopTimers()
@@ -216,7 +227,6 @@ export class Broker {
       this.locks.dropEntity(entity)
       for (const consumer of entity.consumers.splice(0)) consumer.close(entityNotFound(entity.path))
     }
-    await this.store.append([{type: 'queue-delete', name: queue.name}])
   }
 
   /**
@@ -255,14 +265,22 @@ export class Broker {
 
   /** The shared access policies of the queue or topic an entity path belongs to (SAS checks). */
   authorizationRulesFor(path: string): QueueProperties['authorizationRules'] {
-    const segments = path.split('/').filter(segment => !segment.startsWith('$'))
-    const queue = this.queues.get(queueKey(segments.join('/')))
-    if (queue) return queue.properties.authorizationRules
-    const at = segments.findIndex(segment => segment.toLowerCase() === 'subscriptions')
-    const topicName = at > 0 ? segments.slice(0, at).join('/') : segments.join('/')
-    return this.topics.get(topicName)?.authorizationRules ?? []
+    return this.authorizationRulesOwner(path)?.rules ?? []
   }
 
+  /**
+   * The queue or topic whose own policies apply to `path` (a topic's cover its subscriptions),
+   * with its name: a token signed with one of them covers that entity only.
+   */
+  authorizationRulesOwner(path: string): {entity: string; rules: QueueProperties['authorizationRules']} | undefined {
+    const segments = path.split('/').filter(segment => !segment.startsWith('$'))
+    const queue = this.queues.get(queueKey(segments.join('/')))
+    if (queue) return {entity: queue.name, rules: queue.properties.authorizationRules}
+    const at = segments.findIndex(segment => segment.toLowerCase() === 'subscriptions')
+    const topicName = at > 0 ? segments.slice(0, at).join('/') : segments.join('/')
+    const topic = this.topics.get(topicName)
+    return topic && {entity: topicName, rules: topic.authorizationRules}
+  }
 
   /** `q`, `q/$DeadLetterQueue`, and either followed by `/$management`; case-insensitive. */
   resolve(path: string): ResolvedPath {
@@ -378,14 +396,18 @@ export class Broker {
     return this.dispatcher.takeDeferred(queue, entity, sequenceNumbers, mode, sessionId)
   }
 
-  /** update-disposition: settles by lock token (deferred messages, or a receiver that is gone). */
-  async updateDisposition(lockTokens: string[], status: DispositionStatus, options: DispositionOptions = {}): Promise<void> {
+  /**
+   * update-disposition: settles by lock token (deferred messages, or a receiver that is gone).
+   * `path` (the $management link's entity): only locks held on that entity are settled.
+   */
+  async updateDisposition(lockTokens: string[], status: DispositionStatus, options: DispositionOptions = {}, path?: string): Promise<void> {
+    const scope = path === undefined ? undefined : this.resolve(path).entity
     for (const token of lockTokens) {
-      if (status === 'completed') await this.complete(token)
-      else if (status === 'abandoned') await this.abandon(token, options.propertiesToModify)
-      else if (status === 'defered') await this.defer(token, options.propertiesToModify)
+      if (status === 'completed') await this.settlement.complete(token, scope)
+      else if (status === 'abandoned') await this.settlement.abandon(token, options.propertiesToModify, scope)
+      else if (status === 'defered') await this.settlement.defer(token, options.propertiesToModify, scope)
       else if (status === 'suspended') {
-        await this.deadLetter(token, {reason: options.deadLetterReason, description: options.deadLetterDescription, properties: options.propertiesToModify})
+        await this.settlement.deadLetter(token, {reason: options.deadLetterReason, description: options.deadLetterDescription, properties: options.propertiesToModify}, scope)
       } else throw new BrokerError('BadRequest', `unknown disposition status '${String(status)}'`)
     }
   }
@@ -420,9 +442,9 @@ export class Broker {
     return this.settlement.deadLetter(lockToken, options)
   }
 
-  /** Extends a lock; the new locked-until time. */
-  renewLock(lockToken: string): number {
-    return this.settlement.renewLock(lockToken)
+  /** Extends a lock; the new locked-until time. `path`: the lock must be held on that entity. */
+  renewLock(lockToken: string, path?: string): number {
+    return this.settlement.renewLock(lockToken, path === undefined ? undefined : this.resolve(path).entity)
   }
 
   /** A message by sequence number (issue 5: peek, receive-by-sequence-number). */

@@ -15,16 +15,27 @@ export interface DeadLetterOptions {
   properties?: Record<string, PropertyValue>
 }
 
-/** Moves a main-queue message to the DLQ in memory; returns the record to store. */
-export function deadLetterMessage(queue: Queue, message: StoredMessage, options: DeadLetterOptions, editor: PropertyEditor): StoreRecord {
+/** The record that moves a main-queue message to the DLQ, and the moved message; nothing changes in memory yet. */
+export function deadLetterRecord(queue: Queue, message: StoredMessage, options: DeadLetterOptions, editor: PropertyEditor): {record: StoreRecord; moved: StoredMessage} {
   const properties: Record<string, PropertyValue> = {...options.properties}
   if (options.reason !== undefined) properties.DeadLetterReason = options.reason
   if (options.description !== undefined) properties.DeadLetterErrorDescription = options.description
-  queue.main.remove(message.sequenceNumber)
   const moved: StoredMessage = {...message, state: 'active', deadLetterSource: queue.name}
   if (Object.keys(properties).length > 0) moved.payload = editor.setApplicationProperties(message.payload, properties)
+  return {record: {type: 'message-move', queue: queue.name, from: 'main', to: 'deadLetter', message: moved}, moved}
+}
+
+/** Applies a dead-lettering in memory (after its record is durable, for a client's settlement). */
+export function applyDeadLetter(queue: Queue, sequenceNumber: number, moved: StoredMessage): void {
+  queue.main.remove(sequenceNumber)
   queue.deadLetter.insert(moved)
-  return {type: 'message-move', queue: queue.name, from: 'main', to: 'deadLetter', message: moved}
+}
+
+/** Moves a main-queue message to the DLQ in memory; returns the record to store. */
+export function deadLetterMessage(queue: Queue, message: StoredMessage, options: DeadLetterOptions, editor: PropertyEditor): StoreRecord {
+  const {record, moved} = deadLetterRecord(queue, message, options, editor)
+  applyDeadLetter(queue, message.sequenceNumber, moved)
+  return record
 }
 
 /** An expired message: dead-lettered when the queue says so, else dropped. */

@@ -15,10 +15,14 @@ export interface DispatchDependencies {
   sessions: SessionManager
   now: () => number
   persist: (records: StoreRecord[]) => void
+  /** A store write whose outcome matters (receive-and-delete: the message leaves only once it is durable). */
+  append: (records: StoreRecord[]) => Promise<void>
   /** TTL expiry of a message found expired on its way out. */
   expire: (queue: Queue, message: StoredMessage) => void
   isClosed: () => boolean
 }
+
+const RETRY_AFTER_REFUSED_DELETE_MS = 1000
 
 export class Dispatcher {
   constructor(private readonly deps: DispatchDependencies) {}
@@ -57,9 +61,7 @@ export class Dispatcher {
     return unique.map(sequenceNumber => {
       const message = entity.messages.get(sequenceNumber)!
       if (mode === 'peekLock') return this.lockMessage(queue, entity, message)
-      entity.remove(sequenceNumber)
-      this.deps.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber}])
-      return {message, entityPath: entity.path}
+      return {message, entityPath: entity.path, durable: this.removeDurably(queue, entity, message)}
     })
   }
 
@@ -84,12 +86,27 @@ export class Dispatcher {
   private deliver(queue: Queue, entity: Entity, consumer: Consumer, message: StoredMessage): void {
     queue.accessedAt = this.deps.now()
     if (consumer.mode === 'receiveAndDelete') {
-      entity.remove(message.sequenceNumber)
-      this.deps.persist([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
-      consumer.deliver({message, entityPath: entity.path})
+      consumer.deliver({message, entityPath: entity.path, durable: this.removeDurably(queue, entity, message)})
       return
     }
     consumer.deliver(this.lockMessage(queue, entity, message))
+  }
+
+  /**
+   * Receive-and-delete is at most once: the message leaves memory at once (nobody else gets it)
+   * and leaves the emulator only once its removal is durable. When the store refuses the removal
+   * the message goes back, available again, and the entity is pumped a little later (a full disk
+   * is not retried in a tight loop).
+   */
+  private removeDurably(queue: Queue, entity: Entity, message: StoredMessage): Promise<void> {
+    entity.remove(message.sequenceNumber)
+    const durable = this.deps.append([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+    durable.catch(() => {
+      if (this.deps.queues.get(queueKey(queue.name)) !== queue || entity.messages.has(message.sequenceNumber)) return
+      entity.insert(message)
+      setTimeout(() => this.pump(entity), RETRY_AFTER_REFUSED_DELETE_MS).unref()
+    })
+    return durable
   }
 
   /** Peek-locks a message: by its session's lock for a session message, else for the lock duration. */

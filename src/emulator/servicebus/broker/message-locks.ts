@@ -55,6 +55,12 @@ export class MessageLocks<E> {
     return lock
   }
 
+  /** Puts back a lock taken for a settlement that could not be made durable; its timer runs for what is left. */
+  restore(lock: MessageLock<E>): void {
+    this.locks.set(lock.token, lock)
+    if (lock.timer !== undefined) lock.timer = this.arm(lock.token, Math.max(0, lock.lockedUntilUtc - this.now()))
+  }
+
   /** Extends a lock from now (renew-lock). */
   renew(token: string, durationMs: number): MessageLock<E> | undefined {
     const lock = this.locks.get(token.toLowerCase())

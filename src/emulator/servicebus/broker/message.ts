@@ -47,4 +47,9 @@ export interface Delivery {
   entityPath: string
   lockToken?: string
   lockedUntilUtc?: number
+  /**
+   * Receive-and-delete: resolves once the message's removal is durable; only then may it leave
+   * (at most once). Rejects when the removal failed: the message stays in the queue.
+   */
+  durable?: Promise<void>
 }

@@ -50,9 +50,19 @@ function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): n
   return value
 }
 
+/**
+ * Azure's entity naming rules: 1 to 260 characters, letters, digits, '.', '-', '_' and '/', starting
+ * and ending with a letter or digit; no empty, '.' or '..' path segment (a name must never read
+ * as a relative path, in an address or an audience).
+ */
 export function validateQueueName(name: string): string {
-  if (!LIMITS.queueNamePattern.test(name) || name.includes('$') || name.endsWith('/') || name.includes('//')) {
-    throw new BrokerError('BadRequest', `invalid queue name "${name}": use letters, digits, '.', '-', '_' or '/' (at most 260 characters)`)
+  const segments = name.split('/')
+  const valid =
+    LIMITS.queueNamePattern.test(name) &&
+    /[A-Za-z0-9]$/.test(name) &&
+    segments.every(segment => segment !== '' && segment !== '.' && segment !== '..')
+  if (!valid) {
+    throw new BrokerError('BadRequest', `invalid queue name "${name}": use letters, digits, '.', '-', '_' or '/', start and end with a letter or digit, no empty, '.' or '..' segments (at most 260 characters)`)
   }
   return name
 }
@@ -93,11 +103,11 @@ export function applyQueueSettings(current: QueueProperties, settings: QueueSett
   }
   next.updatedAt = now
   positive('lockDuration', next.lockDurationMs, LIMITS.maxLockDurationMs)
-  positive('maxSizeInMegabytes', next.maxSizeInMegabytes)
-  positive('maxDeliveryCount', next.maxDeliveryCount)
-  positive('defaultMessageTimeToLive', next.defaultMessageTimeToLiveMs)
+  positive('maxSizeInMegabytes', next.maxSizeInMegabytes, LIMITS.maxQueueSizeInMegabytes)
+  positive('maxDeliveryCount', next.maxDeliveryCount, LIMITS.maxInt32)
+  positive('defaultMessageTimeToLive', next.defaultMessageTimeToLiveMs, TIMESPAN_MAX_MS)
   positive('duplicateDetectionHistoryTimeWindow', next.duplicateDetectionHistoryTimeWindowMs, LIMITS.maxDuplicateDetectionWindowMs)
-  positive('maxMessageSizeInKilobytes', next.maxMessageSizeInKilobytes)
+  positive('maxMessageSizeInKilobytes', next.maxMessageSizeInKilobytes, LIMITS.maxMessageSizeInKilobytes)
   if (next.autoDeleteOnIdleMs !== undefined && next.autoDeleteOnIdleMs < LIMITS.minAutoDeleteOnIdleMs) {
     throw new BrokerError('BadRequest', `autoDeleteOnIdle must be at least 5 minutes (PT5M), got ${next.autoDeleteOnIdleMs} ms`)
   }

@@ -6,11 +6,12 @@
 //  "queues": [{"name": "jobs", "lockDuration": "PT30S", "maxDeliveryCount": 5,
 //              "policies": [{"name": "worker", "key": "...", "rights": ["Listen"]}]}]}
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {AccessRight, AuthorizationRule, EntityStatus, QueueSettings} from '../broker/queue-properties.js'
 import {NAMESPACE} from '../constants.js'
+import {StartRefusedError} from '../start-refused.js'
 import {parseDurationMs} from './durations.js'
 import {fromMicrosoftConfig, isMicrosoftConfig} from './microsoft-config.js'
 
@@ -130,20 +131,53 @@ export function toQueueSettings(queue: QueueConfig): QueueSettings {
   return settings
 }
 
-/** The default policy, its key created once and kept in `dir` (no dir: a key for this process). */
-export function defaultPolicy(dir: string | undefined): PolicyConfig {
+/**
+ * The default policy, its key created once and kept in `dir` (no dir: a key for this process).
+ * A namespace file that is there but empty or damaged is not replaced: every saved connection
+ * string holds its key. `resetKeys` makes a new key on purpose.
+ */
+export function defaultPolicy(dir: string | undefined, resetKeys = false): PolicyConfig {
   const rights: AccessRight[] = ['Manage', 'Listen', 'Send']
   const generate = () => randomBytes(NAMESPACE.generatedKeyBytes).toString('base64')
   if (!dir) return {name: NAMESPACE.defaultPolicyName, key: generate(), rights}
   const path = join(dir, NAMESPACE.namespaceFileName)
-  try {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as {policyName?: string; key?: string}
-    if (typeof saved.key === 'string' && saved.key.length >= 8) return {name: saved.policyName ?? NAMESPACE.defaultPolicyName, key: saved.key, rights}
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error
+  if (!resetKeys) {
+    let text: string | undefined
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    if (text !== undefined) {
+      const saved = savedKey(text)
+      if (saved) return {name: saved.policyName ?? NAMESPACE.defaultPolicyName, key: saved.key, rights}
+      throw new StartRefusedError(
+        `${path} is ${text.trim() === '' ? 'empty' : 'damaged'}, so the namespace key that saved connection strings use cannot be read; nothing was changed`,
+        'Restore the file from a backup, or start with --reset-keys to make a new key (connection strings saved before stop working).',
+      )
+    }
   }
   const key = generate()
   mkdirSync(dir, {recursive: true, mode: 0o700})
-  writeFileSync(path, `${JSON.stringify({policyName: NAMESPACE.defaultPolicyName, key}, null, 2)}\n`, {mode: 0o600})
+  // Written aside and renamed: a crash mid-write leaves the old file or the new one, never an empty one.
+  const temporary = `${path}.tmp`
+  const fd = openSync(temporary, 'w', 0o600)
+  try {
+    writeSync(fd, `${JSON.stringify({policyName: NAMESPACE.defaultPolicyName, key}, null, 2)}\n`)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(temporary, path)
   return {name: NAMESPACE.defaultPolicyName, key, rights}
+}
+
+function savedKey(text: string): {policyName?: string; key: string} | undefined {
+  try {
+    const saved = JSON.parse(text) as {policyName?: unknown; key?: unknown} | null
+    if (saved && typeof saved.key === 'string' && saved.key.length >= 8) return {policyName: typeof saved.policyName === 'string' ? saved.policyName : undefined, key: saved.key}
+  } catch {
+    return undefined
+  }
+  return undefined
 }

@@ -1,15 +1,20 @@
 // The durable store: one append-only log file with group commit. Records appended while a write
 // and fdatasync are under way are written together by the next one, so concurrent sends share
-// one fsync. On open the log is replayed (a torn tail is cut off); when the log grows much bigger
-// than the live data it is compacted into a new file that replaces the old one atomically.
+// one fsync. On open the log is replayed (log-replay.ts): a torn tail is cut off, damage inside
+// the log is skipped and its bytes moved to a quarantine file, damage with no bound refuses the
+// start. When the log grows much bigger than the live data it is compacted into a new file that
+// replaces the old one atomically. A full disk refuses the writes it hits (nothing is applied)
+// and the store carries on by itself once space is free.
 import {closeSync, fsyncSync, openSync} from 'node:fs'
-import {mkdir, open, rename, type FileHandle} from 'node:fs/promises'
+import {mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {BrokerError} from '../broker/broker-error.js'
 import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
-import {decodeFrames, encodeRecord} from './log-codec.js'
+import {encodeRecord} from './log-codec.js'
+import {LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
 import {StoreIndex} from './store-index.js'
 
@@ -21,14 +26,27 @@ export interface DurableStoreOptions {
 }
 
 interface PendingWrite {
+  records: StoreRecord[]
   frames: Buffer[]
-  bytes: number
   resolve: () => void
   reject: (error: Error) => void
 }
 
 const COMPACTION_CHUNK_BYTES = 4 * 1024 * 1024
-const REPLAY_CHUNK_BYTES = 1024 * 1024
+const COMPACTION_BACKOFF_MS = {first: 1000, max: 5 * 60_000}
+
+/** What a client is told when the disk is full: Azure's quota condition, not an internal error. */
+export function storageFullError(): BrokerError {
+  return new BrokerError(
+    'QuotaExceeded',
+    "The namespace's storage is full: no space is left on the device that holds the emulator's data directory. Nothing was changed; retry once space is freed.",
+  )
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
 
 export class DurableStore implements MessageStore {
   readonly durable = true
@@ -38,10 +56,14 @@ export class DurableStore implements MessageStore {
   private handle?: FileHandle
   private pending: PendingWrite[] = []
   private writing?: Promise<void>
+  /** A failure the store cannot recover from (an I/O error other than a full disk). */
   private failure?: Error
+  private diskFull = false
   private closed = false
   private logBytes = 0
-  private counters = {records: 0, commits: 0, compactions: 0}
+  private compactionRetryAt = 0
+  private compactionBackoffMs = 0
+  private counters = {records: 0, commits: 0, compactions: 0, damagedRecords: 0, refusedWrites: 0}
   /** The log's size after the last compaction (0 before any). */
   private compactedBytes = 0
 
@@ -53,56 +75,89 @@ export class DurableStore implements MessageStore {
   async open(): Promise<StoreSnapshot> {
     await mkdir(this.options.dir, {recursive: true, mode: 0o700})
     this.lock.acquire()
-    this.handle = await open(this.logPath, 'a+', 0o600)
-    const {records, validBytes, fileBytes} = await this.replay(this.handle)
-    if (validBytes < fileBytes) {
-      this.options.logger.warn(`store: cut a torn tail of ${fileBytes - validBytes} bytes off ${this.logPath}`)
-      await this.handle.truncate(validBytes)
-      await this.handle.datasync()
+    try {
+      await this.openLog()
+    } catch (error) {
+      await this.handle?.close()
+      this.handle = undefined
+      this.lock.release()
+      throw error
     }
-    if (fileBytes === 0) syncDirectory(this.options.dir)
-    this.logBytes = validBytes
-    this.options.logger.info(`store: replayed ${records} records (${validBytes} bytes) from ${this.logPath}`)
     return this.index.snapshot()
   }
 
-  /** Reads the log in chunks, applying each whole record to the index. */
-  private async replay(handle: FileHandle): Promise<{records: number; validBytes: number; fileBytes: number}> {
-    const {size: fileBytes} = await handle.stat()
-    let position = 0
-    let pending: Buffer = Buffer.alloc(0)
-    let validBytes = 0
-    let records = 0
-    while (position < fileBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(REPLAY_CHUNK_BYTES, fileBytes - position))
-      const {bytesRead} = await handle.read(chunk, 0, chunk.length, position)
-      if (bytesRead === 0) break
-      position += bytesRead
-      const data = pending.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([pending, chunk.subarray(0, bytesRead)])
-      const decoded = decodeFrames(data)
-      for (const record of decoded.records) this.index.apply(record)
-      records += decoded.records.length
-      validBytes += decoded.consumed
-      if (decoded.corrupt) return {records, validBytes, fileBytes}
-      pending = Buffer.from(data.subarray(decoded.consumed))
+  private async openLog(): Promise<void> {
+    // A compaction cut short (crash, full disk) leaves its temp file; the log itself is whole.
+    await rm(this.compactPath, {force: true})
+    this.handle = await open(this.logPath, 'a+', 0o600)
+    const replay = await replayLog(this.handle, record => this.index.apply(record))
+    const {size: fileBytes} = await this.handle.stat()
+    const {logger} = this.options
+    if (replay.tail && !replay.tail.torn) throw this.unboundedDamage(replay, replay.tail)
+    if (replay.damaged.length > 0) await this.quarantine(replay)
+    if (replay.tail) {
+      logger.warn(`store: cut a torn tail of ${replay.tail.end - replay.tail.start} bytes (an unfinished last record) off ${this.logPath}`)
+      await this.handle.truncate(replay.tail.start)
+      await this.handle.datasync()
     }
-    return {records, validBytes, fileBytes}
+    this.logBytes = replay.tail?.start ?? fileBytes
+    if (fileBytes === 0) syncDirectory(this.options.dir)
+    logger.info(`store: replayed ${replay.records} records (${this.logBytes} bytes) from ${this.logPath}`)
+    if (replay.format === 1) {
+      logger.info(`store: ${this.logPath} is in the previous log format; rewriting it in the current one`)
+      await this.compact()
+    } else if (replay.damaged.length > 0) await this.compact()
+  }
+
+  /** Copies damaged spans to `messages.log.damaged-<time>` before the log is rewritten without them. */
+  private async quarantine(replay: ReplayResult): Promise<void> {
+    const path = `${this.logPath}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    const out = await open(path, 'wx', 0o600)
+    let bytes = 0
+    let records = 0
+    try {
+      for (const span of replay.damaged) {
+        const data = Buffer.allocUnsafe(span.end - span.start)
+        await this.handle!.read(data, 0, data.length, span.start)
+        await out.write(data)
+        bytes += data.length
+        records += span.records
+      }
+      await out.datasync()
+    } finally {
+      await out.close()
+    }
+    syncDirectory(this.options.dir)
+    this.counters.damagedRecords = records
+    const where = replay.damaged.map(span => `${span.start}-${span.end}`).join(', ')
+    this.options.logger.warn(
+      `store: skipped ${records} damaged record${records === 1 ? '' : 's'} in ${this.logPath} (bytes ${where}); ` +
+        `kept ${replay.records} intact records; the damaged ${bytes} bytes were moved to ${path}`,
+    )
+  }
+
+  private unboundedDamage(replay: ReplayResult, tail: {start: number; end: number}): LogDamagedError {
+    return new LogDamagedError(
+      `the message log ${this.logPath} is damaged from byte ${tail.start} to its end (${tail.end - tail.start} bytes) and no intact record follows, ` +
+        'so the records there can be neither recovered nor counted; nothing was changed',
+      `To keep the ${replay.records} intact records before the damage: truncate -s ${tail.start} '${this.logPath}'. To start with no messages: move the file aside.`,
+    )
   }
 
   append(records: StoreRecord[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
+    // Encoded now: the broker may change its message objects once this call returns.
     const frames = records.map(record => encodeRecord(record))
-    for (const record of records) this.index.apply(record)
     this.counters.records += records.length
     return new Promise((resolve, reject) => {
-      this.pending.push({frames, bytes: frames.reduce((sum, frame) => sum + frame.length, 0), resolve, reject})
+      this.pending.push({records, frames, resolve, reject})
       this.writing ??= this.writeLoop()
     })
   }
 
   stats(): StoreStats {
-    return {durable: true, logBytes: this.logBytes, ...this.counters}
+    return {durable: true, logBytes: this.logBytes, ...this.counters, diskFull: this.diskFull}
   }
 
   async close(): Promise<void> {
@@ -114,38 +169,77 @@ export class DurableStore implements MessageStore {
     this.lock.release()
   }
 
+  private get compactPath(): string {
+    return `${this.logPath}.compact`
+  }
+
   private async writeLoop(): Promise<void> {
     try {
       while (this.pending.length > 0) {
         const group = this.pending
         this.pending = []
+        const frames = group.flatMap(write => write.frames)
+        let written = 0
         try {
-          await this.writeAll(group.flatMap(write => write.frames))
+          written = await this.writeAll(frames)
           await this.handle!.datasync()
-          this.counters.commits++
-          for (const write of group) write.resolve()
         } catch (error) {
-          this.failure = error as Error
-          this.options.logger.error(`store: write failed, refusing further writes: ${(error as Error).message}`)
-          for (const write of [...group, ...this.pending]) write.reject(this.failure)
-          this.pending = []
-          return
+          await this.writeFailed(group, error as Error)
+          continue
         }
-        if (this.pending.length === 0 && this.shouldCompact()) await this.compact()
+        this.logBytes += written
+        this.counters.commits++
+        // The index (what compaction writes out) only ever holds what is durable.
+        for (const write of group) for (const record of write.records) this.index.apply(record)
+        for (const write of group) write.resolve()
+        if (this.diskFull) {
+          this.diskFull = false
+          this.options.logger.info('store: writes succeed again (space was freed)')
+        }
+        if (this.pending.length === 0 && this.shouldCompact()) await this.compactWithBackoff()
       }
+    } catch (error) {
+      this.options.logger.error(`store: ${(error as Error).message}`)
     } finally {
       this.writing = undefined
     }
   }
 
-  private async writeAll(frames: Buffer[]): Promise<void> {
+  /**
+   * A write that failed is undone (the file cut back to its last committed byte). On a full disk
+   * only this group is refused; later writes try again. Any other failure stops all writes.
+   */
+  private async writeFailed(group: PendingWrite[], error: Error): Promise<void> {
+    let rolledBack = false
+    try {
+      await this.handle!.truncate(this.logBytes)
+      await this.handle!.datasync()
+      rolledBack = true
+    } catch {
+      rolledBack = false
+    }
+    if (rolledBack && isDiskFull(error)) {
+      if (!this.diskFull) this.options.logger.error(`store: the disk is full, refusing writes until space is free: ${error.message}`)
+      this.diskFull = true
+      this.counters.refusedWrites += group.length
+      const refusal = storageFullError()
+      for (const write of group) write.reject(refusal)
+      return
+    }
+    this.failure = error
+    this.options.logger.error(`store: write failed, refusing further writes: ${error.message}`)
+    for (const write of [...group, ...this.pending]) write.reject(error)
+    this.pending = []
+  }
+
+  private async writeAll(frames: Buffer[]): Promise<number> {
     const data = frames.length === 1 ? frames[0] : Buffer.concat(frames)
     let offset = 0
     while (offset < data.length) {
       const {bytesWritten} = await this.handle!.write(data, offset, data.length - offset)
       offset += bytesWritten
     }
-    this.logBytes += data.length
+    return data.length
   }
 
   private shouldCompact(): boolean {
@@ -153,7 +247,23 @@ export class DurableStore implements MessageStore {
     // Against the last compacted size too: live data whose frames are mostly metadata (small
     // messages) is more than twice its payload bytes, and would otherwise compact on every write.
     const live = Math.max(this.index.liveBytes, this.compactedBytes)
-    return !this.closed && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * live
+    return !this.closed && Date.now() >= this.compactionRetryAt && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * live
+  }
+
+  /** A failed compaction leaves the log as it was, removes its temp file, logs once and waits longer each time. */
+  private async compactWithBackoff(): Promise<void> {
+    try {
+      await this.compact()
+      if (this.compactionBackoffMs > 0) this.options.logger.info('store: compaction succeeds again')
+      this.compactionBackoffMs = 0
+    } catch (error) {
+      await rm(this.compactPath, {force: true}).catch(() => {})
+      if (this.compactionBackoffMs === 0) {
+        this.options.logger.error(`store: compaction failed, the log stays as it is and compaction is retried later: ${(error as Error).message}`)
+      }
+      this.compactionBackoffMs = Math.min(COMPACTION_BACKOFF_MS.max, Math.max(COMPACTION_BACKOFF_MS.first, this.compactionBackoffMs * 2))
+      this.compactionRetryAt = Date.now() + this.compactionBackoffMs
+    }
   }
 
   /** Rewrites the live records into a new file and swaps it in; appends made meanwhile follow it. */
@@ -161,33 +271,37 @@ export class DurableStore implements MessageStore {
     const started = Date.now()
     const before = this.logBytes
     const records = [...this.index.records()]
-    const temporaryPath = `${this.logPath}.compact`
-    const temporary = await open(temporaryPath, 'w', 0o600)
+    // Opened for appending: once renamed it is the log, without a reopen that could fail.
+    const temporary = await open(this.compactPath, 'ax+', 0o600)
     let bytes = 0
     try {
       let chunk: Buffer[] = []
       let chunkBytes = 0
+      const flush = async () => {
+        const data = Buffer.concat(chunk)
+        let offset = 0
+        while (offset < data.length) offset += (await temporary.write(data, offset, data.length - offset)).bytesWritten
+        bytes += data.length
+        chunk = []
+        chunkBytes = 0
+      }
       for (const record of records) {
         const frame = encodeRecord(record)
         chunk.push(frame)
         chunkBytes += frame.length
-        if (chunkBytes >= COMPACTION_CHUNK_BYTES) {
-          await temporary.write(Buffer.concat(chunk))
-          bytes += chunkBytes
-          chunk = []
-          chunkBytes = 0
-        }
+        if (chunkBytes >= COMPACTION_CHUNK_BYTES) await flush()
       }
-      if (chunkBytes > 0) await temporary.write(Buffer.concat(chunk))
-      bytes += chunkBytes
+      if (chunkBytes > 0) await flush()
       await temporary.datasync()
-    } finally {
+      await rename(this.compactPath, this.logPath)
+      syncDirectory(this.options.dir)
+    } catch (error) {
       await temporary.close()
+      throw error
     }
-    await rename(temporaryPath, this.logPath)
-    syncDirectory(this.options.dir)
-    await this.handle!.close()
-    this.handle = await open(this.logPath, 'a+', 0o600)
+    const old = this.handle
+    this.handle = temporary
+    await old?.close()
     this.logBytes = bytes
     this.compactedBytes = bytes
     this.counters.compactions++

@@ -1,16 +1,30 @@
-// The on-disk framing of the durable store's append-only log. One frame per record:
-//   u32 body length | u32 CRC-32 of the body | body
+// The on-disk framing of the durable store's append-only log (format 2). One frame per record:
+//   magic (4) | u32 body length | u32 CRC-32 of (length bytes + body) | u32 CRC-32 of the 12 bytes before | body
 //   body = u32 JSON length | JSON of the record (message payload left out) | payload bytes
-// A torn or corrupt frame at the end (a crash mid-write) is detected by length and CRC; replay
-// stops there and the file is truncated to the last whole frame.
+// The magic marks where a frame starts, so replay can resync past damaged bytes to the next
+// intact frame; the header CRC makes each candidate start cheap to check, the body CRC covers the
+// length too, so a flipped length cannot pass as a shorter record.
+// Format 1 (before frames had a start mark) was `u32 body length | u32 CRC-32 of body | body`;
+// its files are still read (legacyFrameAt) and rewritten in format 2 on first open.
 import {crc32} from 'node:zlib'
 
 import type {StoredMessage} from '../broker/message.js'
 import {copyPayload} from '../payload-arena.js'
 import type {StoreRecord} from './message-store.js'
 
-const FRAME_HEADER_BYTES = 8
+/** 0xD1 0x0B 'Q' 'J': as a format 1 length it would be over 3 GB, so the formats cannot be confused. */
+export const FRAME_MAGIC = Buffer.from([0xd1, 0x0b, 0x51, 0x4a])
+/**
+ * The start mark of a record inside a batch frame. It differs from FRAME_MAGIC so that replay,
+ * resyncing past damage, never takes a batch's inner record for a frame of its own: a batch is
+ * applied whole or not at all.
+ */
+const NESTED_MAGIC = Buffer.from([0xd1, 0x0b, 0x51, 0x42])
+export const FRAME_HEADER_BYTES = 16
+export const LEGACY_HEADER_BYTES = 8
 const JSON_LENGTH_BYTES = 4
+/** No record comes near this (a message is at most 100 MB); a bigger length is damage. */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024
 
 function messageOf(record: StoreRecord): StoredMessage | undefined {
   return record.type === 'message-put' || record.type === 'message-move' ? record.message : undefined
@@ -23,59 +37,89 @@ function recordJson(record: StoreRecord): string {
   return JSON.stringify({...record, message: meta})
 }
 
-export function encodeRecord(record: StoreRecord): Buffer {
+function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
+  return crc32(frame.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength), crc32(frame.subarray(offset + 4, offset + 8)))
+}
+
+export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC): Buffer {
   const message = messageOf(record)
   // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
-  const batch = record.type === 'batch' ? Buffer.concat(record.records.map(encodeRecord)) : undefined
+  const batch = record.type === 'batch' ? Buffer.concat(record.records.map(inner => encodeRecord(inner, NESTED_MAGIC))) : undefined
   const json = Buffer.from(batch ? '{"type":"batch"}' : recordJson(record), 'utf8')
   const payload = batch ?? message?.payload
   const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
-  frame.writeUInt32BE(bodyLength, 0)
+  magic.copy(frame, 0)
+  frame.writeUInt32BE(bodyLength, 4)
   frame.writeUInt32BE(json.length, FRAME_HEADER_BYTES)
   json.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES)
   payload?.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + json.length)
-  frame.writeUInt32BE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4)
+  frame.writeUInt32BE(bodyCrc(frame, 0, bodyLength), 8)
+  frame.writeUInt32BE(crc32(frame.subarray(0, 12)), 12)
   return frame
 }
 
-export interface DecodedFrames {
-  records: StoreRecord[]
-  /** Bytes of whole, valid frames from the start of the buffer. */
-  consumed: number
-  /** A whole frame failed its CRC or did not parse: nothing after it can be trusted. */
-  corrupt: boolean
+/** The body length a frame header at `offset` announces, or undefined when the header is not intact. */
+export function headerAt(data: Buffer, offset: number, magic: Buffer = FRAME_MAGIC): number | undefined {
+  if (offset + FRAME_HEADER_BYTES > data.length) return undefined
+  if (data.compare(magic, 0, 4, offset, offset + 4) !== 0) return undefined
+  if (crc32(data.subarray(offset, offset + 12)) !== data.readUInt32BE(offset + 12)) return undefined
+  const bodyLength = data.readUInt32BE(offset + 4)
+  return bodyLength >= JSON_LENGTH_BYTES && bodyLength <= MAX_BODY_BYTES ? bodyLength : undefined
 }
 
-/** Decodes the whole frames at the start of `data`; an incomplete last frame is left unconsumed. */
-export function decodeFrames(data: Buffer): DecodedFrames {
+/** The record of a whole frame at `offset` (header known intact), or undefined if its body is damaged. */
+export function recordAt(data: Buffer, offset: number, bodyLength: number): StoreRecord | undefined {
+  if (bodyCrc(data, offset, bodyLength) !== data.readUInt32BE(offset + 8)) return undefined
+  return parseBody(data.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength))
+}
+
+/** Format 1: the body length at `offset`, or undefined when fewer than 8 bytes are left. */
+export function legacyHeaderAt(data: Buffer, offset: number): number | undefined {
+  return offset + LEGACY_HEADER_BYTES > data.length ? undefined : data.readUInt32BE(offset)
+}
+
+/** Format 1: the record of a whole frame, or undefined if it fails its check. */
+export function legacyRecordAt(data: Buffer, offset: number, bodyLength: number): StoreRecord | undefined {
+  if (bodyLength < JSON_LENGTH_BYTES) return undefined
+  const body = data.subarray(offset + LEGACY_HEADER_BYTES, offset + LEGACY_HEADER_BYTES + bodyLength)
+  if (crc32(body) !== data.readUInt32BE(offset + 4)) return undefined
+  return parseBody(body)
+}
+
+function parseBody(body: Buffer): StoreRecord | undefined {
+  const jsonLength = body.readUInt32BE(0)
+  if (JSON_LENGTH_BYTES + jsonLength > body.length) return undefined
+  let record: StoreRecord
+  try {
+    record = JSON.parse(body.toString('utf8', JSON_LENGTH_BYTES, JSON_LENGTH_BYTES + jsonLength)) as StoreRecord
+  } catch {
+    return undefined
+  }
+  if (!record || typeof record !== 'object' || typeof record.type !== 'string') return undefined
+  if (record.type === 'batch') {
+    const records = nestedRecords(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+    if (!records) return undefined
+    record.records = records
+    return record
+  }
+  const message = messageOf(record)
+  // A copy, so the live payloads do not pin the file's read buffers in memory.
+  if (message) message.payload = copyPayload(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+  return record
+}
+
+/** The records of a batch frame's payload; undefined if any is damaged or the payload has leftovers. */
+function nestedRecords(payload: Buffer): StoreRecord[] | undefined {
   const records: StoreRecord[] = []
   let offset = 0
-  while (offset + FRAME_HEADER_BYTES <= data.length) {
-    const bodyLength = data.readUInt32BE(offset)
-    if (bodyLength < JSON_LENGTH_BYTES) return {records, consumed: offset, corrupt: true}
-    const end = offset + FRAME_HEADER_BYTES + bodyLength
-    if (end > data.length) break
-    const body = data.subarray(offset + FRAME_HEADER_BYTES, end)
-    if (crc32(body) !== data.readUInt32BE(offset + 4)) return {records, consumed: offset, corrupt: true}
-    const jsonLength = body.readUInt32BE(0)
-    if (JSON_LENGTH_BYTES + jsonLength > body.length) return {records, consumed: offset, corrupt: true}
-    let record: StoreRecord
-    try {
-      record = JSON.parse(body.toString('utf8', JSON_LENGTH_BYTES, JSON_LENGTH_BYTES + jsonLength)) as StoreRecord
-    } catch {
-      return {records, consumed: offset, corrupt: true}
-    }
-    if (record.type === 'batch') {
-      const inner = decodeFrames(body.subarray(JSON_LENGTH_BYTES + jsonLength))
-      if (inner.corrupt || inner.consumed !== body.length - JSON_LENGTH_BYTES - jsonLength) return {records, consumed: offset, corrupt: true}
-      record.records = inner.records
-    }
-    const message = messageOf(record)
-    // A copy, so the live payloads do not pin the file's read buffers in memory.
-    if (message) message.payload = copyPayload(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+  while (offset < payload.length) {
+    const bodyLength = headerAt(payload, offset, NESTED_MAGIC)
+    if (bodyLength === undefined || offset + FRAME_HEADER_BYTES + bodyLength > payload.length) return undefined
+    const record = recordAt(payload, offset, bodyLength)
+    if (!record) return undefined
     records.push(record)
-    offset = end
+    offset += FRAME_HEADER_BYTES + bodyLength
   }
-  return {records, consumed: offset, corrupt: false}
+  return records
 }

@@ -79,6 +79,12 @@ export interface StoreStats {
   /** Group commits (fdatasync calls) since start. */
   commits: number
   compactions: number
+  /** Damaged records skipped when the log was opened (their bytes are in a quarantine file). */
+  damagedRecords?: number
+  /** Appends refused because the disk was full. */
+  refusedWrites?: number
+  /** The last write hit a full disk (writes are retried as they come). */
+  diskFull?: boolean
 }
 
 export interface MessageStore {
