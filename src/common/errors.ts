@@ -83,6 +83,18 @@ export function describeError(error: unknown, {debug = false} = {}): string {
   return redact(lines.join('\n'))
 }
 
+/** The --json form of an error (one object on stderr): the same line and hint, secrets removed. */
+export function errorJson(error: unknown): {error: {message: string; hint: string | null; exitCode: number}} {
+  const [first, hint] = describeError(error).split('\n')
+  return {
+    error: {
+      message: first.replace(/^Error: /, ''),
+      hint: hint ? hint.replace(/^Hint: /, '') : null,
+      exitCode: exitCodeOf(error),
+    },
+  }
+}
+
 export function debugEnabled(argv: readonly string[] = process.argv): boolean {
   const debugEnv = process.env.DEBUG ?? ''
   return argv.includes('--debug') || debugEnv.split(',').some(name => name.trim() === 'qjob' || name.trim() === '*')
