@@ -41,7 +41,7 @@ describe('qjob as a user runs it', () => {
   it('an unknown command is one line, exit 2', async () => {
     const result = await qjob('frobnicate')
     assert.equal(result.code, 2)
-    assert.equal(result.stderr, 'Error: unknown command "frobnicate"\nHint: Run "qjob --help" to list the commands.\n')
+    assert.equal(result.stderr, 'Error: unknown command "frobnicate"\nHint: Run "qjob help" to list the commands.\n')
     assert.equal(result.stdout, '')
   })
 

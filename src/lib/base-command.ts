@@ -8,6 +8,7 @@ import {Command, Flags} from './oclif.js'
 import {Settings} from './config.js'
 import {wantsJsonErrors} from './json-errors.js'
 import {printJson} from './output.js'
+import {closest} from '../common/suggest.js'
 import {AuthError, debugEnabled, describeError, errorJson, exitCodeOf, ExitStatus} from '../common/errors.js'
 
 export abstract class BaseCommand extends Command {
@@ -33,8 +34,21 @@ export abstract class BaseCommand extends Command {
     this.parsed = true
     if (error instanceof ExitStatus) return
     this.noteDotenvCredentials(error)
+    this.suggestFlag(error)
     if (wantsJsonErrors(this.argv)) process.stderr.write(`${JSON.stringify(errorJson(error))}\n`)
     else process.stderr.write(`${describeError(error, {debug: debugEnabled(this.argv)})}\n`)
+  }
+
+  /** "Nonexistent flag: --quue" gains "; did you mean --queue?" when one is that close. */
+  private suggestFlag(error: Error): void {
+    const typo = /^Nonexistent flags?: (--?[^\s,]+)/.exec(error.message)
+    if (!typo) return
+    const names = Object.values({...this.ctor.baseFlags, ...this.ctor.flags}).flatMap(flag => [`--${flag.name}`, ...(flag.char ? [`-${flag.char}`] : [])])
+    if (this.ctor.enableJsonFlag) names.push('--json')
+    const suggestion = closest(typo[1].split('=')[0], names.filter(name => name.startsWith('--')))
+    if (!suggestion) return
+    const [first, ...rest] = error.message.split('\n')
+    error.message = [`${first}; did you mean ${suggestion}?`, ...rest].join('\n')
   }
 
   /** A rejected key that came from ./.env says so: the file is easy to forget. */
