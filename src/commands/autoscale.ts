@@ -1,6 +1,6 @@
 import {BaseCommand} from '../lib/base-command.js'
 import {ExitStatus, exitCodeOf} from '../common/errors.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 import {managementFlags} from '../lib/management/flags.js'
 import {Flags} from '../lib/oclif.js'
 import {queueFlag} from '../lib/servicebus/flags.js'
@@ -41,7 +41,7 @@ One line per decision on stdout: the counts, current and desired quantity, the a
     once: Flags.boolean({description: 'Make one decision and exit'}),
     'dry-run': Flags.boolean({description: 'Print decisions without scaling'}),
     json: Flags.boolean({description: 'JSON lines instead of text'}),
-    app: appFlag,
+    ...herokuAppFlags,
     ...managementFlags,
   }
 
@@ -62,6 +62,7 @@ One line per decision on stdout: the counts, current and desired quantity, the a
         queue,
         type: flags.type,
         app: flags.app,
+        remote: flags.remote,
         management: flags,
         config,
         intervalMs,

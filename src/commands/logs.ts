@@ -2,7 +2,7 @@ import {UsageError} from '../common/errors.js'
 import {printNdjson} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 
 export default class Logs extends BaseCommand {
   static override description = `Show the app's logs: the latest lines, or follow them with --tail.
@@ -20,7 +20,7 @@ Lines read TIMESTAMP SOURCE[DYNO]: MESSAGE, where SOURCE is "app" (the dyno's ou
   ]
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     'process-type': Flags.string({char: 'p', description: 'Only this process type (e.g. worker)', exclusive: ['dyno']}),
     dyno: Flags.string({char: 'd', description: 'Only this dyno (e.g. worker.1)'}),
     num: Flags.integer({char: 'n', description: 'How many recent lines', default: 100, min: 0, max: 1500}),
@@ -36,7 +36,7 @@ Lines read TIMESTAMP SOURCE[DYNO]: MESSAGE, where SOURCE is "app" (the dyno's ou
     if (this.jsonEnabled() && flags.tail) throw new UsageError('--json cannot follow a stream', {hint: 'Use --ndjson with --tail.'})
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {openLogStream, parseLogLine, readLines} = await import('../lib/heroku/logs.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const stream = await openLogStream(api, app, {
       dynoName: flags.dyno,
       type: flags['process-type'],

@@ -2,7 +2,7 @@ import {ExitStatus, OperationError, UsageError} from '../common/errors.js'
 import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 
 export default class RunOnce extends BaseCommand {
   static override description = `Run a command once on a one-off dyno and exit with its exit code.
@@ -24,7 +24,7 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
   static override strict = false
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     detach: Flags.boolean({description: 'Run in the background; print the dyno name'}),
     wait: Flags.boolean({description: 'With --detach: wait until the dyno ends; exit with its status'}),
     size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),
@@ -42,7 +42,7 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
     const command = oneOff.buildCommand(argv as string[])
     const env = oneOff.parseEnvFlags(flags.env ?? [])
     const {connectHeroku} = await import('../lib/heroku/session.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const options = {command, env, size: flags.size, timeToLive: flags.ttl}
     const controller = new AbortController()
     const onSigint = () => controller.abort()

@@ -80,7 +80,7 @@ describe('credentials, app, errors and retries', () => {
 
     const none = await heroku.qjob(['ps'], {env, cwd: heroku.home})
     assert.equal(none.code, 2)
-    assert.match(none.stderr, /^Error: no Heroku app given\nHint: Pass --app APP, set HEROKU_APP/)
+    assert.match(none.stderr, /^Error: no Heroku app given\nHint: Pass --app APP or --remote NAME, set HEROKU_APP/)
   })
 
   it('retries 429 and 503 answers, then succeeds', async () => {
