@@ -1,5 +1,6 @@
 import {Flags} from '../lib/oclif.js'
 
+import {ndjsonFlag} from '../lib/event-flags.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {parseDuration} from '../common/duration.js'
 import {UsageError} from '../common/errors.js'
@@ -28,7 +29,7 @@ while the command runs. SIGTERM/SIGINT (Heroku stopping the dyno) stop taking me
 running jobs finish within --drain-timeout, abandon the rest and exit 0. A kill -9 loses nothing:
 the locks expire and the messages come back.
 
-One logfmt line per job goes to stderr (JSON lines with --json), and a summary at exit.`
+One logfmt line per job goes to stderr (one JSON object a line with --ndjson), and a summary at exit.`
 
   static override examples = [
     {command: '<%= config.bin %> work -q jobs --exec "node job.js"', description: 'A complete worker (Procfile: worker: qjob work -q jobs --exec "node job.js")'},
@@ -49,7 +50,7 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
     'max-messages': Flags.integer({description: 'Stop after this many messages', min: 1}),
     'exit-when-empty': Flags.boolean({description: 'Stop when the queue has no more messages'}),
     session: Flags.boolean({description: 'Work through sessions one at a time (session-enabled queues)'}),
-    json: Flags.boolean({description: 'Log JSON lines instead of logfmt'}),
+    ndjson: ndjsonFlag('Log one JSON object a line instead of logfmt'),
     ...workConnectionFlags,
     'connection-timeout': Flags.integer({description: 'Seconds to wait for Service Bus before failing', default: 30, min: 1, helpGroup: 'CONNECTION'}),
   }
@@ -63,7 +64,7 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
     const maxLockRenewalMs = parseDuration(flags['max-lock-renewal'], 'max lock renewal')
     const drainTimeoutMs = parseDuration(flags['drain-timeout'], 'drain timeout')
     const context = queueContext(this.settings, {...flags, timeout: flags['connection-timeout']})
-    const log = jobLogger(flags.json)
+    const log = jobLogger(flags.ndjson)
 
     const stop = new AbortController()
     const onSignal = (signal: NodeJS.Signals) => {
