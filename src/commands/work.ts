@@ -17,17 +17,9 @@ const {timeout: _connectionTimeout, ...workConnectionFlags} = connectionFlags
 export default class Work extends BaseCommand {
   static override description = `Run a command for every message of a queue: a complete queue worker.
 
-For each message, COMMAND runs through the shell with the body on stdin and the message's fields in
-the environment: QJOB_MESSAGE_ID, QJOB_SEQUENCE_NUMBER, QJOB_DELIVERY_COUNT, QJOB_SUBJECT,
-QJOB_CONTENT_TYPE, QJOB_CORRELATION_ID, QJOB_SESSION_ID, QJOB_ENQUEUED_TIME and each application
-property as QJOB_PROP_<NAME>.
+For each message, COMMAND runs through the shell with the body on stdin and the message's fields in the environment: QJOB_MESSAGE_ID, QJOB_SEQUENCE_NUMBER, QJOB_DELIVERY_COUNT, QJOB_SUBJECT, QJOB_CONTENT_TYPE, QJOB_CORRELATION_ID, QJOB_SESSION_ID, QJOB_ENQUEUED_TIME and each application property as QJOB_PROP_<NAME>.
 
-Exit 0 completes the message. Any other exit abandons it (the queue's max delivery count then
-dead-letters poison messages), or dead-letters it at once for the codes in --dead-letter-on, with
-reason ExitCode<N> and the end of the command's stderr as the description. The lock is renewed
-while the command runs. SIGTERM/SIGINT (Heroku stopping the dyno) stop taking messages, let
-running jobs finish within --drain-timeout, abandon the rest and exit 0. A kill -9 loses nothing:
-the locks expire and the messages come back.
+Exit 0 completes the message. Any other exit abandons it (the queue's max delivery count then dead-letters poison messages), or dead-letters it at once for the codes in --dead-letter-on, with reason ExitCode<N> and the end of the command's stderr as the description. The lock is renewed while the command runs. SIGTERM/SIGINT (Heroku stopping the dyno) stop taking messages, let running jobs finish within --drain-timeout, abandon the rest and exit 0. A kill -9 loses nothing: the locks expire and the messages come back.
 
 One logfmt line per job goes to stderr (one JSON object a line with --ndjson), and a summary at exit.`
 

@@ -134,7 +134,7 @@ for (const backend of BACKENDS) {
       let result = await qjob(['queue', 'purge', q('jobs')])
       assert.equal(result.code, 2)
       result = await qjob(['queue', 'purge', q('jobs'), '--yes', '--json'])
-      assert.deepEqual(json(result), {name: q('jobs'), deadLetter: false, removed: 3})
+      assert.deepEqual(json(result), {queue: q('jobs'), deadLetter: false, removed: 3})
       const counts = emulator.broker.runtimeCounts(q('jobs'))
       assert.deepEqual([counts.activeMessageCount, counts.scheduledMessageCount], [0, 0])
       assert.ok(emulator.broker.getQueue(q('jobs')))

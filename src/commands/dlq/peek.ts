@@ -12,8 +12,7 @@ import {peekAll} from '../../lib/servicebus/peek.js'
 import {openReceiver} from '../../lib/servicebus/receivers.js'
 
 export default class DlqPeek extends BaseCommand {
-  static override description = `See why messages died: dead letters with their reason, description,
-delivery count and enqueued time, without removing them.`
+  static override description = `See why messages died: dead letters with their reason, description, delivery count and enqueued time, without removing them.`
 
   static override examples = [
     {command: '<%= config.bin %> dlq peek -q jobs', description: 'The first 10 dead letters'},

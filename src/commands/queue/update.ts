@@ -10,8 +10,7 @@ import type {QueueInfo} from '../../lib/management/types.js'
 export default class QueueUpdate extends BaseCommand {
   static override description = `Change a queue's settings. Only the settings given change.
 
-Sessions and duplicate detection cannot be turned on after creation (Azure's rule); the duplicate
-detection window of a queue that has it can change.`
+Sessions and duplicate detection cannot be turned on after creation (Azure's rule); the duplicate detection window of a queue that has it can change.`
 
   static override examples = [
     {command: '<%= config.bin %> queue update jobs --lock-duration 5m', description: 'Longer locks for slow jobs'},
