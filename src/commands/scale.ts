@@ -1,3 +1,4 @@
+import {parseDuration} from '../common/duration.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {herokuAppFlags} from '../lib/heroku/flags.js'
 import {info} from '../lib/output.js'
@@ -32,7 +33,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
   static override flags = {
     ...herokuAppFlags,
     wait: Flags.boolean({description: 'Wait until the scaled dynos are up (or gone)'}),
-    'wait-timeout': Flags.integer({description: 'Seconds to wait with --wait', default: 300, min: 1}),
+    'wait-timeout': Flags.string({description: 'How long to wait with --wait, e.g. 90s, 5m (bare numbers are seconds).', default: '5m'}),
   }
 
   static override enableJsonFlag = true
@@ -42,6 +43,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
     const {parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
     // Grammar first: a bad argument fails before any token, app or network is touched.
     const changes = parseScaleArgs(argv as string[])
+    const waitTimeoutMs = parseDuration(flags['wait-timeout'], '--wait-timeout')
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {listFormation, scaleFormation, waitForFormation} = await import('../lib/heroku/formation.js')
     const {describeFormation, formationArgs} = await import('../lib/heroku/scale-grammar.js')
@@ -65,7 +67,7 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
       return formation.map(formationJson)
     }
     if (!this.jsonEnabled()) info('Waiting for the dynos…')
-    const dynos = await waitForFormation(api, app, updates, {timeoutMs: flags['wait-timeout'] * 1000})
+    const dynos = await waitForFormation(api, app, updates, {timeoutMs: waitTimeoutMs})
     if (!this.jsonEnabled()) {
       this.log(formatFormation(formation))
       info(dynos.length === 0 ? 'The scaled dynos have stopped.' : `All ${dynos.length} dyno${dynos.length === 1 ? '' : 's'} up.`)
