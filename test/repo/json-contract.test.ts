@@ -3,7 +3,7 @@
 // matches the command's flags; and the commands that run without a service print the documented
 // shape and keys, and an error as one JSON object on stderr.
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
@@ -72,6 +72,17 @@ describe('the JSON contract in the README', () => {
       else assert.ok(ndjson, 'takes --ndjson')
     })
   }
+
+  it('commands print JSON one way: they return the document (BaseCommand.logJson prints it)', () => {
+    // receive is the exception the README names: its document must be out before it settles.
+    const allowed = new Set(['receive.ts'])
+    const files = readdirSync(join(repoRoot, 'src/commands'), {recursive: true, encoding: 'utf8'}).filter(file => file.endsWith('.ts'))
+    for (const file of files) {
+      const source = readFileSync(join(repoRoot, 'src/commands', file), 'utf8')
+      if (allowed.has(file)) continue
+      assert.ok(!/\bprintJson\(/.test(source), `${file} prints JSON itself instead of returning it`)
+    }
+  })
 
   describe('run where no service is needed', () => {
     let dir: ReturnType<typeof tempDir>
