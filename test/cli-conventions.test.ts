@@ -2,7 +2,7 @@
 // suggestion for a typo (exit 2), completion scripts, and errors as JSON with --json.
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
@@ -100,6 +100,18 @@ describe('CLI conventions', () => {
     assert.deepEqual(complete('qjob', 'queue', 'cr'), ['create'])
     assert.ok(complete('qjob', 'queue', 'create', 'jobs', '--max-d').includes('--max-delivery-count'))
     assert.ok(complete('qjob', 'peek', '-').includes('--json'))
+  })
+
+  it('after -q/--queue, completion offers the queue names the last "queue list" saw', async () => {
+    const cache = join(dir.path, 'cache')
+    mkdirSync(join(cache, 'qjob'), {recursive: true})
+    writeFileSync(join(cache, 'qjob', 'queue-names'), 'jobs\njobs-urgent\nreports\n')
+    const bash = await qjob(['autocomplete', 'bash'], {XDG_CACHE_HOME: cache})
+    const script = join(dir.path, 'queues.bash')
+    writeFileSync(script, bash.stdout)
+    const line = `source '${script}'; COMP_WORDS=(qjob peek -q j); COMP_CWORD=3; _qjob; echo "\${COMPREPLY[*]}"`
+    const run = spawnSync('bash', ['-c', line], {encoding: 'utf8'})
+    assert.equal(run.stdout.trim(), 'jobs jobs-urgent')
   })
 
   it('a completion script for an unknown shell: exit 2 naming the supported ones', async () => {
