@@ -1,7 +1,7 @@
 // Shared by bin/run.js and bin/dev.js: runs oclif and reports errors raised before a command runs
 // (unknown command, bad topic, `help nosuch`) the same way commands report theirs, as JSON on
 // stderr when --json or --ndjson was asked for.
-import {execute, flush, run as runOclif} from './oclif.js'
+import {flush, run as runOclif} from './oclif.js'
 
 import {wantsJsonErrors} from './json-errors.js'
 import {debugEnabled, describeError, errorJson, exitCodeOf, UsageError} from '../common/errors.js'
@@ -16,11 +16,10 @@ function friendly(error: unknown): unknown {
 export async function run(binUrl: string, options: {development?: boolean} = {}): Promise<void> {
   const argv = process.argv.slice(2)
   try {
-    if (options.development) await execute({development: true, dir: binUrl})
-    else {
-      await runOclif(argv, binUrl)
-      await flush()
-    }
+    // Development (bin/dev.js) runs the TypeScript sources; errors are reported the same way.
+    if (options.development) process.env.NODE_ENV = 'development'
+    await runOclif(argv, binUrl)
+    await flush()
   } catch (error) {
     const reported = friendly(error)
     process.exitCode = exitCodeOf(reported)
