@@ -50,10 +50,13 @@ describe('CLI conventions', () => {
     assert.match(topic.stderr, /did you mean "qjob queue"\?/)
   })
 
-  it('"help nosuch" is exit 2', async () => {
+  it('"help nosuch" is exit 2; "help sned" suggests send', async () => {
     const result = await qjob(['help', 'nosuch'])
     assert.equal(result.code, 2)
     assert.equal(result.stderr, 'Error: unknown command "nosuch"\nHint: Run "qjob help" to list the commands.\n')
+    const typo = await qjob(['help', 'sned'])
+    assert.equal(typo.code, 2)
+    assert.match(typo.stderr, /^Error: unknown command "sned"; did you mean "qjob send"\?\n/)
   })
 
   it('a mistyped flag names the closest flag, exit 2', async () => {
