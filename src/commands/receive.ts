@@ -11,6 +11,8 @@ import {withClient} from '../lib/servicebus/connection.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
 import {decodeBody, toMessageJson} from '../lib/servicebus/message-json.js'
 import {receiveAndSettle, type Settlement} from '../lib/servicebus/receive.js'
+import {receiveDeferredAndSettle} from '../lib/servicebus/receive-deferred.js'
+import {parseSequenceNumbers} from '../lib/servicebus/schedule.js'
 import {openReceiver} from '../lib/servicebus/receivers.js'
 
 function writeStdout(text: string): Promise<void> {
@@ -32,7 +34,7 @@ export default class Receive extends BaseCommand {
 
 In peek-lock mode (the default) every message is written to stdout and flushed before it is settled (--settle, default complete), so a crash or Ctrl-C never loses a message: whatever was not written stays locked and comes back. --mode receive-and-delete removes messages as they are delivered (faster, but a crash can lose what was in flight).
 
-Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty wait, or after --max-wait seconds in all.`
+Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled with defer) by their sequence numbers instead, with the same settle options.`
 
   static override examples = [
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},
@@ -40,6 +42,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     {command: '<%= config.bin %> receive -q jobs --settle abandon', description: 'Look at a message and put it back (delivery count + 1)'},
     {command: '<%= config.bin %> receive -q jobs --dead-letter -n 10 --json', description: 'Take 10 dead letters off the dead-letter queue'},
     {command: '<%= config.bin %> receive -q orders --session-id customer-42 -n 50', description: 'Messages of one session, in order'},
+    {command: '<%= config.bin %> receive -q jobs --sequence 12 15 --settle complete', description: 'Take two deferred messages back and complete them'},
   ]
 
   static override flags = {
@@ -55,6 +58,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     'session-id': Flags.string({description: 'Receive from this session'}),
     'next-session': Flags.boolean({description: 'Receive from the next available session', exclusive: ['session-id']}),
     ndjson: Flags.boolean({description: 'One JSON object a line, each written before it is settled', exclusive: ['json']}),
+    sequence: Flags.string({description: 'Receive these deferred messages by sequence number (space or comma separated)', multiple: true, exclusive: ['next-session', 'max', 'wait', 'max-wait']}),
     ...connectionFlags,
   }
 
@@ -65,6 +69,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     const deleteMode = flags.mode === 'receive-and-delete'
     if (deleteMode && flags.settle) throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
     if ((flags.reason || flags.description) && flags.settle !== 'dead-letter') throw new UsageError('--reason and --description go with --settle dead-letter')
+    const sequenceNumbers = flags.sequence ? parseSequenceNumbers(flags.sequence) : undefined
     const context = queueContext(this.settings, flags)
     const json = this.jsonEnabled()
     const abort = new AbortController()
@@ -81,16 +86,12 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
           nextSession: flags['next-session'],
         })
         try {
-          const result = await receiveAndSettle(receiver, {
-            count: flags.max,
-            waitMs: flags.wait * 1000,
-            maxWaitMs: flags['max-wait'] === undefined ? undefined : flags['max-wait'] * 1000,
+          const common = {
             settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
             deadLetterReason: flags.reason,
             deadLetterDescription: flags.description,
             all: json,
-            signal: abort.signal,
-            write: async messages => {
+            write: async (messages: ServiceBusReceivedMessage[]) => {
               if (json) return new Promise<void>(resolve => {
                 printJson(messages.map(toMessageJson))
                 process.stdout.write('', () => resolve())
@@ -99,7 +100,16 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
                 await (flags.ndjson ? writeNdjsonLine(toMessageJson(message)) : writeStdout(humanText(message)))
               }
             },
-          })
+          }
+          const result = sequenceNumbers
+            ? await receiveDeferredAndSettle(receiver, {...common, sequenceNumbers})
+            : await receiveAndSettle(receiver, {
+                ...common,
+                count: flags.max,
+                waitMs: flags.wait * 1000,
+                maxWaitMs: flags['max-wait'] === undefined ? undefined : flags['max-wait'] * 1000,
+                signal: abort.signal,
+              })
           if (json && result.received === 0) printJson([])
           if (!json && !flags.ndjson && result.received === 0) process.stderr.write('No messages.\n')
         } finally {

@@ -40,13 +40,12 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Scale)
-    const {parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
+    const {describeFormation, formationArgs, parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
     // Grammar first: a bad argument fails before any token, app or network is touched.
     const changes = parseScaleArgs(argv as string[])
     const waitTimeoutMs = parseDuration(flags['wait-timeout'], '--wait-timeout')
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {listFormation, scaleFormation, waitForFormation} = await import('../lib/heroku/formation.js')
-    const {describeFormation, formationArgs} = await import('../lib/heroku/scale-grammar.js')
     const {formatFormation, formationJson} = await import('../lib/heroku/format.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
 

@@ -15,7 +15,7 @@ import type {EmulatorCertificate} from './certificate.js'
 import {fixtureCertificate} from './fixture-certificate.js'
 import type {HerokuEmulator} from './heroku/index.js'
 import type {QueueResetSummary} from './servicebus/broker/reset.js'
-import {startEmulator as startServiceBus, type EmulatorLogger, type PolicyConfig, type QueueConfig, type ServiceBusEmulator} from './servicebus/index.js'
+import {startServiceBusEmulator, type EmulatorLogger, type PolicyConfig, type QueueConfig, type ServiceBusEmulator} from './servicebus/index.js'
 
 export {ConfigError, silentLogger, streamLogger} from './servicebus/index.js'
 export type {EmulatorLogger, PolicyConfig, QueueConfig} from './servicebus/index.js'
@@ -133,7 +133,7 @@ function heroku(options: StartEmulatorOptions, certificate: EmulatorCertificate)
 
 /** Starts the emulator; resolves once it accepts connections. */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<QjobEmulator> {
-  const serviceBus: ServiceBusEmulator = await startServiceBus({
+  const serviceBus: ServiceBusEmulator = await startServiceBusEmulator({
     port: options.port ?? 0,
     dataDir: options.dataDir,
     inMemory: options.inMemory ?? options.dataDir === undefined,

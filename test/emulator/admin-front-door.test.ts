@@ -14,7 +14,7 @@ import {AdminApi} from '../../src/emulator/servicebus/admin/admin-api.js'
 import {createAdminServers} from '../../src/emulator/servicebus/admin/http-listener.js'
 import {NamespacePolicies} from '../../src/emulator/servicebus/auth/namespace-policies.js'
 import {sniffProtocol, startFrontDoor} from '../../src/emulator/servicebus/front-door.js'
-import {silentLogger, startEmulator} from '../../src/emulator/servicebus/index.js'
+import {silentLogger, startServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest} from './admin-helpers.js'
 import {FAST_FAIL, startTcpProxy, startTestEmulator, until, type TestEmulator} from './helpers.js'
@@ -264,11 +264,11 @@ describe('the certificate', () => {
   test('is kept in the data dir, reused on restart, and trusted through NODE_EXTRA_CA_CERTS', async () => {
     const dir = tempDir('qjob-sb-cert-test-')
     try {
-      const first = await startEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const first = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
       const {certPath, certificate} = first
       await first.close()
       assert.ok(certPath.startsWith(dir.path), certPath)
-      const second = await startEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const second = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
       try {
         assert.equal(second.certificate.cert, certificate.cert, 'the same certificate after a restart')
         // A separate Node process with the stock SDK and only the environment `qjob emulator env` prints.

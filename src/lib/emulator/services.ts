@@ -51,8 +51,8 @@ export interface ServiceBusStatus {
 }
 
 const startServiceBus: ServiceStarter = async options => {
-  const {startEmulator} = await import('../../emulator/servicebus/index.js')
-  const emulator = await startEmulator({
+  const {startServiceBusEmulator} = await import('../../emulator/servicebus/index.js')
+  const emulator = await startServiceBusEmulator({
     port: options.port,
     host: options.host,
     dataDir: options.dataDir,

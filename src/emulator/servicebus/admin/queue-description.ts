@@ -7,7 +7,8 @@ import {registerSecret} from '../../../common/redact.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {QueueRuntimeCounts} from '../broker/broker.js'
 import type {AccessRight, AuthorizationRule, EntityStatus, QueueProperties, QueueSettings} from '../broker/queue-properties.js'
-import {formatDuration, parseDurationMs} from '../config/durations.js'
+import {formatIsoDuration} from '../../../common/duration.js'
+import {parseDurationMs} from '../config/durations.js'
 import {NAMESPACE, TIMESPAN_MAX_MS} from '../constants.js'
 import {ATOM, FOREVER_DURATION} from './constants.js'
 import {childNode, element, leaf, textOf, type XmlNode, type XmlValue} from './xml.js'
@@ -24,7 +25,7 @@ function badRequest(message: string): BrokerError {
 }
 
 export function formatXsDuration(ms: number): string {
-  return ms >= TIMESPAN_MAX_MS ? FOREVER_DURATION : formatDuration(ms)
+  return ms >= TIMESPAN_MAX_MS ? FOREVER_DURATION : formatIsoDuration(ms)
 }
 
 export function parseXsDuration(text: string, field: string): number {
@@ -104,9 +105,11 @@ function queueSettingsFrom(fields: XmlNode): QueueSettings {
         settings.authorizationRules = rulesFrom(value)
         break
       case 'AutoDeleteOnIdle':
-        if (parseXsDuration(text, name) < TIMESPAN_MAX_MS) throw badRequest('AutoDeleteOnIdle is not supported by the emulator (queues are never deleted when idle).')
+        settings.autoDeleteOnIdleMs = parseXsDuration(text, name)
         break
       case 'EnablePartitioning':
+        settings.enablePartitioning = parseBoolean(text, name)
+        break
       case 'EnableExpress':
         if (parseBoolean(text, name)) throw badRequest(`${name} is not supported by the emulator.`)
         break
@@ -215,8 +218,8 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
         ],
         {[`xmlns:${countPrefix}`]: ATOM.countDetailsNamespace},
       ),
-      leaf('AutoDeleteOnIdle', FOREVER_DURATION),
-      leaf('EnablePartitioning', false),
+      leaf('AutoDeleteOnIdle', formatXsDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS)),
+      leaf('EnablePartitioning', queue.enablePartitioning ?? false),
       leaf('EntityAvailabilityStatus', 'Available'),
       leaf('EnableExpress', false),
       queue.userMetadata ? leaf('UserMetadata', queue.userMetadata) : '',

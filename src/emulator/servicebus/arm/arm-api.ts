@@ -8,6 +8,7 @@ import type {Broker} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {AccessRight, AuthorizationRule} from '../broker/queue-properties.js'
 import {type ArmScopePath, keysResource, queueResource, queueSettingsOf, ruleResource} from './arm-resources.js'
+import {regeneratedRule, RegenerateKeysError} from './regenerate-keys.js'
 
 export interface ArmApiOptions {
   broker: Broker
@@ -15,6 +16,8 @@ export interface ArmApiOptions {
   token: string
   /** Namespace-level policies (for namespace list-keys). */
   namespaceRules: () => readonly AuthorizationRule[]
+  /** Replaces a namespace-level policy (regenerateKeys). */
+  replaceNamespaceRule: (rule: AuthorizationRule) => void
   /** Connection string for a key: (keyName, key, queue?) -> string. */
   connectionString: (keyName: string, key: string, queue?: string) => string
 }
@@ -23,7 +26,7 @@ const PREFIX = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/M
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const MAX_BODY = 1024 * 1024
 
-const SEGMENTS = ['authorizationRules', 'queues', 'listKeys']
+const SEGMENTS = ['authorizationRules', 'queues', 'listKeys', 'regenerateKeys']
 
 function canonicalSegment(segment: string): string {
   return SEGMENTS.find(known => known.toLowerCase() === segment.toLowerCase()) ?? segment
@@ -41,6 +44,7 @@ class ArmError extends Error {
 
 function fromBroker(error: unknown): ArmError {
   if (error instanceof ArmError) return error
+  if (error instanceof RegenerateKeysError) return new ArmError(400, 'InvalidRequestContent', error.message)
   if (error instanceof BrokerError) {
     const status = {EntityNotFound: 404, EntityAlreadyExists: 409, BadRequest: 400, Unauthorized: 401}[error.code as string] ?? 500
     return new ArmError(status, status === 404 ? 'ResourceNotFound' : error.code, error.message)
@@ -110,6 +114,13 @@ export function createArmApi(options: ArmApiOptions) {
       if (!rule) throw new ArmError(404, 'ResourceNotFound', `The authorization rule '${parts[1]}' could not be found.`)
       return [200, keysResource(rule, key => options.connectionString(rule.keyName, key))]
     }
+    if (parts[0] === 'authorizationRules' && parts.length === 3 && parts[2] === 'regenerateKeys' && method === 'POST') {
+      const rule = options.namespaceRules().find(candidate => candidate.keyName === parts[1])
+      if (!rule) throw new ArmError(404, 'ResourceNotFound', `The authorization rule '${parts[1]}' could not be found.`)
+      const next = regeneratedRule(rule, await readJson(request))
+      options.replaceNamespaceRule(next)
+      return [200, keysResource(next, key => options.connectionString(next.keyName, key))]
+    }
     if (parts[0] !== 'queues') throw new ArmError(404, 'ResourceNotFound', 'Only queues are supported by the emulator.')
     const [, queueName, sub, ruleName, action] = parts
     if (queueName === undefined) {
@@ -137,6 +148,12 @@ export function createArmApi(options: ArmApiOptions) {
     if (action === 'listKeys' && method === 'POST') {
       const rule = requireRule(queueName, ruleName)
       return [200, keysResource(rule, key => options.connectionString(rule.keyName, key, queueName))]
+    }
+    if (action === 'regenerateKeys' && method === 'POST') {
+      const next = regeneratedRule(requireRule(queueName, ruleName), await readJson(request))
+      const current = requireQueue(queueName).authorizationRules
+      await broker.updateQueue(queueName, {authorizationRules: current.map(rule => (rule.keyName === ruleName ? next : rule))})
+      return [200, keysResource(next, key => options.connectionString(next.keyName, key, queueName))]
     }
     if (action !== undefined) throw new ArmError(404, 'ResourceNotFound', `Unknown action '${action}'.`)
     if (method === 'GET') return [200, ruleResource(scope, queueName, requireRule(queueName, ruleName))]

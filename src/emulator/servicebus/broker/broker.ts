@@ -276,6 +276,9 @@ export class Broker {
 
   /** Hands available messages to consumers with credit (dispatch.ts). */
   pump(entity: Entity): void {
+    // A queue set to Disabled or ReceiveDisabled after its receivers attached hands them nothing more.
+    const status = this.queues.get(queueKey(entity.queueName))?.properties.status
+    if (status === 'Disabled' || status === 'ReceiveDisabled') return
     this.dispatcher.pump(entity)
   }
 
@@ -283,7 +286,8 @@ export class Broker {
 
   /** peek-message: up to `count` messages from a sequence number on (any state); locks nothing. */
   peek(path: string, fromSequenceNumber: number, count: number, sessionId?: string): StoredMessage[] {
-    const {entity} = this.resolve(path)
+    const {queue, entity} = this.resolve(path)
+    queue.accessedAt = this.now() // a browse is activity (AutoDeleteOnIdle, idle-queues.ts)
     return entity.peek(fromSequenceNumber, count, sessionId)
   }
 

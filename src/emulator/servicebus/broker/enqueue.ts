@@ -9,6 +9,7 @@ import type {MessageStore} from '../store/message-store.js'
 import {BrokerError} from './broker-error.js'
 import type {Entity} from './entity.js'
 import type {IncomingMessage, StoredMessage} from './message.js'
+import {checkPartitionKeys} from './partition-rules.js'
 import type {Queue} from './queue.js'
 
 export interface EnqueueDependencies {
@@ -42,6 +43,7 @@ export class Enqueuer {
   async enqueue(queue: Queue, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
     if (incoming.length === 0) return []
     const {properties} = queue
+    checkPartitionKeys(properties, incoming)
     const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
     let bytes = 0
     for (const message of incoming) {

@@ -45,6 +45,9 @@ export class Settlement {
   async defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
     const {queue, entity, message} = this.takeLock(lockToken)
     entity.locked.delete(message.sequenceNumber)
+    // Azure counts every lock that ends without completion as a delivery attempt, deferral too: the
+    // SDK's own deferral test expects deliveryCount 1 when the deferred message is received again.
+    message.deliveryCount++
     entity.setState(message, 'deferred')
     await this.deps.store.append([this.changeRecord(queue, entity, message, propertiesToModify)])
   }
