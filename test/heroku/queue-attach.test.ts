@@ -8,7 +8,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {AtomBackend} from '../../src/lib/management/atom.js'
 import type {ManagementBackend} from '../../src/lib/management/types.js'
 import {repoRoot} from '../helpers/cli.js'
@@ -46,7 +46,7 @@ describe('qjob queue attach / detach and app config', () => {
   const releases = () => heroku.emulator.store.config.releases.length
 
   before(async () => {
-    servicebus = await startEmulator({port: 0, inMemory: true, queues: [{name: 'jobs', lockDuration: 'PT5M'}]})
+    servicebus = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: 'jobs', lockDuration: 'PT5M'}]})
     heroku = await startLocalHeroku({procfile: 'worker: node worker.js\n', gracePeriodMs: 2000})
     writeFileSync(join(heroku.appDir, 'worker.js'), WORKER)
     symlinkSync(join(repoRoot, 'node_modules'), join(heroku.appDir, 'node_modules'))
