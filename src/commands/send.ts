@@ -39,6 +39,8 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
 
   static override enableJsonFlag = true
 
+  static override ndjsonIsInput = true
+
   async run(): Promise<{queue: string; sent: number; batches: number; messageIds: string[]}> {
     const {args, flags} = await this.parse(Send)
     if (flags.ndjson) {

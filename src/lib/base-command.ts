@@ -16,6 +16,9 @@ export abstract class BaseCommand extends Command {
     debug: Flags.boolean({description: 'Show stack traces and debug details on errors.', helpGroup: 'GLOBAL'}),
   }
 
+  /** `send --ndjson` reads NDJSON: it asks for no JSON output, so its errors stay text. */
+  static ndjsonIsInput = false
+
   private cachedSettings?: Settings
 
   /** Settings resolved with flag > environment > .env > saved config. */
@@ -35,7 +38,7 @@ export abstract class BaseCommand extends Command {
     if (error instanceof ExitStatus) return
     this.noteDotenvCredentials(error)
     this.suggestFlag(error)
-    if (wantsJsonErrors(this.argv)) process.stderr.write(`${JSON.stringify(errorJson(error))}\n`)
+    if (wantsJsonErrors(this.argv, {ndjsonIsInput: (this.ctor as unknown as typeof BaseCommand).ndjsonIsInput})) process.stderr.write(`${JSON.stringify(errorJson(error))}\n`)
     else process.stderr.write(`${describeError(error, {debug: debugEnabled(this.argv)})}\n`)
   }
 
