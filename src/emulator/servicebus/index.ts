@@ -17,6 +17,7 @@ import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
 import {attachWebSocketTransport, type WebSocketTransport} from './amqp/websocket-transport.js'
 import {propertyEditor} from './amqp/message-codec.js'
+import {messageInspector} from './amqp/filter-view.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
 import {BrokerError} from './broker/broker-error.js'
@@ -24,6 +25,7 @@ import {startIdleQueueReaper} from './broker/idle-queues.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
+import {applyTopicConfig} from './config/apply-topics.js'
 import {silentLogger, type EmulatorLogger} from './logger.js'
 import {startFrontDoor, type FrontDoor} from './front-door.js'
 import {DurableStore} from './store/durable-store.js'
@@ -106,7 +108,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const store: MessageStore = options.inMemory
     ? new MemoryStore()
     : new DurableStore({dir: serviceBusDir!, logger, compactMinBytes: options.compactMinBytes})
-  const broker = new Broker({store, propertyEditor, logger, now: options.now})
+  const broker = new Broker({store, propertyEditor, inspector: messageInspector, logger, now: options.now})
   await broker.open()
   try {
     for (const queue of [...fileConfig.queues, ...(options.queues ?? [])]) {
@@ -118,6 +120,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       if (broker.getQueue(queue.name)) await broker.updateQueue(queue.name, settings)
       else await broker.createQueue(queue.name, settings)
     }
+    await applyTopicConfig(broker, fileConfig.topics ?? [])
   } catch (error) {
     await broker.close()
     if (error instanceof BrokerError) throw new ConfigError(error.message)

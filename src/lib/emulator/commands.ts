@@ -128,9 +128,15 @@ function countsJson(queue: QueueReset & {sizeInBytes?: number}): QueueCountsJson
   return queue.sizeInBytes === undefined ? {name: queue.name, counts} : {name: queue.name, counts, sizeInBytes: queue.sizeInBytes}
 }
 
-/** `emulator status --json`: the report with each queue's counts named as in `queue show --json`. */
+/** `emulator status --json`: the report with each queue's (and subscription's) counts named as in `queue show --json`. */
 export function statusJson(status: EmulatorStatusReport): unknown {
-  const services = Object.fromEntries(Object.entries(status.services).map(([name, service]) => [name, service.queues ? {...service, queues: service.queues.map(countsJson)} : service]))
+  const services = Object.fromEntries(
+    Object.entries(status.services).map(([name, service]) => {
+      if (!service.queues) return [name, service]
+      const subscriptions = service.subscriptions ? {subscriptions: service.subscriptions.map(countsJson)} : {}
+      return [name, {...service, queues: service.queues.map(countsJson), ...subscriptions}]
+    }),
+  )
   return {...status, services}
 }
 

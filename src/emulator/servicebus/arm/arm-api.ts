@@ -7,6 +7,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Broker} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {AccessRight, AuthorizationRule} from '../broker/queue-properties.js'
+import {routeTopics} from './arm-topics.js'
 import {type ArmScopePath, keysResource, queueResource, queueSettingsOf, ruleResource} from './arm-resources.js'
 import {regeneratedRule, RegenerateKeysError} from './regenerate-keys.js'
 
@@ -26,7 +27,7 @@ const PREFIX = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/M
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const MAX_BODY = 1024 * 1024
 
-const SEGMENTS = ['authorizationRules', 'queues', 'listKeys', 'regenerateKeys']
+const SEGMENTS = ['authorizationRules', 'queues', 'listKeys', 'regenerateKeys', 'topics', 'subscriptions', 'rules']
 
 function canonicalSegment(segment: string): string {
   return SEGMENTS.find(known => known.toLowerCase() === segment.toLowerCase()) ?? segment
@@ -36,7 +37,7 @@ export function isArmPath(url: string): boolean {
   return /^\/subscriptions\//i.test(url)
 }
 
-class ArmError extends Error {
+export class ArmError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message)
   }
@@ -52,7 +53,7 @@ function fromBroker(error: unknown): ArmError {
   return new ArmError(500, 'InternalError', (error as Error).message ?? 'internal error')
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
@@ -83,7 +84,7 @@ function send(response: ServerResponse, status: number, body?: unknown): void {
   response.end(text)
 }
 
-function parseRights(value: unknown): AccessRight[] {
+export function parseRights(value: unknown): AccessRight[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every(right => RIGHTS.includes(right as AccessRight))) {
     throw new ArmError(400, 'InvalidRequestContent', 'properties.rights must list Listen, Send and/or Manage.')
   }
@@ -121,7 +122,8 @@ export function createArmApi(options: ArmApiOptions) {
       options.replaceNamespaceRule(next)
       return [200, keysResource(next, key => options.connectionString(next.keyName, key))]
     }
-    if (parts[0] !== 'queues') throw new ArmError(404, 'ResourceNotFound', 'Only queues are supported by the emulator.')
+    if (parts[0] === 'topics') return routeTopics({broker, scope, method, parts, request, connectionString: options.connectionString})
+    if (parts[0] !== 'queues') throw new ArmError(404, 'ResourceNotFound', 'Only queues and topics are supported by the emulator.')
     const [, queueName, sub, ruleName, action] = parts
     if (queueName === undefined) {
       if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `${method} is not allowed here.`)
