@@ -42,7 +42,7 @@ The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real 
     }
     if (flags.foreground) {
       await runForeground(options, state => {
-        if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true}))
+        if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true, dataDirFlag: flags['data-dir']}))
       })
       return undefined
     }
@@ -50,7 +50,7 @@ The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real 
     const warnings = await configWarnings(flags.config)
     for (const message of warnings) warn(message)
     const state = await startBackground({...options, entryScript: process.argv[1]})
-    if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: false}))
+    if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: false, dataDirFlag: flags['data-dir']}))
     return {pid: state.pid, dataDir: state.dataDir, logFile: state.logFile, inMemory: state.inMemory, services: state.services, warnings}
   }
 }
