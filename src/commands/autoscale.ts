@@ -4,7 +4,8 @@ import {ExitStatus, exitCodeOf} from '../common/errors.js'
 import {herokuAppFlags} from '../lib/heroku/flags.js'
 import {managementFlags} from '../lib/management/flags.js'
 import {Flags} from '../lib/oclif.js'
-import {queueFlag} from '../lib/servicebus/flags.js'
+import {entityPathFromFlags} from '../lib/servicebus/entity.js'
+import {receiveEntityFlags} from '../lib/servicebus/flags.js'
 
 export default class Autoscale extends BaseCommand {
   static override summary = 'Scale a process type with the depth of a queue.'
@@ -29,7 +30,7 @@ One line per decision on stdout: the counts, current and desired quantity, the a
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     type: Flags.string({char: 't', description: 'Process type to scale', default: 'worker'}),
     min: Flags.integer({description: 'Fewest dynos (0 allows scale to zero)', default: 0}),
     max: Flags.integer({description: 'Most dynos', required: true}),
@@ -51,7 +52,7 @@ One line per decision on stdout: the counts, current and desired quantity, the a
     const {autoscaleSettings} = await import('../lib/autoscale/options.js')
     // Every value is checked before a token, app or connection is looked at.
     const {config, intervalMs} = autoscaleSettings({...flags, 'jobs-per-worker': 1})
-    const queue = this.settings.require('queue', flags.queue, 'Pass -q QUEUE, set QUEUE_NAME, or run "qjob config set queue NAME".')
+    const queue = this.settings.require('queue', entityPathFromFlags(flags, 'receive'), 'Pass -q QUEUE (or --topic T --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".')
     const {runAutoscaleCommand} = await import('../lib/autoscale/wiring.js')
 
     const stop = new AbortController()

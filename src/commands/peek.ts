@@ -2,7 +2,7 @@ import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
-import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../lib/servicebus/flags.js'
 import type {MessageJson} from '../lib/servicebus/message-json.js'
 import {peekMessages} from '../lib/servicebus/peek-messages.js'
 
@@ -19,7 +19,7 @@ Peek never locks or removes anything. It shows active, scheduled and deferred me
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'How many messages', default: 10, min: 1}),
     'from-sequence': Flags.integer({description: 'Start at this sequence number', min: 1}),
     all: Flags.boolean({description: 'Every message in the queue', exclusive: ['max']}),

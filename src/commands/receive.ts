@@ -3,7 +3,7 @@ import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {UsageError} from '../common/errors.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
-import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../lib/servicebus/flags.js'
 import type {Settlement} from '../lib/servicebus/receive.js'
 import {receiveMessages} from '../lib/servicebus/receive-messages.js'
 import {parseSequenceNumbers} from '../lib/servicebus/schedule.js'
@@ -26,7 +26,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'Receive at most this many messages', default: 1, min: 1}),
     wait: Flags.integer({description: 'Seconds to wait for the first message (and each later batch)', default: 5, min: 0}),
     'max-wait': Flags.integer({description: 'Seconds to run in all, at most', min: 1}),

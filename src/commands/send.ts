@@ -6,7 +6,7 @@ import {parseDuration} from '../common/duration.js'
 import {Progress, info, warn} from '../lib/output.js'
 import {messageFieldsFromFlags, queueContext} from '../lib/servicebus/command-support.js'
 import {withClient} from '../lib/servicebus/connection.js'
-import {connectionFlags, messageFlags, queueFlag} from '../lib/servicebus/flags.js'
+import {connectionFlags, messageFlags, sendEntityFlags} from '../lib/servicebus/flags.js'
 import {lineOf, readBody, readNdjson, repeatBody} from '../lib/servicebus/message-input.js'
 import {sendAll} from '../lib/servicebus/send.js'
 import {stopOnSignals} from '../lib/stop-signal.js'
@@ -32,7 +32,7 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
   }
 
   static override flags = {
-    ...queueFlag,
+    ...sendEntityFlags,
     ...messageFlags,
     ndjson: Flags.boolean({description: 'Read message objects, one JSON object a line, from --file or stdin'}),
     concurrency: Flags.integer({description: 'Batches in flight at once (1 keeps the input order across batches)', default: 4, min: 1, max: 64}),
@@ -54,7 +54,7 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
       }
     }
     const lingerMs = parseDuration(flags.linger, 'linger')
-    const context = queueContext(this.settings, flags)
+    const context = queueContext(this.settings, flags, 'send')
     const fields = messageFieldsFromFlags(flags)
     if (flags['message-id'] !== undefined && flags.count > 1) {
       warn(`all ${flags.count} messages get message id "${flags['message-id']}": a queue with duplicate detection keeps only the first.`)

@@ -6,7 +6,7 @@ import {parseDuration} from '../common/duration.js'
 import {UsageError} from '../common/errors.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
 import {withClient} from '../lib/servicebus/connection.js'
-import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../lib/servicebus/flags.js'
 import {jobLogger} from '../lib/worker/job-log.js'
 import {parseExitCodes, parseRoutes} from '../lib/worker/work-options.js'
 import {Worker} from '../lib/worker/worker.js'
@@ -31,7 +31,7 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     exec: Flags.string({char: 'e', description: 'Command to run for each message (through the shell)'}),
     route: Flags.string({description: 'SUBJECT=COMMAND: run COMMAND for messages with that subject (repeatable)', multiple: true}),
     'dead-letter-on': Flags.string({description: 'Exit codes that dead-letter at once instead of abandoning, e.g. 2,65'}),

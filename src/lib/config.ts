@@ -21,7 +21,7 @@ export const SETTINGS = {
   },
   namespace: {env: 'SERVICEBUS_NAMESPACE', description: 'Namespace host for Entra ID auth (<name>.servicebus.windows.net)'},
   queue: {env: 'QUEUE_NAME', description: 'Default queue'},
-  subscription: {env: 'AZURE_SUBSCRIPTION_ID', description: 'Azure subscription id (ARM backend)'},
+  'azure-subscription': {env: 'AZURE_SUBSCRIPTION_ID', description: 'Azure subscription id (ARM backend)'},
   'resource-group': {env: 'AZURE_RESOURCE_GROUP', description: 'Azure resource group (ARM backend)'},
   'namespace-name': {env: 'SERVICEBUS_NAMESPACE_NAME', description: 'Service Bus namespace name (ARM backend)'},
   app: {env: 'HEROKU_APP', description: 'Heroku app'},

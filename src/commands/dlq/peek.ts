@@ -2,7 +2,7 @@ import {Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
-import {connectionFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../../lib/servicebus/flags.js'
 import type {MessageJson} from '../../lib/servicebus/message-json.js'
 import {peekMessages} from '../../lib/servicebus/peek-messages.js'
 
@@ -15,7 +15,7 @@ export default class DlqPeek extends BaseCommand {
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'How many dead letters (after --reason filtering)', default: 10, min: 1}),
     all: Flags.boolean({description: 'Every dead letter', exclusive: ['max']}),
     reason: Flags.string({description: 'Only dead letters with this reason'}),

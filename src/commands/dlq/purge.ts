@@ -4,7 +4,7 @@ import {Progress} from '../../lib/output.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
 import {purgeMessages} from '../../lib/servicebus/dead-letter.js'
-import {connectionFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../../lib/servicebus/flags.js'
 
 export default class DlqPurge extends BaseCommand {
   static override description = 'Delete every message in a queue\'s dead-letter queue. Asks first on a terminal; needs --yes elsewhere.'
@@ -15,7 +15,7 @@ export default class DlqPurge extends BaseCommand {
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     ...yesFlag,
     ...connectionFlags,
   }

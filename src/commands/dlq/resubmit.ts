@@ -3,10 +3,13 @@ import {Flags} from '../../lib/oclif.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {UsageError} from '../../common/errors.js'
 import {Progress, warn} from '../../lib/output.js'
+import {withBackend} from '../../lib/management/backend.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
+import {splitEntityPath} from '../../lib/servicebus/entity.js'
+import {prepareSubscriptionResubmit, RESUBMIT_PROPERTY} from '../../lib/servicebus/subscription-resubmit.js'
 import {withClient} from '../../lib/servicebus/connection.js'
 import {matchingDeadLetters, resubmitDeadLetters} from '../../lib/servicebus/dead-letter.js'
-import {connectionFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, receiveEntityFlags} from '../../lib/servicebus/flags.js'
 import {parseSequenceNumbers} from '../../lib/servicebus/schedule.js'
 
 export default class DlqResubmit extends BaseCommand {
@@ -21,7 +24,7 @@ Each dead letter is sent to the queue again (same body, properties and applicati
   ]
 
   static override flags = {
-    ...queueFlag,
+    ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'Move at most this many', min: 1}),
     sequence: Flags.string({description: 'Sequence numbers to move', multiple: true}),
     all: Flags.boolean({description: 'Move every (matching) dead letter'}),
@@ -51,8 +54,13 @@ Each dead letter is sent to the queue again (same body, properties and applicati
         moved.push(...(await matchingDeadLetters(client, context.queue, filter)))
         return
       }
+      const {name, subscription} = splitEntityPath(context.queue)
+      if (subscription !== undefined) {
+        await withBackend(this.settings, flags, ({topics}) => prepareSubscriptionResubmit(topics, name, subscription))
+      }
       await resubmitDeadLetters(client, context.queue, filter, {
         keepMessageId: flags['keep-message-id'],
+        ...(subscription === undefined ? {} : {sendTo: name, markCopies: {[RESUBMIT_PROPERTY]: subscription}}),
         onResubmitted: message => {
           moved.push(String(message.sequenceNumber))
           progress.update(moved.length)

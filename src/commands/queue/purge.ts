@@ -2,11 +2,9 @@ import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
-import {withBackend} from '../../lib/management/backend.js'
 import {managementFlags} from '../../lib/management/flags.js'
+import {purgeEntity} from '../../lib/management/purge.js'
 import {Progress} from '../../lib/output.js'
-import {resolveConnection, withClient} from '../../lib/servicebus/connection.js'
-import {purgeMessages} from '../../lib/servicebus/dead-letter.js'
 
 export default class QueuePurge extends BaseCommand {
   static override description = `Remove every message from a queue (or its dead-letter queue), keeping the queue and its settings.
@@ -36,17 +34,13 @@ Messages are removed in batches with progress; the count removed is printed. Ask
       this.log('Nothing removed.')
       return {queue: args.name, deadLetter, removed: 0}
     }
-    const connectionString = await withBackend(this.settings, flags, async backend => {
-      await backend.getQueue(args.name)
-      return backend.dataConnectionString()
-    })
-    const target = connectionString
-      ? {kind: 'connection-string' as const, connectionString, endpoint: /Endpoint=([^;]+)/i.exec(connectionString)?.[1] ?? ''}
-      : resolveConnection(this.settings, flags)
     const progress = new Progress(`Purging ${args.name}${deadLetter ? '/$DeadLetterQueue' : ''}`)
-    const removed = await withClient(target, {queue: args.name, timeoutSeconds: flags.timeout}, client =>
-      purgeMessages(client, args.name, {deadLetter, onProgress: count => progress.update(count)}),
-    )
+    const removed = await purgeEntity(this.settings, flags, {
+      entityPath: args.name,
+      deadLetter,
+      timeoutSeconds: flags.timeout,
+      onProgress: count => progress.update(count),
+    })
     progress.done()
     if (!this.jsonEnabled()) this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${args.name}${deadLetter ? ' (dead-letter queue)' : ''}`)
     return {queue: args.name, deadLetter, removed}

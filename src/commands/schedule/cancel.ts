@@ -3,7 +3,7 @@ import {Args} from '../../lib/oclif.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
-import {connectionFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, sendEntityFlags} from '../../lib/servicebus/flags.js'
 import {cancelScheduled, parseSequenceNumbers} from '../../lib/servicebus/schedule.js'
 
 export default class ScheduleCancel extends BaseCommand {
@@ -21,7 +21,7 @@ export default class ScheduleCancel extends BaseCommand {
   }
 
   static override flags = {
-    ...queueFlag,
+    ...sendEntityFlags,
     ...connectionFlags,
   }
 
@@ -30,7 +30,7 @@ export default class ScheduleCancel extends BaseCommand {
   async run(): Promise<{queue: string; cancelled: string[]}> {
     const {argv, flags} = await this.parse(ScheduleCancel)
     const sequenceNumbers = parseSequenceNumbers(argv as string[])
-    const context = queueContext(this.settings, flags)
+    const context = queueContext(this.settings, flags, 'send')
     await withClient(context.target, context, client => cancelScheduled(client, context.queue, sequenceNumbers))
     if (!this.jsonEnabled()) this.log(`Cancelled ${sequenceNumbers.length} scheduled message${sequenceNumbers.length === 1 ? '' : 's'} on ${context.queue}`)
     return {queue: context.queue, cancelled: sequenceNumbers}

@@ -5,7 +5,7 @@ import {parseDuration} from '../../common/duration.js'
 import {warn} from '../../lib/output.js'
 import {messageFieldsFromFlags, queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
-import {connectionFlags, messageFlags, queueFlag} from '../../lib/servicebus/flags.js'
+import {connectionFlags, messageFlags, sendEntityFlags} from '../../lib/servicebus/flags.js'
 import {readBody, repeatBody} from '../../lib/servicebus/message-input.js'
 import {scheduleMessages, scheduleTime} from '../../lib/servicebus/schedule.js'
 
@@ -25,7 +25,7 @@ The message gets its sequence number at once (printed, for "qjob schedule cancel
   }
 
   static override flags = {
-    ...queueFlag,
+    ...sendEntityFlags,
     at: Flags.string({description: 'When, as ISO 8601 (e.g. 2026-12-01T09:00:00Z)', exclusive: ['in']}),
     in: Flags.string({description: 'After this long, e.g. 90s, 10m, 2h'}),
     ...messageFlags,
@@ -40,7 +40,7 @@ The message gets its sequence number at once (printed, for "qjob schedule cancel
     if (flags.at !== undefined && at.getTime() < Date.now()) {
       warn(`--at ${flags.at} is in the past: Service Bus enqueues the message at once.`)
     }
-    const context = queueContext(this.settings, flags)
+    const context = queueContext(this.settings, flags, 'send')
     const fields = messageFieldsFromFlags(flags)
     const body = await readBody({body: args.body, file: flags.file})
     const messages = [...repeatBody(body, fields, flags.count)]

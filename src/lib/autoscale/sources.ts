@@ -4,6 +4,7 @@ import type {HerokuApi} from '../heroku/api.js'
 import {appPath} from '../heroku/session.js'
 import type {Formation} from '../heroku/types.js'
 import type {ManagementBackend} from '../management/types.js'
+import {splitEntityPath} from '../servicebus/entity.js'
 import {OperationError} from '../../common/errors.js'
 import type {LoadCounts} from './decide.js'
 
@@ -28,13 +29,20 @@ export interface FormationTarget {
  * locked messages, so `locked` stays unknown here; a locked message still counts as active.
  */
 export function queueCounts(backend: ManagementBackend, queue: string): CountsSource {
+  const {name, subscription} = splitEntityPath(queue)
   return {
     async read() {
-      const info = await backend.getQueue(queue)
+      // A subscription has no scheduled count of its own: its topic holds the scheduled messages.
+      const info = subscription === undefined ? await backend.getQueue(name) : await subscriptionCounts(backend, name, subscription)
       if (!info.counts) throw new OperationError(`no message counts for queue ${queue}`, {hint: 'The management API answered without runtime properties; try again.'})
       return {active: info.counts.active, scheduled: info.counts.scheduled, deadLetter: info.counts.deadLetter}
     },
   }
+}
+
+async function subscriptionCounts(backend: ManagementBackend, topic: string, subscription: string) {
+  const [info, topicInfo] = await Promise.all([backend.topics.getSubscription(topic, subscription), backend.topics.getTopic(topic)])
+  return {counts: info.counts && {...info.counts, scheduled: topicInfo.counts?.scheduled ?? 0}}
 }
 
 function stateOf(formation: Formation): FormationState {

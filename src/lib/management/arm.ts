@@ -10,6 +10,8 @@ import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged} from './queue-spec.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
+import {ArmTopics} from './topics/arm-topics.js'
+import type {TopicManagement} from './topics/types.js'
 
 export interface ArmScope {
   subscription: string
@@ -94,8 +96,11 @@ function settableFields(queue: SBQueue): SBQueue {
 
 export class ArmBackend implements ManagementBackend {
   readonly kind = 'arm' as const
+  readonly topics: TopicManagement
 
-  private constructor(private readonly client: ServiceBusManagementClient, private readonly scope: ArmScope) {}
+  private constructor(private readonly client: ServiceBusManagementClient, private readonly scope: ArmScope) {
+    this.topics = new ArmTopics(client, [scope.resourceGroup, scope.namespaceName])
+  }
 
   static async open(scope: ArmScope): Promise<ArmBackend> {
     const {ServiceBusManagementClient} = await import('@azure/arm-servicebus')

@@ -11,9 +11,12 @@ import type {
 import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
 import type {ConnectionTarget} from '../servicebus/connection.js'
+import {entityConnectionString, newAuthorizationRule} from './atom-policies.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged, newKey} from './queue-spec.js'
 import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
+import {AtomTopics} from './topics/atom-topics.js'
+import type {TopicManagement} from './topics/types.js'
 
 /**
  * The emulator serves its admin API over plain HTTP on the AMQP port too, so qjob needs no
@@ -78,8 +81,11 @@ function policyInfo(queue: string, rule: AuthorizationRule): PolicyInfo {
 
 export class AtomBackend implements ManagementBackend {
   readonly kind = 'atom' as const
+  readonly topics: TopicManagement
 
-  private constructor(private readonly client: ServiceBusAdministrationClient, private readonly target: ConnectionTarget) {}
+  private constructor(private readonly client: ServiceBusAdministrationClient, private readonly target: ConnectionTarget) {
+    this.topics = new AtomTopics(client, target)
+  }
 
   static async open(target: ConnectionTarget): Promise<AtomBackend> {
     const {ServiceBusAdministrationClient} = await import('@azure/service-bus')
@@ -157,13 +163,7 @@ export class AtomBackend implements ManagementBackend {
     const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
     const rules = properties.authorizationRules ?? []
     if (rules.some(rule => rule.keyName === name)) throw new OperationError(`queue "${queue}" already has a policy named "${name}"`)
-    const rule: AuthorizationRule = {
-      claimType: 'SharedAccessKey',
-      keyName: name,
-      accessRights: rights,
-      primaryKey: newKey(),
-      secondaryKey: newKey(),
-    }
+    const rule = newAuthorizationRule(name, rights)
     await this.saveRules(properties, [...rules, rule])
     return policyInfo(queue, rule)
   }
@@ -189,9 +189,7 @@ export class AtomBackend implements ManagementBackend {
     const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
     const rule = (properties.authorizationRules ?? []).find(candidate => candidate.keyName === name)
     if (!rule?.primaryKey) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {hint: `List them with "qjob queue policy list --queue ${queue}".`})
-    const endpoint = this.target.endpoint
-    const emulator = this.target.kind === 'connection-string' && /UseDevelopmentEmulator=true/i.test(this.target.connectionString)
-    return `Endpoint=${endpoint};SharedAccessKeyName=${rule.keyName};SharedAccessKey=${rule.primaryKey};EntityPath=${queue}${emulator ? ';UseDevelopmentEmulator=true' : ''}`
+    return entityConnectionString(this.target, rule, queue)
   }
 
   async dataConnectionString(): Promise<string | undefined> {

@@ -7,14 +7,14 @@ import {redactSdkLogs} from '../servicebus/sdk-logging.js'
 import type {ManagementBackend} from './types.js'
 
 export interface ManagementFlags extends ConnectionFlags {
-  subscription?: string
+  'azure-subscription'?: string
   'resource-group'?: string
   'namespace-name'?: string
 }
 
 export async function openBackend(settings: Settings, flags: ManagementFlags): Promise<ManagementBackend> {
   const arm = {
-    subscription: settings.get('subscription', flags.subscription),
+    subscription: settings.get('azure-subscription', flags['azure-subscription']),
     resourceGroup: settings.get('resource-group', flags['resource-group']),
     namespaceName: settings.get('namespace-name', flags['namespace-name']),
   }
@@ -31,7 +31,7 @@ export async function openBackend(settings: Settings, flags: ManagementFlags): P
     })
   }
   if (given > 0) {
-    throw new UsageError('the ARM backend needs --subscription, --resource-group and --namespace-name together', {
+    throw new UsageError('the ARM backend needs --azure-subscription, --resource-group and --namespace-name together', {
       hint: 'Set all three (or AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, SERVICEBUS_NAMESPACE_NAME), or none to use the connection string.',
     })
   }

@@ -9,17 +9,29 @@ interface RestLikeError {
   message?: string
 }
 
-export function toManagementError(error: unknown, context: {what: string; queue?: string; endpoint?: string}): QjobError {
+export interface ManagementErrorContext {
+  what: string
+  queue?: string
+  endpoint?: string
+  /** The entity acted on, for other kinds than queues: e.g. `subscription "resize" of topic "jobs"`. */
+  entity?: {label: string; listHint: string; existsHint: string}
+}
+
+export function toManagementError(error: unknown, context: ManagementErrorContext): QjobError {
   if (error instanceof QjobError) return error
   const rest = error as RestLikeError
   const message = (rest?.message ?? String(error)).split('\n')[0]
-  const queue = context.queue ? `queue "${context.queue}"` : 'the queue'
+  const entity = context.entity ?? {
+    label: context.queue ? `queue "${context.queue}"` : 'the queue',
+    listHint: 'List queues with "qjob queue list".',
+    existsHint: 'Use --if-not-exists to accept an existing queue, or "qjob queue update".',
+  }
   const status = rest?.statusCode
   if (rest?.code === 'MessageEntityNotFoundError' || rest?.code === 'ResourceNotFound' || status === 404) {
-    return new NotFoundError(`${queue} was not found`, {hint: 'List queues with "qjob queue list".', cause: error})
+    return new NotFoundError(`${entity.label} was not found`, {hint: entity.listHint, cause: error})
   }
   if (rest?.code === 'MessageEntityAlreadyExistsError' || status === 409) {
-    return new OperationError(`${queue} already exists`, {hint: 'Use --if-not-exists to accept an existing queue, or "qjob queue update".', cause: error})
+    return new OperationError(`${entity.label} already exists`, {hint: entity.existsHint, cause: error})
   }
   if (rest?.code === 'UnauthorizedRequestError' || status === 401 || status === 403) {
     return new AuthError(`not authorised to ${context.what}: ${message}`, {hint: 'Managing queues needs a policy with Manage rights.', cause: error})

@@ -4,7 +4,7 @@ import {connectionFlags} from '../servicebus/flags.js'
 
 export const managementFlags = {
   ...connectionFlags,
-  subscription: Flags.string({description: 'Azure subscription id: selects the ARM backend [env: AZURE_SUBSCRIPTION_ID]', helpGroup: 'ARM'}),
+  'azure-subscription': Flags.string({description: 'Azure subscription id: selects the ARM backend [env: AZURE_SUBSCRIPTION_ID]', helpGroup: 'ARM'}),
   'resource-group': Flags.string({description: 'Resource group of the namespace [env: AZURE_RESOURCE_GROUP]', helpGroup: 'ARM'}),
   'namespace-name': Flags.string({description: 'Service Bus namespace name [env: SERVICEBUS_NAMESPACE_NAME]', helpGroup: 'ARM'}),
 }

@@ -28,7 +28,7 @@ export interface QueueSpecFlags {
   'enable-partitioning'?: boolean
 }
 
-function within(name: string, ms: number, range: {min: number; max?: number}): number {
+export function within(name: string, ms: number, range: {min: number; max?: number}): number {
   if (ms < range.min || (range.max !== undefined && ms > range.max)) {
     const limit = range.max === undefined ? `at least ${formatDuration(range.min)}` : `between ${formatDuration(range.min)} and ${formatDuration(range.max)}`
     throw new UsageError(`--${name} must be ${limit}, got ${formatDuration(ms)}`)

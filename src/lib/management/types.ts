@@ -1,5 +1,6 @@
 // One interface over the two ways to manage queues: the ATOM API with a connection string, and
 // Azure Resource Manager. Durations are milliseconds throughout; the backends convert.
+import type {TopicManagement} from './topics/types.js'
 
 export type AccessRight = 'Listen' | 'Send' | 'Manage'
 
@@ -63,6 +64,8 @@ export interface PolicyInfo {
 
 export interface ManagementBackend {
   readonly kind: 'atom' | 'arm'
+  /** Topics, subscriptions and rules on the same namespace. */
+  readonly topics: TopicManagement
   listQueues(): AsyncIterable<QueueInfo>
   getQueue(name: string): Promise<QueueInfo>
   queueExists(name: string): Promise<boolean>

@@ -5,16 +5,21 @@ import {parseDuration} from '../../common/duration.js'
 import type {MessageFields} from './message-input.js'
 import {parseProperties} from './properties.js'
 import {type ConnectionFlags, type ConnectionTarget, resolveConnection} from './connection.js'
+import {type EntityFlags, entityPathFromFlags} from './entity.js'
 
 export interface QueueCommandContext {
+  /** The entity path: a queue, a topic (send side) or `TOPIC/Subscriptions/SUB` (receive side). */
   queue: string
+  /** Set when `queue` names a topic (send side). */
+  topic?: boolean
   target: ConnectionTarget
   timeoutSeconds?: number
 }
 
-export function queueContext(settings: Settings, flags: ConnectionFlags & {queue?: string}): QueueCommandContext {
-  const queue = settings.require('queue', flags.queue, 'Pass -q QUEUE, set QUEUE_NAME, or run "qjob config set queue NAME".')
-  return {queue, target: resolveConnection(settings, flags), timeoutSeconds: flags.timeout}
+export function queueContext(settings: Settings, flags: ConnectionFlags & EntityFlags, side: 'send' | 'receive' = 'receive'): QueueCommandContext {
+  const entity = entityPathFromFlags(flags, side)
+  const queue = settings.require('queue', entity, 'Pass -q QUEUE (or --topic T, --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".')
+  return {queue, topic: flags.topic !== undefined && side === 'send', target: resolveConnection(settings, flags), timeoutSeconds: flags.timeout}
 }
 
 export interface MessageFlagValues {

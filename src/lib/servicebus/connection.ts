@@ -67,7 +67,7 @@ export async function openClient(target: ConnectionTarget, timeoutSeconds?: numb
 /** Runs `work` with an open client, always closes it, and maps SDK errors to qjob errors. */
 export async function withClient<T>(
   target: ConnectionTarget,
-  context: {queue?: string; timeoutSeconds?: number},
+  context: {queue?: string; topic?: boolean; timeoutSeconds?: number},
   work: (client: ServiceBusClient) => Promise<T>,
 ): Promise<T> {
   const client = await openClient(target, context.timeoutSeconds)
@@ -76,7 +76,7 @@ export async function withClient<T>(
   } catch (error) {
     // A deliberate stop (e.g. stdout closed) keeps its own exit status.
     if (error instanceof ExitStatus) throw error
-    throw toQjobError(error, {queue: context.queue, endpoint: target.endpoint})
+    throw toQjobError(error, {queue: context.queue, topic: context.topic, endpoint: target.endpoint})
   } finally {
     await client.close().catch(() => undefined)
   }

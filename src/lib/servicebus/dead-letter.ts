@@ -8,6 +8,7 @@ import type Long from 'long'
 import {NotFoundError} from '../../common/errors.js'
 import {copyForResend} from './message-json.js'
 import {peekAll} from './peek.js'
+import {splitEntityPath} from './entity.js'
 import {openReceiver} from './receivers.js'
 
 export interface DeadLetterFilter {
@@ -35,6 +36,10 @@ export interface ResubmitOptions {
    * letter then loses the message.
    */
   keepMessageId?: boolean
+  /** Where the copies go, when not back to `queue` (a subscription's copies go to its topic). */
+  sendTo?: string
+  /** Application properties set on each copy (the subscription a topic copy is meant for). */
+  markCopies?: Record<string, string>
   onResubmitted?: (message: ServiceBusReceivedMessage) => void
 }
 
@@ -101,7 +106,7 @@ export async function resubmitDeadLetters(
   if (targets.size === 0) return 0
   const position = new Map(upToLast.map((key, index) => [key, index]))
   const receiver = await openReceiver(client, {queue, deadLetter: true})
-  const sender = client.createSender(queue)
+  const sender = client.createSender(options.sendTo ?? queue)
   const held: ServiceBusReceivedMessage[] = []
   const heldKeys = new Set<string>()
   let cursor = 0
@@ -118,6 +123,7 @@ export async function resubmitDeadLetters(
         if (targets.has(key)) {
           const copy = copyForResend(message)
           if (!options.keepMessageId) (copy as {messageId?: unknown}).messageId = randomUUID()
+          if (options.markCopies) copy.applicationProperties = {...copy.applicationProperties, ...options.markCopies}
           await sender.sendMessages(copy)
           await receiver.completeMessage(message)
           targets.delete(key)
@@ -187,7 +193,8 @@ async function removeScheduledAndDeferred(client: ServiceBusClient, queue: strin
   } finally {
     await peeker.close()
   }
-  if (scheduled.length === 0 || deadLetter) return
+  // A subscription has no scheduled messages of its own (they wait in the topic).
+  if (scheduled.length === 0 || deadLetter || splitEntityPath(queue).subscription !== undefined) return
   const sender = client.createSender(queue)
   try {
     for (let i = 0; i < scheduled.length; i += BATCH) {

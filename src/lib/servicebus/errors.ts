@@ -1,10 +1,24 @@
 // Service Bus SDK errors -> qjob errors with the exit codes of docs/ARCHITECTURE.md and a hint that says what
 // to do. The SDK's messages may quote the endpoint; redaction happens when they are printed.
 import {AuthError, NotFoundError, OperationError, QjobError, UsageError} from '../../common/errors.js'
+import {splitEntityPath} from './entity.js'
 
 interface ErrorContext {
+  /** The entity path (entity.ts): a queue, a topic when `topic` is set, or `T/Subscriptions/S`. */
   queue?: string
+  topic?: boolean
   endpoint?: string
+}
+
+/** How an error names the entity, and where to look for it. */
+function entityOf(context: ErrorContext): {label: string; notFoundHint: string} {
+  if (!context.queue) return {label: 'the entity', notFoundHint: 'List queues with "qjob queue list", or topics with "qjob topic list".'}
+  const {name, subscription} = splitEntityPath(context.queue)
+  if (subscription !== undefined) {
+    return {label: `subscription "${subscription}" of topic "${name}"`, notFoundHint: `Check the topic and its subscriptions with "qjob topic show ${name}".`}
+  }
+  if (context.topic) return {label: `topic "${name}"`, notFoundHint: 'List topics with "qjob topic list", or create it with "qjob topic create".'}
+  return {label: `queue "${name}"`, notFoundHint: 'List queues with "qjob queue list", or create it with "qjob queue create".'}
 }
 
 interface SdkError {
@@ -29,10 +43,11 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
   if (error instanceof QjobError) return error
   const sdk = unwrap(error)
   const message = firstLine(sdk.message)
-  const queue = context.queue ? `queue "${context.queue}"` : 'the entity'
+  const entity = entityOf(context)
+  const queue = entity.label
   switch (sdk.code) {
     case 'MessagingEntityNotFound':
-      return new NotFoundError(`${queue} was not found`, {hint: 'List queues with "qjob queue list", or create it with "qjob queue create".', cause: error})
+      return new NotFoundError(`${queue} was not found`, {hint: entity.notFoundHint, cause: error})
     case 'UnauthorizedAccess':
       return new AuthError(`not authorised: ${message}`, {hint: 'Check the key, and that its policy has the right (Send to send, Listen to receive or peek).', cause: error})
     case 'MessageSizeExceeded':

@@ -11,6 +11,19 @@ export const queueFlag = {
   queue: Flags.string({char: 'q', description: 'Queue name [env: QUEUE_NAME]'}),
 }
 
+/** The entity grammar (entity.ts): where send and schedule put messages. */
+export const sendEntityFlags = {
+  queue: Flags.string({char: 'q', description: 'Queue name [env: QUEUE_NAME]'}),
+  topic: Flags.string({description: 'Topic name: send to a topic (every matching subscription gets a copy)'}),
+}
+
+/** The entity grammar (entity.ts): what the receiving and peeking commands read. */
+export const receiveEntityFlags = {
+  queue: Flags.string({char: 'q', description: 'Queue name [env: QUEUE_NAME]'}),
+  topic: Flags.string({description: 'Topic of the subscription to read (with --subscription)'}),
+  subscription: Flags.string({description: 'Subscription to read (with --topic)'}),
+}
+
 /** Body and message properties, for send and schedule. */
 export const messageFlags = {
   file: Flags.string({char: 'f', description: 'Read the body from a file (- for stdin)'}),

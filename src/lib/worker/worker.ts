@@ -5,6 +5,7 @@
 // backoff, each attempt logged, instead of ending the worker.
 import type {ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver} from '@azure/service-bus'
 
+import {splitEntityPath} from '../servicebus/entity.js'
 import {bodyBytes, jobEnvironment} from './job-env.js'
 import type {JobLog} from './job-log.js'
 import {runJob} from './run-job.js'
@@ -87,7 +88,10 @@ export class Worker {
   async run(): Promise<WorkerSummary> {
     if (this.options.sessions) await this.runSessions()
     else {
-      const receiver = this.client.createReceiver(this.options.queue, this.receiverOptions())
+      const {name, subscription} = splitEntityPath(this.options.queue)
+      const receiver = subscription === undefined
+        ? this.client.createReceiver(name, this.receiverOptions())
+        : this.client.createReceiver(name, subscription, this.receiverOptions())
       try {
         await this.consume(receiver, this.options.concurrency)
       } finally {
@@ -112,7 +116,11 @@ export class Worker {
     while (!this.done) {
       let receiver: ServiceBusReceiver
       try {
-        receiver = await this.client.acceptNextSession(this.options.queue, {...this.receiverOptions(), abortSignal: this.options.stop})
+        const {name, subscription} = splitEntityPath(this.options.queue)
+        const options = {...this.receiverOptions(), abortSignal: this.options.stop}
+        receiver = await (subscription === undefined
+          ? this.client.acceptNextSession(name, options)
+          : this.client.acceptNextSession(name, subscription, options))
       } catch (error) {
         if (this.options.stop.aborted) return
         const code = (error as {code?: string}).code

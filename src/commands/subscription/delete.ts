@@ -1,0 +1,32 @@
+import {Args} from '../../lib/oclif.js'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {confirmOrYes, yesFlag} from '../../lib/confirm.js'
+import {withBackend} from '../../lib/management/backend.js'
+import {managementFlags} from '../../lib/management/flags.js'
+import {topicFlag} from '../../lib/management/topics/flags.js'
+
+export default class SubscriptionDelete extends BaseCommand {
+  static override summary = 'Delete a subscription and every message in it.'
+
+  static override description = 'Asks first on a terminal; needs --yes elsewhere.'
+
+  static override examples = [{command: '<%= config.bin %> subscription delete resize --topic jobs --yes', description: 'In a script'}]
+
+  static override args = {name: Args.string({description: 'Subscription name', required: true})}
+
+  static override flags = {...topicFlag, ...yesFlag, ...managementFlags}
+
+  static override enableJsonFlag = true
+
+  async run(): Promise<{topic: string; name: string; deleted: boolean}> {
+    const {args, flags} = await this.parse(SubscriptionDelete)
+    if (!(await confirmOrYes(`Delete subscription ${args.name} of topic ${flags.topic} and all its messages?`, flags.yes))) {
+      this.log('Nothing deleted.')
+      return {topic: flags.topic, name: args.name, deleted: false}
+    }
+    await withBackend(this.settings, flags, ({topics}) => topics.deleteSubscription(flags.topic, args.name))
+    if (!this.jsonEnabled()) this.log(`Deleted subscription ${args.name} of topic ${flags.topic}`)
+    return {topic: flags.topic, name: args.name, deleted: true}
+  }
+}
