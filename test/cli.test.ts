@@ -28,12 +28,12 @@ describe('qjob as a user runs it', () => {
 
   it('every command has a description and an example in its help', async () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
-      commands: Record<string, {description?: string; examples?: unknown[]}>
+      commands: Record<string, {summary?: string; description?: string; examples?: unknown[]}>
     }
     const ids = Object.keys(manifest.commands)
     assert.ok(ids.length >= 4)
     for (const id of ids) {
-      assert.ok(manifest.commands[id].description, `${id} has a description`)
+      assert.ok(manifest.commands[id].summary ?? manifest.commands[id].description, `${id} has a summary or description`)
       assert.ok((manifest.commands[id].examples ?? []).length > 0, `${id} has examples`)
     }
   })
@@ -41,7 +41,7 @@ describe('qjob as a user runs it', () => {
   it('an unknown command is one line, exit 2', async () => {
     const result = await qjob('frobnicate')
     assert.equal(result.code, 2)
-    assert.equal(result.stderr, 'Error: unknown command "frobnicate"\nHint: Run "qjob --help" to list the commands.\n')
+    assert.equal(result.stderr, 'Error: unknown command "frobnicate"\nHint: Run "qjob help" to list the commands.\n')
     assert.equal(result.stdout, '')
   })
 

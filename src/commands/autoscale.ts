@@ -1,6 +1,7 @@
+import {ndjsonFlag} from '../lib/event-flags.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {ExitStatus, exitCodeOf} from '../common/errors.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 import {managementFlags} from '../lib/management/flags.js'
 import {Flags} from '../lib/oclif.js'
 import {entityPathFromFlags} from '../lib/servicebus/entity.js'
@@ -15,16 +16,16 @@ export default class Autoscale extends BaseCommand {
 
 then apply, in order: --activation (from zero, scale up only when more than N messages are active), --min and --max, the most dynos the platform accepted (a refused quantity is reported once and not asked again), --max-step (most dynos added or removed per decision), --up-cooldown (since the last scale-up) and --down-cooldown (since the last change, or the last time the load needed the dynos running: scale-down and scale-to-zero wait this long after the queue empties).
 
-One line per decision on stdout: the counts, current and desired quantity, the action and the rule that held it (target, activation, min, max, tier-limit, locked, max-step, up-cooldown, down-cooldown) with its reason; --json for JSON lines. A failed read or scale is reported on stderr and tried again next interval; a Platform API rate limit backs off (interval × 2, × 4, … up to 10 minutes). The first read fails at once on a wrong queue, app, process type or token (exit 3 or 4).
+One line per decision on stdout: the counts, current and desired quantity, the action and the rule that held it (target, activation, min, max, tier-limit, locked, max-step, up-cooldown, down-cooldown) with its reason; --ndjson (or --json) for one JSON object a line. A failed read or scale is reported on stderr and tried again next interval; a Platform API rate limit backs off (interval × 2, × 4, … up to 10 minutes). The first read fails at once on a wrong queue, app, process type or token (exit 3 or 4).
 
 --once makes one decision and exits (for cron or a Heroku Scheduler job; the formation's last change starts the down-cooldown); its exit code is 1 when the read or scale failed (2 when the platform refused the quantity). --dry-run decides without scaling.`
 
-  static override usage = '<%= command.id %> -q QUEUE --max N --per-worker N [--type worker] [--min N] [--interval 30s] [--once] [--dry-run] [--json]'
+  static override usage = '<%= command.id %> -q QUEUE --max N --per-worker N [--type worker] [--min N] [--interval 30s] [--once] [--dry-run] [--ndjson]'
 
   static override examples = [
     {command: '<%= config.bin %> autoscale -q jobs --type worker --min 0 --max 10 --per-worker 50', description: 'Follow the queue every 30 s: one worker per 50 active messages, up to 10, down to zero after 5 minutes without load'},
     {command: '<%= config.bin %> autoscale -q jobs --max 10 --per-worker 50 --once --dry-run', description: 'What would it do now? One decision, nothing changed:\n  time=2026-11-23T17:30:00.000Z queue=jobs active=120 scheduled=0 dead_letter=0 locked=unknown type=worker current=1 desired=3 action=dry-run rule=target reason="ceil(120 active / 50 per worker) = 3"'},
-    {command: '<%= config.bin %> autoscale -q jobs --max 20 --per-worker 100 --activation 10 --max-step 2 --json', description: 'Wake from zero only above 10 messages, two dynos at a time; JSON lines'},
+    {command: '<%= config.bin %> autoscale -q jobs --max 20 --per-worker 100 --activation 10 --max-step 2 --ndjson', description: 'Wake from zero only above 10 messages, two dynos at a time; JSON lines'},
     {command: '<%= config.bin %> autoscale -q jobs --max 5 --per-worker 20 --once', description: 'From cron every minute (or a Heroku Scheduler job)'},
   ]
 
@@ -41,8 +42,8 @@ One line per decision on stdout: the counts, current and desired quantity, the a
     'max-step': Flags.integer({description: 'Most dynos added or removed per decision'}),
     once: Flags.boolean({description: 'Make one decision and exit'}),
     'dry-run': Flags.boolean({description: 'Print decisions without scaling'}),
-    json: Flags.boolean({description: 'JSON lines instead of text'}),
-    app: appFlag,
+    ndjson: ndjsonFlag('One JSON object a line instead of text'),
+    ...herokuAppFlags,
     ...managementFlags,
   }
 
@@ -63,12 +64,13 @@ One line per decision on stdout: the counts, current and desired quantity, the a
         queue,
         type: flags.type,
         app: flags.app,
+        remote: flags.remote,
         management: flags,
         config,
         intervalMs,
         once: flags.once,
         dryRun: flags['dry-run'],
-        json: flags.json,
+        json: flags.ndjson,
         signal: stop.signal,
       })
       // --once: the failure was printed with its hint; only the exit code is left to give.

@@ -9,9 +9,7 @@ import {peekMessages} from '../lib/servicebus/peek-messages.js'
 export default class Peek extends BaseCommand {
   static override description = `Look at messages without receiving them.
 
-Peek never locks or removes anything. It shows active, scheduled and deferred messages in sequence
-order. --all pages through the whole queue with constant memory (use --ndjson for big queues).
-What "peek --ndjson" prints, "send --ndjson" sends again.`
+Peek never locks or removes anything. It shows active, scheduled and deferred messages in sequence order. --all pages through the whole queue with constant memory (use --ndjson for big queues). What "peek --ndjson" prints, "send --ndjson" sends again.`
 
   static override examples = [
     {command: '<%= config.bin %> peek -q jobs', description: 'The first 10 messages as a table'},

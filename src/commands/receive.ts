@@ -12,14 +12,9 @@ import {stopOnSignals} from '../lib/stop-signal.js'
 export default class Receive extends BaseCommand {
   static override description = `Receive messages: print each one, then settle it.
 
-In peek-lock mode (the default) every message is written to stdout and flushed before it is
-settled (--settle, default complete), so a crash or Ctrl-C never loses a message: whatever was not
-written stays locked and comes back. --mode receive-and-delete removes messages as they are
-delivered (faster, but a crash can lose what was in flight).
+In peek-lock mode (the default) every message is written to stdout and flushed before it is settled (--settle, default complete), so a crash or Ctrl-C never loses a message: whatever was not written stays locked and comes back. --mode receive-and-delete removes messages as they are delivered (faster, but a crash can lose what was in flight).
 
-Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty
-wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled
-with defer) by their sequence numbers instead, with the same settle options.`
+Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled with defer) by their sequence numbers instead, with the same settle options.`
 
   static override examples = [
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},

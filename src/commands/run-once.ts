@@ -1,8 +1,9 @@
 import {ExitStatus, OperationError, UsageError} from '../common/errors.js'
+import {parseDuration} from '../common/duration.js'
 import {info} from '../lib/output.js'
 import {Flags} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 
 export default class RunOnce extends BaseCommand {
   static override description = `Run a command once on a one-off dyno and exit with its exit code.
@@ -18,19 +19,19 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
     {command: '<%= config.bin %> run-once -- node scripts/migrate.js --dry-run', description: 'Any command; qjob exits with its exit code'},
     {command: '<%= config.bin %> run-once "worker --once" -e LOG_LEVEL=debug --size standard-2x', description: 'One argument is a shell command line; extra config vars; a bigger dyno'},
     {command: '<%= config.bin %> run-once -- bash', description: 'An interactive shell on a one-off dyno (on a terminal)'},
-    {command: 'cat data.csv | <%= config.bin %> run-once -- node import.js', description: 'stdin reaches the dyno, then EOF'},
-    {command: '<%= config.bin %> run-once --detach --ttl 3600', description: 'Start in the background (stopped after an hour); prints the dyno name'},
+    {command: '<%= config.bin %> run-once -- node import.js < data.csv', description: 'stdin reaches the dyno, then EOF'},
+    {command: '<%= config.bin %> run-once --detach --ttl 1h', description: 'Start in the background (stopped after an hour); prints the dyno name'},
     {command: '<%= config.bin %> run-once --detach --wait -- node report.js', description: 'Detached, but wait for the end and exit with its status'},
   ]
 
   static override strict = false
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     detach: Flags.boolean({description: 'Run in the background; print the dyno name'}),
     wait: Flags.boolean({description: 'With --detach: wait until the dyno ends; exit with its status'}),
     size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),
-    ttl: Flags.integer({description: 'Seconds before the dyno is stopped (1 to 86400)'}),
+    ttl: Flags.string({description: 'Time before the dyno is stopped, e.g. 90s, 10m, 1h (at most 1d; bare numbers are seconds), as send --ttl.'}),
     env: Flags.string({char: 'e', description: 'Extra config var for this run, KEY=VALUE (repeatable)', multiple: true}),
     'no-tty': Flags.boolean({description: 'Attached: no terminal for the dyno even when qjob runs on one'}),
   }
@@ -41,12 +42,13 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
     const {argv, flags} = await this.parse(RunOnce)
     if (flags.wait && !flags.detach) throw new UsageError('--wait goes with --detach', {hint: 'Attached runs always wait; drop --wait or add --detach.'})
     const oneOff = await import('../lib/heroku/one-off.js')
-    oneOff.checkTimeToLive(flags.ttl)
+    const timeToLive = flags.ttl === undefined ? undefined : Math.ceil(parseDuration(flags.ttl, '--ttl') / 1000)
+    oneOff.checkTimeToLive(timeToLive)
     const command = oneOff.buildCommand(argv as string[])
     const env = oneOff.parseEnvFlags(flags.env ?? [])
     const {connectHeroku} = await import('../lib/heroku/session.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
-    const options = {command, env, size: flags.size, timeToLive: flags.ttl}
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
+    const options = {command, env, size: flags.size, timeToLive}
     const controller = new AbortController()
     const onSigint = () => controller.abort()
     process.once('SIGINT', onSigint)

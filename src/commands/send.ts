@@ -17,16 +17,11 @@ const PER_MESSAGE_FLAGS = ['content-type', 'subject', 'message-id', 'correlation
 export default class Send extends BaseCommand {
   static override description = `Send messages to a queue.
 
-The body comes from the BODY argument, --file, or stdin, and is sent as is (bytes; text as UTF-8).
---count sends it N times. --ndjson instead reads one message object a line (the message JSON that
-"qjob peek --ndjson" prints) from --file or stdin, streamed, so a queue can be copied or replayed.
-Messages are batched as large as the queue allows, with --concurrency batches in flight; a batch
-that waits longer than --linger for more input is sent as it is (a slow stream is never held back).
-SIGINT/SIGTERM stop reading, send what was read, report the count, and exit 130/143.`
+The body comes from the BODY argument, --file, or stdin, and is sent as is (bytes; text as UTF-8). --count sends it N times. --ndjson instead reads one message object a line (the message JSON that "qjob peek --ndjson" prints) from --file or stdin, streamed, so a queue can be copied or replayed. Messages are batched as large as the queue allows, with --concurrency batches in flight; a batch that waits longer than --linger for more input is sent as it is (a slow stream is never held back). SIGINT/SIGTERM stop reading, send what was read, report the count, and exit 130/143.`
 
   static override examples = [
     {command: '<%= config.bin %> send -q jobs \'{"job":"resize","id":42}\' --content-type application/json --subject resize', description: 'Send one JSON job'},
-    {command: 'cat report.pdf | <%= config.bin %> send -q reports -p tenant=acme -p priority=2', description: 'Send a file from stdin with typed application properties'},
+    {command: '<%= config.bin %> send -q reports -p tenant=acme -p priority=2 < report.pdf', description: 'Send a file from stdin with typed application properties'},
     {command: '<%= config.bin %> send -q load-test hello --count 10000', description: 'Send 10,000 copies'},
     {command: '<%= config.bin %> peek -q jobs --all --ndjson | <%= config.bin %> send -q jobs-copy --ndjson', description: 'Copy a queue\'s messages to another queue'},
     {command: '<%= config.bin %> send -q jobs "ping" --ttl 10m --json', description: 'Print the message ids as JSON'},
@@ -47,6 +42,8 @@ SIGINT/SIGTERM stop reading, send what was read, report the count, and exit 130/
   }
 
   static override enableJsonFlag = true
+
+  static override ndjsonIsInput = true
 
   async run(): Promise<{queue: string; sent: number; batches: number; messageIds: string[]; lastLine?: number; stoppedBy?: string}> {
     const {args, flags} = await this.parse(Send)

@@ -1,6 +1,6 @@
 import {Args} from '../lib/oclif.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {appFlag} from '../lib/heroku/flags.js'
+import {herokuAppFlags} from '../lib/heroku/flags.js'
 import {info} from '../lib/output.js'
 
 export default class Stop extends BaseCommand {
@@ -19,7 +19,7 @@ The dynos get SIGTERM, then SIGKILL after 30 seconds. Formation dynos are starte
   }
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
   }
 
   static override enableJsonFlag = true
@@ -28,7 +28,7 @@ The dynos get SIGTERM, then SIGKILL after 30 seconds. Formation dynos are starte
     const {args, flags} = await this.parse(Stop)
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {stopTarget} = await import('../lib/heroku/dynos.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const stopped = await stopTarget(api, app, args.target)
     if (!this.jsonEnabled()) info(stopped.kind === 'dyno' ? `Stopping ${args.target} on ${app}.` : `Stopping all ${args.target} dynos on ${app}.`)
     return {app, stopped: stopped.target, kind: stopped.kind}

@@ -1,5 +1,6 @@
 import {Flags} from '../lib/oclif.js'
 
+import {ndjsonFlag} from '../lib/event-flags.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {parseDuration} from '../common/duration.js'
 import {UsageError} from '../common/errors.js'
@@ -16,19 +17,11 @@ const {timeout: _connectionTimeout, ...workConnectionFlags} = connectionFlags
 export default class Work extends BaseCommand {
   static override description = `Run a command for every message of a queue: a complete queue worker.
 
-For each message, COMMAND runs through the shell with the body on stdin and the message's fields in
-the environment: QJOB_MESSAGE_ID, QJOB_SEQUENCE_NUMBER, QJOB_DELIVERY_COUNT, QJOB_SUBJECT,
-QJOB_CONTENT_TYPE, QJOB_CORRELATION_ID, QJOB_SESSION_ID, QJOB_ENQUEUED_TIME and each application
-property as QJOB_PROP_<NAME>.
+For each message, COMMAND runs through the shell with the body on stdin and the message's fields in the environment: QJOB_MESSAGE_ID, QJOB_SEQUENCE_NUMBER, QJOB_DELIVERY_COUNT, QJOB_SUBJECT, QJOB_CONTENT_TYPE, QJOB_CORRELATION_ID, QJOB_SESSION_ID, QJOB_ENQUEUED_TIME and each application property as QJOB_PROP_<NAME>.
 
-Exit 0 completes the message. Any other exit abandons it (the queue's max delivery count then
-dead-letters poison messages), or dead-letters it at once for the codes in --dead-letter-on, with
-reason ExitCode<N> and the end of the command's stderr as the description. The lock is renewed
-while the command runs. SIGTERM/SIGINT (Heroku stopping the dyno) stop taking messages, let
-running jobs finish within --drain-timeout, abandon the rest and exit 0. A kill -9 loses nothing:
-the locks expire and the messages come back.
+Exit 0 completes the message. Any other exit abandons it (the queue's max delivery count then dead-letters poison messages), or dead-letters it at once for the codes in --dead-letter-on, with reason ExitCode<N> and the end of the command's stderr as the description. The lock is renewed while the command runs. SIGTERM/SIGINT (Heroku stopping the dyno) stop taking messages, let running jobs finish within --drain-timeout, abandon the rest and exit 0. A kill -9 loses nothing: the locks expire and the messages come back.
 
-One logfmt line per job goes to stderr (JSON lines with --json), and a summary at exit.`
+One logfmt line per job goes to stderr (one JSON object a line with --ndjson), and a summary at exit.`
 
   static override examples = [
     {command: '<%= config.bin %> work -q jobs --exec "node job.js"', description: 'A complete worker (Procfile: worker: qjob work -q jobs --exec "node job.js")'},
@@ -49,7 +42,7 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
     'max-messages': Flags.integer({description: 'Stop after this many messages', min: 1}),
     'exit-when-empty': Flags.boolean({description: 'Stop when the queue has no more messages'}),
     session: Flags.boolean({description: 'Work through sessions one at a time (session-enabled queues)'}),
-    json: Flags.boolean({description: 'Log JSON lines instead of logfmt'}),
+    ndjson: ndjsonFlag('Log one JSON object a line instead of logfmt'),
     ...workConnectionFlags,
     'connection-timeout': Flags.integer({description: 'Seconds to wait for Service Bus before failing', default: 30, min: 1, helpGroup: 'CONNECTION'}),
   }
@@ -63,7 +56,7 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
     const maxLockRenewalMs = parseDuration(flags['max-lock-renewal'], 'max lock renewal')
     const drainTimeoutMs = parseDuration(flags['drain-timeout'], 'drain timeout')
     const context = queueContext(this.settings, {...flags, timeout: flags['connection-timeout']})
-    const log = jobLogger(flags.json)
+    const log = jobLogger(flags.ndjson)
 
     const stop = new AbortController()
     const onSignal = (signal: NodeJS.Signals) => {

@@ -55,6 +55,18 @@ export class ExitStatus extends Error {
   }
 }
 
+const QJOB_ERROR_NAMES = new Set(['QjobError', 'OperationError', 'UsageError', 'NotFoundError', 'AuthError'])
+
+/**
+ * A QjobError, also one from another copy of this module (in development a hook loads dist/ while
+ * the entry point runs src/): recognised by its name and exit code.
+ */
+function asQjobError(error: unknown): QjobError | undefined {
+  if (error instanceof QjobError) return error
+  if (error instanceof Error && QJOB_ERROR_NAMES.has(error.name) && typeof (error as Partial<QjobError>).exitCode === 'number') return error as QjobError
+  return undefined
+}
+
 interface OclifLikeError {
   oclif?: {exit?: number}
 }
@@ -62,7 +74,8 @@ interface OclifLikeError {
 /** The exit code for any error: ours carry one, oclif's parse errors are usage errors. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ExitStatus) return error.code
-  if (error instanceof QjobError) return error.exitCode
+  const qjobError = asQjobError(error)
+  if (qjobError) return qjobError.exitCode
   const oclifExit = (error as OclifLikeError | undefined)?.oclif?.exit
   if (typeof oclifExit === 'number') return oclifExit === 0 ? 0 : ExitCode.usage
   return ExitCode.failed
@@ -77,10 +90,22 @@ export function describeError(error: unknown, {debug = false} = {}): string {
   if (firstLine === 'The following error occurred:' && messageLines[1]) firstLine = messageLines[1]
   else if (/^Parsing --\S+$/.test(firstLine) && messageLines[1]) firstLine = `${firstLine}: ${messageLines[1]}`
   const lines = [`Error: ${firstLine}`]
-  const hint = error instanceof QjobError ? error.hint : undefined
+  const hint = asQjobError(error)?.hint
   if (hint) lines.push(`Hint: ${hint}`)
   if (debug && error instanceof Error && error.stack) lines.push(error.stack)
   return redact(lines.join('\n'))
+}
+
+/** The --json form of an error (one object on stderr): the same line and hint, secrets removed. */
+export function errorJson(error: unknown): {error: {message: string; hint: string | null; exitCode: number}} {
+  const [first, hint] = describeError(error).split('\n')
+  return {
+    error: {
+      message: first.replace(/^Error: /, ''),
+      hint: hint ? hint.replace(/^Hint: /, '') : null,
+      exitCode: exitCodeOf(error),
+    },
+  }
 }
 
 export function debugEnabled(argv: readonly string[] = process.argv): boolean {

@@ -121,6 +121,8 @@ export class Settings {
   private readonly env: NodeJS.ProcessEnv
   private dotenvValues?: Record<string, string>
   private savedValues?: Partial<Record<SettingKey, string>>
+  /** Environment names whose value this run took from `.env` (an auth error says so). */
+  private readonly fromDotenv = new Set<string>()
 
   constructor(options: SettingsOptions) {
     this.store = new ConfigStore(options.configDir)
@@ -134,7 +136,15 @@ export class Settings {
     if (value !== undefined && value !== '') return value
     this.dotenvValues ??= readDotenv(this.cwd)
     const fromFile = this.dotenvValues[name]
-    return fromFile === '' ? undefined : fromFile
+    if (fromFile === undefined || fromFile === '') return undefined
+    this.fromDotenv.add(name)
+    return fromFile
+  }
+
+  /** The environment names of credentials this run read from `.env`. */
+  credentialsFromDotenv(): string[] {
+    const credentials = new Set(['HEROKU_API_KEY', ...Object.values(SETTINGS).filter(s => (s as SettingDefinition).secret).map(s => s.env)])
+    return [...this.fromDotenv].filter(name => credentials.has(name))
   }
 
   resolve(key: SettingKey, flagValue?: string): ResolvedSetting | undefined {
@@ -172,7 +182,10 @@ export class Settings {
     if (fromEnv !== undefined && fromEnv !== '') return {key, value: fromEnv, source: 'env'}
     this.dotenvValues ??= readDotenv(this.cwd)
     const fromDotenv = this.dotenvValues[env]
-    if (fromDotenv !== undefined && fromDotenv !== '') return {key, value: fromDotenv, source: '.env'}
+    if (fromDotenv !== undefined && fromDotenv !== '') {
+      this.fromDotenv.add(env)
+      return {key, value: fromDotenv, source: '.env'}
+    }
     const fromSaved = this.savedDefaults()[key]
     if (fromSaved !== undefined) return {key, value: fromSaved, source: 'config'}
     return undefined

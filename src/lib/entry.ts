@@ -1,26 +1,46 @@
 // Shared by bin/run.js and bin/dev.js: runs oclif and reports errors raised before a command runs
-// (unknown command, bad topic) the same way commands report theirs.
-import {execute, flush, run as runOclif} from './oclif.js'
+// (unknown command, bad topic, `help nosuch`) the same way commands report theirs, as JSON on
+// stderr when --json or --ndjson was asked for.
+import {readFileSync} from 'node:fs'
 
-import {debugEnabled, describeError, exitCodeOf, UsageError} from '../common/errors.js'
+import {flush, run as runOclif} from './oclif.js'
 
-function friendly(error: unknown): unknown {
+import {wantsJsonErrors} from './json-errors.js'
+import {debugEnabled, describeError, errorJson, exitCodeOf, UsageError} from '../common/errors.js'
+import {closest} from '../common/suggest.js'
+
+/** "help sned" (plugin-help's own not-found) gets the same suggestion as "sned", from the manifest. */
+function friendly(error: unknown, binUrl: string): unknown {
   const message = error instanceof Error ? error.message : ''
-  const notFound = /^command (.+) not found/.exec(message)
-  if (notFound) return new UsageError(`unknown command "${notFound[1].replaceAll(':', ' ')}"`, {hint: 'Run "qjob --help" to list the commands.'})
-  return error
+  const notFound = /^command (\S+) not found/i.exec(message)
+  if (!notFound) return error
+  const typed = notFound[1].replaceAll(':', ' ')
+  const suggestion = closest(typed, knownIds(binUrl))
+  return new UsageError(`unknown command "${typed}"${suggestion ? `; did you mean "qjob ${suggestion}"?` : ''}`, {hint: 'Run "qjob help" to list the commands.'})
+}
+
+function knownIds(binUrl: string): string[] {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', binUrl), 'utf8')) as {commands: Record<string, {hidden?: boolean}>}
+    const ids = Object.entries(manifest.commands).filter(([, command]) => !command.hidden).map(([id]) => id.replaceAll(':', ' '))
+    const topics = new Set(ids.flatMap(id => id.split(' ').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(' '))))
+    return [...ids, ...topics, 'help', 'version', 'autocomplete']
+  } catch {
+    return []
+  }
 }
 
 export async function run(binUrl: string, options: {development?: boolean} = {}): Promise<void> {
+  const argv = process.argv.slice(2)
   try {
-    if (options.development) await execute({development: true, dir: binUrl})
-    else {
-      await runOclif(process.argv.slice(2), binUrl)
-      await flush()
-    }
+    // Development (bin/dev.js) runs the TypeScript sources; errors are reported the same way.
+    if (options.development) process.env.NODE_ENV = 'development'
+    await runOclif(argv, binUrl)
+    await flush()
   } catch (error) {
-    const reported = friendly(error)
-    process.stderr.write(`${describeError(reported, {debug: debugEnabled()})}\n`)
+    const reported = friendly(error, binUrl)
     process.exitCode = exitCodeOf(reported)
+    if (wantsJsonErrors(argv)) process.stderr.write(`${JSON.stringify(errorJson(reported))}\n`)
+    else process.stderr.write(`${describeError(reported, {debug: debugEnabled()})}\n`)
   }
 }

@@ -43,9 +43,9 @@ export function printNdjson(item: unknown, stream: NodeJS.WritableStream = proce
   return stream.write(`${JSON.stringify(item, jsonReplacer)}\n`)
 }
 
-/** BigInt values become numbers when exact, strings otherwise (JSON.stringify throws on them). */
+/** BigInt values (64-bit sequence numbers) become decimal strings: one lossless form everywhere. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
+  if (typeof value === 'bigint') return value.toString()
   return value
 }
 

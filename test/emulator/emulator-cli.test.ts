@@ -65,7 +65,7 @@ describe('qjob emulator', () => {
       const report = JSON.parse(status.stdout)
       assert.equal(report.pid, pid)
       const jobs = report.services.servicebus.queues.find((queue: {name: string}) => queue.name === 'jobs')
-      assert.equal(jobs.activeMessageCount + jobs.deadLetterMessageCount, 2)
+      assert.equal(jobs.counts.active + jobs.counts.deadLetter, 2)
       const human = await run(['emulator', 'status', '--data-dir', dataDir])
       assert.match(human.stdout, new RegExp(`Emulator running \\(pid ${pid}\\)`))
       assert.match(human.stdout, /QUEUE\s+ACTIVE\s+DEAD-LETTER/)

@@ -34,9 +34,9 @@ describe('credentials, app, errors and retries', () => {
 
   it('without any token: exit 4 with a hint, nothing sent', async () => {
     const sent = heroku.exchanges.length
-    const result = await heroku.qjob(['ps'], {env: heroku.env({HEROKU_API_KEY: ''})})
+    const result = await heroku.qjob(['ps'], {env: heroku.env({HEROKU_API_KEY: '', PATH: ''})})
     assert.equal(result.code, 4)
-    assert.equal(result.stderr, 'Error: no Heroku API token\nHint: Set HEROKU_API_KEY, or run "heroku login" to store one in ~/.netrc (machine api.heroku.com).\n')
+    assert.match(result.stderr, /^Error: no Heroku API token; looked in HEROKU_API_KEY, .+\.netrc \(machine api\.heroku\.com\), .+, "heroku auth:token" \(no heroku on PATH\)\nHint: Set HEROKU_API_KEY, or run "heroku login"\.\n$/)
     assert.equal(heroku.exchanges.length, sent)
   })
 
@@ -80,7 +80,7 @@ describe('credentials, app, errors and retries', () => {
 
     const none = await heroku.qjob(['ps'], {env, cwd: heroku.home})
     assert.equal(none.code, 2)
-    assert.match(none.stderr, /^Error: no Heroku app given\nHint: Pass --app APP, set HEROKU_APP/)
+    assert.match(none.stderr, /^Error: no Heroku app given\nHint: Pass --app APP or --remote NAME, set HEROKU_APP/)
   })
 
   it('retries 429 and 503 answers, then succeeds', async () => {

@@ -42,15 +42,17 @@ describe('qjob logs and stop', () => {
     assert.deepEqual(body, {lines: 3, tail: false, dyno_name: 'worker.2', source: 'app'})
   })
 
-  it('--json parses the lines; --json with --tail is refused', async () => {
-    const result = await heroku.qjob(['logs', '-d', 'clock.1', '-n', '2', '--json'])
-    const lines = JSON.parse(result.stdout) as Array<{source: string; dyno: string; message: string; timestamp: string}>
+  it('--ndjson parses the lines, one object a line; --json is its alias and --num of -n', async () => {
+    const result = await heroku.qjob(['logs', '-d', 'clock.1', '-n', '2', '--ndjson'])
+    assert.equal(result.code, 0, result.stderr)
+    const lines = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line) as {source: string; dyno: string; message: string; timestamp: string})
     assert.equal(lines.length, 2)
     assert.deepEqual(Object.keys(lines[0]), ['timestamp', 'source', 'dyno', 'message'])
     assert.equal(lines[0].dyno, 'clock.1')
-    const refused = await heroku.qjob(['logs', '-t', '--json'])
-    assert.equal(refused.code, 2)
-    assert.match(refused.stderr, /--json cannot follow a stream/)
+    const alias = await heroku.qjob(['logs', '-d', 'clock.1', '--num', '2', '--json'])
+    assert.equal(alias.code, 0, alias.stderr)
+    assert.equal(alias.stdout.trimEnd().split('\n').length, 2)
+    assert.ok(alias.stdout.trimEnd().split('\n').every(line => (JSON.parse(line) as {dyno: string}).dyno === 'clock.1'))
   })
 
   it('-t follows new lines as they come (NDJSON) until interrupted', async () => {

@@ -51,8 +51,8 @@ describe('qjob run-once', () => {
     assert.equal(result.stdout, 'before\n')
   })
 
-  it('sends -e, --size and --ttl; a Procfile type takes arguments', async () => {
-    const result = await heroku.qjob(['run-once', '-e', 'FOO=per-run', '-e', 'EMPTY=', '--size', 'standard-2x', '--ttl', '600', 'worker now'])
+  it('sends -e, --size and --ttl (a duration, as send --ttl); a Procfile type takes arguments', async () => {
+    const result = await heroku.qjob(['run-once', '-e', 'FOO=per-run', '-e', 'EMPTY=', '--size', 'standard-2x', '--ttl', '10m', 'worker now'])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'worker once FOO=per-run args=now\n')
     assert.match(result.stderr, /\(Standard-2X\)/)
@@ -70,7 +70,7 @@ describe('qjob run-once', () => {
       [['-e', 'NOT-A-NAME=1'], /cannot read -e "NOT-A-NAME=1"/],
       [['-e', 'NOVALUE'], /cannot read -e "NOVALUE"/],
       [['--wait'], /--wait goes with --detach/],
-      [['--ttl', 'soon'], /^Error: Parsing --ttl: Expected an integer but received: soon\n$/],
+      [['--ttl', 'soon'], /^Error: invalid --ttl "soon"\nHint: /],
     ] as const) {
       const result = await heroku.qjob(['run-once', ...args])
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`)

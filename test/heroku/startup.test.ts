@@ -34,7 +34,7 @@ describe('Heroku commands start light', () => {
     return readFileSync(traceFile, 'utf8')
   }
 
-  for (const command of ['scale', 'ps', 'run-once', 'logs', 'stop']) {
+  for (const command of ['scale', 'ps', 'run-once', 'logs', 'stop', 'restart']) {
     it(`qjob ${command} --help loads no heroku-client, Azure SDK or rhea`, async () => {
       const modules = await loadedModules([command, '--help'])
       assert.ok(modules.includes('bin/run.js'), 'the trace saw the entry point')

@@ -11,7 +11,7 @@ import {appFromGitRemotes, parseGitRemoteConfig} from '../../src/lib/heroku/git-
 import {buildCommand, parseEnvFlags} from '../../src/lib/heroku/one-off.js'
 import {ExitMarkerFilter, parseRendezvousUrl, withExitMarker} from '../../src/lib/heroku/rendezvous.js'
 import {backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, rateLimitPause} from '../../src/lib/heroku/retry.js'
-import {parseScaleArg, parseScaleArgs, planScale} from '../../src/lib/heroku/scale-grammar.js'
+import {formationArgs, parseScaleArg, parseScaleArgs, planScale} from '../../src/lib/heroku/scale-grammar.js'
 import type {Formation} from '../../src/lib/heroku/types.js'
 import {validateExchange} from './helpers/schema.js'
 
@@ -26,6 +26,7 @@ describe('scale grammar', () => {
     ['my-worker-1', {type: 'my-worker', op: 'remove', quantity: 1}],
     ['queue_runner=10', {type: 'queue_runner', op: 'set', quantity: 10}],
     ['worker=100', {type: 'worker', op: 'set', quantity: 100}],
+    ['worker:standard-2x', {type: 'worker', op: 'resize', size: 'standard-2x'}],
   ]
   for (const [arg, expected] of good) {
     it(`reads ${arg}`, () => {
@@ -35,7 +36,7 @@ describe('scale grammar', () => {
   }
 
   const bad = ['worker', 'worker=', 'worker=abc', 'worker=2:', 'worker=-1', 'worker=1.5', '=2', 'worker+', 'worker+0', 'worker*2',
-    'worker=2:standard 2x', 'worker=101', 'worker+1:standard-2x', 'wor ker=1', 'worker=2=3', '']
+    'worker=2:standard 2x', 'worker=101', 'worker+1:standard-2x', 'wor ker=1', 'worker=2=3', '', 'worker:', 'worker:2', ':standard-2x']
   for (const arg of bad) {
     it(`rejects ${JSON.stringify(arg)} naming it`, () => {
       assert.throws(() => parseScaleArg(arg), (error: Error) => error instanceof UsageError && error.message.includes(`"${arg}"`))
@@ -56,6 +57,15 @@ describe('scale grammar', () => {
       {type: 'worker', quantity: 5},
       {type: 'web', quantity: 1, dyno_size: {name: 'standard-2x'}},
     ])
+  })
+
+  it('plans a size-only change at the current quantity', () => {
+    assert.deepEqual(planScale(parseScaleArgs(['worker:performance-m']), formation), [{type: 'worker', quantity: 2, dyno_size: {name: 'performance-m'}}])
+  })
+
+  it('prints the formation as arguments scale takes back', () => {
+    assert.equal(formationArgs(formation), 'worker=2:Standard-1X web=0:Basic')
+    assert.deepEqual(parseScaleArgs(formationArgs(formation).split(' ')).map(change => change.arg), ['worker=2:Standard-1X', 'web=0:Basic'])
   })
 
   it('refuses to go below zero and unknown types', () => {

@@ -56,7 +56,7 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     const result = await fx.qjob(['peek', '-q', 'peeks', '-n', '2', '--from-sequence', '2', '--json'])
     assert.equal(result.code, 0, result.stderr)
     const messages = JSON.parse(result.stdout) as Array<Record<string, unknown>>
-    assert.deepEqual(messages.map(m => m.sequenceNumber), [2, 3])
+    assert.deepEqual(messages.map(m => m.sequenceNumber), ['2', '3'], 'sequence numbers are decimal strings')
     assert.equal(messages[0].body, 'plain text')
     assert.deepEqual(messages[0].applicationProperties, {tenant: 'acme', n: 3})
     assert.equal(messages[0].timeToLive, 3_600_000)
@@ -99,15 +99,15 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     assert.ok(Math.abs(Date.parse(scheduled.scheduledFor) - Date.now() - 3_600_000) < 60_000)
 
     result = await fx.qjob(['schedule', 'list', '-q', 'later', '--json'])
-    const listed = JSON.parse(result.stdout) as Array<{sequenceNumber: number; state: string; scheduledEnqueueTime: string; subject: string}>
-    assert.deepEqual(listed.map(m => String(m.sequenceNumber)), scheduled.sequenceNumbers)
+    const listed = JSON.parse(result.stdout) as Array<{sequenceNumber: string; state: string; scheduledEnqueueTime: string; subject: string}>
+    assert.deepEqual(listed.map(m => m.sequenceNumber), scheduled.sequenceNumbers, 'the same string form as schedule --json')
     assert.ok(listed.every(m => m.state === 'scheduled' && m.subject === 'cron' && m.scheduledEnqueueTime === scheduled.scheduledFor))
 
     result = await fx.qjob(['schedule', 'cancel', '-q', 'later', ...scheduled.sequenceNumbers.slice(0, 2)])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'Cancelled 2 scheduled messages on later\n')
     result = await fx.qjob(['schedule', 'list', '-q', 'later', '--json'])
-    assert.deepEqual((JSON.parse(result.stdout) as Array<{sequenceNumber: number}>).map(m => String(m.sequenceNumber)), scheduled.sequenceNumbers.slice(2))
+    assert.deepEqual((JSON.parse(result.stdout) as Array<{sequenceNumber: string}>).map(m => m.sequenceNumber), scheduled.sequenceNumbers.slice(2))
   })
 
   it('a scheduled message becomes receivable at its time', async () => {
@@ -185,7 +185,7 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     assert.equal(fx.emulator.broker.runtimeCounts('dead').deadLetterMessageCount, 2)
     result = await fx.qjob(['dlq', 'purge', '-q', 'dead', '--yes', '--json'])
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(JSON.parse(result.stdout), {queue: 'dead', removed: 2})
+    assert.deepEqual(JSON.parse(result.stdout), {queue: 'dead', deadLetter: true, removed: 2})
     assert.equal(fx.emulator.broker.runtimeCounts('dead').deadLetterMessageCount, 0)
   })
 })

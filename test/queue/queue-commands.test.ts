@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
@@ -98,6 +100,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual([jobs?.counts.active, jobs?.counts.scheduled], [3, 1])
       const table = await qjob(['queue', 'list'])
       assert.match(table.stdout, new RegExp(`^NAME\\s+STATUS\\s+ACTIVE\\s+DEAD-LETTER\\s+SCHEDULED\\n(.*\\n)*${q('jobs')}\\s+Active\\s+3\\s+0\\s+1\\n`))
+      const cache = join(dir.path, 'completion-cache')
+      assert.equal((await qjob(['queue', 'list'], {XDG_CACHE_HOME: cache})).code, 0)
+      assert.ok(readFileSync(join(cache, 'qjob', 'queue-names'), 'utf8').split('\n').includes(q('jobs')), 'queue list keeps the names for shell completion')
 
       const updated = json<{lockDurationMs: number; maxDeliveryCount: number}>(await qjob(['queue', 'update', q('jobs'), '--lock-duration', '1m', '--json']))
       assert.deepEqual([updated.lockDurationMs, updated.maxDeliveryCount], [60_000, 5])
@@ -134,7 +139,7 @@ for (const backend of BACKENDS) {
       let result = await qjob(['queue', 'purge', q('jobs')])
       assert.equal(result.code, 2)
       result = await qjob(['queue', 'purge', q('jobs'), '--yes', '--json'])
-      assert.deepEqual(json(result), {name: q('jobs'), deadLetter: false, removed: 3})
+      assert.deepEqual(json(result), {queue: q('jobs'), deadLetter: false, removed: 3})
       const counts = emulator.broker.runtimeCounts(q('jobs'))
       assert.deepEqual([counts.activeMessageCount, counts.scheduledMessageCount], [0, 0])
       assert.ok(emulator.broker.getQueue(q('jobs')))

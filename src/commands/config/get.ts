@@ -7,8 +7,7 @@ import {NotFoundError} from '../../common/errors.js'
 export default class ConfigGet extends BaseCommand {
   static override description = `Show the value qjob uses for a setting, and where it comes from.
 
-Looks at the environment, the .env file in the working directory and the saved config, in that
-order. Secrets are shown redacted unless --reveal is given. Exits 3 when the setting is not set.`
+Looks at the environment, the .env file in the working directory and the saved config, in that order. Secrets are shown redacted unless --reveal is given. Exits 3 when the setting is not set.`
 
   static override examples = [
     {command: '<%= config.bin %> config get queue', description: 'Print the effective default queue'},

@@ -12,8 +12,7 @@ interface SettingRow {
 export default class ConfigList extends BaseCommand {
   static override description = `List every setting with its effective value and source.
 
-Sources, highest first: flag, env (environment), .env (file in the working directory), config
-(saved with "qjob config set"). Secrets are always redacted.`
+Sources, highest first: flag, env (environment), .env (file in the working directory), config (saved with "qjob config set"). Secrets are always redacted.`
 
   static override examples = [
     {command: '<%= config.bin %> config list', description: 'Show all settings'},

@@ -6,9 +6,7 @@ import {assertSettingKey, isSecret, SETTING_KEYS} from '../../lib/config.js'
 export default class ConfigSet extends BaseCommand {
   static override description = `Save a default setting.
 
-Saved settings are the last resort: a flag, an environment variable or a .env entry wins over them.
-They are stored in the qjob config directory with file mode 0600.
-Keys: ${SETTING_KEYS.join(', ')}.`
+Saved settings are the last resort: a flag, an environment variable or a .env entry wins over them. They are stored in the qjob config directory with file mode 0600. Keys: ${SETTING_KEYS.join(', ')}.`
 
   static override examples = [
     {command: '<%= config.bin %> config set queue jobs', description: 'Use the "jobs" queue by default'},

@@ -7,8 +7,7 @@ import type {MessageJson} from '../../lib/servicebus/message-json.js'
 import {peekMessages} from '../../lib/servicebus/peek-messages.js'
 
 export default class DlqPeek extends BaseCommand {
-  static override description = `See why messages died: dead letters with their reason, description,
-delivery count and enqueued time, without removing them.`
+  static override description = `See why messages died: dead letters with their reason, description, delivery count and enqueued time, without removing them.`
 
   static override examples = [
     {command: '<%= config.bin %> dlq peek -q jobs', description: 'The first 10 dead letters'},

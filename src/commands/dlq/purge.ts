@@ -22,12 +22,12 @@ export default class DlqPurge extends BaseCommand {
 
   static override enableJsonFlag = true
 
-  async run(): Promise<{queue: string; removed: number}> {
+  async run(): Promise<{queue: string; deadLetter: true; removed: number}> {
     const {flags} = await this.parse(DlqPurge)
     const context = queueContext(this.settings, flags)
     if (!(await confirmOrYes(`Delete every dead letter of ${context.queue}?`, flags.yes))) {
       this.log('Nothing deleted.')
-      return {queue: context.queue, removed: 0}
+      return {queue: context.queue, deadLetter: true, removed: 0}
     }
     const progress = new Progress(`Purging ${context.queue}/$DeadLetterQueue`)
     const removed = await withClient(context.target, context, client =>
@@ -35,6 +35,6 @@ export default class DlqPurge extends BaseCommand {
     )
     progress.done()
     if (!this.jsonEnabled()) this.log(`Removed ${removed} dead letter${removed === 1 ? '' : 's'} from ${context.queue}`)
-    return {queue: context.queue, removed}
+    return {queue: context.queue, deadLetter: true, removed}
   }
 }

@@ -15,11 +15,7 @@ import {parseSequenceNumbers} from '../../lib/servicebus/schedule.js'
 export default class DlqResubmit extends BaseCommand {
   static override description = `Move dead letters back to their queue.
 
-Each dead letter is sent to the queue again (same body, properties and application properties;
-the dead-letter fields are dropped), and only then removed from the dead-letter queue: a crash may
-duplicate a message, never lose one. Each copy gets a new message id, so duplicate detection never
-drops it (--keep-message-id keeps the old one). Choose what to move with -n, --sequence, --all and
---reason; --dry-run shows what would move.`
+Each dead letter is sent to the queue again (same body, properties and application properties; the dead-letter fields are dropped), and only then removed from the dead-letter queue: a crash may duplicate a message, never lose one. Each copy gets a new message id, so duplicate detection never drops it (--keep-message-id keeps the old one). Choose what to move with -n, --sequence, --all and --reason; --dry-run shows what would move.`
 
   static override examples = [
     {command: '<%= config.bin %> dlq resubmit -q jobs --all', description: 'Move every dead letter back'},

@@ -4,20 +4,11 @@ import {Flags} from '../../lib/oclif.js'
 export default class EmulatorStart extends BaseCommand {
   static override description = `Start the local Service Bus emulator (and Heroku API).
 
-The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real SAS checks,
-peek-lock, dead-lettering, messages kept on disk). It runs in the background unless --foreground
-is given; \`qjob emulator env\` prints the settings to export, \`qjob emulator stop\` stops it.
-When the current directory (or --app-dir) has a Procfile, a local Heroku Platform API runs that
-app: \`qjob scale worker=2\` starts real processes. Without --config the namespace has one policy, RootManageSharedAccessKey, whose key is created
-once and kept in the data directory. A config file declares policies and queues:
-  {"queues": [{"name": "jobs", "lockDuration": "PT30S", "maxDeliveryCount": 5}]}
-Microsoft's Service Bus emulator Config.json works as it is (UserConfig.Namespaces[].Queues[] with
-their Properties; Logging is ignored). Its topics are not supported yet: start warns, naming them,
-and serves the queues.`
+The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real SAS checks, peek-lock, dead-lettering, messages kept on disk). It runs in the background unless --foreground is given; \`qjob emulator env\` prints the settings to export, \`qjob emulator stop\` stops it. When the current directory (or --app-dir) has a Procfile, a local Heroku Platform API runs that app: \`qjob scale worker=2\` starts real processes. Without --config the namespace has one policy, RootManageSharedAccessKey, whose key is created once and kept in the data directory. A config file declares policies and queues:
+  {"queues": [{"name": "jobs", "lockDuration": "PT30S", "maxDeliveryCount": 5}]} Microsoft's Service Bus emulator Config.json works as it is (UserConfig.Namespaces[].Queues[] with their Properties; Logging is ignored). Its topics are not supported yet: start warns, naming them, and serves the queues.`
 
   static override examples = [
     {command: '<%= config.bin %> emulator start', description: 'Start in the background on port 5672'},
-    {command: 'eval "$(<%= config.bin %> emulator env)"', description: 'Then point qjob and the SDK at it'},
     {command: '<%= config.bin %> emulator start --config emulator.json --port 0', description: 'Queues from a file, on a free port'},
     {command: '<%= config.bin %> emulator start --foreground --in-memory', description: 'In this terminal until Ctrl-C; nothing kept'},
     {command: '<%= config.bin %> emulator start --config Config.json', description: "Microsoft's emulator config file, as it is"},

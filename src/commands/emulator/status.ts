@@ -19,9 +19,9 @@ Exits with 3 when it is not running.`
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(EmulatorStatus)
-    const {emulatorDataDir, emulatorStatus, formatStatus} = await import('../../lib/emulator/commands.js')
+    const {emulatorDataDir, emulatorStatus, formatStatus, statusJson} = await import('../../lib/emulator/commands.js')
     const status = await emulatorStatus(emulatorDataDir(this.config.dataDir, flags['data-dir']))
     if (!this.jsonEnabled()) this.log(formatStatus(status))
-    return status
+    return statusJson(status)
   }
 }

@@ -4,9 +4,7 @@ import {Flags} from '../../lib/oclif.js'
 export default class EmulatorStop extends BaseCommand {
   static override description = `Stop the local emulator started with \`qjob emulator start\`.
 
-Messages are kept on disk (unless it ran with --in-memory) and are there at the next start.
-Stopping an emulator that is not running is not an error. One that ignores SIGTERM for 10 s is
-killed (SIGKILL), said on stderr, and the exit code is 1.`
+Messages are kept on disk (unless it ran with --in-memory) and are there at the next start. Stopping an emulator that is not running is not an error. One that ignores SIGTERM for 10 s is killed (SIGKILL), said on stderr, and the exit code is 1.`
 
   static override examples = [
     {command: '<%= config.bin %> emulator stop', description: 'Stop the emulator of the default data directory'},

@@ -7,12 +7,11 @@ import {managementFlags} from '../../lib/management/flags.js'
 export default class QueueConnectionString extends BaseCommand {
   static override description = `Print the connection string of a queue's policy.
 
-This is the one qjob command that prints a secret, and only because you asked for it: store it in
-your app's config (e.g. heroku config:set) rather than in logs.`
+This is the one qjob command that prints a secret, and only because you asked for it: store it in your app's config (e.g. heroku config:set) rather than in logs.`
 
   static override examples = [
     {command: '<%= config.bin %> queue connection-string --queue jobs --policy workers', description: 'The workers\' Listen-only connection string'},
-    {command: 'heroku config:set SERVICEBUS_CONNECTION_STRING="$(<%= config.bin %> queue connection-string -q jobs --policy workers)"', description: 'Hand it to a Heroku app'},
+    {command: '<%= config.bin %> queue connection-string -q jobs --policy workers', description: 'Hand it to a Heroku app: heroku config:set SERVICEBUS_CONNECTION_STRING="$(qjob queue connection-string -q jobs --policy workers)"'},
   ]
 
   static override flags = {

@@ -9,9 +9,7 @@ import type {QueueInfo} from '../../lib/management/types.js'
 export default class QueueCreate extends BaseCommand {
   static override description = `Create a queue.
 
-Settings not given keep Azure's defaults. Values are checked before anything is sent (lock duration
-5 s to 5 min, delivery count at least 1, durations like 30s, 10m, 14d). --if-not-exists makes the
-command succeed when the queue is already there (for idempotent CI scripts).`
+Settings not given keep Azure's defaults. Values are checked before anything is sent (lock duration 5 s to 5 min, delivery count at least 1, durations like 30s, 10m, 14d). --if-not-exists makes the command succeed when the queue is already there (for idempotent CI scripts).`
 
   static override examples = [
     {command: '<%= config.bin %> queue create jobs', description: 'A queue with the default settings'},

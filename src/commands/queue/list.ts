@@ -1,3 +1,4 @@
+import {rememberQueueNames} from '../../lib/completion-cache.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {withBackend} from '../../lib/management/backend.js'
 import {managementFlags} from '../../lib/management/flags.js'
@@ -24,6 +25,7 @@ export default class QueueList extends BaseCommand {
       for await (const queue of backend.listQueues()) all.push(queue)
       return all
     })
+    rememberQueueNames(this.config.cacheDir, queues.map(queue => queue.name))
     if (!this.jsonEnabled()) this.log(queues.length === 0 ? 'No queues.' : formatTable(queues, queueColumns))
     return queues
   }

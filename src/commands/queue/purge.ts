@@ -7,9 +7,9 @@ import {purgeEntity} from '../../lib/management/purge.js'
 import {Progress} from '../../lib/output.js'
 
 export default class QueuePurge extends BaseCommand {
-  static override description = `Remove every message from a queue (or its dead-letter queue), keeping the queue and
-its settings. Messages are removed in batches with progress; the count removed is printed. Asks first
-on a terminal; needs --yes elsewhere.`
+  static override description = `Remove every message from a queue (or its dead-letter queue), keeping the queue and its settings.
+
+Messages are removed in batches with progress; the count removed is printed. Asks first on a terminal; needs --yes elsewhere.`
 
   static override examples = [
     {command: '<%= config.bin %> queue purge jobs --yes', description: 'Empty the queue'},
@@ -26,13 +26,13 @@ on a terminal; needs --yes elsewhere.`
 
   static override enableJsonFlag = true
 
-  async run(): Promise<{name: string; deadLetter: boolean; removed: number}> {
+  async run(): Promise<{queue: string; deadLetter: boolean; removed: number}> {
     const {args, flags} = await this.parse(QueuePurge)
     const deadLetter = Boolean(flags['dead-letter'])
     const what = deadLetter ? `the dead letters of ${args.name}` : `every message in ${args.name}`
     if (!(await confirmOrYes(`Remove ${what}?`, flags.yes))) {
       this.log('Nothing removed.')
-      return {name: args.name, deadLetter, removed: 0}
+      return {queue: args.name, deadLetter, removed: 0}
     }
     const progress = new Progress(`Purging ${args.name}${deadLetter ? '/$DeadLetterQueue' : ''}`)
     const removed = await purgeEntity(this.settings, flags, {
@@ -43,6 +43,6 @@ on a terminal; needs --yes elsewhere.`
     })
     progress.done()
     if (!this.jsonEnabled()) this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${args.name}${deadLetter ? ' (dead-letter queue)' : ''}`)
-    return {name: args.name, deadLetter, removed}
+    return {queue: args.name, deadLetter, removed}
   }
 }

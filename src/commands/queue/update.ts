@@ -10,9 +10,7 @@ import type {QueueInfo} from '../../lib/management/types.js'
 export default class QueueUpdate extends BaseCommand {
   static override description = `Change a queue's settings. Only the settings given change.
 
-Sessions, duplicate detection and partitioning cannot be turned on after creation (Azure's rule);
-the duplicate detection window of a queue that has it can change. --status SendDisabled or
-ReceiveDisabled stops sends or receives (Disabled: both) until --status Active.`
+Sessions, duplicate detection and partitioning cannot be turned on after creation (Azure's rule); the duplicate detection window of a queue that has it can change. --status SendDisabled or ReceiveDisabled stops sends or receives (Disabled: both) until --status Active.`
 
   static override examples = [
     {command: '<%= config.bin %> queue update jobs --lock-duration 5m', description: 'Longer locks for slow jobs'},

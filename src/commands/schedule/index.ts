@@ -12,8 +12,7 @@ import {scheduleMessages, scheduleTime} from '../../lib/servicebus/schedule.js'
 export default class Schedule extends BaseCommand {
   static override description = `Schedule a message to appear in the queue later.
 
-The message gets its sequence number at once (printed, for "qjob schedule cancel") and becomes
-visible to receivers at --at TIME or after --in DURATION. Body and properties as for "qjob send".`
+The message gets its sequence number at once (printed, for "qjob schedule cancel") and becomes visible to receivers at --at TIME or after --in DURATION. Body and properties as for "qjob send".`
 
   static override examples = [
     {command: '<%= config.bin %> schedule -q jobs \'{"job":"report"}\' --in 10m', description: 'Run a job in ten minutes'},

@@ -13,6 +13,7 @@ export interface AutoscaleCommandOptions {
   queue: string
   type: string
   app?: string
+  remote?: string
   management: ManagementFlags
   config: AutoscaleConfig
   intervalMs: number
@@ -37,6 +38,7 @@ export function eventPrinter(options: {json: boolean; config: AutoscaleConfig; s
 export async function runAutoscaleCommand(settings: Settings, options: AutoscaleCommandOptions): Promise<AutoscaleSummary> {
   const {api, app} = await connectHeroku(settings, {
     app: options.app,
+    remote: options.remote,
     // A decision is worth little once the next one is due: retries stay within one interval.
     api: {retry: {maxAttempts: 4, maxTotalMs: Math.min(options.intervalMs, 30_000)}},
   })

@@ -135,6 +135,35 @@ export function formatStatus(status: EmulatorStatusReport): string {
   return lines.join('\n')
 }
 
+/** A queue's counts in the JSON of every qjob command: the names of `queue show --json`. */
+export interface QueueCountsJson {
+  name: string
+  counts: {active: number; deadLetter: number; scheduled: number; deferred: number}
+  sizeInBytes?: number
+}
+
+function countsJson(queue: QueueReset & {sizeInBytes?: number}): QueueCountsJson {
+  const counts = {active: queue.activeMessageCount, deadLetter: queue.deadLetterMessageCount, scheduled: queue.scheduledMessageCount, deferred: queue.deferredMessageCount}
+  return queue.sizeInBytes === undefined ? {name: queue.name, counts} : {name: queue.name, counts, sizeInBytes: queue.sizeInBytes}
+}
+
+/** `emulator status --json`: the report with each queue's (and subscription's) counts named as in `queue show --json`. */
+export function statusJson(status: EmulatorStatusReport): unknown {
+  const services = Object.fromEntries(
+    Object.entries(status.services).map(([name, service]) => {
+      if (!service.queues) return [name, service]
+      const subscriptions = service.subscriptions ? {subscriptions: service.subscriptions.map(countsJson)} : {}
+      return [name, {...service, queues: service.queues.map(countsJson), ...subscriptions}]
+    }),
+  )
+  return {...status, services}
+}
+
+/** `emulator reset --json`: what each queue held, named as in `queue show --json`. */
+export function resetJson(result: {queues: QueueReset[]}): {queues: QueueCountsJson[]} {
+  return {queues: result.queues.map(countsJson)}
+}
+
 export function emulatorEnv(dataDir: string, {arm = false} = {}): Record<string, string> {
   const state = runningState(dataDir)
   if (!state) throw notRunning(dataDir)

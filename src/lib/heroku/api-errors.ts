@@ -40,7 +40,7 @@ export function toQjobError(error: unknown, context: {baseUrl: string; retries?:
   const {id, message = `HTTP ${status}`} = errorBody(failure.body)
   const text = firstLine(message)
   if (id === 'unauthorized' || status === 401) {
-    return new AuthError(`Heroku API: ${text}`, {hint: 'Set HEROKU_API_KEY to a valid token, or run "heroku login" (qjob reads ~/.netrc).', cause: error})
+    return new AuthError(`Heroku API: ${text}`, {hint: 'Set HEROKU_API_KEY to a valid token, or run "heroku login".', cause: error})
   }
   if (id === 'forbidden' || status === 403) {
     return new AuthError(`Heroku API: ${text}`, {hint: 'The token has no access to this app; check --app and the account.', cause: error})

@@ -1,12 +1,14 @@
-// Dyno operations: list, stop (a dyno or a process type), one-off create.
+// Dyno operations: list, stop and restart (a dyno, a process type, or all), one-off create.
 import type {HerokuApi} from './api.js'
 import {compareDynoNames} from '../../common/dyno-order.js'
 import {appPath} from './session.js'
 import type {Dyno} from './types.js'
 
-export async function listDynos(api: HerokuApi, app: string, type?: string): Promise<Dyno[]> {
+/** The app's dynos, only those of `types` when given (one or several process types). */
+export async function listDynos(api: HerokuApi, app: string, types?: string | readonly string[]): Promise<Dyno[]> {
   const dynos = await api.get<Dyno[]>(appPath(app, '/dynos'))
-  return dynos.filter(dyno => type === undefined || dyno.type === type).sort(compareDynoNames)
+  const wanted = types === undefined ? undefined : new Set(typeof types === 'string' ? [types] : types)
+  return dynos.filter(dyno => wanted === undefined || wanted.size === 0 || wanted.has(dyno.type)).sort(compareDynoNames)
 }
 
 export async function dynoInfo(api: HerokuApi, app: string, name: string): Promise<Dyno> {
@@ -24,6 +26,25 @@ export async function stopTarget(api: HerokuApi, app: string, target: string): P
     return {kind: 'dyno', target}
   }
   await api.post(appPath(app, `/formations/${encodeURIComponent(target)}/actions/stop`))
+  return {kind: 'type', target}
+}
+
+export type RestartKind = 'dyno' | 'type' | 'all'
+
+/**
+ * Restarts one dyno (DELETE /dynos/{dyno}), every dyno of a process type (DELETE
+ * /formations/{type}) or every dyno of the app (DELETE /dynos): the Platform API's dyno restart.
+ */
+export async function restartTarget(api: HerokuApi, app: string, target?: string): Promise<{kind: RestartKind; target?: string}> {
+  if (target === undefined) {
+    await api.delete(appPath(app, '/dynos'))
+    return {kind: 'all'}
+  }
+  if (isDynoName(target)) {
+    await api.delete(appPath(app, `/dynos/${encodeURIComponent(target)}`))
+    return {kind: 'dyno', target}
+  }
+  await api.delete(appPath(app, `/formations/${encodeURIComponent(target)}`))
   return {kind: 'type', target}
 }
 

@@ -15,6 +15,12 @@ export function parseGitRemoteConfig(text: string): GitRemote[] {
   return remotes
 }
 
+/** Parses `git config --get-regexp '^(remote\..*\.url|heroku\.remote)$'` output. */
+export function parseGitConfig(text: string): {remotes: GitRemote[]; herokuRemote?: string} {
+  const herokuRemote = /^heroku\.remote\s+(\S+)\s*$/m.exec(text)?.[1]
+  return {remotes: parseGitRemoteConfig(text), herokuRemote}
+}
+
 const HEROKU_GIT_URLS = [
   /^https:\/\/git\.heroku\.com\/([a-z][a-z0-9-]+)\.git\/?$/,
   /^git@heroku\.com:([a-z][a-z0-9-]+)\.git$/,

@@ -1,4 +1,5 @@
-// The `qjob scale` argument grammar, strict: TYPE=N, TYPE=N:SIZE, TYPE+N, TYPE-N. Any argument
+// The `qjob scale` argument grammar, strict: TYPE=N, TYPE=N:SIZE, TYPE:SIZE (size only, as
+// `heroku ps:type` does), TYPE+N, TYPE-N. Any argument
 // that does not parse is an error naming it (the Heroku CLI silently drops such arguments).
 // Pure functions: parsing, then planning absolute quantities against the current formation.
 import {NotFoundError, UsageError} from '../../common/errors.js'
@@ -7,14 +8,16 @@ import {formationSize, type Formation} from './types.js'
 export type ScaleChange =
   | {type: string; op: 'set'; quantity: number; size?: string; arg: string}
   | {type: string; op: 'add' | 'remove'; quantity: number; arg: string}
+  | {type: string; op: 'resize'; size: string; arg: string}
 
 /** The most dynos of one process type the platform allows. */
 export const MAX_QUANTITY = 100
 
 const SET = /^([A-Za-z0-9_-]+?)=(\d+)(?::([A-Za-z0-9-]+))?$/
 const RELATIVE = /^([A-Za-z0-9_-]+?)([+-])(\d+)$/
+const RESIZE = /^([A-Za-z0-9_-]+):([A-Za-z][A-Za-z0-9-]*)$/
 
-const GRAMMAR_HINT = 'Write TYPE=N, TYPE=N:SIZE, TYPE+N or TYPE-N, e.g. "qjob scale worker=2 web=1:standard-2x".'
+const GRAMMAR_HINT = 'Write TYPE=N, TYPE=N:SIZE, TYPE:SIZE, TYPE+N or TYPE-N, e.g. "qjob scale worker=2 web=1:standard-2x".'
 
 export function parseScaleArg(arg: string): ScaleChange {
   const set = SET.exec(arg)
@@ -22,6 +25,8 @@ export function parseScaleArg(arg: string): ScaleChange {
     const quantity = checkedQuantity(set[2], arg)
     return set[3] === undefined ? {type: set[1], op: 'set', quantity, arg} : {type: set[1], op: 'set', quantity, size: set[3], arg}
   }
+  const resize = RESIZE.exec(arg)
+  if (resize) return {type: resize[1], op: 'resize', size: resize[2], arg}
   const relative = RELATIVE.exec(arg)
   if (relative) {
     const quantity = checkedQuantity(relative[3], arg)
@@ -71,6 +76,7 @@ export function planScale(changes: readonly ScaleChange[], current: readonly For
         hint: `Process types: ${known}. They come from the Procfile of the app's latest release.`,
       })
     }
+    if (change.op === 'resize') return {type: change.type, quantity: existing.quantity, dyno_size: {name: change.size}}
     if (change.op === 'set') {
       return change.size === undefined ? {type: change.type, quantity: change.quantity} : {type: change.type, quantity: change.quantity, dyno_size: {name: change.size}}
     }
@@ -83,6 +89,11 @@ export function planScale(changes: readonly ScaleChange[], current: readonly For
     if (quantity > MAX_QUANTITY) throw new UsageError(`"${change.arg}" would make ${quantity} ${change.type} dynos (at most ${MAX_QUANTITY})`)
     return {type: change.type, quantity}
   })
+}
+
+/** "web=1:Basic worker=2:Standard-1X": the formation as scale arguments, to be fed back in. */
+export function formationArgs(formation: readonly Formation[]): string {
+  return formation.map(entry => `${entry.type}=${entry.quantity}${formationSize(entry) ? `:${formationSize(entry)}` : ''}`).join(' ')
 }
 
 /** "worker at 2:Standard-1X" */

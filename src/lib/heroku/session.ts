@@ -12,9 +12,10 @@ export interface HerokuSession {
 
 export async function connectHeroku(
   settings: Settings,
-  options: {app?: string; cwd?: string; api?: Partial<HerokuApiOptions>} = {},
+  options: {app?: string; remote?: string; cwd?: string; api?: Partial<HerokuApiOptions>} = {},
 ): Promise<HerokuSession> {
-  const app = await resolveApp(settings.get('app', options.app), options.cwd ?? process.cwd())
+  const choice = {app: options.app, remote: options.remote, fromSettings: options.app || options.remote ? undefined : settings.get('app')}
+  const app = await resolveApp(choice, options.cwd ?? process.cwd())
   const {token} = await resolveToken(name => settings.envValue(name))
   const baseUrl = settings.get('heroku-api-url')
   return {api: new HerokuApi({token, baseUrl, ...options.api}), app}

@@ -10,7 +10,8 @@ export interface MessageJson {
   bodyEncoding?: 'base64'
   bodyType?: 'value' | 'sequence'
   messageId?: string
-  sequenceNumber?: number | string
+  /** A 64-bit integer: always a decimal string, the one lossless JSON form (README, JSON contract). */
+  sequenceNumber?: string
   enqueuedTime?: string
   contentType?: string
   subject?: string
@@ -82,10 +83,8 @@ function idText(value: unknown): string | undefined {
   return Buffer.isBuffer(value) ? value.toString('hex') : String(value)
 }
 
-function sequenceValue(value: {toString(): string} | undefined): number | string | undefined {
-  if (value === undefined) return undefined
-  const text = value.toString()
-  return Number.isSafeInteger(Number(text)) ? Number(text) : text
+function sequenceValue(value: {toString(): string} | undefined): string | undefined {
+  return value === undefined ? undefined : value.toString()
 }
 
 function plainProperties(properties: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -2,7 +2,7 @@ import {Args, Flags} from '../../../lib/oclif.js'
 
 import {NotFoundError} from '../../../common/errors.js'
 import {BaseCommand} from '../../../lib/base-command.js'
-import {appFlag} from '../../../lib/heroku/flags.js'
+import {herokuAppFlags} from '../../../lib/heroku/flags.js'
 
 export default class AppConfigGet extends BaseCommand {
   static override description = 'Print one config var of the Heroku app (masked if secret, unless --reveal). Exit 3 when it is not set.'
@@ -15,7 +15,7 @@ export default class AppConfigGet extends BaseCommand {
   static override args = {name: Args.string({description: 'Config var name', required: true})}
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     reveal: Flags.boolean({description: 'Show a secret value'}),
   }
 
@@ -25,7 +25,7 @@ export default class AppConfigGet extends BaseCommand {
     const {args, flags} = await this.parse(AppConfigGet)
     const {connectHeroku} = await import('../../../lib/heroku/session.js')
     const {displayValue, getConfigVars} = await import('../../../lib/heroku/config-vars.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const vars = await getConfigVars(api, app)
     if (!(args.name in vars)) throw new NotFoundError(`${app} has no config var ${args.name}`, {hint: `List them with "qjob app config --app ${app}".`})
     const value = displayValue(args.name, vars[args.name], flags.reveal)

@@ -1,7 +1,7 @@
 import {Flags} from '../../../lib/oclif.js'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {appFlag} from '../../../lib/heroku/flags.js'
+import {herokuAppFlags} from '../../../lib/heroku/flags.js'
 
 export default class AppConfig extends BaseCommand {
   static override description = `List the Heroku app's config vars; secrets masked unless --reveal.
@@ -14,7 +14,7 @@ A value is masked when its name says it is secret (…KEY, …TOKEN, …SECRET, 
   ]
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     reveal: Flags.boolean({description: 'Show secret values'}),
   }
 
@@ -24,7 +24,7 @@ A value is masked when its name says it is secret (…KEY, …TOKEN, …SECRET, 
     const {flags} = await this.parse(AppConfig)
     const {connectHeroku} = await import('../../../lib/heroku/session.js')
     const {displayValue, getConfigVars} = await import('../../../lib/heroku/config-vars.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const vars = await getConfigVars(api, app)
     const shown = Object.fromEntries(Object.keys(vars).sort().map(name => [name, displayValue(name, vars[name], flags.reveal)]))
     if (!this.jsonEnabled()) {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '../../../lib/oclif.js'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {appFlag} from '../../../lib/heroku/flags.js'
+import {herokuAppFlags} from '../../../lib/heroku/flags.js'
 import {info} from '../../../lib/output.js'
 
 export default class AppConfigSet extends BaseCommand {
@@ -18,7 +18,7 @@ Values are never printed back (secrets stay out of logs); --reveal shows what wa
   static override args = {assignment: Args.string({description: 'KEY=VALUE (one or more)', required: true})}
 
   static override flags = {
-    app: appFlag,
+    ...herokuAppFlags,
     reveal: Flags.boolean({description: 'Show the values set'}),
   }
 
@@ -29,7 +29,7 @@ Values are never printed back (secrets stay out of logs); --reveal shows what wa
     const {connectHeroku} = await import('../../../lib/heroku/session.js')
     const {displayValue, parseAssignments, updateConfigVars} = await import('../../../lib/heroku/config-vars.js')
     const changes = parseAssignments(argv as string[])
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     await updateConfigVars(api, app, changes)
     const shown = Object.fromEntries(Object.entries(changes).map(([name, value]) => [name, displayValue(name, value, flags.reveal)]))
     if (!this.jsonEnabled()) info(`Set ${Object.keys(changes).join(', ')} on ${app}; its dynos restart.`)

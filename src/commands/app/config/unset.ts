@@ -1,7 +1,7 @@
 import {Args} from '../../../lib/oclif.js'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {appFlag} from '../../../lib/heroku/flags.js'
+import {herokuAppFlags} from '../../../lib/heroku/flags.js'
 import {info} from '../../../lib/output.js'
 
 export default class AppConfigUnset extends BaseCommand {
@@ -14,7 +14,7 @@ export default class AppConfigUnset extends BaseCommand {
   static override strict = false
   static override args = {name: Args.string({description: 'Config var name (one or more)', required: true})}
 
-  static override flags = {app: appFlag}
+  static override flags = {...herokuAppFlags}
 
   static override enableJsonFlag = true
 
@@ -23,7 +23,7 @@ export default class AppConfigUnset extends BaseCommand {
     const names = argv as string[]
     const {connectHeroku} = await import('../../../lib/heroku/session.js')
     const {updateConfigVars} = await import('../../../lib/heroku/config-vars.js')
-    const {api, app} = await connectHeroku(this.settings, {app: flags.app})
+    const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     await updateConfigVars(api, app, Object.fromEntries(names.map(name => [name, null])))
     if (!this.jsonEnabled()) info(`Removed ${names.join(', ')} from ${app}; its dynos restart.`)
     return {app, removed: names}

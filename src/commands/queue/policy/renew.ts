@@ -9,9 +9,7 @@ import type {PolicyInfo, PolicyKey} from '../../../lib/management/types.js'
 export default class QueuePolicyRenew extends BaseCommand {
   static override description = `Replace one key of a queue's shared access policy with a new one (key rotation).
 
-Clients holding the old key keep their open connection until its token is due for renewal, then
-lose access. Rotate without downtime: renew the secondary key, move clients to it, then renew the
-primary. The new key is not printed: use "qjob queue connection-string". Asks first on a terminal.`
+Clients holding the old key keep their open connection until its token is due for renewal, then lose access. Rotate without downtime: renew the secondary key, move clients to it, then renew the primary. The new key is not printed: use "qjob queue connection-string". Asks first on a terminal.`
 
   static override examples = [
     {command: '<%= config.bin %> queue policy renew workers --queue jobs --key secondary --yes', description: 'Rotate the secondary key'},
