@@ -50,7 +50,7 @@ export interface TickState {
   revision: number
   history: Outcome[]
   lastDyno?: string
-  /** Set on the next tick while its predecessor is being fired (a replica that takes over sees it). */
+  /** Set on the next tick while its predecessor is being fired: `<fire time>#<revision>` of that tick (a replica that takes over sees it). */
   firing?: string
 }
 

@@ -45,6 +45,7 @@ export function formatScheduleDetail(view: ScheduleView): string {
 
 export function formatFireEvent(event: FireEvent | {event: 'error'; message: string}): string {
   if (event.event === 'error') return `error ${event.message}`
+  if (event.event === 'started') return `started: firing the schedules of ${event.queue} as they come due`
   if (event.event === 'dead-lettered') return `dead-lettered ${event.messageId}: ${event.reason}`
   if (event.event === 'dropped') return `dropped ${event.name ?? '?'}@${event.fireTime ?? '?'}: ${event.reason}`
   const late = event.outcome.lateMs === undefined ? '' : ` late=${event.outcome.lateMs}ms`

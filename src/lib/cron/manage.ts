@@ -7,7 +7,7 @@ import {dynoInfo} from '../heroku/dynos.js'
 import {performAction, type ActionContext} from './actions.js'
 import {type CronDefinition, type Outcome, tickMessageId, type TickState, withOutcome} from './definition.js'
 import {nextFireTime} from './next-fire.js'
-import {cancelTicks, liveTicks, readTicks, type Tick, ticksOf, writeTick} from './store.js'
+import {cancelTicksIfScheduled, liveTicks, readTicks, type Tick, ticksOf, writeTick} from './store.js'
 
 export interface ScheduleView {
   name: string
@@ -50,7 +50,7 @@ async function replace(client: ServiceBusClient, queue: string, all: Tick[], def
   const revision = Math.max(0, ...all.map(tick => tick.tick.revision)) + 1
   const next = {...state, revision}
   await writeTick(client, queue, definition, next, tickMessageId(definition.name, next.fireTime, revision))
-  await cancelTicks(client, queue, all)
+  await cancelTicksIfScheduled(client, queue, all)
   return next
 }
 
@@ -107,7 +107,7 @@ export async function setPaused(client: ServiceBusClient, queue: string, name: s
 
 export async function removeSchedule(client: ServiceBusClient, queue: string, name: string): Promise<{name: string; cancelled: number; firing: number}> {
   const {all} = await liveTick(client, queue, name)
-  await cancelTicks(client, queue, all)
+  await cancelTicksIfScheduled(client, queue, all)
   const firing = all.filter(tick => tick.state !== 'scheduled').length
   return {name, cancelled: all.length - firing, firing}
 }

@@ -17,12 +17,28 @@ export interface SchedulerOptions extends ActionContext {
   exitWhenIdleMs?: number
 }
 
+/** Renews the lock at half its duration while a tick is fired (a long action keeps its tick; a killed replica does not). */
+function keepLocked(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): () => void {
+  let timer: NodeJS.Timeout | undefined
+  const schedule = () => {
+    const remaining = (message.lockedUntilUtc?.getTime() ?? Date.now()) - Date.now()
+    timer = setTimeout(() => {
+      receiver.renewMessageLock(message).then(schedule, () => undefined)
+    }, Math.max(500, remaining / 2))
+  }
+  schedule()
+  return () => clearTimeout(timer)
+}
+
 async function handle(options: SchedulerOptions, receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): Promise<void> {
+  const release = keepLocked(receiver, message)
   try {
     await fireTick({...options, receiver}, message)
   } catch (error) {
     // The lock is left to expire: this tick is tried again (by any replica) after the lock duration.
     options.emit({event: 'error', message: `tick ${message.messageId}: ${(error as Error).message}`})
+  } finally {
+    release()
   }
 }
 
@@ -36,6 +52,8 @@ async function msUntilNextTick(client: ServiceBusClient, queue: string, now = Da
 
 /** The scheduler loop: messages are pushed as they come due; runs until the signal aborts (or idle). */
 export async function runScheduler(options: SchedulerOptions): Promise<void> {
+  // Opens the peek and send links before the first tick is due (the first fire is not later).
+  await readTicks(options.client, options.queue)
   const receiver = await openReceiver(options.client, {queue: options.queue})
   let inFlight = 0
   const done = new AbortController()
@@ -57,6 +75,7 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
     },
     {autoCompleteMessages: false, maxConcurrentCalls: options.concurrency ?? 4},
   )
+  options.emit({event: 'started', queue: options.queue})
   let idleTimer: NodeJS.Timeout | undefined
   if (options.exitWhenIdleMs !== undefined) {
     const idleMs = options.exitWhenIdleMs
