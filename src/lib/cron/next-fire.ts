@@ -96,6 +96,10 @@ export function nextFireTimes(spec: ScheduleSpec, after: Date, count: number): D
 }
 
 export function describeSchedule(spec: ScheduleSpec): string {
-  if ('everyMs' in spec) return `every ${spec.everyMs % 1000 === 0 ? `${spec.everyMs / 1000}s` : `${spec.everyMs}ms`}`
+  if ('everyMs' in spec) {
+    const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']]
+    const unit = units.find(([size]) => spec.everyMs % size === 0)
+    return `every ${unit ? `${spec.everyMs / unit[0]}${unit[1]}` : `${spec.everyMs}ms`}`
+  }
   return spec.timezone ? `${spec.cron} (${spec.timezone})` : spec.cron
 }
