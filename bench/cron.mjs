@@ -3,7 +3,7 @@
 // time, and when the message was in the target queue minus the fire time. Also checks that no fire
 // time was fired twice. In-process Service Bus emulator; run `npm run build` first.
 // Usage: node bench/cron.mjs [--fires 200] [--schedules 4] [--markdown]
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -27,11 +27,14 @@ const emulator = await startEmulator({
   queues: [{name: JOBS, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT1H'}],
 })
 const env = {...process.env, SERVICEBUS_CONNECTION_STRING: emulator.connectionString, HOME: home, XDG_CONFIG_HOME: join(home, 'config')}
-const qjob = args => {
-  const result = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], {env, encoding: 'utf8'})
-  if (result.status !== 0) throw new Error(`qjob ${args.join(' ')}: ${result.stderr}`)
-  return result.stdout
-}
+// Not spawnSync: the emulator runs in this process and must keep serving.
+const qjob = args =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin/run.js'), ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('close', code => (code === 0 ? resolve() : reject(new Error(`qjob ${args.join(' ')}: ${stderr}`))))
+  })
 
 const fires = []
 const replicas = []
@@ -54,7 +57,7 @@ function replica(index) {
 
 try {
   await Promise.all([replica(0), replica(1)])
-  for (let i = 0; i < schedules; i++) qjob(['cron', 'add', `beat-${i}`, '--every', '1s', '--send', `beat ${i}`, '-q', JOBS])
+  for (let i = 0; i < schedules; i++) await qjob(['cron', 'add', `beat-${i}`, '--every', '1s', '--send', `beat ${i}`, '-q', JOBS])
   await done
   for (const child of replicas) child.kill('SIGTERM')
   await Promise.all(replicas.map(child => new Promise(resolve => (child.exitCode === null ? child.once('exit', resolve) : resolve()))))
@@ -81,7 +84,7 @@ try {
     ['message in the queue', delivered],
   ].map(([what, values]) => ({what, n: values.length, p50: pct(values, 50), p99: pct(values, 99), max: values.at(-1)}))
   if (markdown) {
-    console.log(`${ok.length} fires of ${schedules} \`--every 1s --send\` schedules, two replicas (fires per replica: ${byReplica.join(' / ')}), fire times fired twice: ${doubles}, other outcomes: ${fires.length - ok.length}\n`)
+    console.log(`${ok.length} fires of ${schedules} \`--every 1s --send\` schedules, two replicas (fires per replica: ${byReplica.join(' / ')}), fire times fired twice: ${doubles}, other outcomes: ${JSON.stringify(fires.filter(event => event.outcome.status !== 'ok').map(event => `${event.outcome.status}: ${event.outcome.reason ?? ''}`))}\n`)
     console.log('| lateness after the fire time | fires | p50 | p99 | max |')
     console.log('|---|---:|---:|---:|---:|')
     for (const row of rows) console.log(`| ${row.what} | ${row.n} | ${row.p50} ms | ${row.p99} ms | ${row.max} ms |`)

@@ -15,6 +15,7 @@ const benches = [
   ['Messaging commands', ['bench/messaging.mjs', '--count', '10000', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],
+  ['qjob cron', ['bench/cron.mjs', '--markdown']],
   ['Emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
 ]
 
