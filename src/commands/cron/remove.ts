@@ -6,6 +6,8 @@ import {yesFlag} from '../../lib/confirm.js'
 export default class CronRemove extends BaseCommand {
   static override summary = 'Remove a schedule (cancels its tick).'
 
+  static override description = 'Cancels the tick of the schedule; its history goes with it. Asks on a terminal; needs --yes anywhere else.'
+
   static override examples = [
     {command: '<%= config.bin %> cron remove report --yes', description: 'Remove a schedule (cancels its tick).'},
   ]

@@ -5,6 +5,8 @@ import {Args} from '../../lib/oclif.js'
 export default class CronResume extends BaseCommand {
   static override summary = 'Resume a paused schedule from its next fire time.'
 
+  static override description = 'Resumes from the next fire time after now: the windows missed while paused are not run.'
+
   static override examples = [
     {command: '<%= config.bin %> cron resume report', description: 'Resume a paused schedule from its next fire time.'},
   ]
