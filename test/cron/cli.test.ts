@@ -139,8 +139,16 @@ describe('qjob cron (CLI)', () => {
     assert.equal(lateView.lastOutcome.status, 'missed')
     assert.match(lateView.lastOutcome.reason ?? '', /after the starting deadline/)
     assert.ok(Date.parse(lateView.nextRun) > Date.parse(lateView.lastOutcome.at), 'the next run is after the time it was handled, not a missed window')
+    // By now their next ticks are due (no scheduler runs): remove cannot cancel a due tick, so it
+    // leaves a tombstone that makes it stale; the next scheduler drops both, firing nothing.
+    await until(Date.parse(lateView.nextRun) + 500)
     for (const name of ['late', 'eager']) assert.equal((await fx.qjob(['cron', 'remove', name, '--yes'])).code, 0)
+    assert.match((await fx.qjob(['cron', 'list'])).stdout, /No schedules/)
+    const drop = await fx.qjob(['cron', 'tick', '--json'])
+    assert.equal(drop.code, 0, drop.stderr)
+    assert.deepEqual(ndjson(drop.stdout).filter(event => event.event === 'fired'), [], 'a removed schedule never fires')
     assert.equal(ticks(), 0)
+    assert.equal(counts(JOBS).activeMessageCount, 0)
   })
 
   it('--overlap skip with a long-running one-off dyno; junk in the control queue is dead-lettered and the loop goes on', async () => {

@@ -83,7 +83,7 @@ export async function resumeCommand(settings: Settings, name: string, flags: Cro
 export async function removeCommand(settings: Settings, name: string, flags: CronCommandFlags & {yes?: boolean}, output: Output): Promise<unknown> {
   if (!(await confirmOrYes(`Remove the schedule "${name}"?`, flags.yes))) throw new ExitStatus(1)
   const result = await withControlQueue(settings, flags, ({client, queue}) => removeSchedule(client, queue, name))
-  return emit(result, flags, output, () => `Removed ${name}.${result.firing > 0 ? ' (A tick being fired right now may still schedule its next one: run remove again after it.)' : ''}`)
+  return emit(result, flags, output, () => `Removed ${name}.`)
 }
 
 export async function runCommand(settings: Settings, flags: CronCommandFlags & {json?: boolean; concurrency?: number; 'exit-when-idle'?: boolean; idle?: string}, options: {mode: 'run' | 'tick'}): Promise<void> {

@@ -27,6 +27,8 @@ export interface CronDefinition {
   paused: boolean
   /** The Heroku app of run-once and scale actions, fixed when the schedule is added. */
   app?: string
+  /** A tombstone: written by remove when a tick of the name was due (a due tick cannot be cancelled); it supersedes them and fires nothing. */
+  removed?: boolean
 }
 
 export type OutcomeStatus = 'ok' | 'failed' | 'skipped' | 'missed' | 'interrupted'

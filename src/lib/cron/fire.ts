@@ -92,6 +92,12 @@ export async function fireTick(context: FireContext, message: ServiceBusReceived
     return
   }
 
+  if (definition.removed) {
+    await context.receiver.completeMessage(message)
+    context.emit({event: 'dropped', name: definition.name, fireTime: tick.fireTime, reason: 'removed'})
+    return
+  }
+
   const fireAt = Date.parse(tick.fireTime)
   const pickedUp = now()
   const lateMs = Math.max(0, pickedUp - fireAt)

@@ -105,11 +105,19 @@ export async function setPaused(client: ServiceBusClient, queue: string, name: s
   return view({...live, definition, tick: state})
 }
 
-export async function removeSchedule(client: ServiceBusClient, queue: string, name: string): Promise<{name: string; cancelled: number; firing: number}> {
-  const {all} = await liveTick(client, queue, name)
+export async function removeSchedule(client: ServiceBusClient, queue: string, name: string, now = Date.now()): Promise<{name: string; cancelled: number; due: number}> {
+  const {live, all} = await liveTick(client, queue, name)
+  const due = all.filter(tick => tick.state !== 'scheduled').length
+  if (due > 0) {
+    // A due tick cannot be cancelled: a tombstone one revision up makes it stale for whichever
+    // replica picks it up, and is itself dropped.
+    const definition = {...(live.definition as CronDefinition), removed: true}
+    const revision = Math.max(0, ...all.map(tick => tick.tick.revision)) + 1
+    const fireTime = new Date(now).toISOString()
+    await writeTick(client, queue, definition, {fireTime, revision, history: []}, `${name}@removed#${revision}`)
+  }
   await cancelTicksIfScheduled(client, queue, all)
-  const firing = all.filter(tick => tick.state !== 'scheduled').length
-  return {name, cancelled: all.length - firing, firing}
+  return {name, cancelled: all.length - due, due}
 }
 
 /** Runs the action now, once, and records it in the schedule's history. */

@@ -103,6 +103,7 @@ export function liveTicks(ticks: readonly Tick[]): Map<string, Tick> {
     const current = live.get(name)
     if (!current || supersedes(tick, current)) live.set(name, tick)
   }
+  for (const [name, tick] of live) if (tick.definition?.removed) live.delete(name)
   return new Map([...live.entries()].sort(([a], [b]) => a.localeCompare(b)))
 }
 
