@@ -90,7 +90,7 @@ function replay(arrivals, workersAt, billedAt) {
 
 async function autoscaleRun(arrivals) {
   const dist = path => import(join(root, 'dist', path))
-  const {startEmulator} = await dist('emulator/servicebus/index.js')
+  const {startServiceBusEmulator} = await dist('emulator/servicebus/index.js')
   const {startHerokuEmulator} = await dist('emulator/heroku/index.js')
   const {AtomBackend} = await dist('lib/management/atom.js')
   const {HerokuApi} = await dist('lib/heroku/api.js')
@@ -102,7 +102,7 @@ async function autoscaleRun(arrivals) {
   mkdirSync(appDir)
   writeFileSync(join(appDir, 'Procfile'), 'worker: node -e "setInterval(()=>{},1000)"\n')
   const queue = 'bench'
-  const servicebus = await startEmulator({port: 0, inMemory: true, queues: [{name: queue}]})
+  const servicebus = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: queue}]})
   const heroku = await startHerokuEmulator({appDir, port: 0, appName: 'qjob-bench', dataDir: join(dir, 'data'), gracePeriodMs: 1000})
   let requests = 0
   const client = new ServiceBusClient(servicebus.connectionString)

@@ -19,9 +19,9 @@ const schedules = arg('--schedules', 4)
 const markdown = process.argv.includes('--markdown')
 const JOBS = 'bench-jobs'
 
-const {startEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
+const {startServiceBusEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
 const home = mkdtempSync(join(tmpdir(), 'qjob-bench-cron-'))
-const emulator = await startEmulator({
+const emulator = await startServiceBusEmulator({
   port: 0,
   inMemory: true,
   queues: [{name: JOBS, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT1H'}],

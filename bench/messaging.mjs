@@ -16,9 +16,9 @@ const count = arg('count', 10_000)
 const size = arg('size', 1024)
 const markdown = process.argv.includes('--markdown')
 
-const {startEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
+const {startServiceBusEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
 const dataDir = mkdtempSync(join(tmpdir(), 'qjob-bench-msg-'))
-const emulator = await startEmulator({port: 0, dataDir, queues: [{name: 'sdk'}, {name: 'qjob'}]})
+const emulator = await startServiceBusEmulator({port: 0, dataDir, queues: [{name: 'sdk'}, {name: 'qjob'}]})
 const env = {...process.env, SERVICEBUS_CONNECTION_STRING: emulator.connectionString, HOME: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config')}
 
 // The emulator runs in this process, so children must not block it: run them asynchronously.

@@ -12,6 +12,7 @@ const benches = [
   ['Start-up', ['bench/startup.mjs', '--runs', '21', '--markdown']],
   ['Service Bus emulator', ['bench/emulator.mjs', '--count', '100000', '--markdown']],
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
+  ['AMQP over WebSockets', ['bench/emulator-websocket.mjs', '--markdown']],
   ['Messaging commands', ['bench/messaging.mjs', '--count', '10000', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],

@@ -15,9 +15,9 @@ const jobs = jobsIndex === -1 ? 300 : Number(process.argv[jobsIndex + 1])
 const markdown = process.argv.includes('--markdown')
 const levels = [1, 4, 16]
 
-const {startEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
+const {startServiceBusEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
 const home = mkdtempSync(join(tmpdir(), 'qjob-bench-work-'))
-const emulator = await startEmulator({port: 0, inMemory: true, queues: levels.map(level => ({name: `work-${level}`}))})
+const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues: levels.map(level => ({name: `work-${level}`}))})
 const env = {...process.env, SERVICEBUS_CONNECTION_STRING: emulator.connectionString, HOME: home, XDG_CONFIG_HOME: join(home, 'config')}
 const client = new ServiceBusClient(emulator.connectionString)
 

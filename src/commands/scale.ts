@@ -36,12 +36,11 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Scale)
-    const {parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
+    const {describeFormation, parseScaleArgs} = await import('../lib/heroku/scale-grammar.js')
     // Grammar first: a bad argument fails before any token, app or network is touched.
     const changes = parseScaleArgs(argv as string[])
     const {connectHeroku} = await import('../lib/heroku/session.js')
     const {listFormation, scaleFormation, waitForFormation} = await import('../lib/heroku/formation.js')
-    const {describeFormation} = await import('../lib/heroku/scale-grammar.js')
     const {formatFormation, formationJson} = await import('../lib/heroku/format.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app})
 

@@ -43,7 +43,7 @@ export function printNdjson(item: unknown, stream: NodeJS.WritableStream = proce
   return stream.write(`${JSON.stringify(item, jsonReplacer)}\n`)
 }
 
-/** BigInt and Long values become numbers when exact, strings otherwise; Buffers become base64. */
+/** BigInt values become numbers when exact, strings otherwise (JSON.stringify throws on them). */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
   return value

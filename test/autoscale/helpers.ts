@@ -2,7 +2,7 @@
 // local Platform API running a tiny Procfile as real processes, every exchange schema-checked.
 import {ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver} from '@azure/service-bus'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {HerokuApi} from '../../src/lib/heroku/api.js'
 import {AtomBackend} from '../../src/lib/management/atom.js'
 import type {ManagementBackend} from '../../src/lib/management/types.js'
@@ -33,7 +33,7 @@ export interface AutoscaleFixture {
 
 export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions> = {}): Promise<AutoscaleFixture> {
   const queue = 'jobs'
-  const servicebus = await startEmulator({port: 0, inMemory: true, queues: [{name: queue, lockDuration: 'PT5M'}]})
+  const servicebus = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: queue, lockDuration: 'PT5M'}]})
   const heroku = await startLocalHeroku({procfile: `worker: ${IDLE_WORKER}\n`, gracePeriodMs: 2000, ...options})
   const client = new ServiceBusClient(servicebus.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   const backend = await AtomBackend.open({kind: 'connection-string', connectionString: servicebus.connectionString, endpoint: servicebus.endpoint})

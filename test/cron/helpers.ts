@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {binPath} from '../helpers/cli.js'
 import {nodeCommand, startLocalHeroku, type LocalHeroku} from '../heroku/helpers/local-heroku.js'
 
@@ -48,7 +48,7 @@ export interface CronFixture {
 export const IDLE = nodeCommand('setInterval(()=>{},1000)')
 
 export async function startCronFixture(): Promise<CronFixture> {
-  const servicebus = await startEmulator({
+  const servicebus = await startServiceBusEmulator({
     port: 0,
     inMemory: true,
     queues: [

@@ -6,7 +6,7 @@ import {after, before, describe, test} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {connectionStringOf, startEmulator} from '../../src/emulator/servicebus/index.js'
+import {connectionStringOf, startServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest, sasHeaderFor} from './admin-helpers.js'
 import {FAST_FAIL, rejectionOf, startTestEmulator, type TestEmulator} from './helpers.js'
@@ -125,7 +125,7 @@ describe('queue-level rules through the admin API', () => {
     const dir = tempDir('qjob-sb-admin-durable-')
     const policies = [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send'] as ('Manage' | 'Listen' | 'Send')[]}]
     try {
-      const first = await startEmulator({port: 0, dataDir: dir.path, policies})
+      const first = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies})
       try {
         await adminClient(first).createQueue('kept', {
           lockDuration: 'PT15S',
@@ -134,7 +134,7 @@ describe('queue-level rules through the admin API', () => {
       } finally {
         await first.close()
       }
-      const second = await startEmulator({port: 0, dataDir: dir.path, policies})
+      const second = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies})
       const worker = new ServiceBusClient(connectionStringOf(second.endpoint, WORKER.keyName, WORKER.key, 'kept'), FAST_FAIL)
       try {
         const kept = await adminClient(second).getQueue('kept')

@@ -14,7 +14,7 @@ import {AdminApi} from '../../src/emulator/servicebus/admin/admin-api.js'
 import {createAdminServers} from '../../src/emulator/servicebus/admin/http-listener.js'
 import {NamespacePolicies} from '../../src/emulator/servicebus/auth/namespace-policies.js'
 import {sniffProtocol, startFrontDoor} from '../../src/emulator/servicebus/front-door.js'
-import {silentLogger, startEmulator} from '../../src/emulator/servicebus/index.js'
+import {silentLogger, startServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient, rawRequest} from './admin-helpers.js'
 import {FAST_FAIL, startTcpProxy, startTestEmulator, until, type TestEmulator} from './helpers.js'
@@ -245,12 +245,14 @@ describe('request bodies', () => {
     assert.match(unknownField.body, /Colour/)
   })
 
-  test('topics are refused, bodies over 1 MiB get 413, unknown methods 405', async () => {
+  test('a TopicDescription creates a topic, bodies over 1 MiB get 413, unknown methods 405', async () => {
     const topic = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
-    assert.equal(topic.status, 400)
-    assert.match(topic.body, /queues only/)
+    assert.equal(topic.status, 201)
+    assert.match(topic.body, /<TopicDescription/)
     const admin = adminClient(t.emulator)
-    assert.equal((await admin.listTopics().next()).done, true, 'no topics')
+    assert.equal((await admin.listTopics().next()).value?.name, 'a-topic')
+    const again = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
+    assert.equal(again.status, 409)
 
     const huge = await put('huge', entry(queueDescription(`<UserMetadata>${'x'.repeat(1024 * 1024)}</UserMetadata>`)))
     assert.equal(huge.status, 413)
@@ -264,11 +266,11 @@ describe('the certificate', () => {
   test('is kept in the data dir, reused on restart, and trusted through NODE_EXTRA_CA_CERTS', async () => {
     const dir = tempDir('qjob-sb-cert-test-')
     try {
-      const first = await startEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const first = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
       const {certPath, certificate} = first
       await first.close()
       assert.ok(certPath.startsWith(dir.path), certPath)
-      const second = await startEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const second = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
       try {
         assert.equal(second.certificate.cert, certificate.cert, 'the same certificate after a restart')
         // A separate Node process with the stock SDK and only the environment `qjob emulator env` prints.

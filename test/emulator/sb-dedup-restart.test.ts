@@ -5,7 +5,7 @@ import {test} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {FAST_FAIL} from './helpers.js'
 
@@ -17,7 +17,7 @@ for (const compactMinBytes of [undefined, 1]) {
     let emulator: ServiceBusEmulator | undefined
     let client: ServiceBusClient | undefined
     const start = async () => {
-      emulator = await startEmulator({port: 0, dataDir: dir.path, queues: [QUEUE], compactMinBytes})
+      emulator = await startServiceBusEmulator({port: 0, dataDir: dir.path, queues: [QUEUE], compactMinBytes})
       client = new ServiceBusClient(emulator.connectionString, FAST_FAIL)
     }
     const stop = async () => {

@@ -7,12 +7,12 @@ import {test} from 'node:test'
 import {ServiceBusClient} from '@azure/service-bus'
 import Long from 'long'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {FAST_FAIL} from './helpers.js'
 
 async function start(dataDir: string): Promise<{emulator: ServiceBusEmulator; client: ServiceBusClient}> {
-  const emulator = await startEmulator({port: 0, dataDir, queues: [{name: 'jobs'}]})
+  const emulator = await startServiceBusEmulator({port: 0, dataDir, queues: [{name: 'jobs'}]})
   return {emulator, client: new ServiceBusClient(emulator.connectionString, FAST_FAIL)}
 }
 

@@ -8,7 +8,7 @@ import {after, before, describe, test} from 'node:test'
 import {ServiceBusClient, type ServiceBusSessionReceiver} from '@azure/service-bus'
 import Long from 'long'
 
-import {startEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {FAST_FAIL, rejectionOf, startTestEmulator, until, type TestEmulator} from './helpers.js'
 
@@ -134,7 +134,7 @@ describe('sessions', () => {
 test('session state survives a restart', async () => {
   const dir = tempDir('qjob-sb-session-')
   const queues = [{name: 'carts', requiresSession: true}]
-  let emulator = await startEmulator({port: 0, dataDir: dir.path, queues})
+  let emulator = await startServiceBusEmulator({port: 0, dataDir: dir.path, queues})
   let client = new ServiceBusClient(emulator.connectionString, FAST_FAIL)
   try {
     await client.createSender('carts').sendMessages({body: 'item', sessionId: 'cart-1'})
@@ -148,7 +148,7 @@ test('session state survives a restart', async () => {
     await client.close()
     await emulator.close()
 
-    emulator = await startEmulator({port: 0, dataDir: dir.path, queues})
+    emulator = await startServiceBusEmulator({port: 0, dataDir: dir.path, queues})
     client = new ServiceBusClient(emulator.connectionString, FAST_FAIL)
     receiver = await client.acceptSession('carts', 'cart-1')
     assert.deepEqual(await receiver.getSessionState(), {items: 3, last: 'item'})

@@ -1,6 +1,6 @@
 // Messaging command tests: an in-process emulator, and qjob run as a user would with the
 // emulator's connection string in its environment.
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import type {QueueConfig} from '../../src/emulator/servicebus/config/namespace-config.js'
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
 
@@ -13,7 +13,7 @@ export interface MessagingFixture {
 }
 
 export async function startMessagingFixture(queues: QueueConfig[]): Promise<MessagingFixture> {
-  const emulator = await startEmulator({port: 0, inMemory: true, queues})
+  const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues})
   const home = tempDir('qjob-msg-')
   const env = cleanEnv(home.path, {SERVICEBUS_CONNECTION_STRING: emulator.connectionString})
   return {

@@ -3,7 +3,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {startEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
+import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
 
 interface Backend {
@@ -41,7 +41,7 @@ for (const backend of BACKENDS) {
 
     before(async () => {
       dir = tempDir('qjob-queue-')
-      emulator = await startEmulator({port: 0, dataDir: dir.path})
+      emulator = await startServiceBusEmulator({port: 0, dataDir: dir.path})
       env = cleanEnv(dir.path, backend.env(emulator))
       client = new ServiceBusClient(emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
     })

@@ -1,19 +1,8 @@
 // One line per autoscale event: logfmt-style text with a reason for people, or a JSON line.
 import {formatDuration} from '../../common/duration.js'
+import {logfmt} from '../../common/logfmt.js'
 import type {AutoscaleConfig} from './decide.js'
 import type {AutoscaleEvent, DecisionEvent, FailureEvent} from './loop.js'
-
-function value(text: string | number): string {
-  const plain = String(text)
-  return /^[\w.:/@+>-]+$/.test(plain) ? plain : JSON.stringify(plain)
-}
-
-function pairs(entries: Array<[string, string | number | undefined]>): string {
-  return entries
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
-    .map(([key, text]) => `${key}=${value(text)}`)
-    .join(' ')
-}
 
 /** Why the decision came out as it did, in words. */
 export function decisionReason(event: DecisionEvent, config: AutoscaleConfig): string {
@@ -44,7 +33,7 @@ export function decisionReason(event: DecisionEvent, config: AutoscaleConfig): s
 export function formatEvent(event: AutoscaleEvent, config: AutoscaleConfig): string {
   if (event.event === 'error') return formatFailure(event)
   const {counts} = event
-  return pairs([
+  return logfmt([
     ['time', event.time],
     ['queue', event.queue],
     ['active', counts.active],
@@ -61,7 +50,7 @@ export function formatEvent(event: AutoscaleEvent, config: AutoscaleConfig): str
 }
 
 export function formatFailure(event: FailureEvent): string {
-  return pairs([
+  return logfmt([
     ['time', event.time],
     ['error', event.kind],
     ['stage', event.stage],

@@ -1,5 +1,5 @@
 // Formation operations: read it, scale it in one batch update, wait until the dynos match.
-import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
+import {OperationError, UsageError} from '../../common/errors.js'
 import type {HerokuApi} from './api.js'
 import {planScale, type FormationUpdate, type ScaleChange} from './scale-grammar.js'
 import {appPath} from './session.js'
@@ -66,12 +66,5 @@ export async function waitForFormation(api: HerokuApi, app: string, targets: Rea
     const wait = settledSince === undefined ? pollMs : Math.max(0, settleMs - (Date.now() - settledSince))
     await new Promise(resolve => setTimeout(resolve, wait))
     pollMs = Math.min(pollMs * 2, 2000)
-  }
-}
-
-export async function assertProcessType(api: HerokuApi, app: string, type: string): Promise<void> {
-  const formation = await listFormation(api, app)
-  if (!formation.some(entry => entry.type === type)) {
-    throw new NotFoundError(`no process type "${type}" in app ${app}`, {hint: `Process types: ${formation.map(entry => entry.type).join(', ') || 'none'}.`})
   }
 }

@@ -25,10 +25,10 @@ export function isRetryableStatus(status: number | undefined, options: {conflict
   return status === 409 && options.conflictIsTransient === true
 }
 
-/** Exponential backoff with full jitter: a random delay up to base·2^attempt, capped. */
+/** Exponential backoff with equal jitter: between half and all of base·2^attempt (capped). */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
-  // Half fixed, half random: never zero, still spread out between clients.
+  // Half fixed, half random: never zero (unlike full jitter), still spread out between clients.
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }
 

@@ -3,7 +3,6 @@
 // and the broker's x-opt-* annotations).
 import {randomUUID} from 'node:crypto'
 
-import {AMQP} from '../constants.js'
 import {MESSAGE_STATE_CODES, type Delivery, type IncomingMessage, type PropertyEditor, type PropertyValue} from '../broker/message.js'
 import {amqpMessage, amqpTypes, decodeTyped, encodeTyped, type AmqpTyped} from './rhea-types.js'
 import {dataSectionContent, MalformedMessageError, SECTION, splitSections, type SectionSpan} from './message-sections.js'
@@ -108,7 +107,8 @@ export function encodeDelivery(delivery: Delivery, options: {omitBody?: boolean}
       durable: header.durable ?? true,
       priority: header.priority,
       ttl: header.ttl,
-      first_acquirer: message.deliveryCount === 0,
+      // Kept as the sender set it (absent: false), like durable, priority and ttl; only the count is the broker's.
+      first_acquirer: header.first_acquirer,
       delivery_count: message.deliveryCount,
     })
     .described()
@@ -187,4 +187,3 @@ export function tagToLockToken(tag: Buffer): string | undefined {
 }
 
 export {MalformedMessageError}
-export const BATCH_FORMAT = AMQP.batchMessageFormat

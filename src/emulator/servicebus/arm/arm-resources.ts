@@ -1,8 +1,10 @@
 // The emulator's queues and their policies as Azure Resource Manager JSON resources (the shapes
 // @azure/arm-servicebus serialises and parses, api-version 2021-11-01).
+import {formatIsoDuration} from '../../../common/duration.js'
 import type {Broker} from '../broker/broker.js'
 import type {AuthorizationRule, QueueProperties, QueueSettings} from '../broker/queue-properties.js'
-import {formatDuration, parseDurationMs} from '../config/durations.js'
+import {parseDurationMs} from '../config/durations.js'
+import {TIMESPAN_MAX_MS} from '../constants.js'
 
 export interface ArmScopePath {
   subscription: string
@@ -22,18 +24,19 @@ export function queueResource(scope: ArmScopePath, queue: QueueProperties, broke
     type: 'Microsoft.ServiceBus/Namespaces/Queues',
     location: 'local',
     properties: {
-      lockDuration: formatDuration(queue.lockDurationMs),
+      lockDuration: formatIsoDuration(queue.lockDurationMs),
       maxSizeInMegabytes: queue.maxSizeInMegabytes,
       maxMessageSizeInKilobytes: queue.maxMessageSizeInKilobytes,
       requiresDuplicateDetection: queue.requiresDuplicateDetection,
       requiresSession: queue.requiresSession,
-      defaultMessageTimeToLive: formatDuration(queue.defaultMessageTimeToLiveMs),
+      defaultMessageTimeToLive: formatIsoDuration(queue.defaultMessageTimeToLiveMs),
       deadLetteringOnMessageExpiration: queue.deadLetteringOnMessageExpiration,
-      duplicateDetectionHistoryTimeWindow: formatDuration(queue.duplicateDetectionHistoryTimeWindowMs),
+      duplicateDetectionHistoryTimeWindow: formatIsoDuration(queue.duplicateDetectionHistoryTimeWindowMs),
       maxDeliveryCount: queue.maxDeliveryCount,
       status: queue.status,
       enableBatchedOperations: queue.enableBatchedOperations,
-      enablePartitioning: false,
+      enablePartitioning: queue.enablePartitioning ?? false,
+      autoDeleteOnIdle: formatIsoDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS),
       enableExpress: false,
       createdAt: new Date(queue.createdAt).toISOString(),
       updatedAt: new Date(queue.updatedAt).toISOString(),
@@ -55,10 +58,11 @@ const DURATION_FIELDS = [
   ['lockDuration', 'lockDurationMs'],
   ['defaultMessageTimeToLive', 'defaultMessageTimeToLiveMs'],
   ['duplicateDetectionHistoryTimeWindow', 'duplicateDetectionHistoryTimeWindowMs'],
+  ['autoDeleteOnIdle', 'autoDeleteOnIdleMs'],
 ] as const
 const PLAIN_FIELDS = [
   'maxSizeInMegabytes', 'maxMessageSizeInKilobytes', 'requiresDuplicateDetection', 'requiresSession',
-  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations',
+  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations', 'enablePartitioning',
 ] as const
 
 /** An ARM PUT body's `properties` -> broker queue settings (unknown or read-only fields ignored). */
