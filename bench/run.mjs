@@ -17,6 +17,7 @@ const benches = [
   ['Topic fan-out from the CLI', ['bench/topic-send.mjs', '--count', '10000', '--subscriptions', '10', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],
+  ['qjob cron', ['bench/cron.mjs', '--markdown']],
   ['Emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
 ]
 

@@ -3,9 +3,9 @@
 // queue and a Listen-only policy for the workers, sends jobs (one of them poison), schedules a few,
 // scales two real worker processes that drain the queue, shows the dead letter and resubmits it,
 // runs the same worker as a `qjob work` Procfile line, runs a one-off dyno and passes its exit code
-// through, then stops everything.
+// through, fires a recurring one-off dyno with `qjob cron`, then stops everything.
 // Usage: node scripts/demo.mjs [--jobs 1000]
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -121,6 +121,16 @@ async function main() {
   qjob(['run-once', 'report'])
   const failed = qjob(['run-once', '-e', 'REPORT_EXIT_CODE=3', '--', 'report'], {allowExit: [3]})
   console.log(`qjob run-once exited with ${failed.status}, the command's own exit code`)
+
+  step('A recurring job with no clock process to babysit: qjob cron fires report as a one-off dyno every 3 s')
+  qjob(['cron', 'add', 'report', '--every', '3s', '--run-once', 'node report.js', '--ttl', '5m', '--replace'])
+  showCommand(['cron', 'run'])
+  const scheduler = spawn(process.execPath, [qjobBin, 'cron', 'run'], {cwd: appDir, env, stdio: ['ignore', 'inherit', 'inherit']})
+  for (let i = 0; i < 100 && JSON.parse(qjob(['cron', 'show', 'report', '--json'], {capture: true}).stdout).history.length < 2; i++) await sleep(300)
+  scheduler.kill('SIGTERM')
+  await new Promise(resolve => scheduler.once('exit', resolve))
+  qjob(['cron', 'list'])
+  qjob(['cron', 'remove', 'report', '--yes'])
 
   step('Scale down and stop everything')
   qjob(['scale', 'jobs=0', '--wait'])
