@@ -4,6 +4,7 @@
 // openMs} once startServiceBusEmulator() resolves (openMs: that call alone, i.e. the log replay
 // and listening), and answers {type: 'rss'} (after a GC when run with --expose-gc), {type:
 // 'counts', queue} and {type: 'close'} over IPC. Needs dist/ (npm run build).
+import {performance} from 'node:perf_hooks'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 

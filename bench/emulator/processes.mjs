@@ -1,5 +1,6 @@
 // Child processes shared by the benchmarks: an emulator host (host.mjs) driven over IPC, and
 // timed node scripts (the qjob CLI or plain SDK scripts) whose output is kept or dropped.
+import {performance} from 'node:perf_hooks'
 import {fork, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {readdirSync, statSync} from 'node:fs'

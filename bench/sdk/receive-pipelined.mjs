@@ -3,6 +3,7 @@
 // settlements in flight), the next batch requested while they are under way. Prints {received, seconds} to stderr
 // (timed from the first receive call, so without process start-up).
 // Usage: node bench/sdk/receive-pipelined.mjs QUEUE COUNT
+import {performance} from 'node:perf_hooks'
 import {ServiceBusClient} from '@azure/service-bus'
 
 const [queue, count] = [process.argv[2], Number(process.argv[3])]
