@@ -16,6 +16,7 @@ const benches = [
   ['Service Bus emulator', ['bench/emulator.mjs', '--count', '100000', '--markdown']],
   ['Growth (issue 24)', ['bench/growth.mjs', '--sizes', '10000,100000', '--markdown']],
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
+  ['AMQP over WebSockets', ['bench/emulator-websocket.mjs', '--markdown']],
   ['Messaging commands', ['bench/messaging.mjs', '--count', '100000', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],

@@ -6,7 +6,7 @@
 // through, then stops everything.
 // Usage: node scripts/demo.mjs [--jobs 1000]
 import {spawnSync} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -70,12 +70,13 @@ async function main() {
   env = {...env, ...settings}
   console.log(dim('(eval "$(qjob emulator env)" exports the same settings in a shell)'))
 
-  step('Create the queue and a Listen-only policy for the worker dynos')
+  step('Create the queue and attach it to the app: a Listen-only policy, two config vars')
   qjob(['queue', 'create', QUEUE, '--max-delivery-count', '3', '--lock-duration', '30s'])
-  qjob(['queue', 'policy', 'create', 'workers', '--queue', QUEUE, '--rights', 'Listen'])
-  const workerConnection = qjob(['queue', 'connection-string', '--queue', QUEUE, '--policy', 'workers'], {capture: true}).stdout.trim()
-  writeFileSync(join(appDir, '.env'), `SERVICEBUS_CONNECTION_STRING=${workerConnection}\nQUEUE_NAME=${QUEUE}\nCONCURRENCY=8\n`)
-  console.log(dim('(the Listen-only connection string went into the app\'s config vars, .env; it is never printed)'))
+  qjob(['queue', 'attach', QUEUE, '--dry-run'])
+  qjob(['queue', 'attach', QUEUE])
+  qjob(['app', 'config', 'set', 'CONCURRENCY=8'])
+  qjob(['app', 'config'])
+  console.log(dim('(the Listen-only connection string is in the app\'s config vars; its key is never printed)'))
 
   step(`Send ${jobs} jobs, one of them poison`)
   const lines = Array.from({length: jobs}, (_, i) => JSON.stringify({body: {id: i + 1, ms: 40, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})}, contentType: 'application/json', subject: 'double'}))

@@ -25,7 +25,7 @@ Lines read TIMESTAMP SOURCE[DYNO]: MESSAGE, where SOURCE is "app" (the dyno's ou
     dyno: Flags.string({char: 'd', description: 'Only this dyno (e.g. worker.1)'}),
     num: Flags.integer({char: 'n', description: 'How many recent lines', default: 100, min: 0, max: 1500}),
     tail: Flags.boolean({char: 't', description: 'Keep streaming new lines'}),
-    source: Flags.string({char: 's', description: 'Only this source: app or heroku'}),
+    source: Flags.string({char: 's', description: 'Only this source: app or heroku', options: ['app', 'heroku']}),
     ndjson: Flags.boolean({description: 'One JSON object a line (timestamp, source, dyno, message)'}),
   }
 

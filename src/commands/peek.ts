@@ -1,14 +1,10 @@
 import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {messageFormat, writeMessages} from '../lib/message-output.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
-import {withClient} from '../lib/servicebus/connection.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
 import type {MessageJson} from '../lib/servicebus/message-json.js'
-import {messageColumns} from '../lib/servicebus/message-table.js'
-import {peekAll} from '../lib/servicebus/peek.js'
-import {openReceiver} from '../lib/servicebus/receivers.js'
+import {peekMessages} from '../lib/servicebus/peek-messages.js'
 
 export default class Peek extends BaseCommand {
   static override description = `Look at messages without receiving them.
@@ -39,14 +35,10 @@ What "peek --ndjson" prints, "send --ndjson" sends again.`
   async run(): Promise<MessageJson[]> {
     const {flags} = await this.parse(Peek)
     const context = queueContext(this.settings, flags)
-    return withClient(context.target, context, async client => {
-      const receiver = await openReceiver(client, {queue: context.queue, deadLetter: flags['dead-letter']})
-      try {
-        const messages = peekAll(receiver, {limit: flags.all ? Infinity : flags.max, fromSequence: flags['from-sequence']})
-        return await writeMessages(messages, messageFormat({json: this.jsonEnabled(), ndjson: flags.ndjson}), messageColumns, 'No messages.')
-      } finally {
-        await receiver.close()
-      }
-    })
+    return peekMessages(
+      context,
+      {deadLetter: flags['dead-letter'], limit: flags.all ? Infinity : flags.max, fromSequence: flags['from-sequence']},
+      {json: this.jsonEnabled(), ndjson: flags.ndjson},
+    )
   }
 }

@@ -1,31 +1,13 @@
-import type {ServiceBusReceivedMessage} from '@azure/service-bus'
-
 import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {UsageError} from '../common/errors.js'
-import {writeNdjsonLine} from '../lib/message-output.js'
-import {color, printJson} from '../lib/output.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
-import {withClient} from '../lib/servicebus/connection.js'
 import {connectionFlags, queueFlag} from '../lib/servicebus/flags.js'
-import {decodeBody, toMessageJson} from '../lib/servicebus/message-json.js'
-import {receiveAndSettle, type Settlement} from '../lib/servicebus/receive.js'
-import {openReceiver} from '../lib/servicebus/receivers.js'
-
-function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, error => (error ? reject(error) : resolve())))
-}
-
-/** For people: a dim header line, then the body as text (binary bodies as base64). */
-function humanText(message: ServiceBusReceivedMessage): string {
-  const json = toMessageJson(message)
-  const header = [`#${json.sequenceNumber}`, json.subject, json.messageId, json.sessionId && `session ${json.sessionId}`, `deliveries ${json.deliveryCount ?? 0}`]
-    .filter(Boolean)
-    .join('  ')
-  const {body} = message.body instanceof Uint8Array ? decodeBody(message.body) : {body: message.body}
-  return `${color().dim(header)}\n${typeof body === 'string' ? body : JSON.stringify(body)}\n`
-}
+import type {Settlement} from '../lib/servicebus/receive.js'
+import {receiveMessages} from '../lib/servicebus/receive-messages.js'
+import {parseSequenceNumbers} from '../lib/servicebus/schedule.js'
+import {stopOnSignals} from '../lib/stop-signal.js'
 
 export default class Receive extends BaseCommand {
   static override description = `Receive messages: print each one, then settle it.
@@ -36,7 +18,8 @@ written stays locked and comes back. --mode receive-and-delete removes messages 
 delivered (faster, but a crash can lose what was in flight).
 
 Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty
-wait, or after --max-wait seconds in all.`
+wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled
+with defer) by their sequence numbers instead, with the same settle options.`
 
   static override examples = [
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},
@@ -44,6 +27,7 @@ wait, or after --max-wait seconds in all.`
     {command: '<%= config.bin %> receive -q jobs --settle abandon', description: 'Look at a message and put it back (delivery count + 1)'},
     {command: '<%= config.bin %> receive -q jobs --dead-letter -n 10 --json', description: 'Take 10 dead letters off the dead-letter queue'},
     {command: '<%= config.bin %> receive -q orders --session-id customer-42 -n 50', description: 'Messages of one session, in order'},
+    {command: '<%= config.bin %> receive -q jobs --sequence 12 15 --settle complete', description: 'Take two deferred messages back and complete them'},
   ]
 
   static override flags = {
@@ -59,6 +43,7 @@ wait, or after --max-wait seconds in all.`
     'session-id': Flags.string({description: 'Receive from this session'}),
     'next-session': Flags.boolean({description: 'Receive from the next available session', exclusive: ['session-id']}),
     ndjson: Flags.boolean({description: 'One JSON object a line, each written before it is settled', exclusive: ['json']}),
+    sequence: Flags.string({description: 'Receive these deferred messages by sequence number (space or comma separated)', multiple: true, exclusive: ['next-session', 'max', 'wait', 'max-wait']}),
     ...connectionFlags,
   }
 
@@ -69,51 +54,31 @@ wait, or after --max-wait seconds in all.`
     const deleteMode = flags.mode === 'receive-and-delete'
     if (deleteMode && flags.settle) throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
     if ((flags.reason || flags.description) && flags.settle !== 'dead-letter') throw new UsageError('--reason and --description go with --settle dead-letter')
+    const sequenceNumbers = flags.sequence ? parseSequenceNumbers(flags.sequence) : undefined
     const context = queueContext(this.settings, flags)
-    const json = this.jsonEnabled()
-    const abort = new AbortController()
-    const stop = () => abort.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const stop = stopOnSignals()
     try {
-      await withClient(context.target, context, async client => {
-        const receiver = await openReceiver(client, {
-          queue: context.queue,
+      await receiveMessages(
+        context,
+        {
           deadLetter: flags['dead-letter'],
           mode: deleteMode ? 'receiveAndDelete' : 'peekLock',
           sessionId: flags['session-id'],
           nextSession: flags['next-session'],
-        })
-        try {
-          const result = await receiveAndSettle(receiver, {
-            count: flags.max,
-            waitMs: flags.wait * 1000,
-            maxWaitMs: flags['max-wait'] === undefined ? undefined : flags['max-wait'] * 1000,
-            settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
-            deadLetterReason: flags.reason,
-            deadLetterDescription: flags.description,
-            all: json,
-            signal: abort.signal,
-            write: async messages => {
-              if (json) return new Promise<void>(resolve => {
-                printJson(messages.map(toMessageJson))
-                process.stdout.write('', () => resolve())
-              })
-              for (const message of messages) {
-                await (flags.ndjson ? writeNdjsonLine(toMessageJson(message)) : writeStdout(humanText(message)))
-              }
-            },
-          })
-          if (json && result.received === 0) printJson([])
-          if (!json && !flags.ndjson && result.received === 0) process.stderr.write('No messages.\n')
-        } finally {
-          await receiver.close()
-        }
-      })
+          count: flags.max,
+          waitMs: flags.wait * 1000,
+          maxWaitMs: flags['max-wait'] === undefined ? undefined : flags['max-wait'] * 1000,
+          settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
+          deadLetterReason: flags.reason,
+          deadLetterDescription: flags.description,
+          sequenceNumbers,
+        },
+        this.jsonEnabled() ? 'json' : flags.ndjson ? 'ndjson' : 'text',
+        stop.signal,
+      )
     } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
+      stop.dispose()
     }
-    if (abort.signal.aborted) process.exitCode = 130
+    if (stop.exitCode !== undefined) process.exitCode = stop.exitCode
   }
 }

@@ -9,14 +9,16 @@ export default class RunOnce extends BaseCommand {
 
 COMMAND defaults to "worker": a Procfile process type name runs that type's command (e.g. "worker --once"). Put "--" before a command that has options of its own. One argument is run as written (a shell command line); several are quoted one by one.
 
-Attached (the default), the output streams live and Ctrl-C stops the dyno. --detach prints the dyno name and returns; with --wait it then waits until the dyno ends and exits with its exit status.`
+Attached (the default), the output streams live and stdin is forwarded (its end is the dyno's end of input). On a terminal the dyno gets a terminal too, of the same size: \`qjob run-once -- bash\` is an interactive shell, Ctrl-C goes to the dyno's process (four within a second disconnect); --no-tty turns that off. Without a terminal, Ctrl-C stops the dyno. --detach prints the dyno name and returns; with --wait it then waits until the dyno ends and exits with its exit status.`
 
-  static override usage = '<%= command.id %> [-- COMMAND...] [-a APP] [--size SIZE] [--ttl SECONDS] [-e KEY=VALUE]... [--detach [--wait]]'
+  static override usage = '<%= command.id %> [-- COMMAND...] [-a APP] [--size SIZE] [--ttl SECONDS] [-e KEY=VALUE]... [--no-tty] [--detach [--wait]]'
 
   static override examples = [
     {command: '<%= config.bin %> run-once', description: 'Run the worker process type once, attached'},
     {command: '<%= config.bin %> run-once -- node scripts/migrate.js --dry-run', description: 'Any command; qjob exits with its exit code'},
     {command: '<%= config.bin %> run-once "worker --once" -e LOG_LEVEL=debug --size standard-2x', description: 'One argument is a shell command line; extra config vars; a bigger dyno'},
+    {command: '<%= config.bin %> run-once -- bash', description: 'An interactive shell on a one-off dyno (on a terminal)'},
+    {command: 'cat data.csv | <%= config.bin %> run-once -- node import.js', description: 'stdin reaches the dyno, then EOF'},
     {command: '<%= config.bin %> run-once --detach --ttl 3600', description: 'Start in the background (stopped after an hour); prints the dyno name'},
     {command: '<%= config.bin %> run-once --detach --wait -- node report.js', description: 'Detached, but wait for the end and exit with its status'},
   ]
@@ -30,6 +32,7 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
     size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),
     ttl: Flags.integer({description: 'Seconds before the dyno is stopped (1 to 86400)'}),
     env: Flags.string({char: 'e', description: 'Extra config var for this run, KEY=VALUE (repeatable)', multiple: true}),
+    'no-tty': Flags.boolean({description: 'Attached: no terminal for the dyno even when qjob runs on one'}),
   }
 
   static override enableJsonFlag = true
@@ -50,11 +53,14 @@ Attached (the default), the output streams live and Ctrl-C stops the dyno. --det
     try {
       if (!flags.detach) {
         if (this.jsonEnabled()) throw new UsageError('--json needs --detach', {hint: 'Attached, the output is the command\'s own.'})
+        const onTerminal = process.stdin.isTTY === true && process.stdout.isTTY === true && !flags['no-tty']
         const run = await oneOff.runAttached(api, app, {
           ...options,
           write: text => process.stdout.write(text),
           extraCa: oneOff.extraCaFromDotenv(name => this.settings.envValue(name)),
           signal: controller.signal,
+          stdin: process.stdin,
+          terminal: onTerminal ? {columns: process.stdout.columns, rows: process.stdout.rows, term: process.env.TERM} : undefined,
           onStart: dyno => info(`Running \`${command}\` on ${app} as ${dyno.name} (${dyno.size ?? 'default size'})…`),
         })
         if (run.interrupted) {

@@ -73,10 +73,11 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
     }
     process.on('SIGTERM', onSignal)
     process.on('SIGINT', onSignal)
+    let worker: Worker | undefined
     try {
       log({at: 'worker', event: 'start', queue: context.queue, concurrency: flags.concurrency})
-      const summary = await withClient(context.target, context, client =>
-        new Worker(client, {
+      await withClient(context.target, context, client => {
+        worker = new Worker(client, {
           queue: context.queue,
           exec: flags.exec,
           routes,
@@ -90,17 +91,20 @@ One logfmt line per job goes to stderr (JSON lines with --json), and a summary a
           sessions: flags.session,
           stop: stop.signal,
           log,
-        }).run(),
-      )
-      log({
-        at: 'summary',
-        processed: summary.processed,
-        completed: summary.completed,
-        abandoned: summary.abandoned,
-        dead_lettered: summary.deadLettered,
-        failed_settlements: summary.failedSettlements || undefined,
+        })
+        return worker.run()
       })
     } finally {
+      // The summary is written however the worker ends (an error is reported after it).
+      const summary = worker?.summary
+      log({
+        at: 'summary',
+        processed: summary?.processed ?? 0,
+        completed: summary?.completed ?? 0,
+        abandoned: summary?.abandoned ?? 0,
+        dead_lettered: summary?.deadLettered ?? 0,
+        failed_settlements: summary?.failedSettlements || undefined,
+      })
       process.off('SIGTERM', onSignal)
       process.off('SIGINT', onSignal)
     }

@@ -7,29 +7,29 @@ import {UsageError} from './errors.js'
 
 const LINE = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/
 
-function unquote(raw: string, file: string, lineNumber: number): string {
-  const value = raw.trim()
-  const quote = value[0]
-  if (quote === '"' || quote === "'") {
-    const end = value.indexOf(quote, 1)
-    const rest = end === -1 ? '' : value.slice(end + 1).trim()
-    if (end === -1 || (rest !== '' && !rest.startsWith('#'))) {
-      throw new UsageError(`${file}:${lineNumber}: unterminated or malformed quoted value`, {
-        hint: 'Write NAME="value" with matching quotes, one setting a line.',
-      })
-    }
-    const inner = value.slice(1, end)
-    return quote === '"' ? inner.replace(/\\n/g, '\n').replace(/\\"/g, '"') : inner
+const malformed = (file: string, lineNumber: number) =>
+  new UsageError(`${file}:${lineNumber}: unterminated or malformed quoted value`, {
+    hint: 'Write NAME="value" with matching quotes (\\" inside double quotes), one setting a line; a quoted value may span lines.',
+  })
+
+/** Where the closing quote is in `text` (from `start`), honouring \" and \\ inside double quotes. */
+function closingQuote(text: string, quote: string, start: number): number {
+  for (let i = start; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++
+    else if (text[i] === quote) return i
   }
-  // An unquoted value ends at an inline comment (" #").
-  return value.replace(/\s+#.*$/, '')
+  return -1
+}
+
+function unescapeDouble(inner: string): string {
+  return inner.replace(/\\([\\"n])/g, (_, char: string) => (char === 'n' ? '\n' : char))
 }
 
 export function parseDotenv(text: string, file = '.env'): Record<string, string> {
   const values: Record<string, string> = {}
   const lines = text.split(/\r?\n/)
-  for (const [index, line] of lines.entries()) {
-    const trimmed = line.trim()
+  for (let index = 0; index < lines.length; index++) {
+    const trimmed = lines[index].trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
     const match = LINE.exec(trimmed)
     if (!match) {
@@ -37,7 +37,25 @@ export function parseDotenv(text: string, file = '.env'): Record<string, string>
         hint: 'Each line of .env is NAME=value, a comment (#) or blank.',
       })
     }
-    values[match[1]] = unquote(match[2], file, index + 1)
+    const startLine = index + 1
+    let value = match[2].trim()
+    const quote = value[0]
+    if (quote !== '"' && quote !== "'") {
+      // An unquoted value ends at an inline comment (" #").
+      values[match[1]] = value.replace(/\s+#.*$/, '')
+      continue
+    }
+    // A quoted value ends at its closing quote, on this line or a later one.
+    let end = closingQuote(value, quote, 1)
+    while (end === -1 && index + 1 < lines.length) {
+      index++
+      value += `\n${lines[index]}`
+      end = closingQuote(value, quote, 1)
+    }
+    const rest = end === -1 ? '' : value.slice(end + 1).trim()
+    if (end === -1 || (rest !== '' && !rest.startsWith('#'))) throw malformed(file, startLine)
+    const inner = value.slice(1, end)
+    values[match[1]] = quote === '"' ? unescapeDouble(inner) : inner
   }
   return values
 }

@@ -97,10 +97,15 @@ export interface QjobEmulator {
   connectionStringFor(policyName: string, queue?: string): string
   /** Names of the queues, sorted. */
   queueNames(): string[]
-  /** Live message counts of a queue (throws for an unknown queue). */
+  /** Names of the topics, sorted. */
+  topicNames(): string[]
+  /** Paths of the subscriptions (`topic/Subscriptions/sub`), sorted by topic then name. */
+  subscriptionPaths(): string[]
+  /** Live message counts of a queue or a subscription path (throws for an unknown one). */
   counts(queue: string): QueueCounts
   /**
-   * Empties every queue (or one): active, scheduled, deferred and dead-lettered messages, sessions
+   * Empties every queue, topic and subscription (or one queue, or one topic with its
+   * subscriptions): active, scheduled, deferred and dead-lettered messages, sessions
    * and their state, duplicate-detection history and message locks. Queues, their settings and
    * policies stay; connected clients keep working. Durable: a restarted emulator stays empty.
    * Sequence numbers keep counting up (as in Azure). Resolves with what each queue held.
@@ -170,6 +175,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     warnings: serviceBus.warnings,
     connectionStringFor: (policyName, queue) => serviceBus.connectionStringFor(policyName, queue),
     queueNames: () => broker.listQueues().map(queue => queue.name),
+    topicNames: () => broker.topics.list().map(topic => topic.name),
+    subscriptionPaths: () => broker.listSubscriptionPaths(),
     counts(queue) {
       const counts = broker.runtimeCounts(queue)
       return {

@@ -2,8 +2,9 @@
 // constant memory) or, for --json, the collected documents the command returns to oclif.
 import type {ServiceBusReceivedMessage} from '@azure/service-bus'
 
-import {type Column, formatTable, printNdjson} from './output.js'
-import {type MessageJson, toMessageJson} from './servicebus/message-json.js'
+import {color, type Column, formatTable, jsonReplacer} from './output.js'
+import {decodeBody, type MessageJson, toMessageJson} from './servicebus/message-json.js'
+import {writeOut} from './stdout.js'
 
 export type MessageFormat = 'table' | 'json' | 'ndjson'
 
@@ -12,9 +13,19 @@ export function messageFormat(flags: {json?: boolean; ndjson?: boolean}): Messag
   return flags.json ? 'json' : 'table'
 }
 
-/** Writes one NDJSON line and waits for the pipe to take it. */
-export async function writeNdjsonLine(item: unknown): Promise<void> {
-  if (!printNdjson(item)) await new Promise(resolve => process.stdout.once('drain', resolve))
+/** Writes one NDJSON line and waits for the pipe to take it (PipeClosed when the reader left). */
+export function writeNdjsonLine(item: unknown): Promise<void> {
+  return writeOut(`${JSON.stringify(item, jsonReplacer)}\n`)
+}
+
+/** For people (`receive`): a dim header line, then the body as text (binary bodies as base64). */
+export function humanText(message: ServiceBusReceivedMessage): string {
+  const json = toMessageJson(message)
+  const header = [`#${json.sequenceNumber}`, json.subject, json.messageId, json.sessionId && `session ${json.sessionId}`, `deliveries ${json.deliveryCount ?? 0}`]
+    .filter(Boolean)
+    .join('  ')
+  const {body} = message.body instanceof Uint8Array ? decodeBody(message.body) : {body: message.body}
+  return `${color().dim(header)}\n${typeof body === 'string' ? body : JSON.stringify(body)}\n`
 }
 
 /** Prints messages as they come; returns the documents for --json (empty otherwise). */
@@ -29,6 +40,6 @@ export async function writeMessages(
     if (format === 'ndjson') await writeNdjsonLine(toMessageJson(message))
     else collected.push(message)
   }
-  if (format === 'table') process.stdout.write(collected.length === 0 ? `${empty}\n` : `${formatTable(collected, columns)}\n`)
+  if (format === 'table') await writeOut(collected.length === 0 ? `${empty}\n` : `${formatTable(collected, columns)}\n`)
   return format === 'json' ? collected.map(toMessageJson) : []
 }

@@ -245,12 +245,14 @@ describe('request bodies', () => {
     assert.match(unknownField.body, /Colour/)
   })
 
-  test('topics are refused, bodies over 1 MiB get 413, unknown methods 405', async () => {
+  test('a TopicDescription creates a topic, bodies over 1 MiB get 413, unknown methods 405', async () => {
     const topic = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
-    assert.equal(topic.status, 400)
-    assert.match(topic.body, /queues only/)
+    assert.equal(topic.status, 201)
+    assert.match(topic.body, /<TopicDescription/)
     const admin = adminClient(t.emulator)
-    assert.equal((await admin.listTopics().next()).done, true, 'no topics')
+    assert.equal((await admin.listTopics().next()).value?.name, 'a-topic')
+    const again = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
+    assert.equal(again.status, 409)
 
     const huge = await put('huge', entry(queueDescription(`<UserMetadata>${'x'.repeat(1024 * 1024)}</UserMetadata>`)))
     assert.equal(huge.status, 413)

@@ -139,7 +139,7 @@ describe('queue life cycle through the admin client', () => {
   })
 
   test('invalid or unsupported settings are refused with 400 and change nothing', async () => {
-    for (const options of [{lockDuration: 'PT10M'}, {maxDeliveryCount: 0}, {enablePartitioning: true}, {autoDeleteOnIdle: 'PT1H'}, {lockDuration: 'soon'}]) {
+    for (const options of [{lockDuration: 'PT10M'}, {maxDeliveryCount: 0}, {autoDeleteOnIdle: 'PT1M'}, {lockDuration: 'soon'}]) {
       const error = await rejectionOf(admin.createQueue('refused', options))
       assert.equal(error.code, 'ServiceError', JSON.stringify(options))
       assert.equal((error as {statusCode?: number}).statusCode, 400)

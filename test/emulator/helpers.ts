@@ -4,6 +4,7 @@ import {once} from 'node:events'
 import {connect, createServer, type Server, type Socket} from 'node:net'
 
 import {ServiceBusClient, type ServiceBusClientOptions} from '@azure/service-bus'
+import WebSocket from 'ws'
 
 import {startServiceBusEmulator, type ServiceBusEmulatorOptions, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
@@ -17,6 +18,18 @@ export interface TestEmulator {
   clientFor(connectionString: string, options?: ServiceBusClientOptions): ServiceBusClient
 }
 
+/**
+ * QJOB_TEST_SB_TRANSPORT=websocket runs a test file's SDK clients over AMQP-over-WebSockets
+ * (wss://host:port/$servicebus/websocket) instead of plain AMQP: sb-websocket.test.ts runs the
+ * messaging, sessions and management tests that way.
+ */
+export const OVER_WEBSOCKETS = process.env.QJOB_TEST_SB_TRANSPORT === 'websocket'
+
+/** The SDK options that tunnel AMQP through the emulator's WebSocket endpoint (TLS, its own CA). */
+export function webSocketClientOptions(emulator: ServiceBusEmulator): ServiceBusClientOptions {
+  return {webSocketOptions: {webSocket: WebSocket as never, webSocketConstructorOptions: {ca: emulator.certificate.cert}}}
+}
+
 /** No retries and a short timeout: a test expecting an error gets it at once. */
 export const FAST_FAIL: ServiceBusClientOptions = {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}}
 
@@ -25,7 +38,7 @@ export async function startTestEmulator(options: ServiceBusEmulatorOptions & {du
   const emulator = await startServiceBusEmulator({port: 0, inMemory: !options.durable, dataDir: dir?.path, ...options})
   const clients: ServiceBusClient[] = []
   const clientFor = (connectionString: string, clientOptions: ServiceBusClientOptions = FAST_FAIL) => {
-    const client = new ServiceBusClient(connectionString, clientOptions)
+    const client = new ServiceBusClient(connectionString, OVER_WEBSOCKETS ? {...webSocketClientOptions(emulator), ...clientOptions} : clientOptions)
     clients.push(client)
     return client
   }
@@ -37,6 +50,11 @@ export async function startTestEmulator(options: ServiceBusEmulatorOptions & {du
     clientFor,
     async stop() {
       await Promise.allSettled(clients.map(c => c.close()))
+      // Proof that the WebSocket run really tunnelled: any test that connected went through it.
+      if (OVER_WEBSOCKETS && emulator.connectionCount() > 0 && emulator.webSocketConnectionsAccepted() === 0) {
+        await emulator.close()
+        throw new Error('QJOB_TEST_SB_TRANSPORT=websocket, but no client connected over WebSockets')
+      }
       await emulator.close()
       dir?.cleanup()
     },

@@ -108,8 +108,10 @@ describe('local Platform API', () => {
     assert.equal((batch.body as Array<{quantity: number}>)[0].quantity, 1)
     const session = await call('POST', `${app()}/log-sessions`, {dyno: 'worker', lines: 10})
     assert.equal(session.status, 201)
-    const text = await (await fetch((session.body as {logplex_url: string}).logplex_url)).text()
-    assert.ok(text.split('\n').filter(Boolean).every(line => /\[worker\.\d+\]/.test(line)), text)
+    const stream = await fetch((session.body as {logplex_url: string}).logplex_url)
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/)
+    const text = await stream.text()
+    assert.ok(text.split('\n').filter(line => line.startsWith('data: ')).every(line => /\[worker\.\d+\]/.test(line)), text)
     assert.equal((await fetch((session.body as {logplex_url: string}).logplex_url)).status, 404, 'a session is used once')
   })
 

@@ -160,7 +160,7 @@ describe('qjob send and receive against the emulator', () => {
 
     result = await fx.qjob(['send', '-q', 'replay', '--ndjson', '--concurrency', '1'], {input: `${lines[0]}\n${lines[1]}\n{"body": oops}\n${lines[2]}\n`})
     assert.equal(result.code, 2)
-    assert.match(result.stderr, /^Error: line 3: not valid JSON .*\(0 messages were already sent\)\n$/)
+    assert.match(result.stderr, /^Error: line 3: not valid JSON .*\(0 messages were sent before the error\)\n$/)
 
     result = await fx.qjob(['send', '-q', 'replay', '--ndjson'], {input: `${lines[0]}\n{"body": 1, "colour": "red"}\n`})
     assert.equal(result.code, 2)

@@ -2,7 +2,7 @@ import {Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {UsageError} from '../../common/errors.js'
-import {Progress} from '../../lib/output.js'
+import {Progress, warn} from '../../lib/output.js'
 import {queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
 import {matchingDeadLetters, resubmitDeadLetters} from '../../lib/servicebus/dead-letter.js'
@@ -14,8 +14,9 @@ export default class DlqResubmit extends BaseCommand {
 
 Each dead letter is sent to the queue again (same body, properties and application properties;
 the dead-letter fields are dropped), and only then removed from the dead-letter queue: a crash may
-duplicate a message, never lose one. Choose what to move with -n, --sequence, --all and --reason;
---dry-run shows what would move.`
+duplicate a message, never lose one. Each copy gets a new message id, so duplicate detection never
+drops it (--keep-message-id keeps the old one). Choose what to move with -n, --sequence, --all and
+--reason; --dry-run shows what would move.`
 
   static override examples = [
     {command: '<%= config.bin %> dlq resubmit -q jobs --all', description: 'Move every dead letter back'},
@@ -30,6 +31,7 @@ duplicate a message, never lose one. Choose what to move with -n, --sequence, --
     all: Flags.boolean({description: 'Move every (matching) dead letter'}),
     reason: Flags.string({description: 'Only dead letters with this reason'}),
     'dry-run': Flags.boolean({description: 'List what would be moved; change nothing'}),
+    'keep-message-id': Flags.boolean({description: 'Keep the message ids (a duplicate-detection queue drops copies inside its window)'}),
     ...connectionFlags,
   }
 
@@ -43,6 +45,9 @@ duplicate a message, never lose one. Choose what to move with -n, --sequence, --
     const sequenceNumbers = flags.sequence ? new Set(parseSequenceNumbers(flags.sequence)) : undefined
     const filter = {reason: flags.reason, sequenceNumbers, limit: flags.max ?? Infinity}
     const context = queueContext(this.settings, flags)
+    if (flags['keep-message-id'] && !flags['dry-run']) {
+      warn('--keep-message-id: if the queue has duplicate detection, Service Bus accepts and then drops a copy whose id is still in its window, and that dead letter is completed anyway.')
+    }
     const moved: string[] = []
     const progress = new Progress(`Resubmitting to ${context.queue}`)
     await withClient(context.target, context, async client => {
@@ -51,6 +56,7 @@ duplicate a message, never lose one. Choose what to move with -n, --sequence, --
         return
       }
       await resubmitDeadLetters(client, context.queue, filter, {
+        keepMessageId: flags['keep-message-id'],
         onResubmitted: message => {
           moved.push(String(message.sequenceNumber))
           progress.update(moved.length)

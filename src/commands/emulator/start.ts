@@ -51,7 +51,7 @@ and serves the queues.`
     }
     if (flags.foreground) {
       await runForeground(options, state => {
-        if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true}))
+        if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: true, dataDirFlag: flags['data-dir']}))
       })
       return undefined
     }
@@ -59,7 +59,7 @@ and serves the queues.`
     const warnings = await configWarnings(flags.config)
     for (const message of warnings) warn(message)
     const state = await startBackground({...options, entryScript: process.argv[1]})
-    if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: false}))
+    if (!this.jsonEnabled()) this.log(startedSummary(state, {foreground: false, dataDirFlag: flags['data-dir']}))
     return {pid: state.pid, dataDir: state.dataDir, logFile: state.logFile, inMemory: state.inMemory, services: state.services, warnings}
   }
 }

@@ -17,6 +17,7 @@ command succeed when the queue is already there (for idempotent CI scripts).`
     {command: '<%= config.bin %> queue create jobs', description: 'A queue with the default settings'},
     {command: '<%= config.bin %> queue create jobs --lock-duration 2m --max-delivery-count 5 --default-ttl 1d --dead-letter-on-expiration', description: 'Tuned for slow jobs'},
     {command: '<%= config.bin %> queue create orders --requires-session --duplicate-detection-window 10m --if-not-exists', description: 'Ordered per session, deduplicated, idempotent'},
+    {command: '<%= config.bin %> queue create pr-123 --auto-delete-on-idle 1d --enable-partitioning', description: 'A partitioned preview queue that deletes itself after a day unused'},
   ]
 
   static override args = {name: Args.string({description: 'Queue name', required: true})}

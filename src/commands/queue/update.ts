@@ -10,12 +10,15 @@ import type {QueueInfo} from '../../lib/management/types.js'
 export default class QueueUpdate extends BaseCommand {
   static override description = `Change a queue's settings. Only the settings given change.
 
-Sessions and duplicate detection cannot be turned on after creation (Azure's rule); the duplicate
-detection window of a queue that has it can change.`
+Sessions, duplicate detection and partitioning cannot be turned on after creation (Azure's rule);
+the duplicate detection window of a queue that has it can change. --status SendDisabled or
+ReceiveDisabled stops sends or receives (Disabled: both) until --status Active.`
 
   static override examples = [
     {command: '<%= config.bin %> queue update jobs --lock-duration 5m', description: 'Longer locks for slow jobs'},
     {command: '<%= config.bin %> queue update jobs --max-delivery-count 3 --no-dead-letter-on-expiration --json', description: 'Several settings, result as JSON'},
+    {command: '<%= config.bin %> queue update jobs --status ReceiveDisabled', description: 'Hold the backlog: sends go on, workers get nothing'},
+    {command: '<%= config.bin %> queue update scratch --auto-delete-on-idle 1h', description: 'Delete the queue once nobody used it for an hour'},
   ]
 
   static override args = {name: Args.string({description: 'Queue name', required: true})}

@@ -2,6 +2,7 @@ import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {parseDuration} from '../../common/duration.js'
+import {warn} from '../../lib/output.js'
 import {messageFieldsFromFlags, queueContext} from '../../lib/servicebus/command-support.js'
 import {withClient} from '../../lib/servicebus/connection.js'
 import {connectionFlags, messageFlags, queueFlag} from '../../lib/servicebus/flags.js'
@@ -37,6 +38,9 @@ visible to receivers at --at TIME or after --in DURATION. Body and properties as
   async run(): Promise<{queue: string; scheduledFor: string; sequenceNumbers: string[]}> {
     const {args, flags} = await this.parse(Schedule)
     const at = scheduleTime(flags.at, flags.in === undefined ? undefined : parseDuration(flags.in))
+    if (flags.at !== undefined && at.getTime() < Date.now()) {
+      warn(`--at ${flags.at} is in the past: Service Bus enqueues the message at once.`)
+    }
     const context = queueContext(this.settings, flags)
     const fields = messageFieldsFromFlags(flags)
     const body = await readBody({body: args.body, file: flags.file})

@@ -19,3 +19,10 @@ export const LOG_BUFFER_LINES = 1500
 export const DEFAULT_LOG_LINES = 100
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024
 export const ACCOUNT_EMAIL = 'developer@example.com'
+/** Crash restarts: the first at once, then a cool-off from this, doubling, at most 20 minutes. */
+export const CRASH_COOL_OFF_MS = 10_000
+export const CRASH_COOL_OFF_MAX_MS = 20 * 60_000
+/** A dyno that ran this long before crashing starts its count afresh. */
+export const CRASH_RESET_AFTER_MS = 10 * 60_000
+/** Dynos' memory is checked for R14 this often (Heroku's runtime metrics come every 20 s). */
+export const MEMORY_CHECK_MS = 20_000

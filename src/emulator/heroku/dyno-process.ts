@@ -60,3 +60,34 @@ export function freePort(): Promise<number> {
     })
   })
 }
+
+/**
+ * The argv that runs a dyno's command under the parent-death guard: a watcher in the dyno's
+ * process group waits on fd 3 (a pipe only the emulator writes to, and never does) and kills the
+ * group when it reads EOF, i.e. when the emulator is gone, even after a kill -9. The command
+ * itself is exec'd by a fresh shell, so it keeps its own pid, signals and exit status.
+ */
+export function guardedArgs(command: string): string[] {
+  // Started twice removed (the inner subshell's parent exits at once), so the watcher is nobody's
+  // child: a command such as `script` that waits for all its children is not confused by it.
+  const guard = `( (trap '' TERM INT HUP; read -r _ <&3; kill -9 0) </dev/null >/dev/null 2>&1 & ); exec 3<&-; exec ${SHELL} -c "$1"`
+  return ['-c', guard, 'qjob-dyno', command]
+}
+
+/** `script` (util-linux) gives a dyno a pseudo-terminal without native modules; undefined if absent. */
+export const SCRIPT = ['/usr/bin/script', '/bin/script'].find(path => existsSync(path))
+
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The command run on a pseudo-terminal (as `heroku run` gets one): the window size from the
+ * client's COLUMNS/LINES; the terminal turns Ctrl-C into SIGINT and Ctrl-D into end of input.
+ */
+export function onTerminal(command: string, env: Record<string, string | undefined>): string {
+  const columns = Number(env.COLUMNS)
+  const lines = Number(env.LINES)
+  const size = Number.isInteger(columns) && Number.isInteger(lines) && columns > 0 && lines > 0 ? `stty cols ${columns} rows ${lines} 2>/dev/null; ` : ''
+  return `exec ${SCRIPT} -q -e -c ${shellQuote(`${size}${command}`)} /dev/null`
+}

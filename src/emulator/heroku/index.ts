@@ -7,14 +7,17 @@ import {basename, join, resolve} from 'node:path'
 
 import {UsageError} from '../../common/errors.js'
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../certificate.js'
-import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE} from './constants.js'
+import {ConfigVars} from './config-vars.js'
+import {DEFAULT_GRACE_PERIOD_MS, DEFAULT_HOST, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MEMORY_CHECK_MS} from './constants.js'
 import {LogSessions} from './handlers/log-sessions.js'
 import type {HandlerContext} from './handlers/context.js'
 import {FaultInjector} from './http/faults.js'
 import {RateLimiter, type RateLimitOptions} from './http/rate-limit.js'
 import {createApiServer, type ApiExchange} from './http/server.js'
 import {appNameFrom} from './ids.js'
+import {DynoPidRecords} from './dyno-pids.js'
 import {LogHub} from './log-hub.js'
+import {checkMemory} from './memory-check.js'
 import {loadFormation, loadOrCreateToken, newToken, saveFormation} from './persistence.js'
 import {ProcfileError} from './procfile.js'
 import {RendezvousServer} from './rendezvous.js'
@@ -43,6 +46,12 @@ export interface HerokuEmulatorOptions {
    * temp dir removed on close: nothing is kept).
    */
   dataDir?: string
+  /** The cool-off before a crashing dyno's second restart (default 10 s, doubling to 20 min). */
+  crashCoolOffMs?: number
+  /** How often dynos' memory is checked for R14 (default 20 s, as log-runtime-metrics). */
+  memoryCheckMs?: number
+  /** Every dyno's memory quota in MB instead of its size's. */
+  memoryQuotaMb?: number
   /** SIGTERM → SIGKILL delay when stopping dynos (default 30 s). */
   gracePeriodMs?: number
   /** A ready certificate for the rendezvous endpoint (else loaded or created in dataDir). */
@@ -85,7 +94,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
 
   let store: AppStore
   try {
-    store = new AppStore({appDir, appName})
+    store = new AppStore({appDir, appName, configFile: options.dataDir ? ConfigVars.fileFor(options.dataDir, appName) : undefined})
   } catch (error) {
     if (temporaryDataDir) rmSync(temporaryDataDir, {recursive: true, force: true})
     if (error instanceof ProcfileError) throw new UsageError(error.message, {hint: 'Each Procfile line is "type: command".'})
@@ -94,7 +103,19 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
   const logs = new LogHub()
   const logSessions = new LogSessions()
   const rendezvous = await RendezvousServer.start({host, cert: certificate.cert, key: certificate.key})
-  const supervisor = new Supervisor({store, logs, rendezvous, gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS})
+  const pids = new DynoPidRecords(options.dataDir ? join(options.dataDir, `heroku-dynos-${appName}.json`) : undefined)
+  const reaped = pids.reapLeftovers()
+  if (reaped > 0) logs.append('heroku', 'api', `Stopped ${reaped} dyno process group(s) left by an earlier run`)
+  const supervisor = new Supervisor({
+    store,
+    logs,
+    rendezvous,
+    pids,
+    gracePeriodMs: options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
+    crashCoolOffMs: options.crashCoolOffMs,
+  })
+  const memoryTimer = setInterval(() => checkMemory(supervisor, logs, options.memoryQuotaMb), options.memoryCheckMs ?? MEMORY_CHECK_MS)
+  memoryTimer.unref()
   if (options.dataDir) {
     const keptIn = options.dataDir
     store.restoreFormation(loadFormation(keptIn, appName))
@@ -142,6 +163,7 @@ export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promi
     close() {
       closed ??= (async () => {
         process.off('exit', killOnExit)
+        clearInterval(memoryTimer)
         logSessions.closeAll()
         await supervisor.close()
         server.closeAllConnections()

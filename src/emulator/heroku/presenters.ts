@@ -3,6 +3,7 @@
 import {ACCOUNT_EMAIL} from './constants.js'
 import {apiTime, stableUuid} from './ids.js'
 import {findSize} from './sizes.js'
+import type {ReleaseRecord} from './config-vars.js'
 import type {AppRecord, DynoRecord, FormationRecord} from './store.js'
 
 const region = {id: stableUuid('region:us'), name: 'us'}
@@ -15,7 +16,7 @@ function appRef(app: AppRecord): {id: string; name: string} {
   return {id: app.id, name: app.name}
 }
 
-export function presentApp(app: AppRecord, baseUrl: string) {
+export function presentApp(app: AppRecord, _baseUrl?: string) {
   return {
     acm: false,
     archived_at: null,
@@ -38,7 +39,8 @@ export function presentApp(app: AppRecord, baseUrl: string) {
     space: null,
     stack,
     updated_at: apiTime(app.releasedAt),
-    web_url: `${baseUrl}/`,
+    // The schema's form (the local API serves no web traffic of its own at baseUrl).
+    web_url: `https://${app.name}.herokuapp.com/`,
   }
 }
 
@@ -93,5 +95,24 @@ export function presentDyno(app: AppRecord, dyno: DynoRecord) {
     state: dyno.state,
     type: dyno.type,
     updated_at: apiTime(dyno.updatedAt),
+  }
+}
+
+export function presentRelease(app: AppRecord, release: ReleaseRecord, current: boolean) {
+  return {
+    addon_plan_names: [],
+    artifacts: [],
+    app: appRef(app),
+    created_at: apiTime(release.createdAt),
+    description: release.description,
+    id: release.id,
+    updated_at: apiTime(release.createdAt),
+    slug: null,
+    status: 'succeeded',
+    user: {email: ACCOUNT_EMAIL, id: accountId},
+    version: release.version,
+    current,
+    output_stream_url: null,
+    eligible_for_rollback: !current,
   }
 }

@@ -2,9 +2,10 @@
 // `SECRET\r\n`, reads one greeting line, and from then on the socket carries the dyno's output (and
 // the client's input). attach_url is rendezvous://HOST:PORT/SECRET.
 import {randomBytes} from 'node:crypto'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
 import tls from 'node:tls'
 
+/** Gets the socket paused; it calls resume() when it is ready to read the client's input. */
 export type AttachHandler = (socket: tls.TLSSocket) => void
 
 interface Pending {
@@ -17,18 +18,24 @@ const MAX_SECRET_LINE = 512
 export class RendezvousServer {
   private readonly pending = new Map<string, Pending>()
   private readonly sockets = new Set<tls.TLSSocket>()
+  private readonly connections = new Set<Socket>()
 
   private constructor(
     private readonly server: tls.Server,
     private readonly host: string,
   ) {
     server.on('secureConnection', socket => this.accept(socket))
-    // A client that fails the TLS handshake is simply dropped.
-    server.on('tlsClientError', () => undefined)
+    // A client that fails the TLS handshake is simply dropped (half-open sockets never close alone).
+    server.on('tlsClientError', (_error, socket) => socket.destroy())
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket)
+      socket.on('close', () => this.connections.delete(socket))
+    })
   }
 
   static async start(options: {host: string; cert: string; key: string}): Promise<RendezvousServer> {
-    const server = tls.createServer({cert: options.cert, key: options.key})
+    // Half-open: a client that ends its input (EOF) still reads the dyno's output to the end.
+    const server = tls.createServer({cert: options.cert, key: options.key, allowHalfOpen: true})
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(0, options.host, () => resolve())
@@ -84,8 +91,8 @@ export class RendezvousServer {
       clearTimeout(entry.timer)
       if (rest.length > 0) socket.unshift(rest)
       socket.write('rendezvous\r\n')
+      // Still paused: the handler resumes it once it reads the input (nothing typed early is lost).
       entry.onAttach(socket)
-      socket.resume()
     }
     socket.on('data', onData)
   }
@@ -94,6 +101,7 @@ export class RendezvousServer {
     for (const {timer} of this.pending.values()) clearTimeout(timer)
     this.pending.clear()
     for (const socket of this.sockets) socket.destroy()
+    for (const socket of this.connections) socket.destroy()
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
 }

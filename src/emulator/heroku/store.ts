@@ -4,8 +4,9 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {compareDynoNames} from '../../common/dyno-order.js'
-import {DEFAULT_DYNO_SIZE} from './constants.js'
-import {newId, stableUuid} from './ids.js'
+import {ConfigVars, type ReleaseRecord} from './config-vars.js'
+import {ACCOUNT_EMAIL, DEFAULT_DYNO_SIZE} from './constants.js'
+import {stableUuid} from './ids.js'
 import {parseProcfile, type Procfile} from './procfile.js'
 
 export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'idle'
@@ -45,24 +46,33 @@ export interface AppRecord {
 
 export class AppStore {
   readonly app: AppRecord
+  readonly config: ConfigVars
+  readonly ownerEmail = ACCOUNT_EMAIL
   private readonly formation = new Map<string, FormationRecord>()
   private readonly dynos = new Map<string, DynoRecord>()
   private procfile: Procfile = new Map()
   private procfileMtime = -1
   procfileError?: string
 
-  constructor(options: {appDir: string; appName: string}) {
+  constructor(options: {appDir: string; appName: string; configFile?: string}) {
     const now = new Date()
+    this.config = new ConfigVars(options.appDir, options.configFile)
+    const latest = this.config.latest
     this.app = {
       id: stableUuid(`app:${options.appName}`),
       name: options.appName,
       dir: options.appDir,
-      createdAt: now,
-      releasedAt: now,
-      releaseId: newId(),
-      releaseVersion: 1,
+      createdAt: this.config.releases[0]?.createdAt ?? now,
+      releasedAt: latest.createdAt,
+      releaseId: latest.id,
+      releaseVersion: latest.version,
     }
     this.refreshProcfile()
+  }
+
+  /** A new release is current (dynos started from now on run it). */
+  released(release: ReleaseRecord): void {
+    Object.assign(this.app, {releasedAt: release.createdAt, releaseId: release.id, releaseVersion: release.version})
   }
 
   get procfilePath(): string {

@@ -21,6 +21,8 @@ export const QUEUE_DEFAULTS = {
 export const LIMITS = {
   /** Azure allows lock durations up to 5 minutes. */
   maxLockDurationMs: 5 * 60_000,
+  /** Azure: AutoDeleteOnIdle is at least 5 minutes. */
+  minAutoDeleteOnIdleMs: 5 * 60_000,
   /** Duplicate detection windows may be 20 s to 7 days in Azure; the emulator accepts any positive value. */
   maxDuplicateDetectionWindowMs: 7 * 24 * 3600_000,
   /** Azure: 1 to 260 characters; letters, digits, '.', '-', '_' and '/'. */

@@ -10,17 +10,22 @@ import {join} from 'node:path'
 import {registerSecret} from '../../common/redact.js'
 import type {EmulatorCertificate} from '../certificate.js'
 import {AdminApi} from './admin/admin-api.js'
+import {healthRoute} from './admin/health-route.js'
 import {createAdminServers} from './admin/http-listener.js'
 import {emulatorCertificate} from './admin/tls-certificate.js'
 import {createArmApi, isArmPath} from './arm/arm-api.js'
 import {createAmqpServer} from './amqp/amqp-server.js'
+import {attachWebSocketTransport, type WebSocketTransport} from './amqp/websocket-transport.js'
 import {propertyEditor} from './amqp/message-codec.js'
+import {messageInspector} from './amqp/filter-view.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
 import {BrokerError} from './broker/broker-error.js'
+import {startIdleQueueReaper} from './broker/idle-queues.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
+import {applyTopicConfig} from './config/apply-topics.js'
 import {silentLogger, type EmulatorLogger} from './logger.js'
 import {startFrontDoor, type FrontDoor} from './front-door.js'
 import {DurableStore} from './store/durable-store.js'
@@ -49,6 +54,8 @@ export interface ServiceBusEmulatorOptions {
   certDir?: string
   /** A ready certificate for the admin API (else loaded or created as certDir says). */
   certificate?: EmulatorCertificate
+  /** The broker's clock (tests move it to reach lock, TTL and auto-delete-on-idle deadlines). Default Date.now. */
+  now?: () => number
 }
 
 export interface ServiceBusEmulator {
@@ -75,6 +82,8 @@ export interface ServiceBusEmulator {
   /** The connection string for a named policy (namespace or queue level). */
   connectionStringFor(policyName: string, queueName?: string): string
   connectionCount(): number
+  /** AMQP-over-WebSocket connections accepted since start (on `/$servicebus/websocket`). */
+  webSocketConnectionsAccepted(): number
   close(): Promise<void>
 }
 
@@ -99,7 +108,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const store: MessageStore = options.inMemory
     ? new MemoryStore()
     : new DurableStore({dir: serviceBusDir!, logger, compactMinBytes: options.compactMinBytes})
-  const broker = new Broker({store, propertyEditor, logger})
+  const broker = new Broker({store, propertyEditor, inspector: messageInspector, logger, now: options.now})
   await broker.open()
   try {
     for (const queue of [...fileConfig.queues, ...(options.queues ?? [])]) {
@@ -111,6 +120,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       if (broker.getQueue(queue.name)) await broker.updateQueue(queue.name, settings)
       else await broker.createQueue(queue.name, settings)
     }
+    await applyTopicConfig(broker, fileConfig.topics ?? [])
   } catch (error) {
     await broker.close()
     if (error instanceof BrokerError) throw new ConfigError(error.message)
@@ -127,17 +137,22 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   let certificate: EmulatorCertificate
   let admin
   let server: FrontDoor
+  let webSockets: WebSocketTransport
   try {
     certificate = await emulatorCertificate({certificate: options.certificate, certDir: options.certDir, dataDir: options.dataDir})
     const arm = createArmApi({
       broker,
       token: armToken,
       namespaceRules: () => rules,
+      // In place: NamespacePolicies and the connection strings read the same objects.
+      replaceNamespaceRule: rule => void Object.assign(rules.find(candidate => candidate.keyName === rule.keyName) ?? {}, rule),
       connectionString: (keyName, key, queue) => connectionStringOf(`sb://${host}:${server.port}`, keyName, key, queue),
     })
     const armRoute = {matches: isArmPath, handle: arm}
-    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute])
+    const health = healthRoute(() => ({queues: broker.listQueues().length}))
+    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute, health])
     const {http, https} = admin
+    webSockets = attachWebSocketTransport([http, https], {accept: stream => amqp.accept(stream), logger})
     server = await startFrontDoor({
       host,
       port: options.port ?? AMQP.defaultPort,
@@ -150,6 +165,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     await broker.close()
     throw error
   }
+  const idleReaper = startIdleQueueReaper(broker, logger)
   const endpoint = `sb://${host}:${server.port}`
   const main = rules.find(rule => rule.rights.includes('Manage')) ?? rules[0]
   logger.info(`Service Bus emulator listening on ${endpoint} (${store.durable ? `data in ${serviceBusDir}` : 'in memory'})`)
@@ -159,7 +175,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     host,
     port: server.port,
     endpoint,
-    connectionString: connectionStringOf(endpoint, main.keyName, main.primaryKey),
+    // A getter: regenerateKeys (ARM) replaces the key in place.
+    get connectionString() {
+      return connectionStringOf(endpoint, main.keyName, main.primaryKey)
+    },
     broker,
     store,
     policies: rules,
@@ -176,8 +195,11 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       return connectionStringOf(endpoint, rule.keyName, rule.primaryKey, queueName)
     },
     connectionCount: () => server.connectionCount(),
+    webSocketConnectionsAccepted: () => webSockets.acceptedCount(),
     close() {
       closing ??= (async () => {
+        idleReaper.stop()
+        webSockets.close()
         await server.close()
         await amqp.close()
         await admin.close()

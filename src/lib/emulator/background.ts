@@ -52,8 +52,8 @@ export async function startInBackground(options: BackgroundOptions): Promise<Emu
   }
 }
 
-/** Stops the emulator of a data dir; undefined when none was running. */
-export async function stopEmulator(dataDir: string): Promise<EmulatorState | undefined> {
+/** Stops the emulator of a data dir; undefined when none was running. `forced`: it took SIGKILL. */
+export async function stopEmulator(dataDir: string, onForced?: (state: EmulatorState) => void): Promise<EmulatorState | undefined> {
   const state = runningState(dataDir)
   if (!state) return undefined
   const gone = async (timeoutMs: number) => {
@@ -70,6 +70,7 @@ export async function stopEmulator(dataDir: string): Promise<EmulatorState | und
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw new OperationError(`cannot stop pid ${state.pid}: ${(error as Error).message}`)
   }
   if (!(await gone(STOP_TIMEOUT_MS))) {
+    onForced?.(state)
     process.kill(state.pid, 'SIGKILL')
     await gone(STOP_TIMEOUT_MS)
   }

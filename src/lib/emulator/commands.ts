@@ -9,7 +9,7 @@ import {ControlError, fetchStatus, requestReset} from './control-server.js'
 import {startInBackground, type BackgroundOptions, type ReadyMessage} from './background.js'
 import {runEmulator, untilSignal} from './run-emulator.js'
 import type {ServiceBusStatus} from './services.js'
-import {runningState, type EmulatorState} from './state-file.js'
+import {removeState, runningState, type EmulatorState} from './state-file.js'
 
 export const DEFAULT_HOST = '127.0.0.1'
 
@@ -61,13 +61,15 @@ export function startBackground(options: StartOptions & Pick<BackgroundOptions, 
   return startInBackground(options)
 }
 
-export function startedSummary(state: EmulatorState, {foreground}: {foreground: boolean}): string {
+/** `dataDirFlag`: the --data-dir the user gave, repeated in the hints so they reach this emulator. */
+export function startedSummary(state: EmulatorState, {foreground, dataDirFlag}: {foreground: boolean; dataDirFlag?: string}): string {
+  const where = dataDirFlag === undefined ? '' : ` --data-dir ${/^[\w./:@%+=-]+$/.test(dataDirFlag) ? dataDirFlag : shellQuote(dataDirFlag)}`
   const lines = [`Emulator running (pid ${state.pid}), ${state.inMemory ? 'messages in memory' : `data in ${state.dataDir}`}`]
   const titles: Record<string, string> = {servicebus: 'Service Bus', heroku: 'Heroku API'}
   for (const [name, service] of Object.entries(state.services)) lines.push(`  ${titles[name] ?? name}: ${service.endpoint}`)
   if (state.logFile) lines.push(`  log: ${state.logFile}`)
-  lines.push('', 'Use it in this shell:', '  eval "$(qjob emulator env)"')
-  lines.push(foreground ? 'Ctrl-C stops it.' : 'Stop it with: qjob emulator stop')
+  lines.push('', 'Use it in this shell:', `  eval "$(qjob emulator env${where})"`)
+  lines.push(foreground ? 'Ctrl-C stops it.' : `Stop it with: qjob emulator stop${where}`)
   return lines.join('\n')
 }
 
@@ -88,7 +90,18 @@ export interface EmulatorStatusReport {
 export async function emulatorStatus(dataDir: string): Promise<EmulatorStatusReport> {
   const state = runningState(dataDir)
   if (!state) throw notRunning(dataDir)
-  const live = (await fetchStatus(state.control)) as {services: EmulatorStatusReport['services']}
+  let live: {services: EmulatorStatusReport['services']}
+  try {
+    live = (await fetchStatus(state.control)) as typeof live
+  } catch (error) {
+    // The pid lives (or was reused) but nothing answers on the control port: a stale state file.
+    const code = (error as NodeJS.ErrnoException).code
+    if (error instanceof ControlError || (code !== 'ECONNREFUSED' && code !== 'ECONNRESET')) throw error
+    removeState(dataDir, state.pid)
+    throw new NotFoundError(`the emulator is not running (stale state for pid ${state.pid} in ${dataDir}: its control port ${state.control.port} refuses connections; removed)`, {
+      hint: 'Start it with `qjob emulator start`.',
+    })
+  }
   return {running: true, pid: state.pid, startedAt: state.startedAt, dataDir: state.dataDir, inMemory: state.inMemory, logFile: state.logFile, services: live.services}
 }
 

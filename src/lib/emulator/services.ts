@@ -48,6 +48,8 @@ export interface ServiceBusStatus {
     deferredMessageCount: number
     sizeInBytes: number
   }>
+  /** Each subscription, by path (`topic/Subscriptions/sub`), with the same counts as a queue. */
+  subscriptions?: ServiceBusStatus['queues']
 }
 
 const startServiceBus: ServiceStarter = async options => {
@@ -72,19 +74,20 @@ const startServiceBus: ServiceStarter = async options => {
       AZURE_RESOURCE_MANAGER_URL: emulator.armEndpoint,
       AZURE_ACCESS_TOKEN: emulator.armToken,
     },
-    status: (): ServiceBusStatus => ({
-      queues: emulator.broker.listQueues().map(queue => {
-        const counts = emulator.broker.runtimeCounts(queue.name)
+    status: (): ServiceBusStatus => {
+      const row = (name: string) => {
+        const counts = emulator.broker.runtimeCounts(name)
         return {
-          name: queue.name,
+          name,
           activeMessageCount: counts.activeMessageCount,
           deadLetterMessageCount: counts.deadLetterMessageCount,
           scheduledMessageCount: counts.scheduledMessageCount,
           deferredMessageCount: counts.deferredMessageCount,
           sizeInBytes: counts.sizeInBytes,
         }
-      }),
-    }),
+      }
+      return {queues: emulator.broker.listQueues().map(queue => row(queue.name)), subscriptions: emulator.broker.listSubscriptionPaths().map(row)}
+    },
     reset: async queue => {
       try {
         return {queues: await emulator.broker.reset(queue)}

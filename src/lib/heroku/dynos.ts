@@ -33,12 +33,21 @@ export interface OneOffOptions {
   env?: Record<string, string>
   size?: string
   timeToLive?: number
+  /** Attached on a terminal: the dyno gets one too, of this size (else force_no_tty). */
+  terminal?: {columns?: number; rows?: number; term?: string}
 }
 
 export async function createOneOff(api: HerokuApi, app: string, options: OneOffOptions): Promise<Dyno> {
   const body: Record<string, unknown> = {command: options.command, attach: options.attach, type: 'run'}
-  if (options.attach) body.force_no_tty = true
-  if (options.env && Object.keys(options.env).length > 0) body.env = options.env
+  const env: Record<string, string> = {...options.env}
+  if (options.attach && !options.terminal) body.force_no_tty = true
+  if (options.terminal) {
+    // As the Heroku CLI sends them (as strings, the schema's type).
+    if (options.terminal.term) env.TERM = options.terminal.term
+    if (options.terminal.columns) env.COLUMNS = String(options.terminal.columns)
+    if (options.terminal.rows) env.LINES = String(options.terminal.rows)
+  }
+  if (Object.keys(env).length > 0) body.env = env
   if (options.size) body.size = options.size
   if (options.timeToLive !== undefined) body.time_to_live = options.timeToLive
   return api.post<Dyno>(appPath(app, '/dynos'), {body, conflictIsTransient: true})

@@ -40,15 +40,28 @@ function getStream(url: string): Promise<IncomingMessage> {
   })
 }
 
-/** The stream's lines, as they arrive. */
+/**
+ * The stream's log lines, as they arrive. The stream is server-sent events (`data: LINE` fields;
+ * ids, comments and blank separators are skipped) or, from older servers, plain lines.
+ */
 export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   let partial = ''
   for await (const chunk of stream) {
     const parts = (partial + chunk.toString()).split('\n')
     partial = parts.pop() ?? ''
-    for (const part of parts) yield part.replace(/\r$/, '')
+    for (const part of parts) {
+      const line = logLineOf(part.replace(/\r$/, ''))
+      if (line !== undefined) yield line
+    }
   }
-  if (partial !== '') yield partial
+  const last = partial === '' ? undefined : logLineOf(partial)
+  if (last !== undefined) yield last
+}
+
+function logLineOf(raw: string): string | undefined {
+  if (raw.startsWith('data:')) return raw.slice(raw[5] === ' ' ? 6 : 5)
+  if (raw === '' || raw.startsWith(':') || /^(id|event|retry):/.test(raw)) return undefined
+  return raw
 }
 
 export interface LogLine {

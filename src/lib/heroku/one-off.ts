@@ -53,15 +53,24 @@ export interface AttachedRun {
 export async function runAttached(
   api: HerokuApi,
   app: string,
-  options: RunOptions & {write: (text: string) => void; signal?: AbortSignal; onStart?: (dyno: Dyno) => void; extraCa?: string},
+  options: RunOptions & {
+    write: (text: string) => void
+    signal?: AbortSignal
+    onStart?: (dyno: Dyno) => void
+    extraCa?: string
+    /** Forwarded to the dyno (pipes: to their end, then EOF). */
+    stdin?: NodeJS.ReadStream | NodeJS.ReadableStream
+    /** A terminal for the dyno (qjob is on one): raw input, this window size. */
+    terminal?: {columns?: number; rows?: number; term?: string}
+  },
 ): Promise<AttachedRun> {
-  const dyno = await createOneOff(api, app, {...options, command: withExitMarker(options.command), attach: true})
+  const dyno = await createOneOff(api, app, {...options, command: withExitMarker(options.command), attach: true, terminal: options.terminal})
   if (!dyno.attach_url) throw new OperationError(`the API started ${dyno.name} without an attach URL`)
   options.onStart?.(dyno)
   const stop = () => api.post(appPath(app, `/dynos/${encodeURIComponent(dyno.name)}/actions/stop`)).catch(() => undefined)
   let result: Awaited<ReturnType<typeof attachToDyno>>
   try {
-    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal, extraCa: options.extraCa})
+    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal, extraCa: options.extraCa, stdin: options.stdin, tty: options.terminal !== undefined})
   } catch (error) {
     // Nobody will ever attach to it: do not leave it waiting.
     await stop()

@@ -1,6 +1,9 @@
 // Attaching to a one-off dyno: connect with TLS to the attach_url (rendezvous://HOST:PORT/SECRET),
 // write `SECRET\r\n`, drop the first line, then copy the dyno's output. The command was sent with
 // an exit-status marker appended; the marker line is removed from the output and read for the code.
+// Input goes the other way: piped stdin is copied and its end half-closes the connection (EOF for
+// the dyno); on a terminal, stdin is raw, so Ctrl-C and Ctrl-D reach the dyno's own terminal
+// (four Ctrl-C within a second disconnect, as with the Heroku CLI).
 import {isIP} from 'node:net'
 import tls from 'node:tls'
 
@@ -60,6 +63,39 @@ export interface AttachOptions {
   timeoutMs?: number
   /** Extra CA certificates (PEM) to trust besides the usual ones, e.g. the local emulator's. */
   extraCa?: string
+  /** Forwarded to the dyno once attached (process.stdin). */
+  stdin?: NodeJS.ReadStream | NodeJS.ReadableStream
+  /** stdin is a terminal the dyno's terminal takes over: raw mode while attached. */
+  tty?: boolean
+}
+
+/** Copies input to the dyno; returns how to stop. */
+function forwardInput(socket: tls.TLSSocket, options: AttachOptions, onForcedExit: () => void): () => void {
+  const stdin = options.stdin
+  if (!stdin) return () => undefined
+  const raw = options.tty === true && 'setRawMode' in stdin && typeof stdin.setRawMode === 'function'
+  if (raw) (stdin as NodeJS.ReadStream).setRawMode(true)
+  let interrupts: number[] = []
+  const onData = (chunk: Buffer | string) => {
+    if (raw && chunk.toString() === '') {
+      const now = Date.now()
+      interrupts = [...interrupts.filter(time => time > now - 1000), now]
+      if (interrupts.length >= 4) return onForcedExit()
+    }
+    if (!socket.destroyed) socket.write(chunk)
+  }
+  const onEnd = () => {
+    if (!socket.destroyed) socket.end()
+  }
+  stdin.on('data', onData)
+  stdin.once('end', onEnd)
+  stdin.resume()
+  return () => {
+    stdin.off('data', onData)
+    stdin.off('end', onEnd)
+    stdin.pause()
+    if (raw) (stdin as NodeJS.ReadStream).setRawMode(false)
+  }
 }
 
 export interface AttachResult {
@@ -90,9 +126,11 @@ export function attachToDyno(url: string, options: AttachOptions): Promise<Attac
     let greeted = false
     let interrupted = false
     let settled = false
+    let stopInput = () => undefined as void
     const finish = (error?: Error) => {
       if (settled) return
       settled = true
+      stopInput()
       options.signal?.removeEventListener('abort', onAbort)
       if (error) reject(error)
       else {
@@ -120,6 +158,7 @@ export function attachToDyno(url: string, options: AttachOptions): Promise<Attac
         if (end === -1) return
         greeted = true
         socket.setTimeout(0)
+        stopInput = forwardInput(socket, options, onAbort)
         chunk = head.slice(end + 1)
         if (chunk === '') return
       }

@@ -8,7 +8,8 @@ import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
-import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
+import {checkPartitioningUnchanged} from './queue-spec.js'
+import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
 
 export interface ArmScope {
   subscription: string
@@ -42,6 +43,8 @@ function toQueueInfo(queue: SBQueue): QueueInfo {
     duplicateDetectionWindowMs: parseIsoDuration(queue.duplicateDetectionHistoryTimeWindow),
     maxSizeMb: queue.maxSizeInMegabytes ?? 0,
     maxMessageSizeKb: queue.maxMessageSizeInKilobytes,
+    autoDeleteOnIdleMs: queue.autoDeleteOnIdle === undefined ? undefined : parseIsoDuration(queue.autoDeleteOnIdle),
+    enablePartitioning: queue.enablePartitioning,
     createdAt: queue.createdAt?.toISOString(),
     updatedAt: queue.updatedAt?.toISOString(),
     counts: counts && {
@@ -69,6 +72,9 @@ function specToQueue(spec: QueueSpec): SBQueue {
   }
   if (spec.maxSizeMb !== undefined) queue.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) queue.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
+  if (spec.autoDeleteOnIdleMs !== undefined) queue.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
+  if (spec.status !== undefined) queue.status = spec.status
+  if (spec.enablePartitioning !== undefined) queue.enablePartitioning = spec.enablePartitioning
   return queue
 }
 
@@ -146,6 +152,7 @@ export class ArmBackend implements ManagementBackend {
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
       throw new UsageError('duplicate detection cannot be turned on for an existing queue', {hint: 'Create a new queue with --duplicate-detection-window.'})
     }
+    checkPartitioningUnchanged(spec, current.enablePartitioning)
     const merged = {...settableFields(current), ...specToQueue(spec)}
     return this.call('update queue', async () => toQueueInfo(await this.client.queues.createOrUpdate(...this.at, name, merged)), name)
   }
@@ -171,6 +178,14 @@ export class ArmBackend implements ManagementBackend {
   async deletePolicy(queue: string, name: string): Promise<void> {
     await this.call('get policy', () => this.client.queues.getAuthorizationRule(...this.at, queue, name), queue)
     await this.call('delete policy', () => this.client.queues.deleteAuthorizationRule(...this.at, queue, name), queue)
+  }
+
+  async renewPolicyKey(queue: string, name: string, key: PolicyKey): Promise<PolicyInfo> {
+    const rule = await this.call('get policy', () => this.client.queues.getAuthorizationRule(...this.at, queue, name), queue)
+    const keys = await this.call('regenerate key', () => this.client.queues.regenerateKeys(...this.at, queue, name, {keyType: key === 'primary' ? 'PrimaryKey' : 'SecondaryKey'}), queue)
+    registerSecret(keys.primaryKey)
+    registerSecret(keys.secondaryKey)
+    return policyInfo(queue, rule)
   }
 
   async policyConnectionString(queue: string, name: string): Promise<string> {

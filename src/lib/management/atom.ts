@@ -1,7 +1,5 @@
 // The ATOM backend: ServiceBusAdministrationClient with a connection string (or Entra ID). Queue
 // policies are the queue's AuthorizationRules, changed through a read-modify-write of the queue.
-import {randomBytes} from 'node:crypto'
-
 import type {
   AuthorizationRule,
   QueueProperties,
@@ -14,7 +12,8 @@ import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, OperationError, UsageError} from '../../common/errors.js'
 import type {ConnectionTarget} from '../servicebus/connection.js'
 import {toManagementError} from './errors.js'
-import type {AccessRight, ManagementBackend, PolicyInfo, QueueInfo, QueueSpec} from './types.js'
+import {checkPartitioningUnchanged, newKey} from './queue-spec.js'
+import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
 
 /**
  * The emulator serves its admin API over plain HTTP on the AMQP port too, so qjob needs no
@@ -42,6 +41,8 @@ export function toQueueInfo(properties: QueueProperties, runtime?: QueueRuntimeP
     duplicateDetectionWindowMs: parseIsoDuration(properties.duplicateDetectionHistoryTimeWindow),
     maxSizeMb: properties.maxSizeInMegabytes,
     maxMessageSizeKb: properties.maxMessageSizeInKilobytes,
+    autoDeleteOnIdleMs: parseIsoDuration(properties.autoDeleteOnIdle),
+    enablePartitioning: properties.enablePartitioning,
     createdAt: runtime?.createdAt?.toISOString(),
     updatedAt: runtime?.modifiedAt?.toISOString(),
     counts: runtime && {
@@ -65,6 +66,9 @@ function applySpec<T extends object>(target: T, spec: QueueSpec): T {
   if (spec.duplicateDetectionWindowMs !== undefined) out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
   if (spec.maxSizeMb !== undefined) out.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) out.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
+  if (spec.autoDeleteOnIdleMs !== undefined) out.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
+  if (spec.status !== undefined) out.status = spec.status
+  if (spec.enablePartitioning !== undefined) out.enablePartitioning = spec.enablePartitioning
   return out as T
 }
 
@@ -135,6 +139,7 @@ export class AtomBackend implements ManagementBackend {
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
       throw new UsageError('duplicate detection cannot be turned on for an existing queue', {hint: 'Create a new queue with --duplicate-detection-window.'})
     }
+    checkPartitioningUnchanged(spec, current.enablePartitioning)
     const updated = await this.call('update queue', () => this.client.updateQueue(applySpec(current, spec)), name)
     return toQueueInfo(updated)
   }
@@ -156,8 +161,8 @@ export class AtomBackend implements ManagementBackend {
       claimType: 'SharedAccessKey',
       keyName: name,
       accessRights: rights,
-      primaryKey: randomBytes(32).toString('base64'),
-      secondaryKey: randomBytes(32).toString('base64'),
+      primaryKey: newKey(),
+      secondaryKey: newKey(),
     }
     await this.saveRules(properties, [...rules, rule])
     return policyInfo(queue, rule)
@@ -168,6 +173,16 @@ export class AtomBackend implements ManagementBackend {
     const rules = properties.authorizationRules ?? []
     if (!rules.some(rule => rule.keyName === name)) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`)
     await this.saveRules(properties, rules.filter(rule => rule.keyName !== name))
+  }
+
+  async renewPolicyKey(queue: string, name: string, key: PolicyKey): Promise<PolicyInfo> {
+    const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
+    const rules = properties.authorizationRules ?? []
+    const rule = rules.find(candidate => candidate.keyName === name)
+    if (!rule) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {hint: `List them with "qjob queue policy list --queue ${queue}".`})
+    const renewed: AuthorizationRule = {...rule, [key === 'primary' ? 'primaryKey' : 'secondaryKey']: newKey()}
+    await this.saveRules(properties, rules.map(candidate => (candidate === rule ? renewed : candidate)))
+    return policyInfo(queue, renewed)
   }
 
   async policyConnectionString(queue: string, name: string): Promise<string> {

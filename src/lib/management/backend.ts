@@ -3,6 +3,7 @@
 import type {Settings} from '../config.js'
 import {UsageError} from '../../common/errors.js'
 import {type ConnectionFlags, resolveConnection} from '../servicebus/connection.js'
+import {redactSdkLogs} from '../servicebus/sdk-logging.js'
 import type {ManagementBackend} from './types.js'
 
 export interface ManagementFlags extends ConnectionFlags {
@@ -17,6 +18,7 @@ export async function openBackend(settings: Settings, flags: ManagementFlags): P
     resourceGroup: settings.get('resource-group', flags['resource-group']),
     namespaceName: settings.get('namespace-name', flags['namespace-name']),
   }
+  await redactSdkLogs()
   const given = Object.values(arm).filter(Boolean).length
   if (given === 3) {
     const {ArmBackend} = await import('./arm.js')

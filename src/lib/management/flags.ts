@@ -18,4 +18,7 @@ export const queueSpecFlags = {
   'duplicate-detection-window': Flags.string({description: 'Turn on duplicate detection with this window (20s to 7d)'}),
   'max-size-mb': Flags.integer({description: 'Maximum queue size in megabytes'}),
   'max-message-size-kb': Flags.integer({description: 'Maximum message size in kilobytes (Premium)'}),
+  'auto-delete-on-idle': Flags.string({description: 'Delete the queue after it is idle this long, at least 5m (e.g. 1h, 7d)'}),
+  status: Flags.string({description: 'Active, Disabled, SendDisabled or ReceiveDisabled (sends or receives are refused)'}),
+  'enable-partitioning': Flags.boolean({description: 'Partition the queue; fixed at creation (a partition key must then equal the session id)'}),
 }

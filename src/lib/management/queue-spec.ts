@@ -1,13 +1,17 @@
 // Queue settings from flags, validated before any call is made (Azure's limits).
+import {randomBytes} from 'node:crypto'
+
 import {formatDuration, parseDuration} from '../../common/duration.js'
+import {registerSecret} from '../../common/redact.js'
 import {UsageError} from '../../common/errors.js'
-import type {AccessRight, QueueSpec} from './types.js'
+import {QUEUE_STATUSES, type AccessRight, type QueueSpec, type QueueStatus} from './types.js'
 
 export const LIMITS = {
   lockDurationMs: {min: 5_000, max: 300_000},
   duplicateDetectionWindowMs: {min: 20_000, max: 7 * 86_400_000},
   maxDeliveryCount: {min: 1, max: 2000},
   defaultTtlMs: {min: 1_000},
+  autoDeleteOnIdleMs: {min: 5 * 60_000},
 } as const
 
 export interface QueueSpecFlags {
@@ -19,6 +23,9 @@ export interface QueueSpecFlags {
   'duplicate-detection-window'?: string
   'max-size-mb'?: number
   'max-message-size-kb'?: number
+  'auto-delete-on-idle'?: string
+  status?: string
+  'enable-partitioning'?: boolean
 }
 
 function within(name: string, ms: number, range: {min: number; max?: number}): number {
@@ -51,7 +58,30 @@ export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
   }
   if (flags['dead-letter-on-expiration'] !== undefined) spec.deadLetterOnExpiration = flags['dead-letter-on-expiration']
   if (flags['requires-session'] !== undefined) spec.requiresSession = flags['requires-session']
+  if (flags['auto-delete-on-idle'] !== undefined) {
+    spec.autoDeleteOnIdleMs = within('auto-delete-on-idle', parseDuration(flags['auto-delete-on-idle'], 'auto-delete-on-idle interval'), LIMITS.autoDeleteOnIdleMs)
+  }
+  if (flags.status !== undefined) {
+    const status = QUEUE_STATUSES.find(candidate => candidate.toLowerCase() === flags.status!.toLowerCase())
+    if (!status) throw new UsageError(`--status must be one of ${QUEUE_STATUSES.join(', ')}, got ${flags.status}`)
+    spec.status = status as QueueStatus
+  }
+  if (flags['enable-partitioning'] !== undefined) spec.enablePartitioning = flags['enable-partitioning']
   return spec
+}
+
+/** A new shared access key, as Azure generates them (32 random bytes, base64). */
+export function newKey(): string {
+  const key = randomBytes(32).toString('base64')
+  registerSecret(key)
+  return key
+}
+
+/** Azure fixes partitioning at creation; refuse a change before calling the service. */
+export function checkPartitioningUnchanged(spec: QueueSpec, current: boolean | undefined): void {
+  if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== (current ?? false)) {
+    throw new UsageError('partitioning cannot be turned on or off on an existing queue', {hint: 'Create a new queue with --enable-partitioning.'})
+  }
 }
 
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']

@@ -28,6 +28,8 @@ export function queueProperties(queue: QueueInfo): Array<[string, unknown]> {
     ['max size', `${queue.maxSizeMb} MB`],
   ]
   if (queue.maxMessageSizeKb) rows.push(['max message size', `${queue.maxMessageSizeKb} KB`])
+  if (queue.autoDeleteOnIdleMs !== undefined) rows.push(['auto-delete on idle', duration(queue.autoDeleteOnIdleMs)])
+  if (queue.enablePartitioning !== undefined) rows.push(['partitioning', queue.enablePartitioning ? 'on' : 'off'])
   if (queue.createdAt) rows.push(['created', queue.createdAt])
   if (queue.updatedAt) rows.push(['updated', queue.updatedAt])
   if (queue.counts) {

@@ -14,7 +14,17 @@ export interface QueueSpec {
   duplicateDetectionWindowMs?: number
   maxSizeMb?: number
   maxMessageSizeKb?: number
+  /** Delete the queue after this long idle (at least 5 minutes in Azure). */
+  autoDeleteOnIdleMs?: number
+  status?: QueueStatus
+  /** Create only: Azure fixes partitioning when the queue is created. */
+  enablePartitioning?: boolean
 }
+
+export type QueueStatus = 'Active' | 'Disabled' | 'SendDisabled' | 'ReceiveDisabled'
+export const QUEUE_STATUSES: readonly QueueStatus[] = ['Active', 'Disabled', 'SendDisabled', 'ReceiveDisabled']
+
+export type PolicyKey = 'primary' | 'secondary'
 
 export interface QueueCounts {
   active: number
@@ -38,6 +48,8 @@ export interface QueueInfo {
   duplicateDetectionWindowMs: number
   maxSizeMb: number
   maxMessageSizeKb?: number
+  autoDeleteOnIdleMs?: number
+  enablePartitioning?: boolean
   createdAt?: string
   updatedAt?: string
   counts?: QueueCounts
@@ -60,6 +72,8 @@ export interface ManagementBackend {
   listPolicies(queue: string): Promise<PolicyInfo[]>
   createPolicy(queue: string, name: string, rights: AccessRight[]): Promise<PolicyInfo>
   deletePolicy(queue: string, name: string): Promise<void>
+  /** Replaces one key of a policy with a new random one; clients holding the old key lose access at their next token renewal. */
+  renewPolicyKey(queue: string, name: string, key: PolicyKey): Promise<PolicyInfo>
   /** A policy's connection string (a secret: printed only on request). */
   policyConnectionString(queue: string, name: string): Promise<string>
   /** A connection string for the data plane (purge), from the backend's own credentials. */

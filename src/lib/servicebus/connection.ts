@@ -3,9 +3,10 @@
 import type {ServiceBusClient, ServiceBusClientOptions} from '@azure/service-bus'
 
 import type {Settings} from '../config.js'
-import {UsageError} from '../../common/errors.js'
+import {ExitStatus, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toQjobError} from './errors.js'
+import {redactSdkLogs} from './sdk-logging.js'
 
 export interface ConnectionFlags {
   'connection-string'?: string
@@ -51,6 +52,7 @@ export function clientOptions(timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Service
 }
 
 export async function openClient(target: ConnectionTarget, timeoutSeconds?: number): Promise<ServiceBusClient> {
+  await redactSdkLogs()
   const {ServiceBusClient} = await import('@azure/service-bus')
   const options = clientOptions(timeoutSeconds)
   try {
@@ -72,6 +74,8 @@ export async function withClient<T>(
   try {
     return await work(client)
   } catch (error) {
+    // A deliberate stop (e.g. stdout closed) keeps its own exit status.
+    if (error instanceof ExitStatus) throw error
     throw toQjobError(error, {queue: context.queue, endpoint: target.endpoint})
   } finally {
     await client.close().catch(() => undefined)

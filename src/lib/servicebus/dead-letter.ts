@@ -1,8 +1,11 @@
 // Dead letters: resubmit (send a copy to the queue, then complete the dead letter, so a crash may
 // duplicate but never lose) and purge.
+import {randomUUID} from 'node:crypto'
+
 import type {ServiceBusClient, ServiceBusReceivedMessage} from '@azure/service-bus'
 import type Long from 'long'
 
+import {NotFoundError} from '../../common/errors.js'
 import {copyForResend} from './message-json.js'
 import {peekAll} from './peek.js'
 import {openReceiver} from './receivers.js'
@@ -25,66 +28,113 @@ export function matches(message: ServiceBusReceivedMessage, filter: DeadLetterFi
 const BATCH = 100
 const WAIT_MS = 2000
 
-export interface ResubmitProgress {
+export interface ResubmitOptions {
+  /**
+   * Keep each copy's message id. Off by default: on a queue with duplicate detection the service
+   * accepts a copy whose id is still in the detection window and drops it, and completing the dead
+   * letter then loses the message.
+   */
+  keepMessageId?: boolean
   onResubmitted?: (message: ServiceBusReceivedMessage) => void
+}
+
+/** The dead letters chosen now, in sequence order (peeked; nothing is locked). */
+export interface DeadLetterSelection {
+  /** The chosen sequence numbers, in the order the sub-queue holds them. */
+  chosen: string[]
+  /** Every sequence number of the sub-queue up to the last chosen one (chosen or not). */
+  upToLast: string[]
+}
+
+/**
+ * Peeks the sub-queue and picks what the filter selects. A --sequence that is not a dead letter
+ * of this queue is exit 3 before anything is changed.
+ */
+export async function selectDeadLetters(client: ServiceBusClient, queue: string, filter: DeadLetterFilter): Promise<DeadLetterSelection> {
+  const peeker = await openReceiver(client, {queue, deadLetter: true})
+  const chosen: string[] = []
+  const seen: string[] = []
+  const wanted = new Set(filter.sequenceNumbers ?? [])
+  try {
+    for await (const message of peekAll(peeker, {limit: Infinity})) {
+      if (chosen.length >= filter.limit) break
+      const key = String(message.sequenceNumber)
+      seen.push(key)
+      wanted.delete(key)
+      if (matches(message, filter)) chosen.push(key)
+      if (filter.sequenceNumbers && wanted.size === 0 && chosen.length >= Math.min(filter.limit, filter.sequenceNumbers.size)) break
+    }
+  } finally {
+    await peeker.close()
+  }
+  if (wanted.size > 0) {
+    const missing = [...wanted]
+    throw new NotFoundError(`no dead letter with sequence number${missing.length === 1 ? '' : 's'} ${missing.join(' ')} on queue "${queue}"`, {
+      hint: 'List dead letters with "qjob dlq peek"; nothing was moved.',
+    })
+  }
+  const last = chosen.at(-1)
+  return {chosen, upToLast: last === undefined ? [] : seen.slice(0, seen.indexOf(last) + 1)}
 }
 
 /** The sequence numbers of the dead letters that match now (peeked; nothing is locked). */
 export async function matchingDeadLetters(client: ServiceBusClient, queue: string, filter: DeadLetterFilter): Promise<string[]> {
-  const peeker = await openReceiver(client, {queue, deadLetter: true})
-  const found: string[] = []
-  try {
-    for await (const message of peekAll(peeker, {limit: Infinity})) {
-      if (found.length >= filter.limit) break
-      if (matches(message, filter)) found.push(String(message.sequenceNumber))
-    }
-    return found
-  } finally {
-    await peeker.close()
-  }
+  return (await selectDeadLetters(client, queue, filter)).chosen
 }
 
 /**
  * Sends each chosen dead letter back to its queue and then completes it. The set is fixed when the
  * command starts (a peek), so a message that dies again while we work is not resubmitted in a
- * loop. Others received on the way are abandoned; it stops when every chosen one is done, or when
- * the sub-queue has nothing new to offer.
+ * loop. Receiving takes dead letters from the head of the sub-queue, so it asks for no more than
+ * reach the last chosen one: dead letters behind it are never locked. Those in front of a chosen
+ * one (not chosen) are held, not abandoned at once (which would hand them straight back), and
+ * abandoned at the end.
  */
 export async function resubmitDeadLetters(
   client: ServiceBusClient,
   queue: string,
   filter: DeadLetterFilter,
-  progress: ResubmitProgress = {},
+  options: ResubmitOptions = {},
 ): Promise<number> {
-  const targets = new Set(await matchingDeadLetters(client, queue, filter))
+  const {chosen, upToLast} = await selectDeadLetters(client, queue, filter)
+  const targets = new Set(chosen)
   if (targets.size === 0) return 0
+  const position = new Map(upToLast.map((key, index) => [key, index]))
   const receiver = await openReceiver(client, {queue, deadLetter: true})
   const sender = client.createSender(queue)
-  const seen = new Set<string>()
+  const held: ServiceBusReceivedMessage[] = []
+  const heldKeys = new Set<string>()
+  let cursor = 0
   let resubmitted = 0
   try {
     while (targets.size > 0) {
-      const batch = await receiver.receiveMessages(BATCH, {maxWaitTimeInMs: WAIT_MS})
+      const want = Math.max(1, Math.min(BATCH, upToLast.length - cursor))
+      const batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: WAIT_MS})
       if (batch.length === 0) break
-      let fresh = false
       for (const message of batch) {
         const key = String(message.sequenceNumber)
-        if (!seen.has(key)) fresh = true
-        seen.add(key)
+        const at = position.get(key)
+        if (at !== undefined) cursor = Math.max(cursor, at + 1)
         if (targets.has(key)) {
-          await sender.sendMessages(copyForResend(message))
+          const copy = copyForResend(message)
+          if (!options.keepMessageId) (copy as {messageId?: unknown}).messageId = randomUUID()
+          await sender.sendMessages(copy)
           await receiver.completeMessage(message)
           targets.delete(key)
           resubmitted++
-          progress.onResubmitted?.(message)
-        } else {
+          options.onResubmitted?.(message)
+        } else if (heldKeys.has(key)) {
+          // Its lock expired while we held it: give it back now.
           await receiver.abandonMessage(message)
+        } else {
+          held.push(message)
+          heldKeys.add(key)
         }
       }
-      if (!fresh || targets.size === 0) break
     }
     return resubmitted
   } finally {
+    for (const message of held) await receiver.abandonMessage(message).catch(() => undefined)
     await sender.close()
     await receiver.close()
   }

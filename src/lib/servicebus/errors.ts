@@ -54,6 +54,18 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
     default:
       break
   }
+  if (/requires sessions to create a non-sessionful/i.test(message)) {
+    return new UsageError(`${queue} requires sessions: say which session to receive from`, {
+      hint: 'Pass --session-id ID or --next-session (qjob work: --session).',
+      cause: error,
+    })
+  }
+  if (/does not match the EntityPath in the connection string/i.test(message)) {
+    return new AuthError(`this connection string is for another queue (its EntityPath), not ${queue}`, {
+      hint: 'A queue-level key works only on its own queue: use that queue\'s connection string, or a namespace-level one.',
+      cause: error,
+    })
+  }
   if (/SessionId was not set/i.test(message)) {
     return new UsageError(`${queue} requires sessions: every message needs a session id`, {hint: 'Pass --session-id (or a "sessionId" field in --ndjson input).', cause: error})
   }

@@ -57,8 +57,18 @@ export function* repeatBody(body: Buffer, fields: MessageFields, count: number):
   }
 }
 
-/** NDJSON message objects, one a line, parsed as they are read (constant memory). */
-export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStream}): AsyncGenerator<OutgoingMessage> {
+const lineNumbers = new WeakMap<object, number>()
+
+/** The input line a message read by readNdjson came from. */
+export function lineOf(message: OutgoingMessage): number | undefined {
+  return lineNumbers.get(message as object)
+}
+
+/**
+ * NDJSON message objects, one a line, parsed as they are read (constant memory). Aborting `signal`
+ * stops reading at once: the input is closed and the stream ends after the lines already read.
+ */
+export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStream; signal?: AbortSignal}): AsyncGenerator<OutgoingMessage> {
   const fromFile = source.file !== undefined && source.file !== '-'
   if (fromFile) {
     await access(source.file as string).catch((error: Error) => {
@@ -70,6 +80,12 @@ export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStr
     throw new UsageError('--ndjson reads messages from --file or stdin', {hint: 'Pipe NDJSON in, e.g. qjob peek --ndjson | qjob send --ndjson -q other.'})
   }
   const lines = createInterface({input, crlfDelay: Infinity})
+  const stop = () => {
+    lines.close()
+    ;(input as NodeJS.ReadableStream & {destroy?: () => void}).destroy?.()
+  }
+  if (source.signal?.aborted) return
+  source.signal?.addEventListener('abort', stop, {once: true})
   let lineNumber = 0
   for await (const line of lines) {
     lineNumber++
@@ -80,6 +96,9 @@ export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStr
     } catch (error) {
       throw new UsageError(`line ${lineNumber}: not valid JSON (${(error as Error).message})`)
     }
-    yield fromMessageJson(parsed, `line ${lineNumber}`)
+    const message = fromMessageJson(parsed, `line ${lineNumber}`)
+    lineNumbers.set(message as object, lineNumber)
+    yield message
   }
+  source.signal?.removeEventListener('abort', stop)
 }

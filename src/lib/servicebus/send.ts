@@ -3,6 +3,7 @@
 import type {ServiceBusSender} from '@azure/service-bus'
 
 import {QjobError, UsageError} from '../../common/errors.js'
+import {toQjobError} from './errors.js'
 import type {OutgoingMessage} from './message-json.js'
 
 export interface SendOptions {
@@ -11,12 +12,25 @@ export interface SendOptions {
   onProgress?: (sent: number) => void
   /** Keep the message ids for the result (off for huge sends that only need a count). */
   collectIds?: boolean
+  /**
+   * Send a partly filled batch once its first message has waited this long for more input (a slow
+   * stream, `tail -f` style). Undefined: batches fill up (or the input ends) first.
+   */
+  lingerMs?: number
+  /** Stop reading (SIGINT/SIGTERM): the open batch is still sent, then sendAll returns. */
+  signal?: AbortSignal
+  /** The input line of a message (NDJSON), for `lastLine`. */
+  lineOf?: (message: OutgoingMessage) => number | undefined
 }
 
 export interface SendResult {
   sent: number
   batches: number
   messageIds: string[]
+  /** The highest input line among the messages sent (NDJSON input). */
+  lastLine?: number
+  /** True when the signal stopped the input early. */
+  stopped?: boolean
 }
 
 function approximateSize(message: OutgoingMessage): number {
@@ -30,6 +44,13 @@ function messageIdOf(message: OutgoingMessage): string | undefined {
   return id === undefined ? undefined : String(id)
 }
 
+const LINGER = Symbol('linger')
+const STOPPED = Symbol('stopped')
+
+function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {
+  return Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()
+}
+
 export async function sendAll(
   sender: ServiceBusSender,
   messages: Iterable<OutgoingMessage> | AsyncIterable<OutgoingMessage>,
@@ -40,11 +61,13 @@ export async function sendAll(
   const result: SendResult = {sent: 0, batches: 0, messageIds: []}
   let failure: unknown
 
-  const dispatch = async (batch: Awaited<ReturnType<ServiceBusSender['createMessageBatch']>>, ids: string[]) => {
+  type Batch = Awaited<ReturnType<ServiceBusSender['createMessageBatch']>>
+  const dispatch = async (batch: Batch, ids: string[], lastLine: number | undefined) => {
     const sending = sender.sendMessages(batch).then(
       () => {
         result.sent += batch.count
         result.batches++
+        if (lastLine !== undefined) result.lastLine = Math.max(result.lastLine ?? 0, lastLine)
         if (options.collectIds) result.messageIds.push(...ids)
         options.onProgress?.(result.sent)
       },
@@ -58,18 +81,58 @@ export async function sendAll(
     if (failure) throw failure
   }
 
+  const stopped = new Promise<typeof STOPPED>(resolve => {
+    if (options.signal?.aborted) resolve(STOPPED)
+    options.signal?.addEventListener('abort', () => resolve(STOPPED), {once: true})
+  })
+  const iterator = iteratorOf(messages)
+  const lazy = !(Symbol.asyncIterator in messages)
   let index = 0
   try {
     let batch = await sender.createMessageBatch()
     let ids: string[] = []
-    for await (const message of messages) {
+    let batchLastLine: number | undefined
+    let lingerTimer: NodeJS.Timeout | undefined
+    let linger: Promise<typeof LINGER> | undefined
+    const flush = async () => {
+      clearTimeout(lingerTimer)
+      linger = undefined
+      if (batch.count === 0) return
+      const full = batch
+      const fullIds = ids
+      const fullLastLine = batchLastLine
+      batch = await sender.createMessageBatch()
+      ids = []
+      batchLastLine = undefined
+      await dispatch(full, fullIds, fullLastLine)
+    }
+    let pending: Promise<IteratorResult<OutgoingMessage>> | undefined
+    for (;;) {
+      if (options.signal?.aborted) {
+        result.stopped = true
+        break
+      }
+      let next: IteratorResult<OutgoingMessage>
+      if (lazy) next = (iterator as Iterator<OutgoingMessage>).next()
+      else {
+        pending ??= Promise.resolve((iterator as AsyncIterator<OutgoingMessage>).next())
+        const raced = await Promise.race(linger ? [pending, linger, stopped] : [pending, stopped])
+        if (raced === STOPPED) {
+          result.stopped = true
+          break
+        }
+        if (raced === LINGER) {
+          await flush()
+          continue
+        }
+        pending = undefined
+        next = raced
+      }
+      if (next.done) break
+      const message = next.value
       index++
       if (!batch.tryAddMessage(message)) {
-        if (batch.count > 0) {
-          await dispatch(batch, ids)
-          batch = await sender.createMessageBatch()
-          ids = []
-        }
+        if (batch.count > 0) await flush()
         if (!batch.tryAddMessage(message)) {
           throw new UsageError(`message ${index} is too large: about ${approximateSize(message)} bytes, the queue accepts at most ${batch.maxSizeInBytes} bytes a batch`, {
             hint: 'Send a smaller body, or raise the queue\'s max message size.',
@@ -78,16 +141,26 @@ export async function sendAll(
       }
       const id = messageIdOf(message)
       if (id !== undefined) ids.push(id)
+      const line = options.lineOf?.(message)
+      if (line !== undefined) batchLastLine = line
+      if (batch.count === 1 && options.lingerMs !== undefined && !lazy) {
+        const lingerMs = options.lingerMs
+        linger = new Promise(resolve => (lingerTimer = setTimeout(() => resolve(LINGER), lingerMs)))
+      }
     }
-    if (batch.count > 0) await dispatch(batch, ids)
+    // The open batch is sent, also when stopped: what was read is never silently dropped.
+    await flush()
     await Promise.all(inFlight)
     if (failure) throw failure
     return result
   } catch (error) {
     await Promise.allSettled(inFlight)
-    if (error instanceof QjobError && index > 1) {
-      const ErrorClass = error.constructor as new (message: string, options: {hint?: string; cause?: unknown}) => QjobError
-      throw new ErrorClass(`${error.message} (${result.sent} message${result.sent === 1 ? ' was' : 's were'} already sent)`, {hint: error.hint, cause: error})
+    if (result.sent > 0 || (error instanceof QjobError && index > 1)) {
+      const qjobError = toQjobError(error)
+      const ErrorClass = qjobError.constructor as new (message: string, options: {hint?: string; cause?: unknown}) => QjobError
+      const sent = `${result.sent.toLocaleString('en-US')} message${result.sent === 1 ? ' was' : 's were'} sent before the error`
+      const line = result.lastLine === undefined ? '' : `, up to line ${result.lastLine}`
+      throw new ErrorClass(`${qjobError.message} (${sent}${line})`, {hint: qjobError.hint, cause: error})
     }
     throw error
   }

@@ -1,7 +1,15 @@
 // Runs one job: the command through the shell, the body on stdin, output passed through, the last
 // lines of stderr kept for a dead-letter description. A timeout or a stop kills the whole process
 // group (TERM, then KILL after a grace period).
+//
+// Jobs die with the worker, however it dies. The job leads its own process group (so a kill
+// reaches everything it started), and a watcher in that group holds fd 3: one end of a socket pair
+// whose other end only the worker holds. When the worker exits, even by kill -9, the kernel closes
+// its end, the watcher's read ends, and it kills the group (TERM, then KILL after the grace
+// period). Otherwise a job would outlive a killed worker and run twice at once when its message
+// comes back. A job that ends normally has its group killed too: nothing it left behind runs on.
 import {spawn} from 'node:child_process'
+import type {Socket} from 'node:net'
 
 export interface JobOutcome {
   /** The command's exit code; undefined when it was killed by a signal. */
@@ -32,14 +40,48 @@ function tailOf(text: string): string {
   return text.trimEnd().split('\n').slice(-TAIL_LINES).join('\n').slice(-TAIL_BYTES)
 }
 
+/**
+ * $1 the command, $2 the grace period in seconds. The watcher ignores TERM (it sends it), reads fd 3
+ * until the worker's end closes, then kills its own group; the job runs without fd 3.
+ */
+const WATCHED_JOB = [
+  "( trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep \"$2\"; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &",
+  'exec 3<&-',
+  'exec /bin/sh -c "$1"',
+].join('\n')
+
+/** Live job groups, killed if the worker exits while they run (the watcher covers kill -9). */
+const liveGroups = new Set<number>()
+let exitHookInstalled = false
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGTERM')
+  })
+}
+
 export function runJob(options: RunJobOptions): Promise<JobOutcome> {
   const started = Date.now()
-  const child = spawn(options.command, {
-    shell: true,
+  const graceMs = options.killGraceMs ?? 5000
+  installExitHook()
+  const child = spawn('/bin/sh', ['-c', WATCHED_JOB, 'qjob-job', options.command, String(Math.ceil(graceMs / 1000))], {
     detached: true, // its own process group, so a kill reaches the whole job
     env: {...process.env, ...options.env},
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   })
+  const lifeline = child.stdio[3] as Socket | null
+  lifeline?.on('error', () => undefined)
+  if (child.pid !== undefined) liveGroups.add(child.pid)
   let stderrKept = ''
   let timedOut = false
   child.stdout.pipe(options.stdout ?? process.stdout, {end: false})
@@ -64,7 +106,7 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
       } catch {
         // already gone
       }
-    }, options.killGraceMs ?? 5000).unref()
+    }, graceMs).unref()
   }
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
     timedOut = true
@@ -72,10 +114,20 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
   }, options.timeoutMs)
   options.signal?.addEventListener('abort', kill, {once: true})
 
+  const outputClosed = Promise.all([child.stdout, child.stderr].map(stream => new Promise(resolve => stream.once('close', resolve))))
   return new Promise(resolve => {
+    let finished = false
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return
+      finished = true
       if (timer) clearTimeout(timer)
       options.signal?.removeEventListener('abort', kill)
+      // The job is over: end its group (the watcher and anything left behind), then the lifeline.
+      if (child.pid !== undefined) {
+        killGroup(child.pid, 'SIGKILL')
+        liveGroups.delete(child.pid)
+      }
+      lifeline?.destroy()
       resolve({
         exitCode: exitCode ?? undefined,
         signal: signal ?? undefined,
@@ -88,7 +140,10 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
       stderrKept += `\n${error.message}`
       finish(127, null)
     })
-    // 'close' waits for the output pipes: the job's output is written before it is settled.
-    child.on('close', finish)
+    // Wait for the output pipes too: the job's output is written before it is settled. (Not for
+    // 'close': that would also wait for the lifeline, which the watcher holds until we let go.)
+    child.once('exit', (exitCode, signal) => {
+      void outputClosed.then(() => finish(exitCode, signal))
+    })
   })
 }

@@ -1,6 +1,8 @@
 // The worker loop of `qjob work`: lock a message, run its command, then complete, abandon or
 // dead-letter it. Locks are renewed by the SDK while a job runs. Stopping takes no new messages,
-// lets running jobs finish within the drain timeout, then kills and abandons what is left.
+// lets running jobs finish within the drain timeout (counted from the signal, whatever the slots
+// are doing), then kills and abandons what is left. A lost connection is retried with a bounded
+// backoff, each attempt logged, instead of ending the worker.
 import type {ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver} from '@azure/service-bus'
 
 import {bodyBytes, jobEnvironment} from './job-env.js'
@@ -24,6 +26,8 @@ export interface WorkerOptions {
   log: (entry: JobLog) => void
   /** How long one receive call waits for messages. */
   waitMs?: number
+  /** Reconnect delays (ms): the first, the cap, and how many failures in a row end the worker. */
+  reconnect?: {initialMs: number; maxMs: number; attempts: number}
 }
 
 export interface WorkerSummary {
@@ -38,13 +42,47 @@ type Outcome = 'completed' | 'abandoned' | 'dead-lettered'
 
 const RECEIVE_WAIT_MS = 5000
 const EMPTY_CHECK_WAIT_MS = 2000
+/** About three minutes of failures in a row (1+2+4+8+16+30x5 s), then the worker gives up. */
+const RECONNECT = {initialMs: 1000, maxMs: 30_000, attempts: 10}
+
+/** Errors that no retry will fix: a wrong key, a missing or disabled queue. */
+const FATAL_CODES = new Set(['UnauthorizedAccess', 'MessagingEntityNotFound', 'MessagingEntityDisabled'])
 
 export class Worker {
   readonly summary: WorkerSummary = {processed: 0, completed: 0, abandoned: 0, deadLettered: 0, failedSettlements: 0}
   private readonly killJobs = new AbortController()
   private taken = 0
+  private failuresInARow = 0
+  /** When SIGTERM/SIGINT arrived: the drain timeout counts from here. */
+  private stoppedAt?: number
+  private readonly stopped: Promise<void>
 
-  constructor(private readonly client: ServiceBusClient, private readonly options: WorkerOptions) {}
+  constructor(private readonly client: ServiceBusClient, private readonly options: WorkerOptions) {
+    this.stopped = new Promise(resolve => {
+      if (options.stop.aborted) {
+        this.stoppedAt = Date.now()
+        resolve()
+      } else {
+        options.stop.addEventListener('abort', () => {
+          this.stoppedAt = Date.now()
+          resolve()
+        }, {once: true})
+      }
+    })
+  }
+
+  /** Waits before the next attempt after a failed receive; throws when it should not go on. */
+  private async backOff(error: unknown): Promise<void> {
+    const code = (error as {code?: string}).code
+    const policy = this.options.reconnect ?? RECONNECT
+    this.failuresInARow++
+    if ((code !== undefined && FATAL_CODES.has(code)) || this.failuresInARow > policy.attempts) throw error
+    const delayMs = Math.min(policy.maxMs, policy.initialMs * 2 ** (this.failuresInARow - 1))
+    this.options.log({at: 'worker', event: 'reconnect', attempt: this.failuresInARow, in_ms: delayMs, error: firstLine(error)})
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([new Promise(resolve => (timer = setTimeout(resolve, delayMs))), this.stopped])
+    clearTimeout(timer)
+  }
 
   async run(): Promise<WorkerSummary> {
     if (this.options.sessions) await this.runSessions()
@@ -69,6 +107,7 @@ export class Worker {
   }
 
   /** Sessions one at a time, each until it has no more messages. */
+  // (A failure to accept a session that is not "none available" is retried like a receive.)
   private async runSessions(): Promise<void> {
     while (!this.done) {
       let receiver: ServiceBusReceiver
@@ -78,10 +117,12 @@ export class Worker {
         if (this.options.stop.aborted) return
         const code = (error as {code?: string}).code
         if (code === 'ServiceTimeout' || code === 'SessionCannotBeLocked') {
+          this.failuresInARow = 0
           if (this.options.exitWhenEmpty) return
           continue
         }
-        throw error
+        await this.backOff(error)
+        continue
       }
       try {
         await this.consume(receiver, 1, true)
@@ -98,14 +139,20 @@ export class Worker {
     while (!this.done) {
       const free = concurrency - running.size
       if (free <= 0) {
-        await Promise.race(running)
+        // Every slot busy: wait for one to free up, or for the stop (the drain clock is running).
+        await Promise.race([...running, this.stopped])
         continue
       }
       const want = this.options.maxMessages === undefined ? free : Math.min(free, this.options.maxMessages - this.taken)
-      const batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: waitMs, abortSignal: this.options.stop}).catch((error: unknown) => {
-        if (this.options.stop.aborted) return []
-        throw error
-      })
+      let batch: ServiceBusReceivedMessage[]
+      try {
+        batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: waitMs, abortSignal: this.options.stop})
+        this.failuresInARow = 0
+      } catch (error) {
+        if (this.options.stop.aborted) break
+        await this.backOff(error)
+        continue
+      }
       if (batch.length === 0) {
         if (!(this.options.exitWhenEmpty || untilEmpty)) continue
         if (running.size === 0) break
@@ -129,8 +176,9 @@ export class Worker {
   private async drain(running: Set<Promise<void>>): Promise<void> {
     if (running.size === 0) return
     let timer: NodeJS.Timeout | undefined
+    const left = this.stoppedAt === undefined ? this.options.drainTimeoutMs : this.options.drainTimeoutMs - (Date.now() - this.stoppedAt)
     const timedOut = new Promise<boolean>(resolve => {
-      timer = setTimeout(() => resolve(true), this.options.drainTimeoutMs)
+      timer = setTimeout(() => resolve(true), Math.max(0, left))
     })
     const finished = Promise.all(running).then(() => false)
     if (await Promise.race([finished, timedOut])) {
@@ -212,4 +260,8 @@ export class Worker {
     else this.summary.deadLettered++
     return true
   }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]
 }

@@ -29,8 +29,9 @@ function readEnv(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || Array.isArray(value)) throw apiErrors.invalidParams('env must be an object of strings.')
   const env: Record<string, string> = {}
   for (const [key, entry] of Object.entries(value)) {
-    if (!/^\w+$/.test(key) || typeof entry !== 'string') throw apiErrors.invalidParams(`Invalid env entry "${key}": names are letters, digits and _, values strings.`)
-    env[key] = entry
+    // The Heroku CLI sends COLUMNS and LINES as numbers, and the API takes them.
+    if (!/^\w+$/.test(key) || (typeof entry !== 'string' && typeof entry !== 'number')) throw apiErrors.invalidParams(`Invalid env entry "${key}": names are letters, digits and _, values strings.`)
+    env[key] = String(entry)
   }
   return env
 }
@@ -39,6 +40,7 @@ export async function createDyno(ctx: HandlerContext, request: ApiRequest): Prom
   const body = bodyObject(request.body)
   if (typeof body.command !== 'string' || body.command.trim() === '') throw apiErrors.invalidParams("Command can't be blank.")
   if (body.attach !== undefined && typeof body.attach !== 'boolean') throw apiErrors.invalidParams('attach must be a boolean.')
+  if (body.force_no_tty !== undefined && body.force_no_tty !== null && typeof body.force_no_tty !== 'boolean') throw apiErrors.invalidParams('force_no_tty must be a boolean.')
   let size = DEFAULT_DYNO_SIZE
   if (body.size !== undefined && body.size !== null) {
     const found = typeof body.size === 'string' ? findSize(body.size) : undefined
@@ -61,12 +63,25 @@ export async function createDyno(ctx: HandlerContext, request: ApiRequest): Prom
     attach: body.attach === true,
     timeToLiveS: timeToLive,
     type,
+    tty: body.force_no_tty !== true,
   })
   return {status: 201, body: presentDyno(ctx.store.app, dyno)}
 }
 
+/**
+ * A dyno by name or id, or (as the platform still takes it, and `heroku ps:stop worker` sends it)
+ * a process type name: all of that type's dynos.
+ */
+function dynosNamed(ctx: HandlerContext, identity: string): DynoRecord[] {
+  const dyno = ctx.store.findDyno(identity)
+  if (dyno) return [dyno]
+  const ofType = ctx.store.dynoList(identity)
+  if (ofType.length > 0) return ofType
+  throw apiErrors.notFound('dyno')
+}
+
 export function restartDyno(ctx: HandlerContext, request: ApiRequest): ApiResult {
-  ctx.supervisor.restart(findDyno(ctx, request.params.dyno).name)
+  for (const dyno of dynosNamed(ctx, request.params.dyno)) ctx.supervisor.restart(dyno.name)
   return {status: 202, body: {}}
 }
 
@@ -82,7 +97,7 @@ export function restartAll(ctx: HandlerContext): ApiResult {
 }
 
 export function stopDyno(ctx: HandlerContext, request: ApiRequest): ApiResult {
-  ctx.supervisor.stop(findDyno(ctx, request.params.dyno).name)
+  for (const dyno of dynosNamed(ctx, request.params.dyno)) ctx.supervisor.stop(dyno.name)
   return {status: 202, body: {}}
 }
 

@@ -1,12 +1,12 @@
 // Log sessions: POST returns a logplex_url (served by this emulator); a GET of that URL streams the
-// recent lines and, with tail, every new line until the client hangs up. The session id in the URL
+// recent lines and, with tail, every new line until the client hangs up, as server-sent events. The session id in the URL
 // is the capability, as with logplex: the stream itself takes no Authorization header.
 import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import {apiErrors} from '../api-error.js'
 import {DEFAULT_LOG_LINES, LOG_BUFFER_LINES} from '../constants.js'
 import {apiTime, newId} from '../ids.js'
-import {formatLogLine, matchesFilter, type LogFilter} from '../log-hub.js'
+import {formatLogLine, matchesFilter, type LogFilter, type LogLine} from '../log-hub.js'
 import {bodyObject, type ApiRequest, type ApiResult, type HandlerContext} from './context.js'
 
 const SESSION_TTL_MS = 5 * 60_000
@@ -80,15 +80,19 @@ export function streamLogSession(ctx: HandlerContext, request: ApiRequest): ApiR
   if (!session) throw apiErrors.notFound('log session')
   return {
     stream: (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(200, {'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache'})
-      for (const line of ctx.logs.recent(session.filter, session.lines)) res.write(`${formatLogLine(line)}\n`)
+      // Server-sent events, one log line per event: the Heroku CLI reads the stream with an
+      // EventSource and refuses any other content type.
+      res.writeHead(200, {'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache'})
+      let eventId = 0
+      const send = (line: LogLine) => res.write(`id: ${++eventId}\ndata: ${formatLogLine(line).replace(/\r?\n/g, ' ')}\n\n`)
+      for (const line of ctx.logs.recent(session.filter, session.lines)) send(line)
       if (!session.tail) {
         res.end()
         return
       }
       ctx.logSessions.track(res)
       const unsubscribe = ctx.logs.subscribe(line => {
-        if (matchesFilter(line, session.filter)) res.write(`${formatLogLine(line)}\n`)
+        if (matchesFilter(line, session.filter)) send(line)
       })
       res.on('close', unsubscribe)
     },

@@ -5,6 +5,8 @@ import type {Handler} from '../handlers/context.js'
 import {createDyno, dynoInfo, listDynos, restartAll, restartDyno, restartFormation, stopDyno, stopFormation} from '../handlers/dynos.js'
 import {batchUpdateFormation, formationInfo, listFormation, updateFormation} from '../handlers/formation.js'
 import {createLogSession, streamLogSession} from '../handlers/log-sessions.js'
+import {appFeatureInfo, listAddons, listAppFeatures, listCollaborators, pipelineCouplingInfo} from '../handlers/app-extras.js'
+import {configVarsInfo, listReleases, releaseInfo, updateConfigVars} from '../handlers/config.js'
 
 export interface Route {
   method: string
@@ -27,6 +29,15 @@ function route(method: string, template: string, handler: Handler, raw = false):
 export const ROUTES: readonly Route[] = [
   route('GET', '/account', accountInfo),
   route('GET', '/apps/:app', appInfo),
+  route('GET', '/apps/:app/config-vars', configVarsInfo),
+  route('PATCH', '/apps/:app/config-vars', updateConfigVars),
+  route('GET', '/apps/:app/releases', listReleases),
+  route('GET', '/apps/:app/releases/:release', releaseInfo),
+  route('GET', '/apps/:app/addons', listAddons),
+  route('GET', '/apps/:app/collaborators', listCollaborators),
+  route('GET', '/apps/:app/features', listAppFeatures),
+  route('GET', '/apps/:app/features/:feature', appFeatureInfo),
+  route('GET', '/apps/:app/pipeline-couplings', pipelineCouplingInfo),
   route('GET', '/apps/:app/formation', listFormation),
   route('PATCH', '/apps/:app/formation', batchUpdateFormation),
   route('GET', '/apps/:app/formation/:formation', formationInfo),

@@ -20,6 +20,8 @@ import {emptyFeedDocument, entryDocument, errorDocument, feedDocument, namespace
 import {ADMIN_LIMITS, ATOM, NAMESPACE_INFO} from './constants.js'
 import {queueDescriptionXml, queueSettingsFromEntry} from './queue-description.js'
 import {parseXml, XmlError} from './xml.js'
+import {descriptionKind} from './topic-description.js'
+import {handleTopic, handleTopicChild, parseTopicPath, topicEntry, type TopicRouteContext} from './topic-routes.js'
 
 export interface AdminRequest {
   method: string
@@ -95,7 +97,8 @@ export class AdminApi {
       return this.error(400, 'The request URL is not valid.')
     }
     const special = path.startsWith('$')
-    const queueName = special ? undefined : path
+    // The entity whose own policies may grant Manage: the queue, or the topic of a subscription or rule.
+    const queueName = special ? undefined : (parseTopicPath(path)?.topic ?? path)
     const decision = authorizeAdminRequest(request.authorization, path, queueName, {policies: this.policies, broker: this.broker})
     if (!decision.allowed) {
       this.logger.info(`admin ${request.method} /${path} refused: ${decision.detail}`)
@@ -123,10 +126,28 @@ export class AdminApi {
     }
     if (lower === '$resources/queues' || lower === '$resources/topics') {
       if (method !== 'GET') return this.error(405, `${method} is not allowed on /${path}.`)
-      const queues = lower === '$resources/queues' ? this.broker.listQueues() : []
-      return this.list(request.baseUrl, path, lower === '$resources/queues' ? 'Queues' : 'Topics', queues, query)
+      const entries =
+        lower === '$resources/queues'
+          ? this.broker.listQueues().map(queue => this.queueEntry(request.baseUrl, queue))
+          : this.broker.topics.list().map(topic => topicEntry(this.broker, request.baseUrl, topic.name))
+      return this.list(request.baseUrl, path, lower === '$resources/queues' ? 'Queues' : 'Topics', entries, query)
     }
-    if (path.startsWith('$')) return this.error(404, `The emulator has no management resource '/${path}'; it manages queues only.`)
+    if (path.startsWith('$')) return this.error(404, `The emulator has no management resource '/${path}'.`)
+    const context: TopicRouteContext = {
+      broker: this.broker,
+      baseUrl: request.baseUrl,
+      method,
+      body: request.body,
+      ifMatch: request.ifMatch,
+      query,
+      entry: (status, parts) => this.entry(status, parts),
+      emptyFeed: entityPath => this.feed(emptyFeedDocument(request.baseUrl, entityPath, this.broker.now())),
+      list: (listPath, title, entries) => this.list(request.baseUrl, listPath, title, entries, query),
+    }
+    const child = parseTopicPath(path)
+    if (child) return handleTopicChild(context, child)
+    const isTopic = this.broker.topics.get(path) !== undefined || (method === 'PUT' && request.ifMatch === undefined && !this.broker.getQueue(path) && safeKind(request.body) === 'TopicDescription')
+    if (isTopic && ['GET', 'PUT', 'DELETE'].includes(method)) return handleTopic(context, path)
     switch (method) {
       case 'GET': {
         const queue = this.broker.getQueue(path)
@@ -143,6 +164,7 @@ export class AdminApi {
   }
 
   private async create(request: AdminRequest, name: string): Promise<AdminResponse> {
+    if (this.broker.topics.get(name)) throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
     const settings = queueSettingsFromEntry(parseXml(request.body))
     if (this.broker.getQueue(name)) throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
     const queue = await this.broker.createQueue(name, settings)
@@ -172,7 +194,7 @@ export class AdminApi {
     return this.entry(200, this.queueEntry(request.baseUrl, queue))
   }
 
-  private list(baseUrl: string, path: string, title: string, queues: QueueProperties[], query: URLSearchParams): AdminResponse {
+  private list(baseUrl: string, path: string, title: string, queues: EntryParts[], query: URLSearchParams): AdminResponse {
     const skipText = query.get('$skip')
     const topText = query.get('$top')
     const skip = skipText === null ? 0 : Number(skipText)
@@ -190,7 +212,7 @@ export class AdminApi {
       path,
       title,
       updated: this.broker.now(),
-      entries: page.map(queue => this.queueEntry(baseUrl, queue)),
+      entries: page,
       query: pageQuery,
       next,
     })
@@ -213,5 +235,14 @@ export class AdminApi {
   private error(status: number, detail: string): AdminResponse {
     const tracked = `${detail} TrackingId:${randomUUID()}, Timestamp:${new Date(this.broker.now()).toISOString()}`
     return {status, contentType: ATOM.errorContentType, body: errorDocument(status, tracked)}
+  }
+}
+
+/** The description an Atom entry holds, or undefined when the body does not parse (the queue path reports that). */
+function safeKind(body: string): string | undefined {
+  try {
+    return descriptionKind(parseXml(body))
+  } catch {
+    return undefined
   }
 }

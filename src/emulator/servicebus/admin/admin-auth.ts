@@ -30,8 +30,8 @@ export function authorizeAdminRequest(header: string | undefined, resourcePath: 
   if (!header) return {allowed: false, detail: "MissingToken: the request has no authorization header; 'Manage' claim(s) are required for this operation."}
   const rulesFor = (keyName: string): AuthorizationRule[] => {
     const rules = deps.policies.list().filter(rule => rule.keyName === keyName)
-    const queue = queueName === undefined ? undefined : deps.broker.getQueue(queueName)
-    if (queue) rules.push(...queue.authorizationRules.filter(rule => rule.keyName === keyName))
+    // The queue's rules, or the topic's (queueName may name a topic or one of its subscriptions or rules).
+    if (queueName !== undefined) rules.push(...deps.broker.authorizationRulesFor(queueName).filter(rule => rule.keyName === keyName))
     return rules
   }
   let token

@@ -36,13 +36,13 @@ export function parseXsDuration(text: string, field: string): number {
   }
 }
 
-function parseBoolean(text: string, field: string): boolean {
+export function parseBoolean(text: string, field: string): boolean {
   const value = text.trim().toLowerCase()
   if (value === 'true' || value === 'false') return value === 'true'
   throw badRequest(`${field} must be true or false, got '${text}'.`)
 }
 
-function parseInteger(text: string, field: string): number {
+export function parseInteger(text: string, field: string): number {
   if (!/^\d{1,15}$/.test(text.trim())) throw badRequest(`${field} must be a whole number, got '${text}'.`)
   return Number(text.trim())
 }
@@ -52,7 +52,7 @@ export function queueSettingsFromEntry(document: XmlNode): QueueSettings {
   const content = childNode(childNode(document.entry)?.content)
   const names = content ? Object.keys(content).filter(key => key !== '$' && key !== '_') : []
   if (names.length === 0) throw badRequest('The request body must be an Atom entry whose content holds a QueueDescription.')
-  if (names[0] !== 'QueueDescription') throw badRequest(`The emulator manages queues only; '${names[0]}' is not supported.`)
+  if (names[0] !== 'QueueDescription') throw badRequest(`The request body holds a ${names[0]}, not a QueueDescription.`)
   const description = content!.QueueDescription
   return queueSettingsFrom(childNode(description) ?? {})
 }
@@ -105,15 +105,19 @@ function queueSettingsFrom(fields: XmlNode): QueueSettings {
         settings.authorizationRules = rulesFrom(value)
         break
       case 'AutoDeleteOnIdle':
-        if (parseXsDuration(text, name) < TIMESPAN_MAX_MS) throw badRequest('AutoDeleteOnIdle is not supported by the emulator (queues are never deleted when idle).')
+        settings.autoDeleteOnIdleMs = parseXsDuration(text, name)
         break
       case 'EnablePartitioning':
+        settings.enablePartitioning = parseBoolean(text, name)
+        break
       case 'EnableExpress':
         if (parseBoolean(text, name)) throw badRequest(`${name} is not supported by the emulator.`)
         break
       case 'ForwardTo':
+        settings.forwardTo = text.trim() === '' ? undefined : text.trim()
+        break
       case 'ForwardDeadLetteredMessagesTo':
-        if (text.trim() !== '') throw badRequest(`${name} is not supported by the emulator (it does not forward messages).`)
+        settings.forwardDeadLetteredMessagesTo = text.trim() === '' ? undefined : text.trim()
         break
       default:
         throw badRequest(`Unknown QueueDescription field '${name}'.`)
@@ -132,7 +136,7 @@ function checkedKey(text: string | undefined, keyName: string): string {
   return text
 }
 
-function rulesFrom(value: XmlValue): AuthorizationRule[] {
+export function rulesFrom(value: XmlValue): AuthorizationRule[] {
   const container = childNode(value)
   const raw = container?.AuthorizationRule
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
@@ -163,7 +167,7 @@ function rulesFrom(value: XmlValue): AuthorizationRule[] {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-function ruleXml(rule: AuthorizationRule, at: string): string {
+export function ruleXml(rule: AuthorizationRule, at: string): string {
   return element(
     'AuthorizationRule',
     [
@@ -201,6 +205,7 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
       leaf('IsAnonymousAccessible', false),
       element('AuthorizationRules', queue.authorizationRules.map(rule => ruleXml(rule, iso(queue.updatedAt)))),
       leaf('Status', queue.status),
+      queue.forwardTo ? leaf('ForwardTo', queue.forwardTo) : '',
       leaf('CreatedAt', iso(counts.createdAt)),
       leaf('UpdatedAt', iso(counts.updatedAt)),
       leaf('AccessedAt', iso(counts.accessedAt)),
@@ -216,11 +221,12 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
         ],
         {[`xmlns:${countPrefix}`]: ATOM.countDetailsNamespace},
       ),
-      leaf('AutoDeleteOnIdle', FOREVER_DURATION),
-      leaf('EnablePartitioning', false),
+      leaf('AutoDeleteOnIdle', formatXsDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS)),
+      leaf('EnablePartitioning', queue.enablePartitioning ?? false),
       leaf('EntityAvailabilityStatus', 'Available'),
       leaf('EnableExpress', false),
       queue.userMetadata ? leaf('UserMetadata', queue.userMetadata) : '',
+      queue.forwardDeadLetteredMessagesTo ? leaf('ForwardDeadLetteredMessagesTo', queue.forwardDeadLetteredMessagesTo) : '',
       leaf('MaxMessageSizeInKilobytes', queue.maxMessageSizeInKilobytes),
     ],
     {xmlns: ATOM.connectNamespace, 'xmlns:i': ATOM.instanceNamespace},

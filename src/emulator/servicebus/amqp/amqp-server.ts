@@ -1,6 +1,6 @@
 // The AMQP 1.0 server: rhea container events routed to the links that handle them. Holds no
 // broker state of its own; each connection's tokens and links live in its ConnectionState.
-import type {Socket} from 'node:net'
+import type {Duplex} from 'node:stream'
 
 import rhea, {type EventContext, type link, type Receiver, type Sender} from 'rhea'
 
@@ -18,6 +18,7 @@ import type {SessionRequest} from '../broker/sessions.js'
 import {captureRawPayloads, holdAttach, localAttach} from './rhea-internals.js'
 import {dotnetTicks, LOCKED_UNTIL_PROPERTY, SESSION_FILTER, sessionFilterOf, sessionTimeoutOf} from './session-attach.js'
 import {SendLink} from './send-link.js'
+import {saslTokenOf, serverMechanisms} from './sasl-mechanisms.js'
 
 export interface AmqpServerOptions {
   broker: Broker
@@ -26,8 +27,8 @@ export interface AmqpServerOptions {
 }
 
 export interface AmqpServer {
-  /** Serves one client connection (its first bytes, the AMQP header, still unread). */
-  accept(socket: Socket): void
+  /** Serves one client connection: a socket or a WebSocket's byte stream (its AMQP header still unread). */
+  accept(socket: Duplex): void
   connectionCount(): number
   close(): Promise<void>
 }
@@ -49,6 +50,12 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   const {broker, logger} = options
   const roles = new WeakMap<link, LinkRole>()
   const container = rhea.create_container({id: 'qjob-servicebus-emulator'})
+  // The mechanisms Azure offers (see sasl-mechanisms.ts); rhea's typings omit this field.
+  ;(container as unknown as {sasl_server_mechanisms: unknown}).sasl_server_mechanisms = serverMechanisms(options.policies)
+  container.on('connection_open', (context: EventContext) => {
+    const token = saslTokenOf(context.connection)
+    if (token) connectionState(context.connection).tokens.put(token)
+  })
 
   const echoTermini = (target: Sender | Receiver) => {
     if (target.source) target.set_source(target.source)
@@ -174,7 +181,10 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
       state.links.delete(role.handler)
     }
     if (context.sender && state.replyLinks.get(context.sender.name) === context.sender) state.replyLinks.delete(context.sender.name)
-    roles.delete(target)
+    // A receive link keeps its role: rhea dispatches the dispositions of a frame batch after the
+    // detach that followed them in the same batch, and those settlements still count (AMQP settles
+    // on the session). The WeakMap lets the link go with its connection.
+    if (role?.kind !== 'receive') roles.delete(target)
   }
   container.on('sender_close', linkGone)
   container.on('receiver_close', linkGone)
@@ -198,13 +208,13 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
 
   // The front door (../front-door.ts) listens and hands over the sockets that speak AMQP.
   const connectionOptions = {receiver_options: {autoaccept: false, credit_window: AMQP.incomingCreditWindow}}
-  const sockets = new Set<Socket>()
+  const sockets = new Set<Duplex>()
   return {
-    accept(socket: Socket) {
+    accept(socket: Duplex) {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
       // rhea types omit Connection.accept(socket), the server side of container.listen().
-      ;(container.create_connection(connectionOptions as never) as unknown as {accept(socket: Socket): void}).accept(socket)
+      ;(container.create_connection(connectionOptions as never) as unknown as {accept(socket: Duplex): void}).accept(socket)
     },
     connectionCount: () => sockets.size,
     close: async () => {

@@ -9,6 +9,7 @@ import type {EmulatorLogger} from '../logger.js'
 import {connectionState} from './connection-state.js'
 import {amqpErrorOf, CONDITIONS} from './error-conditions.js'
 import {OPERATIONS} from './management-operations.js'
+import {RULE_OPERATIONS} from './rule-operations.js'
 import {acceptRequest, replyTo} from './request-reply.js'
 
 export interface ManagementDependencies {
@@ -59,7 +60,7 @@ export function handleManagementRequest(context: EventContext, path: string, dep
     const {condition, description} = amqpErrorOf(error)
     respond(statusOf(error), description ?? 'The request failed.', condition)
   }
-  const operation = OPERATIONS[operationName]
+  const operation = OPERATIONS[operationName] ?? RULE_OPERATIONS[operationName]
   if (!operation) {
     deps.logger.info(`management: '${operationName}' on '${path}' is not supported`)
     respond(501, `The operation '${operationName}' is not supported by the emulator.`, CONDITIONS.NotImplemented)

@@ -107,7 +107,8 @@ export function encodeDelivery(delivery: Delivery, options: {omitBody?: boolean}
       durable: header.durable ?? true,
       priority: header.priority,
       ttl: header.ttl,
-      first_acquirer: message.deliveryCount === 0,
+      // Kept as the sender set it (absent: false), like durable, priority and ttl; only the count is the broker's.
+      first_acquirer: header.first_acquirer,
       delivery_count: message.deliveryCount,
     })
     .described()

@@ -12,7 +12,7 @@ import type {EmulatorLogger} from '../logger.js'
 import type {LinkHandle} from './connection-state.js'
 import {amqpErrorOf} from './error-conditions.js'
 import {encodeDelivery, lockTokenToTag, plainProperties, tagToLockToken} from './message-codec.js'
-import {outgoingSlots} from './rhea-internals.js'
+import {attachUnsent, outgoingSlots} from './rhea-internals.js'
 import {outcomes} from './rhea-types.js'
 
 interface RemoteOutcome {
@@ -29,6 +29,7 @@ export class ReceiveLink implements Consumer, LinkHandle {
   private tagCounter = 0
   /** Set by the broker once this receiver holds a session's lock. */
   sessionId?: string
+  private retryScheduled = false
 
   constructor(
     readonly link: Sender,
@@ -51,6 +52,17 @@ export class ReceiveLink implements Consumer, LinkHandle {
 
   credit(): number {
     if (!this.link.is_open()) return 0
+    if (attachUnsent(this.link)) {
+      // No deliveries before our attach is on the wire; ask again once rhea has written it.
+      if (!this.retryScheduled) {
+        this.retryScheduled = true
+        setImmediate(() => {
+          this.retryScheduled = false
+          this.handle?.creditAdded()
+        })
+      }
+      return 0
+    }
     return Math.min(this.limit - this.sent, outgoingSlots(this.link))
   }
 

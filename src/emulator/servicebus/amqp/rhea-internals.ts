@@ -28,6 +28,15 @@ export function holdAttach(target: link): void {
   state.open_requests = Math.max(0, state.open_requests - 1)
 }
 
+/**
+ * True while rhea has yet to write the attach of a link we opened: it writes a session's transfers
+ * before its links' attaches, so a delivery queued now (a client that sent attach and flow in one
+ * batch) would reach the client on a handle it does not know yet.
+ */
+export function attachUnsent(target: link): boolean {
+  return (target as unknown as {state: {open_requests: number}}).state.open_requests > 0
+}
+
 /** Free slots in the session's outgoing delivery buffer: peek-locked deliveries hold one each. */
 export function outgoingSlots(sender: Sender): number {
   return (sender.session as unknown as {outgoing: {available(): number}}).outgoing.available()

@@ -7,7 +7,9 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Broker} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {AccessRight, AuthorizationRule} from '../broker/queue-properties.js'
+import {routeTopics} from './arm-topics.js'
 import {type ArmScopePath, keysResource, queueResource, queueSettingsOf, ruleResource} from './arm-resources.js'
+import {regeneratedRule, RegenerateKeysError} from './regenerate-keys.js'
 
 export interface ArmApiOptions {
   broker: Broker
@@ -15,6 +17,8 @@ export interface ArmApiOptions {
   token: string
   /** Namespace-level policies (for namespace list-keys). */
   namespaceRules: () => readonly AuthorizationRule[]
+  /** Replaces a namespace-level policy (regenerateKeys). */
+  replaceNamespaceRule: (rule: AuthorizationRule) => void
   /** Connection string for a key: (keyName, key, queue?) -> string. */
   connectionString: (keyName: string, key: string, queue?: string) => string
 }
@@ -23,7 +27,7 @@ const PREFIX = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/M
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const MAX_BODY = 1024 * 1024
 
-const SEGMENTS = ['authorizationRules', 'queues', 'listKeys']
+const SEGMENTS = ['authorizationRules', 'queues', 'listKeys', 'regenerateKeys', 'topics', 'subscriptions', 'rules']
 
 function canonicalSegment(segment: string): string {
   return SEGMENTS.find(known => known.toLowerCase() === segment.toLowerCase()) ?? segment
@@ -33,7 +37,7 @@ export function isArmPath(url: string): boolean {
   return /^\/subscriptions\//i.test(url)
 }
 
-class ArmError extends Error {
+export class ArmError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message)
   }
@@ -41,6 +45,7 @@ class ArmError extends Error {
 
 function fromBroker(error: unknown): ArmError {
   if (error instanceof ArmError) return error
+  if (error instanceof RegenerateKeysError) return new ArmError(400, 'InvalidRequestContent', error.message)
   if (error instanceof BrokerError) {
     const status = {EntityNotFound: 404, EntityAlreadyExists: 409, BadRequest: 400, Unauthorized: 401}[error.code as string] ?? 500
     return new ArmError(status, status === 404 ? 'ResourceNotFound' : error.code, error.message)
@@ -48,7 +53,7 @@ function fromBroker(error: unknown): ArmError {
   return new ArmError(500, 'InternalError', (error as Error).message ?? 'internal error')
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
@@ -79,7 +84,7 @@ function send(response: ServerResponse, status: number, body?: unknown): void {
   response.end(text)
 }
 
-function parseRights(value: unknown): AccessRight[] {
+export function parseRights(value: unknown): AccessRight[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every(right => RIGHTS.includes(right as AccessRight))) {
     throw new ArmError(400, 'InvalidRequestContent', 'properties.rights must list Listen, Send and/or Manage.')
   }
@@ -110,7 +115,15 @@ export function createArmApi(options: ArmApiOptions) {
       if (!rule) throw new ArmError(404, 'ResourceNotFound', `The authorization rule '${parts[1]}' could not be found.`)
       return [200, keysResource(rule, key => options.connectionString(rule.keyName, key))]
     }
-    if (parts[0] !== 'queues') throw new ArmError(404, 'ResourceNotFound', 'Only queues are supported by the emulator.')
+    if (parts[0] === 'authorizationRules' && parts.length === 3 && parts[2] === 'regenerateKeys' && method === 'POST') {
+      const rule = options.namespaceRules().find(candidate => candidate.keyName === parts[1])
+      if (!rule) throw new ArmError(404, 'ResourceNotFound', `The authorization rule '${parts[1]}' could not be found.`)
+      const next = regeneratedRule(rule, await readJson(request))
+      options.replaceNamespaceRule(next)
+      return [200, keysResource(next, key => options.connectionString(next.keyName, key))]
+    }
+    if (parts[0] === 'topics') return routeTopics({broker, scope, method, parts, request, connectionString: options.connectionString})
+    if (parts[0] !== 'queues') throw new ArmError(404, 'ResourceNotFound', 'Only queues and topics are supported by the emulator.')
     const [, queueName, sub, ruleName, action] = parts
     if (queueName === undefined) {
       if (method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `${method} is not allowed here.`)
@@ -137,6 +150,12 @@ export function createArmApi(options: ArmApiOptions) {
     if (action === 'listKeys' && method === 'POST') {
       const rule = requireRule(queueName, ruleName)
       return [200, keysResource(rule, key => options.connectionString(rule.keyName, key, queueName))]
+    }
+    if (action === 'regenerateKeys' && method === 'POST') {
+      const next = regeneratedRule(requireRule(queueName, ruleName), await readJson(request))
+      const current = requireQueue(queueName).authorizationRules
+      await broker.updateQueue(queueName, {authorizationRules: current.map(rule => (rule.keyName === ruleName ? next : rule))})
+      return [200, keysResource(next, key => options.connectionString(next.keyName, key, queueName))]
     }
     if (action !== undefined) throw new ArmError(404, 'ResourceNotFound', `Unknown action '${action}'.`)
     if (method === 'GET') return [200, ruleResource(scope, queueName, requireRule(queueName, ruleName))]

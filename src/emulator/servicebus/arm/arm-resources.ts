@@ -4,6 +4,7 @@ import {formatIsoDuration} from '../../../common/duration.js'
 import type {Broker} from '../broker/broker.js'
 import type {AuthorizationRule, QueueProperties, QueueSettings} from '../broker/queue-properties.js'
 import {parseDurationMs} from '../config/durations.js'
+import {TIMESPAN_MAX_MS} from '../constants.js'
 
 export interface ArmScopePath {
   subscription: string
@@ -34,7 +35,8 @@ export function queueResource(scope: ArmScopePath, queue: QueueProperties, broke
       maxDeliveryCount: queue.maxDeliveryCount,
       status: queue.status,
       enableBatchedOperations: queue.enableBatchedOperations,
-      enablePartitioning: false,
+      enablePartitioning: queue.enablePartitioning ?? false,
+      autoDeleteOnIdle: formatIsoDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS),
       enableExpress: false,
       createdAt: new Date(queue.createdAt).toISOString(),
       updatedAt: new Date(queue.updatedAt).toISOString(),
@@ -56,10 +58,11 @@ const DURATION_FIELDS = [
   ['lockDuration', 'lockDurationMs'],
   ['defaultMessageTimeToLive', 'defaultMessageTimeToLiveMs'],
   ['duplicateDetectionHistoryTimeWindow', 'duplicateDetectionHistoryTimeWindowMs'],
+  ['autoDeleteOnIdle', 'autoDeleteOnIdleMs'],
 ] as const
 const PLAIN_FIELDS = [
   'maxSizeInMegabytes', 'maxMessageSizeInKilobytes', 'requiresDuplicateDetection', 'requiresSession',
-  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations',
+  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations', 'enablePartitioning',
 ] as const
 
 /** An ARM PUT body's `properties` -> broker queue settings (unknown or read-only fields ignored). */

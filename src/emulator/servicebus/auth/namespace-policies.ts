@@ -12,14 +12,11 @@ export class NamespacePolicies {
     return this.policies
   }
 
-  /** Namespace policies named `keyName`, and those of the queue the audience names. */
+  /** Namespace policies named `keyName`, and those of the queue or topic the audience names. */
   rulesFor(keyName: string, audiencePath: string): AuthorizationRule[] {
     const rules = this.policies.filter(rule => rule.keyName === keyName)
-    const queueName = audiencePath.split('/').filter(segment => !segment.startsWith('$')).join('/')
-    if (queueName !== '') {
-      const queue = this.broker.getQueue(queueName)
-      if (queue) rules.push(...queue.authorizationRules.filter(rule => rule.keyName === keyName))
-    }
+    // The queue's policies, or the topic's (they cover its subscriptions too).
+    if (audiencePath !== '') rules.push(...this.broker.authorizationRulesFor(audiencePath).filter(rule => rule.keyName === keyName))
     return rules
   }
 }

@@ -12,14 +12,21 @@ import {applyQueueSettings, newQueueProperties, type QueueProperties, type Queue
 import type {DeadLetterOptions} from './dead-letter.js'
 import {Settlement} from './settlement.js'
 import {Dispatcher} from './dispatch.js'
-import {admit, Enqueuer} from './enqueue.js'
+import {admit, Enqueuer, type EnqueuePlan} from './enqueue.js'
 import {SessionManager, type SessionGrant, type SessionRequest} from './sessions.js'
 import {resetQueues, type QueueResetSummary} from './reset.js'
+import {SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
+import {Topics} from './topics.js'
+import {Forwarding, type Placement} from './forwarding.js'
+import {subscriptionPath} from './topic-properties.js'
+import {systemOnlyInspector} from './rules/system-view.js'
 
 export interface BrokerOptions {
   store: MessageStore
   propertyEditor: PropertyEditor
   logger: EmulatorLogger
+  /** Reads messages for subscription rules (topics); the AMQP codec implements it. */
+  inspector?: MessageInspector
   now?: () => number
 }
 
@@ -55,6 +62,10 @@ export interface ResolvedPath {
 
 export class Broker {
   readonly queues = new Map<string, Queue>()
+  /** Every queue-shaped container by key: queues, topics (holding queues) and subscriptions. */
+  readonly entities = new Map<string, Queue>()
+  /** Topics, subscriptions and rules (topics.ts). */
+  readonly topics: Topics
   readonly locks: MessageLocks<Entity>
   readonly now: () => number
   private readonly store: MessageStore
@@ -64,52 +75,87 @@ export class Broker {
   private readonly sessions: SessionManager
   private readonly dispatcher: Dispatcher
   private readonly enqueuer: Enqueuer
+  private readonly forwarding: Forwarding
   private closed = false
 
+  /**
+   * The parts, built in one order, each given what it uses: locks -> forwarding -> settlement
+   * (locks) -> sessions (locks, settlement) -> dispatcher (locks, sessions, settlement) ->
+   * enqueuer -> topics. The one cycle, settlement and sessions handing messages back to the
+   * dispatcher that is built after them, goes through the `pump` port (the dispatcher once
+   * built); the locks get their expiry handler once the settlement exists.
+   */
   constructor(options: BrokerOptions) {
     this.store = options.store
     this.editor = options.propertyEditor
     this.logger = options.logger
     this.now = options.now ?? Date.now
-    this.locks = new MessageLocks<Entity>(lock => this.settlement.lockExpired(lock), this.now)
-    this.settlement = new Settlement({
-      queues: this.queues,
+    const pump = new PumpPort()
+    this.locks = new MessageLocks<Entity>(undefined, this.now)
+    const inspector = options.inspector ?? systemOnlyInspector
+    this.forwarding = new Forwarding({entities: this.entities, inspector, editor: this.editor, pump: entity => pump.pump(entity)})
+    const settlement = new Settlement({
+      queues: this.entities,
       locks: this.locks,
       store: this.store,
       editor: this.editor,
       logger: this.logger,
       now: this.now,
-      pump: entity => this.pump(entity),
+      pump: entity => pump.pump(entity),
       persist: records => this.persist(records),
       isClosed: () => this.closed,
+      deadLettered: (queue, record) => this.forwarding.deadLettered(queue, record),
     })
+    this.settlement = settlement
+    this.locks.setExpiryHandler(lock => settlement.lockExpired(lock))
     this.sessions = new SessionManager({
       locks: this.locks,
       store: this.store,
       now: this.now,
-      pump: entity => this.pump(entity),
-      redeliver: lock => this.settlement.lockExpired(lock),
+      pump: entity => pump.pump(entity),
+      redeliver: lock => settlement.lockExpired(lock),
     })
     this.dispatcher = new Dispatcher({
-      queues: this.queues,
+      queues: this.entities,
       locks: this.locks,
       sessions: this.sessions,
       now: this.now,
       persist: records => this.persist(records),
-      expire: (queue, message) => this.settlement.expire(queue, message),
+      expire: (queue, message) => settlement.expire(queue, message),
       isClosed: () => this.closed,
     })
+    pump.bind(this.dispatcher)
     this.enqueuer = new Enqueuer({
       store: this.store,
       now: this.now,
-      isLive: queue => this.queues.get(queueKey(queue.name)) === queue,
-      pump: entity => this.pump(entity),
+      isLive: queue => this.entities.get(queueKey(queue.name)) === queue,
+      pump: entity => pump.pump(entity),
+      route: (queue, accepted) => this.topics.route(queue, accepted) ?? this.forwardedPlan(queue, accepted),
+    })
+    const timers = {
+      expire: (q: Queue, sequenceNumber: number, at: number) => settlement.expireDue(q, sequenceNumber, at),
+      activate: (q: Queue, sequenceNumber: number) => settlement.activateDue(q, sequenceNumber),
+    }
+    this.topics = new Topics({
+      entities: this.entities,
+      store: this.store,
+      locks: this.locks,
+      sessions: this.sessions,
+      forwarding: this.forwarding,
+      inspector,
+      editor: this.editor,
+      now: this.now,
+      pump: entity => pump.pump(entity),
+      persist: records => this.persist(records),
+      timers,
+      topicTimers: {...timers, activate: (q, sequenceNumber) => this.topics.activate(q as TopicQueue, sequenceNumber)},
     })
   }
 
   /** Loads what the store kept; call once before anything else. */
   async open(): Promise<void> {
     const snapshot = await this.store.open()
+    this.topics.restore(snapshot.topics ?? [], snapshot.subscriptions ?? [])
     for (const stored of snapshot.queues) {
       const queue = this.addQueue(stored.properties, stored.nextSequenceNumber)
       // Ids of messages completed before the restart still count as seen within the window.
@@ -126,7 +172,7 @@ export class Broker {
     if (this.closed) return
     this.closed = true
     this.locks.clear()
-    for (const queue of this.queues.values()) {
+    for (const queue of this.entities.values()) {
       queue.stopTimers()
       this.sessions.dropQueue(queue)
     }
@@ -144,7 +190,7 @@ export class Broker {
   }
 
   async createQueue(name: string, settings: QueueSettings = {}): Promise<QueueProperties> {
-    if (this.queues.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
+    if (this.entities.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
     const properties = newQueueProperties(name, settings, this.now())
     this.addQueue(properties, 1)
     await this.store.append([{type: 'queue-put', properties}])
@@ -163,6 +209,7 @@ export class Broker {
   async deleteQueue(name: string): Promise<void> {
     const queue = this.requireQueue(name)
     this.queues.delete(queueKey(name))
+    this.entities.delete(queueKey(name))
     queue.stopTimers()
     this.sessions.dropQueue(queue, entityNotFound(queue.name))
     for (const entity of [queue.main, queue.deadLetter]) {
@@ -172,14 +219,48 @@ export class Broker {
     await this.store.append([{type: 'queue-delete', name: queue.name}])
   }
 
-  /** Empties every queue, or the one named, keeping queues and settings (reset.ts). */
+  /**
+   * Empties every queue, topic and subscription, or the one named (a topic: with its
+   * subscriptions), keeping entities, rules and settings (reset.ts).
+   */
   reset(name?: string): Promise<QueueResetSummary[]> {
-    const queues = name === undefined ? [...this.queues.values()] : [this.requireQueue(name)]
+    let queues: Queue[]
+    if (name === undefined) {
+      // Queues by name, then each topic (by name) followed by its subscriptions.
+      queues = this.listQueues().map(queue => this.requireQueue(queue.name))
+      for (const topic of this.topics.list()) {
+        const holding = this.topics.require(topic.name)
+        queues.push(holding, ...[...holding.subscriptions.values()].sort((a, b) => a.name.localeCompare(b.name)))
+      }
+    }
+    else if (this.queues.has(queueKey(name))) queues = [this.requireQueue(name)]
+    else {
+      const topic = this.topics.require(name)
+      queues = [topic, ...topic.subscriptions.values()]
+    }
     return resetQueues(queues, {locks: this.locks, store: this.store})
   }
 
+  /** Runtime counts of a queue, or of a subscription named by its path (`topic/Subscriptions/sub`). */
   runtimeCounts(name: string): QueueRuntimeCounts {
+    const subscription = this.entities.get(queueKey(name))
+    if (subscription instanceof SubscriptionQueue) return subscription.runtimeCounts()
     return this.requireQueue(name).runtimeCounts()
+  }
+
+  /** Paths of every subscription (`topic/Subscriptions/sub`), sorted. */
+  listSubscriptionPaths(): string[] {
+    return this.topics.list().flatMap(topic => this.topics.listSubscriptions(topic.name).map(s => subscriptionPath(s.topicName, s.subscriptionName)))
+  }
+
+  /** The shared access policies of the queue or topic an entity path belongs to (SAS checks). */
+  authorizationRulesFor(path: string): QueueProperties['authorizationRules'] {
+    const segments = path.split('/').filter(segment => !segment.startsWith('$'))
+    const queue = this.queues.get(queueKey(segments.join('/')))
+    if (queue) return queue.properties.authorizationRules
+    const at = segments.findIndex(segment => segment.toLowerCase() === 'subscriptions')
+    const topicName = at > 0 ? segments.slice(0, at).join('/') : segments.join('/')
+    return this.topics.get(topicName)?.authorizationRules ?? []
   }
 
 
@@ -196,7 +277,7 @@ export class Broker {
       subQueue = 'deadLetter'
       segments.pop()
     }
-    const queue = this.queues.get(queueKey(segments.join('/')))
+    const queue = this.entities.get(queueKey(segments.join('/')))
     if (!queue) throw entityNotFound(path)
     return {queue, entity: subQueue === 'main' ? queue.main : queue.deadLetter, management}
   }
@@ -227,7 +308,7 @@ export class Broker {
 
   private sendTarget(path: string): Queue {
     const {queue, entity, management} = this.resolve(path)
-    if (management || entity !== queue.main) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
+    if (management || entity !== queue.main || queue instanceof SubscriptionQueue) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
     const {status} = queue.properties
     if (status === 'Disabled' || status === 'SendDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)
@@ -267,7 +348,7 @@ export class Broker {
 
   private receiveTarget(path: string): {queue: Queue; entity: Entity} {
     const {queue, entity, management} = this.resolve(path)
-    if (management) throw new BrokerError('BadRequest', `cannot receive from '${path}'`)
+    if (management || queue instanceof TopicQueue) throw new BrokerError('BadRequest', `cannot receive from '${path}'`)
     if (queue.properties.status === 'Disabled' || queue.properties.status === 'ReceiveDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for receive operations.`)
     }
@@ -276,6 +357,9 @@ export class Broker {
 
   /** Hands available messages to consumers with credit (dispatch.ts). */
   pump(entity: Entity): void {
+    // A queue set to Disabled or ReceiveDisabled after its receivers attached hands them nothing more.
+    const status = this.queues.get(queueKey(entity.queueName))?.properties.status
+    if (status === 'Disabled' || status === 'ReceiveDisabled') return
     this.dispatcher.pump(entity)
   }
 
@@ -283,7 +367,8 @@ export class Broker {
 
   /** peek-message: up to `count` messages from a sequence number on (any state); locks nothing. */
   peek(path: string, fromSequenceNumber: number, count: number, sessionId?: string): StoredMessage[] {
-    const {entity} = this.resolve(path)
+    const {queue, entity} = this.resolve(path)
+    queue.accessedAt = this.now() // a browse is activity (AutoDeleteOnIdle, idle-queues.ts)
     return entity.peek(fromSequenceNumber, count, sessionId)
   }
 
@@ -353,6 +438,7 @@ export class Broker {
       activate: (q, sequenceNumber) => this.settlement.activateDue(q, sequenceNumber),
     })
     this.queues.set(queueKey(properties.name), queue)
+    this.entities.set(queueKey(properties.name), queue)
     return queue
   }
 
@@ -362,8 +448,35 @@ export class Broker {
     return queue
   }
 
+  /** A send to a queue that forwards (ForwardTo): the messages go on, in one batch record. */
+  private forwardedPlan(queue: Queue, accepted: StoredMessage[]): EnqueuePlan | undefined {
+    if (!this.forwarding.target(queue)) return undefined
+    const records: StoreRecord[] = []
+    const placements: Placement[] = []
+    for (const message of accepted) {
+      const routed = this.forwarding.arrive(queue, message)
+      records.push(...routed.records)
+      placements.push(...routed.placements)
+    }
+    return {records: [{type: 'batch', records}], commit: () => this.forwarding.place(placements)}
+  }
+
   /** Store writes nobody waits for (timers, receive-and-delete); failures go to the log. */
   private persist(records: StoreRecord[]): void {
     this.store.append(records).catch(error => this.logger.error(`store: ${(error as Error).message}`))
+  }
+}
+
+/** The dispatcher as the parts built before it see it: bound once it exists (see the constructor). */
+class PumpPort {
+  private target?: Dispatcher
+
+  bind(dispatcher: Dispatcher): void {
+    this.target = dispatcher
+  }
+
+  pump(entity: Entity): void {
+    if (!this.target) throw new Error('the broker pumped before its dispatcher was built')
+    this.target.pump(entity)
   }
 }

@@ -5,10 +5,11 @@
 import {randomUUID} from 'node:crypto'
 
 import {TIMESPAN_MAX_MS} from '../constants.js'
-import type {MessageStore} from '../store/message-store.js'
+import type {MessageStore, StoreRecord} from '../store/message-store.js'
 import {BrokerError} from './broker-error.js'
 import type {Entity} from './entity.js'
 import type {IncomingMessage, StoredMessage} from './message.js'
+import {checkPartitionKeys} from './partition-rules.js'
 import type {Queue} from './queue.js'
 
 export interface EnqueueDependencies {
@@ -17,6 +18,17 @@ export interface EnqueueDependencies {
   /** False once the queue was deleted (a send that committed meanwhile is not admitted). */
   isLive: (queue: Queue) => boolean
   pump: (entity: Entity) => void
+  /**
+   * Where accepted messages go, when not into the queue itself (a topic: copies into its
+   * subscriptions). Undefined: the queue's own main entity.
+   */
+  route?: (queue: Queue, accepted: StoredMessage[]) => EnqueuePlan | undefined
+}
+
+/** The records of an enqueue, and what to do in memory once they are durable. */
+export interface EnqueuePlan {
+  records: StoreRecord[]
+  commit(): void
 }
 
 const SESSION_ID_REQUIRED =
@@ -42,6 +54,7 @@ export class Enqueuer {
   async enqueue(queue: Queue, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
     if (incoming.length === 0) return []
     const {properties} = queue
+    checkPartitionKeys(properties, incoming)
     const maxMessageBytes = properties.maxMessageSizeInKilobytes * 1024
     let bytes = 0
     for (const message of incoming) {
@@ -64,16 +77,26 @@ export class Enqueuer {
     if (accepted.length === 0) return []
     const acceptedBytes = accepted.reduce((sum, message) => sum + message.payload.length, 0)
     queue.pendingBytes += acceptedBytes
+    const plan = this.deps.route?.(queue, accepted) ?? this.ownPlan(queue, accepted)
     try {
-      await this.deps.store.append(accepted.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message})))
+      await this.deps.store.append(plan.records)
     } finally {
       queue.pendingBytes -= acceptedBytes
     }
     queue.accessedAt = now
     if (!this.deps.isLive(queue)) return accepted.map(message => message.sequenceNumber)
-    for (const message of accepted) admit(queue, message)
-    this.deps.pump(queue.main)
+    plan.commit()
     return accepted.map(message => message.sequenceNumber)
+  }
+
+  private ownPlan(queue: Queue, accepted: StoredMessage[]): EnqueuePlan {
+    return {
+      records: accepted.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message})),
+      commit: () => {
+        for (const message of accepted) admit(queue, message)
+        this.deps.pump(queue.main)
+      },
+    }
   }
 
   /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */

@@ -13,11 +13,21 @@ export interface MessageLock<E> {
 
 export class MessageLocks<E> {
   private readonly locks = new Map<string, MessageLock<E>>()
+  private onExpire: (lock: MessageLock<E>) => void = () => {
+    throw new Error('MessageLocks: no expiry handler was set (call setExpiryHandler first)')
+  }
 
-  constructor(
-    private readonly onExpire: (lock: MessageLock<E>) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+  /**
+   * `onExpire` may be given here, or later with setExpiryHandler: the broker builds its locks
+   * before the settlement that handles their expiry (settlement needs the locks).
+   */
+  constructor(onExpire?: (lock: MessageLock<E>) => void, private readonly now: () => number = Date.now) {
+    if (onExpire) this.onExpire = onExpire
+  }
+
+  setExpiryHandler(onExpire: (lock: MessageLock<E>) => void): void {
+    this.onExpire = onExpire
+  }
 
   get size(): number {
     return this.locks.size

@@ -1,6 +1,6 @@
 // The properties of a queue, named after the fields of the ATOM QueueDescription (and the SDK's
 // QueueProperties) so the admin API of issue 5 maps them one to one. Durations are milliseconds.
-import {LIMITS, QUEUE_DEFAULTS} from '../constants.js'
+import {LIMITS, QUEUE_DEFAULTS, TIMESPAN_MAX_MS} from '../constants.js'
 import {BrokerError} from './broker-error.js'
 
 export type AccessRight = 'Listen' | 'Send' | 'Manage'
@@ -31,6 +31,10 @@ export interface QueueProperties {
   userMetadata?: string
   forwardTo?: string
   forwardDeadLetteredMessagesTo?: string
+  /** Set at creation only. The emulator keeps one partition but applies Azure's partition-key rules (partition-rules.ts). */
+  enablePartitioning?: boolean
+  /** Deleted after this long idle (idle-queues.ts); absent or TIMESPAN_MAX_MS: never. Azure's minimum is 5 minutes. */
+  autoDeleteOnIdleMs?: number
   createdAt: number
   updatedAt: number
 }
@@ -69,6 +73,8 @@ export function newQueueProperties(name: string, settings: QueueSettings = {}, n
     enableBatchedOperations: QUEUE_DEFAULTS.enableBatchedOperations,
     status: QUEUE_DEFAULTS.status,
     authorizationRules: [],
+    enablePartitioning: settings.enablePartitioning ?? false,
+    autoDeleteOnIdleMs: TIMESPAN_MAX_MS,
     createdAt: now,
     updatedAt: now,
   }
@@ -77,6 +83,10 @@ export function newQueueProperties(name: string, settings: QueueSettings = {}, n
 
 /** A copy of `current` with `settings` applied and validated (the name never changes). */
 export function applyQueueSettings(current: QueueProperties, settings: QueueSettings, now = Date.now()): QueueProperties {
+  if (settings.enablePartitioning !== undefined && settings.enablePartitioning !== (current.enablePartitioning ?? false)) {
+    // Azure's answer to a changed EnablePartitioning on update.
+    throw new BrokerError('BadRequest', `Partitioning cannot be changed for Queue. EnablePartitioning is fixed when the queue is created.`)
+  }
   const next: QueueProperties = {...current}
   for (const [key, value] of Object.entries(settings)) {
     if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
@@ -88,10 +98,13 @@ export function applyQueueSettings(current: QueueProperties, settings: QueueSett
   positive('defaultMessageTimeToLive', next.defaultMessageTimeToLiveMs)
   positive('duplicateDetectionHistoryTimeWindow', next.duplicateDetectionHistoryTimeWindowMs, LIMITS.maxDuplicateDetectionWindowMs)
   positive('maxMessageSizeInKilobytes', next.maxMessageSizeInKilobytes)
+  if (next.autoDeleteOnIdleMs !== undefined && next.autoDeleteOnIdleMs < LIMITS.minAutoDeleteOnIdleMs) {
+    throw new BrokerError('BadRequest', `autoDeleteOnIdle must be at least 5 minutes (PT5M), got ${next.autoDeleteOnIdleMs} ms`)
+  }
   if (!Number.isInteger(next.maxDeliveryCount)) throw new BrokerError('BadRequest', 'maxDeliveryCount must be an integer')
   if (!STATUSES.includes(next.status)) throw new BrokerError('BadRequest', `status must be one of ${STATUSES.join(', ')}`)
-  for (const flag of ['requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'enableBatchedOperations'] as const) {
-    if (typeof next[flag] !== 'boolean') throw new BrokerError('BadRequest', `${flag} must be true or false`)
+  for (const flag of ['requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'enableBatchedOperations', 'enablePartitioning'] as const) {
+    if (next[flag] !== undefined && typeof next[flag] !== 'boolean') throw new BrokerError('BadRequest', `${flag} must be true or false`)
   }
   return next
 }

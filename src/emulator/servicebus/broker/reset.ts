@@ -13,6 +13,7 @@ import type {Entity} from './entity.js'
 import type {StoredMessage} from './message.js'
 import type {MessageLocks} from './message-locks.js'
 import type {Queue} from './queue.js'
+import {SubscriptionQueue, TopicQueue} from './topic.js'
 
 export interface QueueResetSummary {
   /** The queue's name. */
@@ -46,6 +47,20 @@ function count(summary: QueueResetSummary, message: StoredMessage, entity: Entit
   else summary.activeMessageCount++
 }
 
+/** Records that empty a container in the store and put it back as it is (a topic's subscriptions are separate). */
+function recreated(queue: Queue): StoreRecord[] {
+  if (queue instanceof TopicQueue) return [{type: 'topic-delete', name: queue.name}, {type: 'topic-put', properties: queue.topic}]
+  if (queue instanceof SubscriptionQueue) {
+    const {topicName, subscriptionName} = queue.subscription
+    return [
+      {type: 'subscription-delete', topic: topicName, subscription: subscriptionName},
+      {type: 'subscription-put', properties: queue.subscription},
+      ...[...queue.rules.values()].map(rule => ({type: 'rule-put', topic: topicName, subscription: subscriptionName, rule: rule.properties}) as StoreRecord),
+    ]
+  }
+  return [{type: 'queue-delete', name: queue.name}, {type: 'queue-put', properties: queue.properties}]
+}
+
 /**
  * Empties the queues. Memory is cleared and the reset's records appended in one synchronous step.
  * A send whose record was appended just before the reset's is committed with or before it, and its
@@ -73,11 +88,7 @@ export async function resetQueues(queues: Queue[], deps: ResetDependencies): Pro
     queue.recentMessageIds.clear()
     emptyEntity(main, deps.locks)
     emptyEntity(deadLetter, deps.locks)
-    records.push(
-      {type: 'queue-delete', name: queue.name},
-      {type: 'queue-put', properties: queue.properties},
-      {type: 'sequence', queue: queue.name, next: queue.nextSequenceNumber},
-    )
+    records.push(...recreated(queue), {type: 'sequence', queue: queue.name, next: queue.nextSequenceNumber})
   }
   await deps.store.append(records)
   const late: StoreRecord[] = []

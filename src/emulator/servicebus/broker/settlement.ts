@@ -22,6 +22,8 @@ export interface SettlementDependencies {
   /** A store write nobody waits for. */
   persist: (records: StoreRecord[]) => void
   isClosed: () => boolean
+  /** The records of a dead-lettering, forwarded when the queue forwards dead letters (forwarding.ts). */
+  deadLettered: (queue: Queue, record: StoreRecord) => StoreRecord[]
 }
 
 export function lockLost(): BrokerError {
@@ -45,6 +47,9 @@ export class Settlement {
   async defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): Promise<void> {
     const {queue, entity, message} = this.takeLock(lockToken)
     entity.locked.delete(message.sequenceNumber)
+    // Azure counts every lock that ends without completion as a delivery attempt, deferral too: the
+    // SDK's own deferral test expects deliveryCount 1 when the deferred message is received again.
+    message.deliveryCount++
     entity.setState(message, 'deferred')
     await this.deps.store.append([this.changeRecord(queue, entity, message, propertiesToModify)])
   }
@@ -57,7 +62,7 @@ export class Settlement {
       this.deps.pump(entity)
       return
     }
-    await this.deps.store.append([deadLetterMessage(queue, message, options, this.deps.editor)])
+    await this.deps.store.append(this.deps.deadLettered(queue, deadLetterMessage(queue, message, options, this.deps.editor)))
     this.deps.pump(queue.deadLetter)
   }
 
@@ -95,7 +100,7 @@ export class Settlement {
         description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
         properties,
       }, this.deps.editor)
-      await this.deps.store.append([record])
+      await this.deps.store.append(this.deps.deadLettered(queue, record))
       this.deps.pump(queue.deadLetter)
       return
     }
@@ -121,7 +126,7 @@ export class Settlement {
   /** TTL timer: the message expires unless it is locked (then it expires when the lock ends). */
   expire(queue: Queue, message: StoredMessage): void {
     const record = expireMessage(queue, message, this.deps.editor)
-    if (record) this.deps.persist([record])
+    if (record) this.deps.persist(this.deps.deadLettered(queue, record))
     if (queue.properties.deadLetteringOnMessageExpiration) this.deps.pump(queue.deadLetter)
   }
 

@@ -8,9 +8,9 @@
 //
 // Queue properties map one to one onto ours (PascalCase -> camelCase). The namespace name and
 // Logging are accepted and ignored (the emulator has one namespace; its log is `emulator.log`).
-// Topics are not supported yet: they are reported in `warnings` (the queues still start), never
-// dropped silently. ForwardTo / ForwardDeadLetteredMessagesTo with a value are an error, as in the
-// admin API: the emulator does not forward, and a file relying on it would lose messages quietly.
+// Topics, their subscriptions and rules are created as the file says (microsoft-topics.ts).
+// ForwardTo / ForwardDeadLetteredMessagesTo forward (broker/forwarding.ts); "" means none.
+import {convertTopic} from './microsoft-topics.js'
 import {ConfigError, type NamespaceConfig, type QueueConfig} from './namespace-config.js'
 
 /** Our field for each property Microsoft's emulator (or ARM) names in a queue's `Properties`. */
@@ -27,8 +27,11 @@ const QUEUE_PROPERTIES: Record<string, keyof QueueConfig> = {
   EnableBatchedOperations: 'enableBatchedOperations',
   Status: 'status',
   UserMetadata: 'userMetadata',
+  ForwardTo: 'forwardTo',
+  ForwardDeadLetteredMessagesTo: 'forwardDeadLetteredMessagesTo',
 }
-const NOT_FORWARDED = ['ForwardTo', 'ForwardDeadLetteredMessagesTo']
+/** Microsoft's sample files carry "" for "no forwarding". */
+const FORWARDING = ['ForwardTo', 'ForwardDeadLetteredMessagesTo']
 const NAMESPACE_FIELDS = new Set(['Name', 'Queues', 'Topics'])
 const USER_CONFIG_FIELDS = new Set(['Namespaces', 'Logging'])
 
@@ -59,22 +62,12 @@ function convertQueue(value: unknown, where: string): QueueConfig {
   if (!isObject(properties)) throw new ConfigError(`${where} (queue "${name}"): "Properties" must be an object`)
   const queue: QueueConfig = {name}
   for (const [key, setting] of Object.entries(properties)) {
-    if (NOT_FORWARDED.includes(key)) {
-      if (setting === '' || setting === null || setting === undefined) continue
-      throw new ConfigError(`queue "${name}": ${key} is not supported by the emulator (it does not forward messages); remove it or leave it ""`)
-    }
+    if (FORWARDING.includes(key) && (setting === '' || setting === null || setting === undefined)) continue
     const field = QUEUE_PROPERTIES[key]
-    if (!field) throw new ConfigError(`queue "${name}" has unknown property ${key} (known: ${[...Object.keys(QUEUE_PROPERTIES), ...NOT_FORWARDED].join(', ')})`)
+    if (!field) throw new ConfigError(`queue "${name}" has unknown property ${key} (known: ${Object.keys(QUEUE_PROPERTIES).join(', ')})`)
     ;(queue as unknown as Record<string, unknown>)[field] = setting
   }
   return queue
-}
-
-function describeTopic(value: unknown, where: string): string {
-  if (!isObject(value) || typeof value.Name !== 'string') throw new ConfigError(`${where} needs a "Name"`)
-  const subscriptions = listOf(value.Subscriptions, `${where}.Subscriptions`)
-    .map(subscription => (isObject(subscription) && typeof subscription.Name === 'string' ? subscription.Name : '?'))
-  return subscriptions.length > 0 ? `${value.Name} (subscriptions: ${subscriptions.join(', ')})` : value.Name
 }
 
 /** Microsoft's format as ours; `source` names the file in messages. */
@@ -86,15 +79,14 @@ export function fromMicrosoftConfig(data: unknown, source = 'config'): Converted
   const namespaces = listOf(userConfig.Namespaces, `${source}: UserConfig.Namespaces`)
   if (namespaces.length > 1) throw new ConfigError(`${source}: UserConfig.Namespaces holds ${namespaces.length} namespaces; the emulator (like Microsoft's) serves one`)
   const queues: QueueConfig[] = []
-  const topics: string[] = []
+  const topics: NamespaceConfig['topics'] = []
   for (const [i, namespace] of namespaces.entries()) {
     const where = `${source}: UserConfig.Namespaces[${i}]`
     if (!isObject(namespace)) throw new ConfigError(`${where} must be an object`)
     const unknownFields = Object.keys(namespace).filter(key => !NAMESPACE_FIELDS.has(key))
     if (unknownFields.length > 0) throw new ConfigError(`${where} has unknown field(s) ${unknownFields.join(', ')}`)
     listOf(namespace.Queues, `${where}.Queues`).forEach((queue, j) => queues.push(convertQueue(queue, `${where}.Queues[${j}]`)))
-    listOf(namespace.Topics, `${where}.Topics`).forEach((topic, j) => topics.push(describeTopic(topic, `${where}.Topics[${j}]`)))
+    listOf(namespace.Topics, `${where}.Topics`).forEach((topic, j) => topics.push(convertTopic(topic, `${where}.Topics[${j}]`)))
   }
-  const warnings = topics.length > 0 ? [`topics are not supported yet; not created: ${topics.join('; ')} (from ${source})`] : []
-  return {policies: [], queues, warnings}
+  return {policies: [], queues, topics, warnings: []}
 }

@@ -36,13 +36,20 @@ export interface QueueConfig {
   enableBatchedOperations?: boolean
   status?: EntityStatus
   userMetadata?: string
+  /** Auto-forwarding: a queue or topic name. */
+  forwardTo?: string
+  forwardDeadLetteredMessagesTo?: string
   policies?: PolicyConfig[]
 }
+
+import type {TopicConfig} from './microsoft-topics.js'
 
 export interface NamespaceConfig {
   policies: PolicyConfig[]
   queues: QueueConfig[]
-  /** What the file declares that the emulator does not serve (topics in Microsoft's format). */
+  /** Topics with their subscriptions and rules (Microsoft's format only). */
+  topics?: TopicConfig[]
+  /** What the file declares that the emulator does not serve. */
   warnings?: string[]
 }
 
@@ -116,7 +123,7 @@ export function toQueueSettings(queue: QueueConfig): QueueSettings {
   } catch (error) {
     throw new ConfigError((error as Error).message)
   }
-  for (const key of ['maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata'] as const) {
+  for (const key of ['maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata', 'forwardTo', 'forwardDeadLetteredMessagesTo'] as const) {
     if (queue[key] !== undefined) (settings as Record<string, unknown>)[key] = queue[key]
   }
   settings.authorizationRules = (queue.policies ?? []).map(toRule)

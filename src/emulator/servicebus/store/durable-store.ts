@@ -42,6 +42,8 @@ export class DurableStore implements MessageStore {
   private closed = false
   private logBytes = 0
   private counters = {records: 0, commits: 0, compactions: 0}
+  /** The log's size after the last compaction (0 before any). */
+  private compactedBytes = 0
 
   constructor(private readonly options: DurableStoreOptions) {
     this.logPath = join(options.dir, STORE.logFileName)
@@ -148,7 +150,10 @@ export class DurableStore implements MessageStore {
 
   private shouldCompact(): boolean {
     const minBytes = this.options.compactMinBytes ?? STORE.compactMinBytes
-    return !this.closed && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * this.index.liveBytes
+    // Against the last compacted size too: live data whose frames are mostly metadata (small
+    // messages) is more than twice its payload bytes, and would otherwise compact on every write.
+    const live = Math.max(this.index.liveBytes, this.compactedBytes)
+    return !this.closed && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * live
   }
 
   /** Rewrites the live records into a new file and swaps it in; appends made meanwhile follow it. */
@@ -184,6 +189,7 @@ export class DurableStore implements MessageStore {
     await this.handle!.close()
     this.handle = await open(this.logPath, 'a+', 0o600)
     this.logBytes = bytes
+    this.compactedBytes = bytes
     this.counters.compactions++
     this.options.logger.info(`store: compacted ${before} -> ${bytes} bytes in ${Date.now() - started} ms`)
   }

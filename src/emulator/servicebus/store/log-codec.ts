@@ -25,8 +25,10 @@ function recordJson(record: StoreRecord): string {
 
 export function encodeRecord(record: StoreRecord): Buffer {
   const message = messageOf(record)
-  const json = Buffer.from(recordJson(record), 'utf8')
-  const payload = message?.payload
+  // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
+  const batch = record.type === 'batch' ? Buffer.concat(record.records.map(encodeRecord)) : undefined
+  const json = Buffer.from(batch ? '{"type":"batch"}' : recordJson(record), 'utf8')
+  const payload = batch ?? message?.payload
   const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
   frame.writeUInt32BE(bodyLength, 0)
@@ -63,6 +65,11 @@ export function decodeFrames(data: Buffer): DecodedFrames {
       record = JSON.parse(body.toString('utf8', JSON_LENGTH_BYTES, JSON_LENGTH_BYTES + jsonLength)) as StoreRecord
     } catch {
       return {records, consumed: offset, corrupt: true}
+    }
+    if (record.type === 'batch') {
+      const inner = decodeFrames(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+      if (inner.corrupt || inner.consumed !== body.length - JSON_LENGTH_BYTES - jsonLength) return {records, consumed: offset, corrupt: true}
+      record.records = inner.records
     }
     const message = messageOf(record)
     // A copy, so the live payloads do not pin the file's read buffers in memory.

@@ -3,6 +3,8 @@
 // the durable store: written and fdatasync'ed). `open` returns what survived the last run.
 import type {StoredMessage} from '../broker/message.js'
 import type {QueueProperties} from '../broker/queue-properties.js'
+import type {RuleProperties} from '../broker/rules/rule.js'
+import type {SubscriptionProperties, TopicProperties} from '../broker/topic-properties.js'
 
 /** The main queue or its dead-letter sub-queue. */
 export type SubQueue = 'main' | 'deadLetter'
@@ -26,6 +28,18 @@ export type StoreRecord =
    * records that carried these ids may be gone, but the ids must still count as seen).
    */
   | {type: 'message-ids'; queue: string; ids: Array<[string, number]>}
+  /**
+   * Topics, subscriptions and rules (issue 19). Message records name a topic (its scheduled
+   * messages) or a subscription (`topic/Subscriptions/sub`) in `queue`, as they name a queue.
+   */
+  | {type: 'topic-put'; properties: TopicProperties}
+  | {type: 'topic-delete'; name: string}
+  | {type: 'subscription-put'; properties: SubscriptionProperties}
+  | {type: 'subscription-delete'; topic: string; subscription: string}
+  | {type: 'rule-put'; topic: string; subscription: string; rule: RuleProperties}
+  | {type: 'rule-delete'; topic: string; subscription: string; name: string}
+  /** Records durable together or not at all (a topic send's copies): one frame in the log. */
+  | {type: 'batch'; records: StoreRecord[]}
 
 export interface StoredQueue {
   properties: QueueProperties
@@ -39,8 +53,21 @@ export interface StoredQueue {
   recentMessageIds?: Array<[string, number]>
 }
 
+/** A topic: its scheduled messages (nobody receives from a topic) and its sequence counter. */
+export interface StoredTopic extends Omit<StoredQueue, 'properties'> {
+  properties: TopicProperties
+}
+
+export interface StoredSubscription extends Omit<StoredQueue, 'properties' | 'recentMessageIds'> {
+  properties: SubscriptionProperties
+  rules: RuleProperties[]
+}
+
 export interface StoreSnapshot {
   queues: StoredQueue[]
+  /** Absent from stores written before topics existed. */
+  topics?: StoredTopic[]
+  subscriptions?: StoredSubscription[]
 }
 
 export interface StoreStats {

@@ -2,10 +2,18 @@
 // appended record, applied in log order. Compaction writes this picture out as a new log.
 import type {StoredMessage} from '../broker/message.js'
 import type {QueueProperties} from '../broker/queue-properties.js'
-import {queueKey, type StoredQueue, type StoreRecord, type StoreSnapshot, type SubQueue} from './message-store.js'
+import type {RuleProperties} from '../broker/rules/rule.js'
+import {subscriptionPath, type SubscriptionProperties, type TopicProperties} from '../broker/topic-properties.js'
+import {queueKey, type StoredQueue, type StoredSubscription, type StoredTopic, type StoreRecord, type StoreSnapshot, type SubQueue} from './message-store.js'
 
-interface IndexedQueue {
-  properties: QueueProperties
+/** Queues, topics and subscriptions all hold messages; the kind says which properties they have. */
+type Container =
+  | {kind: 'queue'; properties: QueueProperties}
+  | {kind: 'topic'; properties: TopicProperties}
+  | {kind: 'subscription'; properties: SubscriptionProperties; rules: Map<string, RuleProperties>}
+
+type IndexedQueue = Container & {
+  name: string
   nextSequenceNumber: number
   main: Map<number, StoredMessage>
   deadLetter: Map<number, StoredMessage>
@@ -22,19 +30,37 @@ export class StoreIndex {
   apply(record: StoreRecord): void {
     switch (record.type) {
       case 'queue-put': {
-        const existing = this.queues.get(queueKey(record.properties.name))
-        if (existing) existing.properties = record.properties
-        else this.queues.set(queueKey(record.properties.name), {properties: record.properties, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map(), recentMessageIds: new Map()})
+        this.putContainer(record.properties.name, {kind: 'queue', properties: record.properties})
         break
       }
-      case 'queue-delete': {
-        const queue = this.queues.get(queueKey(record.name))
-        if (!queue) break
-        for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= message.payload.length
-        for (const state of queue.sessionStates.values()) this.liveBytes -= state.length
-        this.queues.delete(queueKey(record.name))
+      case 'queue-delete':
+      case 'topic-delete':
+        this.deleteContainer(record.name)
+        break
+      case 'topic-put':
+        this.putContainer(record.properties.name, {kind: 'topic', properties: record.properties})
+        break
+      case 'subscription-put': {
+        const {topicName, subscriptionName} = record.properties
+        const existing = this.queues.get(queueKey(subscriptionPath(topicName, subscriptionName)))
+        const rules = existing?.kind === 'subscription' ? existing.rules : new Map<string, RuleProperties>()
+        this.putContainer(subscriptionPath(topicName, subscriptionName), {kind: 'subscription', properties: record.properties, rules})
         break
       }
+      case 'subscription-delete':
+        this.deleteContainer(subscriptionPath(record.topic, record.subscription))
+        break
+      case 'rule-put':
+      case 'rule-delete': {
+        const container = this.queues.get(queueKey(subscriptionPath(record.topic, record.subscription)))
+        if (container?.kind !== 'subscription') break
+        if (record.type === 'rule-put') container.rules.set(record.rule.name.toLowerCase(), record.rule)
+        else container.rules.delete(record.name.toLowerCase())
+        break
+      }
+      case 'batch':
+        for (const inner of record.records) this.apply(inner)
+        break
       case 'message-put':
         this.put(record.queue, record.subQueue, record.message)
         if (record.subQueue === 'main') this.rememberMessageId(record.queue, record.message)
@@ -79,10 +105,24 @@ export class StoreIndex {
     }
   }
 
+  private putContainer(name: string, container: Container): void {
+    const existing = this.queues.get(queueKey(name))
+    if (existing) Object.assign(existing, container)
+    else this.queues.set(queueKey(name), {...container, name, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map(), recentMessageIds: new Map()})
+  }
+
+  private deleteContainer(name: string): void {
+    const queue = this.queues.get(queueKey(name))
+    if (!queue) return
+    for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= message.payload.length
+    for (const state of queue.sessionStates.values()) this.liveBytes -= state.length
+    this.queues.delete(queueKey(name))
+  }
+
   /** Remembers a sent message's id for duplicate detection, when its queue detects duplicates. */
   private rememberMessageId(queueName: string, message: StoredMessage): void {
     const queue = this.queues.get(queueKey(queueName))
-    if (!queue?.properties.requiresDuplicateDetection) return
+    if (!queue || queue.kind === 'subscription' || !queue.properties.requiresDuplicateDetection) return
     const until = message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs
     queue.recentMessageIds.set(message.messageId, Math.max(until, queue.recentMessageIds.get(message.messageId) ?? 0))
   }
@@ -95,31 +135,42 @@ export class StoreIndex {
 
   snapshot(): StoreSnapshot {
     const queues: StoredQueue[] = []
+    const topics: StoredTopic[] = []
+    const subscriptions: StoredSubscription[] = []
     for (const queue of this.queues.values()) {
       const bySequence = (a: StoredMessage, b: StoredMessage) => a.sequenceNumber - b.sequenceNumber
-      queues.push({
-        properties: queue.properties,
+      const contents = {
         nextSequenceNumber: queue.nextSequenceNumber,
         main: [...queue.main.values()].sort(bySequence),
         deadLetter: [...queue.deadLetter.values()].sort(bySequence),
         sessionStates: Object.fromEntries(queue.sessionStates),
-        recentMessageIds: this.liveMessageIds(queue),
-      })
+      }
+      if (queue.kind === 'queue') queues.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
+      else if (queue.kind === 'topic') topics.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
+      else subscriptions.push({properties: queue.properties, rules: [...queue.rules.values()], ...contents})
     }
-    return {queues}
+    // Stores without topics answer as they did before topics existed.
+    return topics.length + subscriptions.length === 0 ? {queues} : {queues, topics, subscriptions}
   }
 
-  /** The records that rebuild this index from nothing (compaction). */
+  /** The records that rebuild this index from nothing (compaction); a topic before its subscriptions. */
   *records(): Generator<StoreRecord> {
-    for (const queue of this.queues.values()) {
-      yield {type: 'queue-put', properties: queue.properties}
-      yield {type: 'sequence', queue: queue.properties.name, next: queue.nextSequenceNumber}
-      for (const subQueue of ['main', 'deadLetter'] as const) {
-        for (const message of queue[subQueue].values()) yield {type: 'message-put', queue: queue.properties.name, subQueue, message}
+    const order = {topic: 0, subscription: 1, queue: 2}
+    for (const queue of [...this.queues.values()].sort((a, b) => order[a.kind] - order[b.kind])) {
+      const {name} = queue
+      if (queue.kind === 'queue') yield {type: 'queue-put', properties: queue.properties}
+      else if (queue.kind === 'topic') yield {type: 'topic-put', properties: queue.properties}
+      else {
+        yield {type: 'subscription-put', properties: queue.properties}
+        for (const rule of queue.rules.values()) yield {type: 'rule-put', topic: queue.properties.topicName, subscription: queue.properties.subscriptionName, rule}
       }
-      for (const [sessionId, state] of queue.sessionStates) yield {type: 'session-state', queue: queue.properties.name, sessionId, state}
+      yield {type: 'sequence', queue: name, next: queue.nextSequenceNumber}
+      for (const subQueue of ['main', 'deadLetter'] as const) {
+        for (const message of queue[subQueue].values()) yield {type: 'message-put', queue: name, subQueue, message}
+      }
+      for (const [sessionId, state] of queue.sessionStates) yield {type: 'session-state', queue: name, sessionId, state}
       const ids = this.liveMessageIds(queue)
-      if (ids.length > 0) yield {type: 'message-ids', queue: queue.properties.name, ids}
+      if (ids.length > 0) yield {type: 'message-ids', queue: name, ids}
     }
   }
 
