@@ -1,7 +1,10 @@
-// `npm run bench`: every benchmark in one run (a few minutes on a 2-core machine), each printing a
-// markdown table for BENCHMARKS.md. Builds first if dist/ is missing.
+// `npm run bench`: every benchmark in one run (tens of minutes on a 2-core machine: issue 24's
+// references work on 100,000 messages), each printing a markdown table for BENCHMARKS.md, with the
+// load average before it. Builds first if dist/ is missing.
+// `npm run bench -- --only growth,messaging` runs the benches whose script name contains a word.
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
+import {loadavg} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -9,11 +12,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 if (!existsSync(join(root, 'dist', 'lib', 'entry.js'))) spawnSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'})
 
 const benches = [
-  ['Start-up', ['bench/startup.mjs', '--runs', '21', '--markdown']],
+  ['Start-up', ['bench/startup.mjs', '--runs', '11', '--all', '--markdown']],
   ['Service Bus emulator', ['bench/emulator.mjs', '--count', '100000', '--markdown']],
+  ['Growth (issue 24)', ['bench/growth.mjs', '--sizes', '10000,100000', '--markdown']],
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
   ['AMQP over WebSockets', ['bench/emulator-websocket.mjs', '--markdown']],
-  ['Messaging commands', ['bench/messaging.mjs', '--count', '10000', '--markdown']],
+  ['Messaging commands', ['bench/messaging.mjs', '--count', '100000', '--markdown']],
   ['Topic fan-out from the CLI', ['bench/topic-send.mjs', '--count', '10000', '--subscriptions', '10', '--markdown']],
   ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],
@@ -21,10 +25,14 @@ const benches = [
   ['Emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
 ]
 
+const onlyIndex = process.argv.indexOf('--only')
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1].split(',')
 let failed = 0
 for (const [title, args] of benches) {
   if (!existsSync(join(root, args[0]))) continue
+  if (only && !only.some(word => args[0].includes(word))) continue
   console.log(`\n## ${title} (\`node ${args.join(' ')}\`)\n`)
+  console.log(`Load average before: ${loadavg().map(value => value.toFixed(1)).join(', ')} (${new Date().toISOString()})\n`)
   const result = spawnSync(process.execPath, args, {cwd: root, stdio: 'inherit'})
   if (result.status !== 0) {
     failed++

@@ -1,7 +1,9 @@
 // Start-up benchmark: qjob commands against bare `node -e 0`, interleaved runs, medians side by side.
-// Usage: node bench/startup.mjs [--runs N] [--markdown]
+// With --all, also `qjob <command> --help` for every command in oclif.manifest.json (issue 24's
+// "every command"): the start-up through oclif to the command itself, without any service.
+// Usage: node bench/startup.mjs [--runs N] [--all] [--markdown]
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -23,6 +25,14 @@ const cases = [
 ]
 if (existsSync(join(root, 'dist', 'commands', 'scale.js'))) {
   cases.push({name: 'qjob scale --help', args: [bin, 'scale', '--help']})
+}
+if (process.argv.includes('--all')) {
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+  for (const id of Object.keys(manifest.commands).sort()) {
+    const words = id.split(':')
+    const name = `qjob ${words.join(' ')} --help`
+    if (!cases.some(item => item.name === name)) cases.push({name, args: [bin, ...words, '--help']})
+  }
 }
 
 function timeOnce(args) {
@@ -50,10 +60,14 @@ const rows = cases.map((item, index) => {
   const m = median(samples[index])
   return {name: item.name, median: m.toFixed(1), ratio: (m / base).toFixed(2)}
 })
+const worst = rows.slice(1).reduce((a, b) => (Number(b.ratio) > Number(a.ratio) ? b : a))
+const best = rows.slice(1).reduce((a, b) => (Number(b.ratio) < Number(a.ratio) ? b : a))
 if (markdown) {
   console.log(`| command | median ms (${runs} runs) | x node |`)
   console.log('|---|---:|---:|')
   for (const row of rows) console.log(`| \`${row.name}\` | ${row.median} | ${row.ratio} |`)
+  console.log(`\nSlowest: \`${worst.name}\` ${worst.ratio}x node; fastest: \`${best.name}\` ${best.ratio}x.`)
 } else {
-  for (const row of rows) console.log(`${row.name.padEnd(24)} ${row.median.padStart(8)} ms  ${row.ratio}x node`)
+  for (const row of rows) console.log(`${row.name.padEnd(40)} ${row.median.padStart(8)} ms  ${row.ratio}x node`)
+  console.log(`slowest: ${worst.name} ${worst.ratio}x node; fastest: ${best.name} ${best.ratio}x`)
 }

@@ -1,5 +1,8 @@
 // qjob work throughput: jobs/s with `--exec true` at concurrency 1, 4 and 16 on the in-process
-// emulator. Each job is a shell process, so process start-up dominates. Run `npm run build` first.
+// emulator, next to bench/sdk/spawn-only.mjs, a script that only spawns the same command the same
+// number of times at the same concurrency (no Service Bus; also a fresh node process, so both sides
+// include their start-up). Each job is a shell process, so process start-up dominates. Run
+// `npm run build` first.
 // Usage: node bench/work.mjs [--jobs 300] [--markdown]
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -24,7 +27,7 @@ const client = new ServiceBusClient(emulator.connectionString)
 function run(args) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [join(root, 'bin/run.js'), ...args], {env, stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(process.execPath, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr.on('data', chunk => (stderr += chunk))
     child.on('close', code => (code === 0 ? resolve({seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr}) : reject(new Error(stderr))))
@@ -38,10 +41,11 @@ try {
     const sender = client.createSender(queue)
     await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
     await sender.close()
-    const {seconds, stderr} = await run(['work', '-q', queue, '--exec', 'true', '--concurrency', String(level), '--max-messages', String(jobs)])
+    const reference = await run([join(root, 'bench/sdk/spawn-only.mjs'), 'true', String(jobs), String(level)])
+    const {seconds, stderr} = await run([join(root, 'bin/run.js'), 'work', '-q', queue, '--exec', 'true', '--concurrency', String(level), '--max-messages', String(jobs)])
     const completed = Number(/completed=(\d+)/.exec(stderr)?.[1])
     if (completed !== jobs) throw new Error(`concurrency ${level}: completed ${completed} of ${jobs}`)
-    rows.push({level, seconds, rate: jobs / seconds})
+    rows.push({level, seconds, rate: jobs / seconds, referenceSeconds: reference.seconds, referenceRate: jobs / reference.seconds})
   }
 } finally {
   await client.close()
@@ -50,9 +54,11 @@ try {
 }
 
 if (markdown) {
-  console.log(`| \`qjob work --exec true\` (${jobs} jobs) | wall time | jobs/s |`)
-  console.log('|---|---:|---:|')
-  for (const row of rows) console.log(`| concurrency ${row.level} | ${row.seconds.toFixed(2)} s | ${row.rate.toFixed(0)} |`)
+  console.log(`| \`qjob work --exec true\` (${jobs} jobs) | qjob work | spawn-only script | qjob / script |`)
+  console.log('|---|---:|---:|---:|')
+  for (const row of rows) console.log(`| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x |`)
 } else {
-  for (const row of rows) console.log(`concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s`)
+  for (const row of rows) {
+    console.log(`concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x`)
+  }
 }

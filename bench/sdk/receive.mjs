@@ -1,4 +1,5 @@
-// Plain-SDK baseline: receive COUNT messages in peek-lock, print each as JSON, then complete it.
+// Plain-SDK baseline: receive COUNT messages in peek-lock, print each as JSON (body as text),
+// then complete it, waiting for each round trip.
 import {ServiceBusClient} from '@azure/service-bus'
 
 const [queue, count] = [process.argv[2], Number(process.argv[3])]
@@ -9,7 +10,7 @@ while (received < count) {
   const messages = await receiver.receiveMessages(Math.min(100, count - received), {maxWaitTimeInMs: 5000})
   if (messages.length === 0) break
   for (const message of messages) {
-    process.stdout.write(`${JSON.stringify({body: message.body, sequenceNumber: message.sequenceNumber.toString()})}\n`)
+    process.stdout.write(`${JSON.stringify({body: String(message.body), sequenceNumber: message.sequenceNumber.toString()})}\n`)
     await receiver.completeMessage(message)
     received++
   }
