@@ -1,5 +1,6 @@
 import {BaseCommand} from '../../lib/base-command.js'
 import {cronFlags} from '../../lib/cron/flags.js'
+import {ndjsonFlag} from '../../lib/event-flags.js'
 import {Flags} from '../../lib/oclif.js'
 
 export default class CronRun extends BaseCommand {
@@ -18,7 +19,7 @@ A tick whose body is not a schedule is dead-lettered with a reason. One line per
     'exit-when-idle': Flags.boolean({description: 'Exit once no tick is due within --idle'}),
     idle: Flags.string({description: 'With --exit-when-idle: how far ahead to wait for a due tick', default: '30s'}),
     concurrency: Flags.integer({description: 'Ticks fired at once by this replica', default: 4, min: 1}),
-    json: Flags.boolean({description: 'JSON lines instead of text'}),
+    ndjson: ndjsonFlag('One JSON object a line per fire instead of text'),
     ...cronFlags,
   }
 

@@ -1,5 +1,6 @@
 import {BaseCommand} from '../../lib/base-command.js'
 import {cronFlags} from '../../lib/cron/flags.js'
+import {ndjsonFlag} from '../../lib/event-flags.js'
 import {Flags} from '../../lib/oclif.js'
 
 export default class CronTick extends BaseCommand {
@@ -9,12 +10,12 @@ export default class CronTick extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> cron tick', description: 'Every five minutes from a scheduled workflow'},
-    {command: '<%= config.bin %> cron tick --json', description: 'One JSON line per fire'},
+    {command: '<%= config.bin %> cron tick --ndjson', description: 'One JSON line per fire'},
   ]
 
   static override flags = {
     concurrency: Flags.integer({description: 'Ticks fired at once', default: 4, min: 1}),
-    json: Flags.boolean({description: 'JSON lines instead of text'}),
+    ndjson: ndjsonFlag('One JSON object a line per fire instead of text'),
     ...cronFlags,
   }
 

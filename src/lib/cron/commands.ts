@@ -86,7 +86,7 @@ export async function removeCommand(settings: Settings, name: string, flags: Cro
   return emit(result, flags, output, () => `Removed ${name}.`)
 }
 
-export async function runCommand(settings: Settings, flags: CronCommandFlags & {json?: boolean; concurrency?: number; 'exit-when-idle'?: boolean; idle?: string}, options: {mode: 'run' | 'tick'}): Promise<void> {
+export async function runCommand(settings: Settings, flags: CronCommandFlags & {concurrency?: number; 'exit-when-idle'?: boolean; idle?: string}, options: {mode: 'run' | 'tick'}): Promise<void> {
   const exitWhenIdleMs = flags['exit-when-idle'] ? parseDuration(flags.idle ?? '30s', 'idle time') : undefined
   const heroku = herokuSessions(settings)
   const stop = new AbortController()
@@ -94,7 +94,7 @@ export async function runCommand(settings: Settings, flags: CronCommandFlags & {
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
   const print = (event: Parameters<typeof formatFireEvent>[0]) => {
-    const line = flags.json ? JSON.stringify(event) : formatFireEvent(event)
+    const line = flags.ndjson ? JSON.stringify(event) : formatFireEvent(event)
     ;(event.event === 'error' ? process.stderr : process.stdout).write(`${redact(line)}\n`)
   }
   try {
