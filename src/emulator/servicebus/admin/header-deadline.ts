@@ -23,11 +23,14 @@ export function enforceHeaderDeadline(server: HttpServer | HttpsServer, logger: 
     }, timeoutMs)
     timer.unref()
     deadlines.set(socket, timer)
-    socket.once('close', () => clearTimeout(timer))
   }
   const secure = 'setSecureContext' in server
   // For HTTPS the request's socket is the TLS socket, which exists once the handshake is done.
-  server.on(secure ? 'secureConnection' : 'connection', arm)
+  // One close listener a socket (not one a request: keep-alive sockets serve many).
+  server.on(secure ? 'secureConnection' : 'connection', (socket: Duplex) => {
+    socket.once('close', () => clearTimeout(deadlines.get(socket)))
+    arm(socket)
+  })
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket
     clearTimeout(deadlines.get(socket))
