@@ -33,3 +33,29 @@ test('GET /health answers over HTTPS too; other methods get 405', async () => {
   const post = await fetch(`http://127.0.0.1:${t.emulator.port}/health`, {method: 'POST'})
   assert.equal(post.status, 405)
 })
+
+test('many requests on one keep-alive connection add no listener per request (no MaxListeners warning)', async () => {
+  const warnings: string[] = []
+  const onWarning = (warning: Error) => warnings.push(warning.name)
+  process.on('warning', onWarning)
+  const {Agent, request} = await import('node:http')
+  const agent = new Agent({keepAlive: true, maxSockets: 1})
+  try {
+    for (let i = 0; i < 25; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({host: '127.0.0.1', port: t.emulator.port, path: '/health', agent}, response => {
+          response.resume()
+          response.on('end', resolve)
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    }
+    // Warnings are emitted on the next tick.
+    await new Promise(resolve => setImmediate(resolve))
+    assert.deepEqual(warnings.filter(name => name === 'MaxListenersExceededWarning'), [])
+  } finally {
+    agent.destroy()
+    process.off('warning', onWarning)
+  }
+})
