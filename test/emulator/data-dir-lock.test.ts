@@ -7,7 +7,8 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
-import {DataDirLock, processStartTime} from '../../src/emulator/servicebus/store/data-dir-lock.js'
+import {processStartTime} from '../../src/emulator/process-start.js'
+import {DataDirLock} from '../../src/emulator/servicebus/store/data-dir-lock.js'
 import {tempDir} from '../helpers/cli.js'
 
 async function withProcess(command: string, args: string[], run: (child: ChildProcess) => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {processStartTime} from '../../src/emulator/heroku/dyno-pids.js'
+import {processStartTime} from '../../src/emulator/process-start.js'
 import {startHerokuEmulator} from '../../src/emulator/heroku/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {nodeCommand} from './helpers/local-heroku.js'

@@ -5,28 +5,10 @@ import {after, before, describe, it} from 'node:test'
 
 import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
+import {MANAGEMENT_BACKENDS} from '../helpers/management-backends.js'
 
-interface Backend {
-  name: 'atom' | 'arm'
-  env: (emulator: ServiceBusEmulator) => NodeJS.ProcessEnv
-}
 
-const BACKENDS: Backend[] = [
-  {name: 'atom', env: emulator => ({SERVICEBUS_CONNECTION_STRING: emulator.connectionString})},
-  {
-    name: 'arm',
-    env: emulator => ({
-      AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
-      AZURE_RESOURCE_GROUP: 'local-rg',
-      SERVICEBUS_NAMESPACE_NAME: 'local',
-      AZURE_RESOURCE_MANAGER_URL: emulator.armEndpoint,
-      AZURE_ACCESS_TOKEN: emulator.armToken,
-      NODE_EXTRA_CA_CERTS: emulator.certPath,
-    }),
-  },
-]
-
-for (const backend of BACKENDS) {
+for (const backend of MANAGEMENT_BACKENDS) {
   describe(`qjob topic, subscription and rule commands (${backend.name} backend)`, () => {
     let emulator: ServiceBusEmulator
     let dir: ReturnType<typeof tempDir>

@@ -5,17 +5,8 @@
 import {readFileSync} from 'node:fs'
 
 import {writeAtomically} from '../certificate.js'
+import {processStartTime} from '../process-start.js'
 
-/** The start time of a process (Linux /proc), so a reused pid is never taken for a dyno. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Fields after the command (which may hold spaces) start after the last ')'; starttime is field 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
-}
 
 export class DynoPidRecords {
   private readonly groups = new Map<number, string>()

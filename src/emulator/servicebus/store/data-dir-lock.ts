@@ -9,6 +9,7 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 
 import {BrokerError} from '../broker/broker-error.js'
+import {processStartTime} from '../../process-start.js'
 
 interface LockRecord {
   pid: number
@@ -28,16 +29,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The start time of a process, or undefined where /proc is not there. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
-}
 
 function runsNode(pid: number): boolean {
   try {
