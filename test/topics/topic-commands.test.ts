@@ -127,6 +127,19 @@ for (const backend of MANAGEMENT_BACKENDS) {
       }
     })
 
+    it('invalid SQL is exit 2 with the position of the error, and nothing is created', async () => {
+      const sub = await qjob(['subscription', 'create', 'broken', '--topic', t('jobs'), '--sql', 'size = = 1'])
+      assert.equal(sub.code, 2, sub.stderr)
+      assert.match(sub.stderr, /position \d+/)
+      const listed = json<Array<{name: string}>>(await qjob(['subscription', 'list', '--topic', t('jobs'), '--json']))
+      assert.ok(!listed.some(s => s.name === 'broken'), 'no subscription left behind')
+      const rule = await qjob(['rule', 'create', 'broken', '--topic', t('jobs'), '--subscription', 'big', '--sql', "type = 'resize"])
+      assert.equal(rule.code, 2, rule.stderr)
+      assert.match(rule.stderr, /position \d+/)
+      const rules = json<Array<{name: string}>>(await qjob(['rule', 'list', '--topic', t('jobs'), '--subscription', 'big', '--json']))
+      assert.ok(!rules.some(r => r.name === 'broken'), 'no rule created')
+    })
+
     it('topic policies: a Send policy has a connection string for that topic; delete needs --yes off a terminal', async () => {
       const policy = json<{name: string; rights: string[]}>(await qjob(['topic', 'policy', 'create', 'web', '--topic', t('jobs'), '--rights', 'Send', '--json']))
       assert.deepEqual(policy.rights, ['Send'])

@@ -188,10 +188,16 @@ export class ArmTopics implements TopicManagement {
       this.client.subscriptions.createOrUpdate(...this.at, topic, name, specToSubscription(spec)))
     if (spec.rule) {
       // ARM has no "default rule" on create: Azure adds $Default (true filter); replace it with the
-      // rule asked for, before any message can arrive through it.
-      if (spec.rule.name === '$Default') await this.deleteRule(topic, name, '$Default')
-      await this.createRule(topic, name, spec.rule)
-      if (spec.rule.name !== '$Default') await this.deleteRule(topic, name, '$Default')
+      // rule asked for. A rule the service refuses (invalid SQL) takes the subscription with it, so
+      // a failed create leaves nothing behind, as the ATOM API's single call does.
+      try {
+        if (spec.rule.name === '$Default') await this.deleteRule(topic, name, '$Default')
+        await this.createRule(topic, name, spec.rule)
+        if (spec.rule.name !== '$Default') await this.deleteRule(topic, name, '$Default')
+      } catch (error) {
+        await this.client.subscriptions.delete(...this.at, topic, name).catch(() => undefined)
+        throw error
+      }
     }
     return toSubscriptionInfo(topic, created)
   }
