@@ -57,6 +57,30 @@ for (const backend of MANAGEMENT_BACKENDS) {
       assert.equal(partition.code, 2, partition.stderr)
     })
 
+    it('--forward-to and --forward-dead-letters-to: messages and dead letters move on; "" stops forwarding', async () => {
+      const connection = {SERVICEBUS_CONNECTION_STRING: emulator.connectionString}
+      for (const name of ['fwd-target', 'fwd-dead']) assert.equal((await qjob(['queue', 'create', name])).code, 0)
+      const created = await qjob(['queue', 'create', 'fwd-source', '--forward-to', 'fwd-target', '--forward-dead-letters-to', 'fwd-dead'])
+      assert.equal(created.code, 0, created.stderr)
+      const shown = json<{forwardTo: string; forwardDeadLettersTo: string}>(await qjob(['queue', 'show', 'fwd-source', '--json']))
+      assert.deepEqual([shown.forwardTo, shown.forwardDeadLettersTo], ['fwd-target', 'fwd-dead'])
+      assert.match((await qjob(['queue', 'show', 'fwd-source'])).stdout, /forward to\s+fwd-target\n/)
+
+      assert.equal((await qjob(['send', '-q', 'fwd-source', 'hello'], connection)).code, 0)
+      const moved = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-target', '--json'], connection))
+      assert.deepEqual(moved.map(message => message.body), ['hello'])
+
+      const stopped = json<{forwardTo?: string}>(await qjob(['queue', 'update', 'fwd-source', '--forward-to', '', '--json']))
+      assert.equal(stopped.forwardTo, undefined)
+      assert.equal((await qjob(['send', '-q', 'fwd-source', 'stays'], connection)).code, 0)
+      const kept = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-source', '--json'], connection))
+      assert.deepEqual(kept.map(message => message.body), ['stays'])
+      // Its dead letters still go on to fwd-dead.
+      assert.equal((await qjob(['receive', '-q', 'fwd-source', '--settle', 'dead-letter', '--json'], connection)).code, 0)
+      const dead = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-dead', '--json'], connection))
+      assert.deepEqual(dead.map(message => message.body), ['stays'])
+    })
+
     it('policy renew replaces the key: the old connection string is refused, the new one works; --yes is needed off a terminal', async () => {
       assert.equal((await qjob(['queue', 'create', 'rotated'])).code, 0)
       assert.equal((await qjob(['queue', 'policy', 'create', 'workers', '--queue', 'rotated', '--rights', 'Listen'])).code, 0)

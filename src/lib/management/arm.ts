@@ -9,7 +9,7 @@ import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged} from './queue-spec.js'
-import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
+import {type AccessRight, forwardTarget, type ManagementBackend, type PolicyInfo, type PolicyKey, type QueueInfo, type QueueSpec} from './types.js'
 import {ArmTopics} from './topics/arm-topics.js'
 import type {TopicManagement} from './topics/types.js'
 
@@ -46,6 +46,8 @@ function toQueueInfo(queue: SBQueue): QueueInfo {
     maxSizeMb: queue.maxSizeInMegabytes ?? 0,
     maxMessageSizeKb: queue.maxMessageSizeInKilobytes,
     autoDeleteOnIdleMs: queue.autoDeleteOnIdle === undefined ? undefined : parseIsoDuration(queue.autoDeleteOnIdle),
+    forwardTo: forwardTarget(queue.forwardTo),
+    forwardDeadLettersTo: forwardTarget(queue.forwardDeadLetteredMessagesTo),
     enablePartitioning: queue.enablePartitioning,
     createdAt: queue.createdAt?.toISOString(),
     updatedAt: queue.updatedAt?.toISOString(),
@@ -76,6 +78,8 @@ function specToQueue(spec: QueueSpec): SBQueue {
   if (spec.maxMessageSizeKb !== undefined) queue.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
   if (spec.autoDeleteOnIdleMs !== undefined) queue.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
   if (spec.status !== undefined) queue.status = spec.status
+  if (spec.forwardTo !== undefined) queue.forwardTo = spec.forwardTo
+  if (spec.forwardDeadLettersTo !== undefined) queue.forwardDeadLetteredMessagesTo = spec.forwardDeadLettersTo
   if (spec.enablePartitioning !== undefined) queue.enablePartitioning = spec.enablePartitioning
   return queue
 }

@@ -14,7 +14,7 @@ import type {ConnectionTarget} from '../servicebus/connection.js'
 import {entityConnectionString, newAuthorizationRule} from './atom-policies.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged, newKey} from './queue-spec.js'
-import type {AccessRight, ManagementBackend, PolicyInfo, PolicyKey, QueueInfo, QueueSpec} from './types.js'
+import {type AccessRight, forwardTarget, type ManagementBackend, type PolicyInfo, type PolicyKey, type QueueInfo, type QueueSpec} from './types.js'
 import {AtomTopics} from './topics/atom-topics.js'
 import type {TopicManagement} from './topics/types.js'
 
@@ -46,6 +46,8 @@ export function toQueueInfo(properties: QueueProperties, runtime?: QueueRuntimeP
     maxMessageSizeKb: properties.maxMessageSizeInKilobytes,
     autoDeleteOnIdleMs: parseIsoDuration(properties.autoDeleteOnIdle),
     enablePartitioning: properties.enablePartitioning,
+    forwardTo: forwardTarget(properties.forwardTo),
+    forwardDeadLettersTo: forwardTarget(properties.forwardDeadLetteredMessagesTo),
     createdAt: runtime?.createdAt?.toISOString(),
     updatedAt: runtime?.modifiedAt?.toISOString(),
     counts: runtime && {
@@ -72,6 +74,8 @@ function applySpec<T extends object>(target: T, spec: QueueSpec): T {
   if (spec.autoDeleteOnIdleMs !== undefined) out.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
   if (spec.status !== undefined) out.status = spec.status
   if (spec.enablePartitioning !== undefined) out.enablePartitioning = spec.enablePartitioning
+  if (spec.forwardTo !== undefined) out.forwardTo = spec.forwardTo || undefined
+  if (spec.forwardDeadLettersTo !== undefined) out.forwardDeadLetteredMessagesTo = spec.forwardDeadLettersTo || undefined
   return out as T
 }
 

@@ -20,5 +20,7 @@ export const queueSpecFlags = {
   'max-message-size-kb': Flags.integer({description: 'Maximum message size in kilobytes (Premium)'}),
   'auto-delete-on-idle': Flags.string({description: 'Delete the queue after it is idle this long, at least 5m (e.g. 1h, 7d)'}),
   status: Flags.string({description: 'Active, Disabled, SendDisabled or ReceiveDisabled (sends or receives are refused)'}),
+  'forward-to': Flags.string({description: 'Auto-forward every message to this queue or topic ("" to stop)'}),
+  'forward-dead-letters-to': Flags.string({description: 'Auto-forward dead letters to this queue or topic ("" to stop)'}),
   'enable-partitioning': Flags.boolean({description: 'Partition the queue; fixed at creation (a partition key must then equal the session id)'}),
 }

@@ -25,6 +25,8 @@ export interface QueueSpecFlags {
   'max-message-size-kb'?: number
   'auto-delete-on-idle'?: string
   status?: string
+  'forward-to'?: string
+  'forward-dead-letters-to'?: string
   'enable-partitioning'?: boolean
 }
 
@@ -61,6 +63,8 @@ export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
   if (flags['auto-delete-on-idle'] !== undefined) {
     spec.autoDeleteOnIdleMs = within('auto-delete-on-idle', parseDuration(flags['auto-delete-on-idle'], 'auto-delete-on-idle interval'), LIMITS.autoDeleteOnIdleMs)
   }
+  if (flags['forward-to'] !== undefined) spec.forwardTo = flags['forward-to']
+  if (flags['forward-dead-letters-to'] !== undefined) spec.forwardDeadLettersTo = flags['forward-dead-letters-to']
   if (flags.status !== undefined) {
     const status = QUEUE_STATUSES.find(candidate => candidate.toLowerCase() === flags.status!.toLowerCase())
     if (!status) throw new UsageError(`--status must be one of ${QUEUE_STATUSES.join(', ')}, got ${flags.status}`)

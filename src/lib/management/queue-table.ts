@@ -29,6 +29,8 @@ export function queueProperties(queue: QueueInfo): Array<[string, unknown]> {
   ]
   if (queue.maxMessageSizeKb) rows.push(['max message size', `${queue.maxMessageSizeKb} KB`])
   if (queue.autoDeleteOnIdleMs !== undefined) rows.push(['auto-delete on idle', duration(queue.autoDeleteOnIdleMs)])
+  if (queue.forwardTo) rows.push(['forward to', queue.forwardTo])
+  if (queue.forwardDeadLettersTo) rows.push(['forward dead letters to', queue.forwardDeadLettersTo])
   if (queue.enablePartitioning !== undefined) rows.push(['partitioning', queue.enablePartitioning ? 'on' : 'off'])
   if (queue.createdAt) rows.push(['created', queue.createdAt])
   if (queue.updatedAt) rows.push(['updated', queue.updatedAt])

@@ -20,6 +20,15 @@ export interface QueueSpec {
   status?: QueueStatus
   /** Create only: Azure fixes partitioning when the queue is created. */
   enablePartitioning?: boolean
+  /** Auto-forward every message (or every dead letter) to this queue or topic; '' stops it. */
+  forwardTo?: string
+  forwardDeadLettersTo?: string
+}
+
+/** `sb://host/name` (how the service answers a ForwardTo) -> `name`. */
+export function forwardTarget(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  return /^[a-z]+:\/\/[^/]+\/(.+)$/i.exec(value)?.[1] ?? value
 }
 
 export type QueueStatus = 'Active' | 'Disabled' | 'SendDisabled' | 'ReceiveDisabled'
@@ -51,6 +60,8 @@ export interface QueueInfo {
   maxMessageSizeKb?: number
   autoDeleteOnIdleMs?: number
   enablePartitioning?: boolean
+  forwardTo?: string
+  forwardDeadLettersTo?: string
   createdAt?: string
   updatedAt?: string
   counts?: QueueCounts

@@ -189,6 +189,9 @@ export class AdminApi {
     })
     const settings: QueueSettings = {...full}
     for (const key of ['name', 'createdAt', 'updatedAt'] as const) delete (settings as Partial<QueueProperties>)[key]
+    // Absent from `full` means removed: '' says so to the update, which keeps what is not given.
+    settings.forwardTo = full.forwardTo ?? ''
+    settings.forwardDeadLetteredMessagesTo = full.forwardDeadLetteredMessagesTo ?? ''
     const queue = await this.broker.updateQueue(current.name, settings)
     this.logger.info(`admin: updated queue '${queue.name}'`)
     return this.entry(200, this.queueEntry(request.baseUrl, queue))

@@ -38,6 +38,8 @@ export function queueResource(scope: ArmScopePath, queue: QueueProperties, broke
       enablePartitioning: queue.enablePartitioning ?? false,
       autoDeleteOnIdle: formatIsoDuration(queue.autoDeleteOnIdleMs ?? TIMESPAN_MAX_MS),
       enableExpress: false,
+      ...(queue.forwardTo ? {forwardTo: queue.forwardTo} : {}),
+      ...(queue.forwardDeadLetteredMessagesTo ? {forwardDeadLetteredMessagesTo: queue.forwardDeadLetteredMessagesTo} : {}),
       createdAt: new Date(queue.createdAt).toISOString(),
       updatedAt: new Date(queue.updatedAt).toISOString(),
       accessedAt: new Date(queue.updatedAt).toISOString(),
@@ -74,6 +76,8 @@ export function queueSettingsOf(properties: Record<string, unknown>): QueueSetti
   for (const field of PLAIN_FIELDS) {
     if (properties[field] !== undefined && properties[field] !== null) settings[field] = properties[field]
   }
+  // PUT replaces the resource: a forward not sent is a forward removed.
+  for (const field of ['forwardTo', 'forwardDeadLetteredMessagesTo'] as const) settings[field] = typeof properties[field] === 'string' ? properties[field] : ''
   return settings as QueueSettings
 }
 

@@ -102,6 +102,9 @@ export function applyQueueSettings(current: QueueProperties, settings: QueueSett
     if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
   }
   next.updatedAt = now
+  // '' clears a forward (what an ATOM or ARM PUT without the field means: PUT replaces).
+  if (!next.forwardTo) delete next.forwardTo
+  if (!next.forwardDeadLetteredMessagesTo) delete next.forwardDeadLetteredMessagesTo
   positive('lockDuration', next.lockDurationMs, LIMITS.maxLockDurationMs)
   positive('maxSizeInMegabytes', next.maxSizeInMegabytes, LIMITS.maxQueueSizeInMegabytes)
   positive('maxDeliveryCount', next.maxDeliveryCount, LIMITS.maxInt32)
