@@ -108,7 +108,11 @@ async function autoscaleRun(arrivals) {
   const client = new ServiceBusClient(servicebus.connectionString)
   const sender = client.createSender(queue)
   const receiver = client.createReceiver(queue, {receiveMode: 'receiveAndDelete'})
-  const backend = await AtomBackend.open({kind: 'connection-string', connectionString: servicebus.connectionString, endpoint: servicebus.endpoint})
+  const backend = await AtomBackend.open({
+    kind: 'connection-string',
+    connectionString: servicebus.connectionString,
+    endpoint: servicebus.endpoint,
+  })
   const api = new HerokuApi({token: heroku.token, baseUrl: heroku.url, sleep: async () => {}})
   const countingApi = new Proxy(api, {
     get(target, key) {
@@ -200,7 +204,11 @@ async function autoscaleRun(arrivals) {
     requests,
     steps: step,
     wallSeconds: (Date.now() - wall) / 1000,
-    check: replay(arrivals, index => effective[index] ?? 0, index => billed[index] ?? 0),
+    check: replay(
+      arrivals,
+      index => effective[index] ?? 0,
+      index => billed[index] ?? 0,
+    ),
   }
 }
 
@@ -211,9 +219,17 @@ if (auto.check.worst !== auto.worst || auto.check.count !== auto.count) {
   console.error(`model and emulator disagree: worst ${auto.check.worst} vs ${auto.worst}, ${auto.check.count} vs ${auto.count} messages`)
   process.exitCode = 1
 }
-const fixed = [1, 2, 5].map(workers => ({workers, ...replay(arrivals, () => workers, () => workers)}))
+const fixed = [1, 2, 5].map(workers => ({
+  workers,
+  ...replay(
+    arrivals,
+    () => workers,
+    () => workers,
+  ),
+}))
 
-const minutes = ms => (ms < 60_000 ? `${(ms / 1000).toFixed(0)} s` : ms < 3_600_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`)
+const minutes = ms =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(0)} s` : ms < 3_600_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`
 const rows = [
   {name: `autoscale (min 0, max ${settings.max}, ${settings.perWorker}/worker, cooldowns 60 s / 300 s)`, ...auto},
   ...fixed.map(row => ({name: `fixed ${row.workers} worker${row.workers === 1 ? '' : 's'}`, ...row})),
@@ -221,7 +237,10 @@ const rows = [
 if (markdown) {
   console.log(`| formation | worker-minutes | worst wait | p95 wait | mean wait |`)
   console.log('|---|---:|---:|---:|---:|')
-  for (const row of rows) console.log(`| ${row.name} | ${Math.round(row.workerMinutes).toLocaleString('en')} | ${minutes(row.worst)} | ${minutes(row.p95)} | ${minutes(row.mean)} |`)
+  for (const row of rows)
+    console.log(
+      `| ${row.name} | ${Math.round(row.workerMinutes).toLocaleString('en')} | ${minutes(row.worst)} | ${minutes(row.p95)} | ${minutes(row.mean)} |`,
+    )
   console.log()
   console.log(
     `${total.toLocaleString('en')} messages over 24 h (\`bench/autoscale-load.csv\`), processing simulated at ${rate} messages/min per worker (not real jobs), in 30 s steps: ` +
@@ -231,6 +250,9 @@ if (markdown) {
       `24 simulated hours in ${auto.wallSeconds.toFixed(0)} s. The in-memory replay of the same schedule gives the same waits (check ${auto.check.worst === auto.worst ? 'passed' : 'FAILED'}).`,
   )
 } else {
-  for (const row of rows) console.log(`${row.name}: ${Math.round(row.workerMinutes)} worker-minutes, worst wait ${minutes(row.worst)}, p95 ${minutes(row.p95)}`)
-  console.log(`autoscale: ${auto.decisions} decisions, ${auto.changes} changes, ${auto.requests} API requests, ${auto.failures} failures, ${auto.wallSeconds.toFixed(1)} s wall`)
+  for (const row of rows)
+    console.log(`${row.name}: ${Math.round(row.workerMinutes)} worker-minutes, worst wait ${minutes(row.worst)}, p95 ${minutes(row.p95)}`)
+  console.log(
+    `autoscale: ${auto.decisions} decisions, ${auto.changes} changes, ${auto.requests} API requests, ${auto.failures} failures, ${auto.wallSeconds.toFixed(1)} s wall`,
+  )
 }

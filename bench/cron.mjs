@@ -76,7 +76,10 @@ try {
   const keys = ok.map(event => `${event.name}@${event.outcome.fireTime}`)
   const doubles = keys.length - new Set(keys).size
   const pickup = ok.map(event => event.outcome.lateMs).sort((a, b) => a - b)
-  const delivered = ok.map(event => sentAt.get(event.outcome.messageId) - Date.parse(event.outcome.fireTime)).filter(Number.isFinite).sort((a, b) => a - b)
+  const delivered = ok
+    .map(event => sentAt.get(event.outcome.messageId) - Date.parse(event.outcome.fireTime))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b)
   const pct = (values, p) => values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]
   const byReplica = [0, 1].map(index => ok.filter(event => event.replica === index).length)
   const rows = [
@@ -84,12 +87,20 @@ try {
     ['message in the queue', delivered],
   ].map(([what, values]) => ({what, n: values.length, p50: pct(values, 50), p99: pct(values, 99), max: values.at(-1)}))
   if (markdown) {
-    console.log(`${ok.length} fires of ${schedules} \`--every 1s --send\` schedules, two replicas (fires per replica: ${byReplica.join(' / ')}), fire times fired twice: ${doubles}, other outcomes: ${JSON.stringify(fires.filter(event => event.outcome.status !== 'ok').map(event => `${event.outcome.status}: ${event.outcome.reason ?? ''}`))}\n`)
+    console.log(
+      `${ok.length} fires of ${schedules} \`--every 1s --send\` schedules, two replicas (fires per replica: ${byReplica.join(' / ')}), fire times fired twice: ${doubles}, other outcomes: ${JSON.stringify(fires.filter(event => event.outcome.status !== 'ok').map(event => `${event.outcome.status}: ${event.outcome.reason ?? ''}`))}\n`,
+    )
     console.log('| lateness after the fire time | fires | p50 | p99 | max |')
     console.log('|---|---:|---:|---:|---:|')
     for (const row of rows) console.log(`| ${row.what} | ${row.n} | ${row.p50} ms | ${row.p99} ms | ${row.max} ms |`)
   } else {
-    console.log({fires: ok.length, byReplica, doubles, others: fires.filter(event => event.outcome.status !== 'ok').map(event => event.outcome), rows})
+    console.log({
+      fires: ok.length,
+      byReplica,
+      doubles,
+      others: fires.filter(event => event.outcome.status !== 'ok').map(event => event.outcome),
+      rows,
+    })
   }
   if (doubles > 0) process.exitCode = 1
 } finally {

@@ -32,7 +32,11 @@ const ms = value => `${value.toFixed(1)} ms`
 
 /** Runs a module script in a fresh node process in the repo (so `qjob/emulator` resolves) and returns its JSON output. */
 function child(script, env = {}) {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {cwd: root, env: {...process.env, ...env}, encoding: 'utf8'})
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: {...process.env, ...env},
+    encoding: 'utf8',
+  })
   if (result.status !== 0) throw new Error(`child failed: ${result.stderr}`)
   return JSON.parse(result.stdout.trim().split('\n').at(-1))
 }
@@ -110,15 +114,36 @@ const rows = [
   ["import('qjob/emulator'), fresh process", median(imports), Math.min(...imports), Math.max(...imports), ''],
   ['startEmulator() to ready, first in a process', median(firstStarts), Math.min(...firstStarts), Math.max(...firstStarts), '< 300 ms'],
   ['startEmulator() to ready, later in the process', median(laterStarts), Math.min(...laterStarts), Math.max(...laterStarts), '< 300 ms'],
-  [`reset() with ${count.toLocaleString('en')} messages, in memory`, median(memoryResets), Math.min(...memoryResets), Math.max(...memoryResets), '< 50 ms'],
-  [`reset() with ${count.toLocaleString('en')} messages, durable`, median(durableResets), Math.min(...durableResets), Math.max(...durableResets), '< 50 ms'],
-  ['startEmulator(), first on a machine (makes the certificate; once)', noCache.firstStartMs, noCache.firstStartMs, noCache.firstStartMs, ''],
+  [
+    `reset() with ${count.toLocaleString('en')} messages, in memory`,
+    median(memoryResets),
+    Math.min(...memoryResets),
+    Math.max(...memoryResets),
+    '< 50 ms',
+  ],
+  [
+    `reset() with ${count.toLocaleString('en')} messages, durable`,
+    median(durableResets),
+    Math.min(...durableResets),
+    Math.max(...durableResets),
+    '< 50 ms',
+  ],
+  [
+    'startEmulator(), first on a machine (makes the certificate; once)',
+    noCache.firstStartMs,
+    noCache.firstStartMs,
+    noCache.firstStartMs,
+    '',
+  ],
 ]
 
 if (markdown) {
-  console.log(`| measurement (${runs} runs; reset: ${count.toLocaleString('en')} x 1 KB queued, 100 locked by a connected receiver) | median | min | max | target |`)
+  console.log(
+    `| measurement (${runs} runs; reset: ${count.toLocaleString('en')} x 1 KB queued, 100 locked by a connected receiver) | median | min | max | target |`,
+  )
   console.log('|---|---|---|---|---|')
   for (const [name, mid, min, max, target] of rows) console.log(`| ${name} | ${ms(mid)} | ${ms(min)} | ${ms(max)} | ${target} |`)
 } else {
-  for (const [name, mid, min, max, target] of rows) console.log(`${name.padEnd(68)} median ${ms(mid).padStart(9)}  min ${ms(min).padStart(9)}  max ${ms(max).padStart(9)}  ${target}`)
+  for (const [name, mid, min, max, target] of rows)
+    console.log(`${name.padEnd(68)} median ${ms(mid).padStart(9)}  min ${ms(min).padStart(9)}  max ${ms(max).padStart(9)}  ${target}`)
 }

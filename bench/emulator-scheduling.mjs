@@ -49,7 +49,11 @@ function run(args) {
 async function startEmulatorChild() {
   const port = await freePort()
   const dataDir = join(work, 'emulator')
-  const child = spawn(process.execPath, [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config], {env, stdio: ['ignore', 'ignore', 'ignore']})
+  const child = spawn(
+    process.execPath,
+    [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config],
+    {env, stdio: ['ignore', 'ignore', 'ignore']},
+  )
   while (!(await canConnect(port))) await new Promise(resolve => setTimeout(resolve, 5))
   while (!existsSync(join(dataDir, 'emulator.json'))) await new Promise(resolve => setTimeout(resolve, 5))
   return {child, connectionString: JSON.parse(readFileSync(join(dataDir, 'emulator.json'), 'utf8')).env.SERVICEBUS_CONNECTION_STRING}

@@ -61,25 +61,48 @@ try {
     await broker.topics.create(topic)
     for (let i = 0; i < subscriptions; i++) await broker.topics.createSubscription(topic, `s${i}`)
     const ms = await timedSend(client, topic)
-    const copies = broker.listSubscriptionPaths().filter(path => path.startsWith(`${topic}/`)).reduce((sum, path) => sum + broker.runtimeCounts(path).activeMessageCount, 0)
+    const copies = broker
+      .listSubscriptionPaths()
+      .filter(path => path.startsWith(`${topic}/`))
+      .reduce((sum, path) => sum + broker.runtimeCounts(path).activeMessageCount, 0)
     if (copies !== count * subscriptions) throw new Error(`expected ${count * subscriptions} copies, found ${copies}`)
     rows.push({what: `topic send to ${subscriptions} subscription(s) ($Default)`, ms, ratio: ms / queueMs})
     await broker.reset()
   }
   // SQL filters that every message matches (10 copies, as with $Default): the difference is the filters' cost.
   await broker.topics.create('sql-all')
-  for (let i = 0; i < 10; i++) await broker.topics.createSubscription('sql-all', `s${i}`, {}, {name: 'all', filter: {kind: 'sql', sqlExpression: `n >= 0 AND n <> -${i + 1}`}, createdAt: 0})
+  for (let i = 0; i < 10; i++)
+    await broker.topics.createSubscription(
+      'sql-all',
+      `s${i}`,
+      {},
+      {name: 'all', filter: {kind: 'sql', sqlExpression: `n >= 0 AND n <> -${i + 1}`}, createdAt: 0},
+    )
   const sqlAllMs = await timedSend(client, 'sql-all')
   rows.push({what: 'topic send to 10 subscriptions, SQL filters all matching', ms: sqlAllMs, ratio: sqlAllMs / queueMs})
   await broker.reset()
   await broker.topics.create('sql-10')
-  for (let i = 0; i < 10; i++) await broker.topics.createSubscription('sql-10', `s${i}`, {}, {name: 'tenth', filter: {kind: 'sql', sqlExpression: `n % 10 = ${i} AND n >= 0`}, createdAt: 0})
+  for (let i = 0; i < 10; i++)
+    await broker.topics.createSubscription(
+      'sql-10',
+      `s${i}`,
+      {},
+      {name: 'tenth', filter: {kind: 'sql', sqlExpression: `n % 10 = ${i} AND n >= 0`}, createdAt: 0},
+    )
   const sqlMs = await timedSend(client, 'sql-10')
-  const sqlCopies = Array.from({length: 10}, (_, i) => broker.runtimeCounts(`sql-10/Subscriptions/s${i}`).activeMessageCount).reduce((a, b) => a + b, 0)
+  const sqlCopies = Array.from({length: 10}, (_, i) => broker.runtimeCounts(`sql-10/Subscriptions/s${i}`).activeMessageCount).reduce(
+    (a, b) => a + b,
+    0,
+  )
   if (sqlCopies !== count) throw new Error(`expected ${count} filtered copies, found ${sqlCopies}`)
   rows.push({what: 'topic send to 10 subscriptions, SQL filters (1 copy a message)', ms: sqlMs, ratio: sqlMs / queueMs})
   const defaultTen = rows.find(row => row.what.startsWith('topic send to 10 subscription(s)'))
-  rows.push({what: 'SQL filter cost per message and subscription (all-matching SQL vs $Default)', ms: ((sqlAllMs - defaultTen.ms) / (count * 10)) * 1000, ratio: undefined, unit: 'µs'})
+  rows.push({
+    what: 'SQL filter cost per message and subscription (all-matching SQL vs $Default)',
+    ms: ((sqlAllMs - defaultTen.ms) / (count * 10)) * 1000,
+    ratio: undefined,
+    unit: 'µs',
+  })
 } finally {
   await client.close()
   await emulator.close()
@@ -90,8 +113,12 @@ if (markdown) {
   console.log('| what | time | msg/s | x queue send |\n|---|---:|---:|---:|')
   for (const row of rows) {
     if (row.unit) console.log(`| ${row.what} | ${row.ms.toFixed(2)} µs | – | – |`)
-    else console.log(`| ${row.what} | ${row.ms.toFixed(0)} ms | ${Math.round((count / row.ms) * 1000).toLocaleString('en-US')} | ${row.ratio.toFixed(2)}x |`)
+    else
+      console.log(
+        `| ${row.what} | ${row.ms.toFixed(0)} ms | ${Math.round((count / row.ms) * 1000).toLocaleString('en-US')} | ${row.ratio.toFixed(2)}x |`,
+      )
   }
 } else {
-  for (const row of rows) console.log(row.unit ? `${row.what}: ${row.ms.toFixed(2)} µs` : `${row.what}: ${row.ms.toFixed(0)} ms (${row.ratio.toFixed(2)}x)`)
+  for (const row of rows)
+    console.log(row.unit ? `${row.what}: ${row.ms.toFixed(2)} µs` : `${row.what}: ${row.ms.toFixed(0)} ms (${row.ratio.toFixed(2)}x)`)
 }

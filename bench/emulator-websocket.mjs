@@ -21,10 +21,20 @@ const SENDERS = 4
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 const {startEmulator} = await import('../dist/emulator/servicebus/index.js')
-const emulator = await startEmulator({port: 0, inMemory: true, queues: [{name: 'plain', maxSizeInMegabytes: 5120}, {name: 'ws', maxSizeInMegabytes: 5120}]})
+const emulator = await startEmulator({
+  port: 0,
+  inMemory: true,
+  queues: [
+    {name: 'plain', maxSizeInMegabytes: 5120},
+    {name: 'ws', maxSizeInMegabytes: 5120},
+  ],
+})
 const transports = {
   'plain AMQP (TCP)': {queue: 'plain', options: {}},
-  'AMQP over WebSockets (wss)': {queue: 'ws', options: {webSocketOptions: {webSocket: WebSocket, webSocketConstructorOptions: {ca: emulator.certificate.cert}}}},
+  'AMQP over WebSockets (wss)': {
+    queue: 'ws',
+    options: {webSocketOptions: {webSocket: WebSocket, webSocketConstructorOptions: {ca: emulator.certificate.cert}}},
+  },
 }
 
 async function sendAll(client, queue) {
@@ -33,13 +43,15 @@ async function sendAll(client, queue) {
   await Promise.all(senders.map(sender => sender.sendMessages({body: 'warm-up'})))
   let next = 0
   const started = performance.now()
-  await Promise.all(senders.map(async sender => {
-    while (next < count) {
-      const size = Math.min(BATCH, count - next)
-      next += size
-      await sender.sendMessages(Array.from({length: size}, () => ({body})))
-    }
-  }))
+  await Promise.all(
+    senders.map(async sender => {
+      while (next < count) {
+        const size = Math.min(BATCH, count - next)
+        next += size
+        await sender.sendMessages(Array.from({length: size}, () => ({body})))
+      }
+    }),
+  )
   const elapsed = performance.now() - started
   await Promise.all(senders.map(sender => sender.close()))
   return (count / elapsed) * 1000

@@ -31,7 +31,15 @@ const markdown = process.argv.includes('--markdown')
 const work = mkdtempSync(join(tmpdir(), 'qjob-bench-emu-'))
 const env = {...process.env, HOME: work, XDG_DATA_HOME: join(work, 'data'), XDG_CONFIG_HOME: join(work, 'config')}
 const config = join(work, 'emulator.json')
-writeFileSync(config, JSON.stringify({queues: [{name: 'ingest', maxSizeInMegabytes: 5120}, {name: 'rss', maxSizeInMegabytes: 5120}]}))
+writeFileSync(
+  config,
+  JSON.stringify({
+    queues: [
+      {name: 'ingest', maxSizeInMegabytes: 5120},
+      {name: 'rss', maxSizeInMegabytes: 5120},
+    ],
+  }),
+)
 
 function run(args, options = {}) {
   return new Promise((resolve, reject) => {
@@ -57,7 +65,11 @@ async function coldStart(label) {
   const port = await freePort()
   const dataDir = join(work, label)
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config], {env, stdio: ['ignore', 'ignore', 'ignore']})
+  const child = spawn(
+    process.execPath,
+    [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config],
+    {env, stdio: ['ignore', 'ignore', 'ignore']},
+  )
   children.add(child)
   child.on('exit', () => children.delete(child))
   while (!(await canConnect(port))) await new Promise(resolve => setTimeout(resolve, 2))
@@ -106,7 +118,11 @@ try {
   const sdkLoads = []
   for (let i = 0; i < 5; i++) {
     const started = process.hrtime.bigint()
-    await run(['--input-type=module', '-e', "const {ServiceBusClient} = await import('@azure/service-bus'); new ServiceBusClient('Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true')"])
+    await run([
+      '--input-type=module',
+      '-e',
+      "const {ServiceBusClient} = await import('@azure/service-bus'); new ServiceBusClient('Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true')",
+    ])
     sdkLoads.push(ms(process.hrtime.bigint() - started))
   }
   results.push({

@@ -27,7 +27,10 @@ const option = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`)
   return index === -1 ? fallback : process.argv[index + 1]
 }
-const list = (name, fallback) => option(name, fallback).split(',').map(value => value.trim())
+const list = (name, fallback) =>
+  option(name, fallback)
+    .split(',')
+    .map(value => value.trim())
 const sizes = list('sizes', '10000,100000').map(Number)
 const bodies = list('bodies', '100,1024').map(Number)
 const modes = list('modes', 'durable,memory')
@@ -35,12 +38,20 @@ const sample = Number(option('sample', '10000'))
 const markdown = process.argv.includes('--markdown')
 const verbose = process.argv.includes('--verbose')
 const note = text => verbose && process.stderr.write(`${new Date().toISOString()} ${text}\n`)
-const load = () => loadavg().map(value => value.toFixed(1)).join(' ')
+const load = () =>
+  loadavg()
+    .map(value => value.toFixed(1))
+    .join(' ')
 
 const work = mkdtempSync(join(tmpdir(), 'qjob-bench-growth-'))
 const queue = 'growth'
 const queues = [{name: queue, maxSizeInMegabytes: 5120}]
-const clientEnv = connectionString => ({...process.env, SERVICEBUS_CONNECTION_STRING: connectionString, HOME: work, XDG_CONFIG_HOME: join(work, 'config')})
+const clientEnv = connectionString => ({
+  ...process.env,
+  SERVICEBUS_CONNECTION_STRING: connectionString,
+  HOME: work,
+  XDG_CONFIG_HOME: join(work, 'config'),
+})
 const hosts = new Set()
 async function host(options) {
   const started = await startEmulatorHost(options)
@@ -53,20 +64,27 @@ async function stop(started) {
 }
 
 async function ingest(emulator, count, body) {
-  const {stdout} = await timedNode([join(root, 'bench/emulator/sdk-workload.mjs'), emulator.connectionString, queue, String(count), String(body), '4'], {cwd: root, keepStdout: true})
+  const {stdout} = await timedNode(
+    [join(root, 'bench/emulator/sdk-workload.mjs'), emulator.connectionString, queue, String(count), String(body), '4'],
+    {cwd: root, keepStdout: true},
+  )
   const counts = await emulator.counts(queue)
   if (counts.activeMessageCount !== count) throw new Error(`expected ${count} queued, found ${counts.activeMessageCount}`)
   return JSON.parse(stdout).rate
 }
 
 async function receiveAtDepth(emulator, count) {
-  const {stderr} = await timedNode([join(root, 'bench/sdk/receive-pipelined.mjs'), queue, String(count)], {cwd: root, env: clientEnv(emulator.connectionString)})
+  const {stderr} = await timedNode([join(root, 'bench/sdk/receive-pipelined.mjs'), queue, String(count)], {
+    cwd: root,
+    env: clientEnv(emulator.connectionString),
+  })
   const result = lastJsonLine(stderr)
   if (result.received !== count) throw new Error(`received ${result.received} of ${count}`)
   return result.received / result.seconds
 }
 
-const cli = async (emulator, args) => (await timedNode([qjob, ...args], {cwd: root, env: clientEnv(emulator.connectionString)})).seconds * 1000
+const cli = async (emulator, args) =>
+  (await timedNode([qjob, ...args], {cwd: root, env: clientEnv(emulator.connectionString)})).seconds * 1000
 
 async function durableRow(count, body) {
   const dataDir = join(work, `durable-${count}-${body}`)
@@ -86,11 +104,20 @@ async function durableRow(count, body) {
   await stop(restarted)
   rmSync(dataDir, {recursive: true, force: true})
   return {
-    count, body, mode: 'durable', rate, diskBytes, peekMs, receiveMs, depthRate,
+    count,
+    body,
+    mode: 'durable',
+    rate,
+    diskBytes,
+    peekMs,
+    receiveMs,
+    depthRate,
     rssPerMessage: (after.rss - before.rss) / count,
     heapPerMessage: (after.heapUsed + after.external - before.heapUsed - before.external) / count,
     restartRssPerMessage: (replayed.rss - before.rss) / count,
-    readyMs: restarted.readyMs, openMs: restarted.openMs, load: load(),
+    readyMs: restarted.readyMs,
+    openMs: restarted.openMs,
+    load: load(),
   }
 }
 
@@ -103,7 +130,11 @@ async function memoryRow(count, body) {
   const depthRate = await receiveAtDepth(emulator, Math.min(sample, count))
   await stop(emulator)
   return {
-    count, body, mode: 'memory', rate, depthRate,
+    count,
+    body,
+    mode: 'memory',
+    rate,
+    depthRate,
     rssPerMessage: (after.rss - before.rss) / count,
     heapPerMessage: (after.heapUsed + after.external - before.heapUsed - before.external) / count,
     load: load(),
@@ -128,12 +159,33 @@ try {
 const kb = bytes => `${(bytes / 1024).toFixed(2)} KB`
 const mb = bytes => (bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`)
 const fixed = (value, digits = 0) => (value === undefined ? '–' : value.toFixed(digits))
-const header = ['messages', 'body', 'store', 'ingest msg/s', 'RSS / msg (JS heap+external)', 'RSS / msg after restart', 'data dir', 'restart to serving (replay)', 'first `peek -n 1`', 'first `receive -n 1`', `receive at depth (${sample}) msg/s`, 'load']
+const header = [
+  'messages',
+  'body',
+  'store',
+  'ingest msg/s',
+  'RSS / msg (JS heap+external)',
+  'RSS / msg after restart',
+  'data dir',
+  'restart to serving (replay)',
+  'first `peek -n 1`',
+  'first `receive -n 1`',
+  `receive at depth (${sample}) msg/s`,
+  'load',
+]
 const cells = row => [
-  row.count.toLocaleString('en-US'), `${row.body} B`, row.mode, fixed(row.rate), `${kb(row.rssPerMessage)} (${kb(row.heapPerMessage)})`,
-  row.restartRssPerMessage === undefined ? '–' : kb(row.restartRssPerMessage), mb(row.diskBytes),
+  row.count.toLocaleString('en-US'),
+  `${row.body} B`,
+  row.mode,
+  fixed(row.rate),
+  `${kb(row.rssPerMessage)} (${kb(row.heapPerMessage)})`,
+  row.restartRssPerMessage === undefined ? '–' : kb(row.restartRssPerMessage),
+  mb(row.diskBytes),
   row.readyMs === undefined ? '–' : `${fixed(row.readyMs)} ms (${fixed(row.openMs)} ms)`,
-  row.peekMs === undefined ? '–' : `${fixed(row.peekMs)} ms`, row.receiveMs === undefined ? '–' : `${fixed(row.receiveMs)} ms`, fixed(row.depthRate), row.load,
+  row.peekMs === undefined ? '–' : `${fixed(row.peekMs)} ms`,
+  row.receiveMs === undefined ? '–' : `${fixed(row.receiveMs)} ms`,
+  fixed(row.depthRate),
+  row.load,
 ]
 if (markdown) {
   console.log(`| ${header.join(' | ')} |`)

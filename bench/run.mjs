@@ -32,7 +32,11 @@ for (const [title, args] of benches) {
   if (!existsSync(join(root, args[0]))) continue
   if (only && !only.some(word => args[0].includes(word))) continue
   console.log(`\n## ${title} (\`node ${args.join(' ')}\`)\n`)
-  console.log(`Load average before: ${loadavg().map(value => value.toFixed(1)).join(', ')} (${new Date().toISOString()})\n`)
+  console.log(
+    `Load average before: ${loadavg()
+      .map(value => value.toFixed(1))
+      .join(', ')} (${new Date().toISOString()})\n`,
+  )
   const result = spawnSync(process.execPath, args, {cwd: root, stdio: 'inherit'})
   if (result.status !== 0) {
     failed++

@@ -21,7 +21,12 @@ const markdown = process.argv.includes('--markdown')
 const {startServiceBusEmulator} = await import(join(root, 'dist/emulator/servicebus/index.js'))
 const dataDir = mkdtempSync(join(tmpdir(), 'qjob-bench-topic-'))
 const emulator = await startServiceBusEmulator({port: 0, dataDir})
-const env = {...process.env, SERVICEBUS_CONNECTION_STRING: emulator.connectionString, HOME: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config')}
+const env = {
+  ...process.env,
+  SERVICEBUS_CONNECTION_STRING: emulator.connectionString,
+  HOME: dataDir,
+  XDG_CONFIG_HOME: join(dataDir, 'config'),
+}
 const qjob = join(root, 'bin/run.js')
 
 // The emulator runs in this process, so children must not block it: run them asynchronously.
@@ -68,7 +73,9 @@ const name = `send --topic ${count} x ${size} B to ${subscriptions} subscription
 if (markdown) {
   console.log('| work | plain SDK script | qjob | qjob / script |')
   console.log('|---|---:|---:|---:|')
-  console.log(`| ${name} | ${(count / sdk).toFixed(0)} msg/s (${sdk.toFixed(2)} s) | ${(count / cli).toFixed(0)} msg/s (${cli.toFixed(2)} s) | ${(sdk / cli).toFixed(2)}x |`)
+  console.log(
+    `| ${name} | ${(count / sdk).toFixed(0)} msg/s (${sdk.toFixed(2)} s) | ${(count / cli).toFixed(0)} msg/s (${cli.toFixed(2)} s) | ${(sdk / cli).toFixed(2)}x |`,
+  )
 } else {
   console.log(`${name}: sdk ${(count / sdk).toFixed(0)} msg/s, qjob ${(count / cli).toFixed(0)} msg/s, ${(sdk / cli).toFixed(2)}x`)
 }

@@ -30,7 +30,9 @@ function run(args) {
     const child = spawn(process.execPath, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr.on('data', chunk => (stderr += chunk))
-    child.on('close', code => (code === 0 ? resolve({seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr}) : reject(new Error(stderr))))
+    child.on('close', code =>
+      code === 0 ? resolve({seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr}) : reject(new Error(stderr)),
+    )
   })
 }
 
@@ -42,7 +44,18 @@ try {
     await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
     await sender.close()
     const reference = await run([join(root, 'bench/sdk/spawn-only.mjs'), 'true', String(jobs), String(level)])
-    const {seconds, stderr} = await run([join(root, 'bin/run.js'), 'work', '-q', queue, '--exec', 'true', '--concurrency', String(level), '--max-messages', String(jobs)])
+    const {seconds, stderr} = await run([
+      join(root, 'bin/run.js'),
+      'work',
+      '-q',
+      queue,
+      '--exec',
+      'true',
+      '--concurrency',
+      String(level),
+      '--max-messages',
+      String(jobs),
+    ])
     const completed = Number(/completed=(\d+)/.exec(stderr)?.[1])
     if (completed !== jobs) throw new Error(`concurrency ${level}: completed ${completed} of ${jobs}`)
     rows.push({level, seconds, rate: jobs / seconds, referenceSeconds: reference.seconds, referenceRate: jobs / reference.seconds})
@@ -56,9 +69,14 @@ try {
 if (markdown) {
   console.log(`| \`qjob work --exec true\` (${jobs} jobs) | qjob work | spawn-only script | qjob / script |`)
   console.log('|---|---:|---:|---:|')
-  for (const row of rows) console.log(`| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x |`)
+  for (const row of rows)
+    console.log(
+      `| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x |`,
+    )
 } else {
   for (const row of rows) {
-    console.log(`concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x`)
+    console.log(
+      `concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x`,
+    )
   }
 }

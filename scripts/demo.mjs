@@ -28,8 +28,23 @@ const home = join(work, 'home')
 const binDir = join(work, 'bin')
 mkdirSync(binDir)
 symlinkSync(qjobBin, join(binDir, 'qjob'))
-let env = {...process.env, PATH: `${binDir}:${process.env.PATH}`, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: tty ? process.env.NO_COLOR : '1'}
-for (const name of ['SERVICEBUS_CONNECTION_STRING', 'SERVICEBUS_NAMESPACE', 'QUEUE_NAME', 'HEROKU_API_KEY', 'HEROKU_APP', 'HEROKU_API_URL', 'AZURE_SUBSCRIPTION_ID']) delete env[name]
+let env = {
+  ...process.env,
+  PATH: `${binDir}:${process.env.PATH}`,
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, '.config'),
+  NO_COLOR: tty ? process.env.NO_COLOR : '1',
+}
+for (const name of [
+  'SERVICEBUS_CONNECTION_STRING',
+  'SERVICEBUS_NAMESPACE',
+  'QUEUE_NAME',
+  'HEROKU_API_KEY',
+  'HEROKU_APP',
+  'HEROKU_API_URL',
+  'AZURE_SUBSCRIPTION_ID',
+])
+  delete env[name]
 
 function step(title) {
   console.log(`\n${bold(`▶ ${title}`)}`)
@@ -76,10 +91,16 @@ async function main() {
   qjob(['queue', 'attach', QUEUE])
   qjob(['app', 'config', 'set', 'CONCURRENCY=8'])
   qjob(['app', 'config'])
-  console.log(dim('(the Listen-only connection string is in the app\'s config vars; its key is never printed)'))
+  console.log(dim("(the Listen-only connection string is in the app's config vars; its key is never printed)"))
 
   step(`Send ${jobs} jobs, one of them poison`)
-  const lines = Array.from({length: jobs}, (_, i) => JSON.stringify({body: {id: i + 1, ms: 40, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})}, contentType: 'application/json', subject: 'double'}))
+  const lines = Array.from({length: jobs}, (_, i) =>
+    JSON.stringify({
+      body: {id: i + 1, ms: 40, ...(i === Math.floor(jobs / 2) ? {poison: true} : {})},
+      contentType: 'application/json',
+      subject: 'double',
+    }),
+  )
   qjob(['send', '-q', QUEUE, '--ndjson'], {input: `${lines.join('\n')}\n`})
 
   step('Schedule three report jobs five seconds from now')
@@ -103,7 +124,7 @@ async function main() {
     await sleep(500)
   }
 
-  step('The poison message is in the dead-letter queue, with the worker\'s reason')
+  step("The poison message is in the dead-letter queue, with the worker's reason")
   qjob(['dlq', 'peek', '-q', QUEUE])
   qjob(['dlq', 'resubmit', '-q', QUEUE, '--all'])
   for (let i = 0; i < 50 && JSON.parse(qjob(show, {capture: true}).stdout).counts.deadLetter === 0; i++) await sleep(200)
@@ -111,7 +132,9 @@ async function main() {
   console.log(dim('(the worker rejected it again, as it should: once the job or the worker is fixed, a resubmit is all it takes)'))
 
   step('The same worker as one Procfile line: jobs: qjob work --exec "node job.js"')
-  const more = Array.from({length: Math.max(10, Math.floor(jobs / 5))}, (_, i) => JSON.stringify({body: {id: 5000 + i, ms: 20}, contentType: 'application/json'}))
+  const more = Array.from({length: Math.max(10, Math.floor(jobs / 5))}, (_, i) =>
+    JSON.stringify({body: {id: 5000 + i, ms: 20}, contentType: 'application/json'}),
+  )
   qjob(['scale', 'worker=0', 'jobs=2', '--wait'])
   qjob(['send', '-q', QUEUE, '--ndjson'], {input: `${more.join('\n')}\n`})
   for (let i = 0; i < 300 && JSON.parse(qjob(show, {capture: true}).stdout).counts.active > 0; i++) await sleep(200)
@@ -126,7 +149,8 @@ async function main() {
   qjob(['cron', 'add', 'report', '--every', '3s', '--run-once', 'node report.js', '--ttl', '5m', '--replace'])
   showCommand(['cron', 'run'])
   const scheduler = spawn(process.execPath, [qjobBin, 'cron', 'run'], {cwd: appDir, env, stdio: ['ignore', 'inherit', 'inherit']})
-  for (let i = 0; i < 100 && JSON.parse(qjob(['cron', 'show', 'report', '--json'], {capture: true}).stdout).history.length < 2; i++) await sleep(300)
+  for (let i = 0; i < 100 && JSON.parse(qjob(['cron', 'show', 'report', '--json'], {capture: true}).stdout).history.length < 2; i++)
+    await sleep(300)
   scheduler.kill('SIGTERM')
   await new Promise(resolve => scheduler.once('exit', resolve))
   qjob(['cron', 'list'])
@@ -150,4 +174,6 @@ try {
   rmSync(work, {recursive: true, force: true})
 }
 if (failure) process.exit(1)
-console.log(`\n${bold('Done.')} Everything above ran offline: the real @azure/service-bus SDK against qjob's emulator, and real processes for the Procfile.`)
+console.log(
+  `\n${bold('Done.')} Everything above ran offline: the real @azure/service-bus SDK against qjob's emulator, and real processes for the Procfile.`,
+)

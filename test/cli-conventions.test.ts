@@ -79,7 +79,10 @@ describe('CLI conventions', () => {
     assert.deepEqual(JSON.parse(badFlag.stderr), {error: {message: 'Nonexistent flag: --nope', hint: null, exitCode: 2}})
     const unknown = await qjob(['sned', '--json'])
     assert.equal(unknown.code, 2)
-    assert.equal((JSON.parse(unknown.stderr) as {error: {message: string}}).error.message, 'unknown command "sned"; did you mean "qjob send"?')
+    assert.equal(
+      (JSON.parse(unknown.stderr) as {error: {message: string}}).error.message,
+      'unknown command "sned"; did you mean "qjob send"?',
+    )
   })
 
   it('completion scripts: bash, zsh and fish; bash completes commands, sub-commands and flags', async () => {

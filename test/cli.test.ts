@@ -74,7 +74,14 @@ describe('start-up stays light', () => {
     const {spawnSync} = await import('node:child_process')
     const result = spawnSync(
       process.execPath,
-      ['--require', join(repoRoot, 'test/fixtures/trace-cjs.cjs'), '--import', join(repoRoot, 'test/fixtures/trace-esm.mjs'), binPath, ...args],
+      [
+        '--require',
+        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
+        '--import',
+        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
+        binPath,
+        ...args,
+      ],
       {cwd: dir.path, env: cleanEnv(dir.path, {QJOB_TRACE_FILE: traceFile}), encoding: 'utf8'},
     )
     assert.equal(result.status, 0, result.stderr)

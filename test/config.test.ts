@@ -39,11 +39,14 @@ describe('Settings precedence (flag > env > .env > saved)', () => {
   })
 
   it('require() names the flag, variable and config command when nothing is set', () => {
-    assert.throws(() => settings({}).require('app', undefined), (error: UsageError) => {
-      assert.equal(error.exitCode, 2)
-      assert.match(error.hint ?? '', /--app.*HEROKU_APP.*qjob config set app/)
-      return true
-    })
+    assert.throws(
+      () => settings({}).require('app', undefined),
+      (error: UsageError) => {
+        assert.equal(error.exitCode, 2)
+        assert.match(error.hint ?? '', /--app.*HEROKU_APP.*qjob config set app/)
+        return true
+      },
+    )
   })
 })
 
@@ -88,7 +91,10 @@ describe('qjob config (end to end)', () => {
 
     result = await qjob('config', 'list', '--json')
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>
-    assert.deepEqual(rows.find(row => row.key === 'queue'), {key: 'queue', env: 'QUEUE_NAME', value: 'jobs', source: 'config'})
+    assert.deepEqual(
+      rows.find(row => row.key === 'queue'),
+      {key: 'queue', env: 'QUEUE_NAME', value: 'jobs', source: 'config'},
+    )
     assert.ok(rows.every(row => Object.keys(row).join() === 'key,env,value,source'))
 
     result = await qjob('config', 'unset', 'queue')
@@ -114,7 +120,12 @@ describe('qjob config (end to end)', () => {
     const secret = 'Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=TOPSECRETKEY123='
     const set = await qjob('config', 'set', 'connection-string', secret)
     assert.equal(set.code, 0)
-    for (const args of [['config', 'list'], ['config', 'list', '--json'], ['config', 'get', 'connection-string'], ['config', 'set', 'connection-string', secret]]) {
+    for (const args of [
+      ['config', 'list'],
+      ['config', 'list', '--json'],
+      ['config', 'get', 'connection-string'],
+      ['config', 'set', 'connection-string', secret],
+    ]) {
       const result = await qjob(...args)
       assert.equal(result.code, 0, result.stderr)
       assert.ok(!`${result.stdout}${result.stderr}`.includes('TOPSECRETKEY123'), args.join(' '))
@@ -124,7 +135,11 @@ describe('qjob config (end to end)', () => {
   })
 
   it('an unknown key is exit 2, nothing written', async () => {
-    for (const args of [['config', 'get', 'colour'], ['config', 'set', 'colour', 'red'], ['config', 'unset', 'colour']]) {
+    for (const args of [
+      ['config', 'get', 'colour'],
+      ['config', 'set', 'colour', 'red'],
+      ['config', 'unset', 'colour'],
+    ]) {
       const result = await qjob(...args)
       assert.equal(result.code, 2, args.join(' '))
       assert.match(result.stderr, /^Error: unknown setting "colour"\nHint: Settings: connection-string, /)
@@ -147,7 +162,10 @@ describe('qjob config (end to end)', () => {
   it('an unreadable or corrupt config file is exit 2 and left as it was', async () => {
     mkdirSync(join(dir.path, '.config', 'qjob'), {recursive: true})
     writeFileSync(configFile(), '{not json')
-    for (const args of [['config', 'list'], ['config', 'set', 'queue', 'x']]) {
+    for (const args of [
+      ['config', 'list'],
+      ['config', 'set', 'queue', 'x'],
+    ]) {
       const result = await qjob(...args)
       assert.equal(result.code, 2, args.join(' '))
       assert.match(result.stderr, /config\.json is not valid JSON/)

@@ -59,7 +59,8 @@ describe('npm run demo (short variant)', () => {
       /qjob run-once exited with 3, the command's own exit code/,
       /Stopped the emulator/,
       /Done\./,
-    ]) assert.match(output, expected)
+    ])
+      assert.match(output, expected)
     assert.deepEqual(processesMentioning(dir.path), [])
   })
 })

@@ -15,7 +15,8 @@ describe('ISO 8601 durations (what Azure reads and writes)', () => {
   })
 
   it('is NaN for what names no duration', () => {
-    for (const bad of [undefined, '', 'P', 'PT', 'P1DT', '30s', 'soon', 'PT-1S']) assert.ok(Number.isNaN(parseIsoDuration(bad)), String(bad))
+    for (const bad of [undefined, '', 'P', 'PT', 'P1DT', '30s', 'soon', 'PT-1S'])
+      assert.ok(Number.isNaN(parseIsoDuration(bad)), String(bad))
   })
 
   it('writes the shortest xs:duration, and reads back what it writes', () => {

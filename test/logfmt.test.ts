@@ -6,7 +6,13 @@ import {logfmt} from '../src/common/logfmt.js'
 describe('logfmt', () => {
   it('writes key=value pairs in order, from an object or from pairs', () => {
     assert.equal(logfmt({at: 'job', id: 42, ok: true, ms: 1.5}), 'at=job id=42 ok=true ms=1.5')
-    assert.equal(logfmt([['b', 1], ['a', 2]]), 'b=1 a=2')
+    assert.equal(
+      logfmt([
+        ['b', 1],
+        ['a', 2],
+      ]),
+      'b=1 a=2',
+    )
   })
 
   it('leaves plain values bare: words, numbers, times, paths, addresses, arrows', () => {
@@ -25,6 +31,12 @@ describe('logfmt', () => {
 
   it('leaves out undefined and empty values but keeps zero and false', () => {
     assert.equal(logfmt({a: undefined, b: '', c: 0, d: false}), 'c=0 d=false')
-    assert.equal(logfmt([['a', undefined], ['b', 'x']]), 'b=x')
+    assert.equal(
+      logfmt([
+        ['a', undefined],
+        ['b', 'x'],
+      ]),
+      'b=x',
+    )
   })
 })

@@ -14,7 +14,10 @@ describe('colorLevel', () => {
 
 describe('formatTable', () => {
   it('aligns columns, right-aligns numbers and truncates long cells', () => {
-    const rows = [{name: 'jobs', count: 5, note: 'a\nb'}, {name: 'emails-long', count: 1200, note: 'x'.repeat(30)}]
+    const rows = [
+      {name: 'jobs', count: 5, note: 'a\nb'},
+      {name: 'emails-long', count: 1200, note: 'x'.repeat(30)},
+    ]
     const text = formatTable(rows, [
       {header: 'NAME', get: row => row.name},
       {header: 'COUNT', get: row => row.count, align: 'right'},

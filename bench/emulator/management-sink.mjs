@@ -23,7 +23,8 @@ export async function startManagementSink({peekable = 0, bodyBytes = 100} = {}) 
   )
   container.on('message', context => {
     const request = context.message
-    const reply = (properties, body) => replyLinks.get(request.reply_to)?.send({correlation_id: request.message_id, application_properties: properties, body})
+    const reply = (properties, body) =>
+      replyLinks.get(request.reply_to)?.send({correlation_id: request.message_id, application_properties: properties, body})
     if (context.receiver.target?.address === '$cbs') {
       reply({'status-code': 202, 'status-description': 'Accepted'})
       return

@@ -14,7 +14,10 @@ export async function startEmulatorHost(options) {
   const started = performance.now()
   const child = fork(hostScript, [JSON.stringify(options)], {execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc']})
   const exited = once(child, 'exit')
-  const [ready] = await Promise.race([once(child, 'message'), exited.then(([code]) => Promise.reject(new Error(`emulator host exited ${code}`)))])
+  const [ready] = await Promise.race([
+    once(child, 'message'),
+    exited.then(([code]) => Promise.reject(new Error(`emulator host exited ${code}`))),
+  ])
   const readyMs = performance.now() - started
   const ask = async (request, type) => {
     child.send(request)

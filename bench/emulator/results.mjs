@@ -5,6 +5,7 @@ export function printResults(results, markdown) {
     console.log('|---|---|---|---|')
     for (const row of results) console.log(`| ${row.name} | ${row.emulator} | ${row.sdk} | ${row.ratio.toFixed(2)} |`)
   } else {
-    for (const row of results) console.log(`${row.name}\n  emulator: ${row.emulator}\n  SDK:      ${row.sdk}\n  ratio:    ${row.ratio.toFixed(2)}`)
+    for (const row of results)
+      console.log(`${row.name}\n  emulator: ${row.emulator}\n  SDK:      ${row.sdk}\n  ratio:    ${row.ratio.toFixed(2)}`)
   }
 }

@@ -50,7 +50,10 @@ async function inChunks(work) {
       while (next < count) {
         const size = Math.min(CHUNK, count - next)
         next += size
-        await work(sender, Array.from({length: size}, () => ({body})))
+        await work(
+          sender,
+          Array.from({length: size}, () => ({body})),
+        )
       }
     }),
   )
@@ -62,10 +65,20 @@ if (mode === 'schedule') {
   const receiving = process.argv.includes('--receive') ? receiveAll() : undefined
   await inChunks((sender, messages) => sender.scheduleMessages(messages, new Date(dueAt)))
   const scheduledIn = now() - started
-  const result = {count, scheduleSeconds: scheduledIn / 1000, scheduleRate: count / (scheduledIn / 1000), dueBeforeScheduled: scheduledIn > Number(extra)}
+  const result = {
+    count,
+    scheduleSeconds: scheduledIn / 1000,
+    scheduleRate: count / (scheduledIn / 1000),
+    dueBeforeScheduled: scheduledIn > Number(extra),
+  }
   if (receiving) {
     const arrivals = (await receiving).sort((a, b) => a - b)
-    Object.assign(result, {early: arrivals.filter(at => at < dueAt).length, firstLagMs: arrivals[0] - dueAt, medianLagMs: arrivals[Math.floor(count / 2)] - dueAt, latestLagMs: arrivals.at(-1) - dueAt})
+    Object.assign(result, {
+      early: arrivals.filter(at => at < dueAt).length,
+      firstLagMs: arrivals[0] - dueAt,
+      medianLagMs: arrivals[Math.floor(count / 2)] - dueAt,
+      latestLagMs: arrivals.at(-1) - dueAt,
+    })
   }
   print(result)
 } else if (mode === 'drain') {

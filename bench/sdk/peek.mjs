@@ -8,6 +8,7 @@ const receiver = client.createReceiver(queue)
 for (;;) {
   const messages = await receiver.peekMessages(250)
   if (messages.length === 0) break
-  for (const message of messages) process.stdout.write(`${JSON.stringify({body: String(message.body), sequenceNumber: message.sequenceNumber.toString()})}\n`)
+  for (const message of messages)
+    process.stdout.write(`${JSON.stringify({body: String(message.body), sequenceNumber: message.sequenceNumber.toString()})}\n`)
 }
 await client.close()

@@ -12,7 +12,16 @@ let moved = 0
 for (;;) {
   const messages = await receiver.receiveMessages(100, {maxWaitTimeInMs: moved === 0 ? 5000 : 1000})
   if (messages.length === 0) break
-  await sender.sendMessages(messages.map(message => ({body: message.body, messageId: message.messageId, contentType: message.contentType, subject: message.subject, correlationId: message.correlationId, applicationProperties: message.applicationProperties})))
+  await sender.sendMessages(
+    messages.map(message => ({
+      body: message.body,
+      messageId: message.messageId,
+      contentType: message.contentType,
+      subject: message.subject,
+      correlationId: message.correlationId,
+      applicationProperties: message.applicationProperties,
+    })),
+  )
   await Promise.all(messages.map(message => receiver.completeMessage(message)))
   moved += messages.length
 }

@@ -16,7 +16,12 @@ if (!connectionString || !queue) {
 }
 
 const dyno = process.env.DYNO ?? 'worker'
-const log = fields => console.log(Object.entries({dyno, ...fields}).map(([k, v]) => `${k}=${v}`).join(' '))
+const log = fields =>
+  console.log(
+    Object.entries({dyno, ...fields})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+  )
 
 class PoisonMessage extends Error {}
 
@@ -51,21 +56,21 @@ const subscription = receiver.subscribe(
 log({at: 'start', queue, concurrency})
 
 async function work(message) {
-      try {
-        const result = await handle(message.body)
-        await receiver.completeMessage(message)
-        processed++
-        if (processed % 100 === 0) log({at: 'progress', processed})
-        if (typeof message.body === 'object' && message.body.report) log({at: 'job', id: message.body.id, result})
-      } catch (error) {
-        if (error instanceof PoisonMessage) {
-          await receiver.deadLetterMessage(message, {deadLetterReason: 'InvalidJob', deadLetterErrorDescription: error.message})
-          log({at: 'dead-letter', seq: message.sequenceNumber, reason: 'InvalidJob'})
-        } else {
-          await receiver.abandonMessage(message)
-          log({at: 'abandon', seq: message.sequenceNumber, error: JSON.stringify(error.message)})
-        }
-      }
+  try {
+    const result = await handle(message.body)
+    await receiver.completeMessage(message)
+    processed++
+    if (processed % 100 === 0) log({at: 'progress', processed})
+    if (typeof message.body === 'object' && message.body.report) log({at: 'job', id: message.body.id, result})
+  } catch (error) {
+    if (error instanceof PoisonMessage) {
+      await receiver.deadLetterMessage(message, {deadLetterReason: 'InvalidJob', deadLetterErrorDescription: error.message})
+      log({at: 'dead-letter', seq: message.sequenceNumber, reason: 'InvalidJob'})
+    } else {
+      await receiver.abandonMessage(message)
+      log({at: 'abandon', seq: message.sequenceNumber, error: JSON.stringify(error.message)})
+    }
+  }
 }
 
 // Heroku sends SIGTERM, then SIGKILL 30 s later: stop taking messages, finish the running ones.

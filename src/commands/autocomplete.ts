@@ -22,6 +22,8 @@ export default class Autocomplete extends BaseCommand {
     const {queueNamesFile} = await import('../lib/completion-cache.js')
     const fromEnv = process.env.SHELL?.split(/[/\\]/).at(-1)
     const shell = assertShell(args.shell ?? fromEnv)
-    process.stdout.write(completionScript(shell, this.config.bin, completionTree(this.config.commands), queueNamesFile(this.config.cacheDir)))
+    process.stdout.write(
+      completionScript(shell, this.config.bin, completionTree(this.config.commands), queueNamesFile(this.config.cacheDir)),
+    )
   }
 }

@@ -20,13 +20,27 @@ One line per decision on stdout: the counts, current and desired quantity, the a
 
 --once makes one decision and exits (for cron or a Heroku Scheduler job; the formation's last change starts the down-cooldown); its exit code is 1 when the read or scale failed (2 when the platform refused the quantity). --dry-run decides without scaling.`
 
-  static override usage = '<%= command.id %> -q QUEUE --max N --per-worker N [--type worker] [--min N] [--interval 30s] [--once] [--dry-run] [--ndjson]'
+  static override usage =
+    '<%= command.id %> -q QUEUE --max N --per-worker N [--type worker] [--min N] [--interval 30s] [--once] [--dry-run] [--ndjson]'
 
   static override examples = [
-    {command: '<%= config.bin %> autoscale -q jobs --type worker --min 0 --max 10 --per-worker 50', description: 'Follow the queue every 30 s: one worker per 50 active messages, up to 10, down to zero after 5 minutes without load'},
-    {command: '<%= config.bin %> autoscale -q jobs --max 10 --per-worker 50 --once --dry-run', description: 'What would it do now? One decision, nothing changed:\n  time=2026-11-23T17:30:00.000Z queue=jobs active=120 scheduled=0 dead_letter=0 locked=unknown type=worker current=1 desired=3 action=dry-run rule=target reason="ceil(120 active / 50 per worker) = 3"'},
-    {command: '<%= config.bin %> autoscale -q jobs --max 20 --per-worker 100 --activation 10 --max-step 2 --ndjson', description: 'Wake from zero only above 10 messages, two dynos at a time; JSON lines'},
-    {command: '<%= config.bin %> autoscale -q jobs --max 5 --per-worker 20 --once', description: 'From cron every minute (or a Heroku Scheduler job)'},
+    {
+      command: '<%= config.bin %> autoscale -q jobs --type worker --min 0 --max 10 --per-worker 50',
+      description: 'Follow the queue every 30 s: one worker per 50 active messages, up to 10, down to zero after 5 minutes without load',
+    },
+    {
+      command: '<%= config.bin %> autoscale -q jobs --max 10 --per-worker 50 --once --dry-run',
+      description:
+        'What would it do now? One decision, nothing changed:\n  time=2026-11-23T17:30:00.000Z queue=jobs active=120 scheduled=0 dead_letter=0 locked=unknown type=worker current=1 desired=3 action=dry-run rule=target reason="ceil(120 active / 50 per worker) = 3"',
+    },
+    {
+      command: '<%= config.bin %> autoscale -q jobs --max 20 --per-worker 100 --activation 10 --max-step 2 --ndjson',
+      description: 'Wake from zero only above 10 messages, two dynos at a time; JSON lines',
+    },
+    {
+      command: '<%= config.bin %> autoscale -q jobs --max 5 --per-worker 20 --once',
+      description: 'From cron every minute (or a Heroku Scheduler job)',
+    },
   ]
 
   static override flags = {
@@ -52,7 +66,11 @@ One line per decision on stdout: the counts, current and desired quantity, the a
     const {autoscaleSettings} = await import('../lib/autoscale/options.js')
     // Every value is checked before a token, app or connection is looked at.
     const {config, intervalMs} = autoscaleSettings({...flags, 'jobs-per-worker': 1})
-    const queue = this.settings.require('queue', entityPathFromFlags(flags, 'receive'), 'Pass -q QUEUE (or --topic T --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".')
+    const queue = this.settings.require(
+      'queue',
+      entityPathFromFlags(flags, 'receive'),
+      'Pass -q QUEUE (or --topic T --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".',
+    )
     const {runAutoscaleCommand} = await import('../lib/autoscale/wiring.js')
 
     const stop = new AbortController()

@@ -13,7 +13,10 @@ Peek never locks or removes anything. It shows active, scheduled and deferred me
 
   static override examples = [
     {command: '<%= config.bin %> peek -q jobs', description: 'The first 10 messages as a table'},
-    {command: '<%= config.bin %> peek -q jobs -n 50 --from-sequence 1200 --json', description: '50 messages from sequence number 1200, as JSON'},
+    {
+      command: '<%= config.bin %> peek -q jobs -n 50 --from-sequence 1200 --json',
+      description: '50 messages from sequence number 1200, as JSON',
+    },
     {command: '<%= config.bin %> peek -q jobs --all --ndjson > jobs.ndjson', description: 'Back up every message, one JSON object a line'},
     {command: '<%= config.bin %> peek -q jobs --dead-letter', description: 'Peek the dead-letter queue'},
   ]

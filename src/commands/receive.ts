@@ -20,9 +20,15 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},
     {command: '<%= config.bin %> receive -q jobs -n 100 --ndjson > done.ndjson', description: 'Receive up to 100, one JSON object a line'},
     {command: '<%= config.bin %> receive -q jobs --settle abandon', description: 'Look at a message and put it back (delivery count + 1)'},
-    {command: '<%= config.bin %> receive -q jobs --dead-letter -n 10 --json', description: 'Take 10 dead letters off the dead-letter queue'},
+    {
+      command: '<%= config.bin %> receive -q jobs --dead-letter -n 10 --json',
+      description: 'Take 10 dead letters off the dead-letter queue',
+    },
     {command: '<%= config.bin %> receive -q orders --session-id customer-42 -n 50', description: 'Messages of one session, in order'},
-    {command: '<%= config.bin %> receive -q jobs --sequence 12 15 --settle complete', description: 'Take two deferred messages back and complete them'},
+    {
+      command: '<%= config.bin %> receive -q jobs --sequence 12 15 --settle complete',
+      description: 'Take two deferred messages back and complete them',
+    },
   ]
 
   static override flags = {
@@ -31,14 +37,21 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     wait: Flags.integer({description: 'Seconds to wait for the first message (and each later batch)', default: 5, min: 0}),
     'max-wait': Flags.integer({description: 'Seconds to run in all, at most', min: 1}),
     mode: Flags.string({description: 'Receive mode', options: ['peek-lock', 'receive-and-delete'], default: 'peek-lock'}),
-    settle: Flags.string({description: 'What to do with each message once written (peek-lock)', options: ['complete', 'abandon', 'dead-letter', 'defer']}),
+    settle: Flags.string({
+      description: 'What to do with each message once written (peek-lock)',
+      options: ['complete', 'abandon', 'dead-letter', 'defer'],
+    }),
     reason: Flags.string({description: 'Dead-letter reason (with --settle dead-letter)'}),
     description: Flags.string({description: 'Dead-letter description (with --settle dead-letter)'}),
     'dead-letter': Flags.boolean({description: 'Receive from the dead-letter sub-queue'}),
     'session-id': Flags.string({description: 'Receive from this session'}),
     'next-session': Flags.boolean({description: 'Receive from the next available session', exclusive: ['session-id']}),
     ndjson: Flags.boolean({description: 'One JSON object a line, each written before it is settled', exclusive: ['json']}),
-    sequence: Flags.string({description: 'Receive these deferred messages by sequence number (space or comma separated)', multiple: true, exclusive: ['next-session', 'max', 'wait', 'max-wait']}),
+    sequence: Flags.string({
+      description: 'Receive these deferred messages by sequence number (space or comma separated)',
+      multiple: true,
+      exclusive: ['next-session', 'max', 'wait', 'max-wait'],
+    }),
     ...connectionFlags,
   }
 
@@ -47,8 +60,10 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
   async run(): Promise<void> {
     const {flags} = await this.parse(Receive)
     const deleteMode = flags.mode === 'receive-and-delete'
-    if (deleteMode && flags.settle) throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
-    if ((flags.reason || flags.description) && flags.settle !== 'dead-letter') throw new UsageError('--reason and --description go with --settle dead-letter')
+    if (deleteMode && flags.settle)
+      throw new UsageError('--settle applies to peek-lock mode only', {hint: 'receive-and-delete removes messages as they are delivered.'})
+    if ((flags.reason || flags.description) && flags.settle !== 'dead-letter')
+      throw new UsageError('--reason and --description go with --settle dead-letter')
     const sequenceNumbers = flags.sequence ? parseSequenceNumbers(flags.sequence) : undefined
     const context = queueContext(this.settings, flags)
     const stop = stopOnSignals()

@@ -12,16 +12,26 @@ COMMAND defaults to "worker": a Procfile process type name runs that type's comm
 
 Attached (the default), the output streams live and stdin is forwarded (its end is the dyno's end of input). On a terminal the dyno gets a terminal too, of the same size: \`qjob run-once -- bash\` is an interactive shell, Ctrl-C goes to the dyno's process (four within a second disconnect); --no-tty turns that off. Without a terminal, Ctrl-C stops the dyno. --detach prints the dyno name and returns; with --wait it then waits until the dyno ends and exits with its exit status.`
 
-  static override usage = '<%= command.id %> [-- COMMAND...] [-a APP] [--size SIZE] [--ttl SECONDS] [-e KEY=VALUE]... [--no-tty] [--detach [--wait]]'
+  static override usage =
+    '<%= command.id %> [-- COMMAND...] [-a APP] [--size SIZE] [--ttl SECONDS] [-e KEY=VALUE]... [--no-tty] [--detach [--wait]]'
 
   static override examples = [
     {command: '<%= config.bin %> run-once', description: 'Run the worker process type once, attached'},
     {command: '<%= config.bin %> run-once -- node scripts/migrate.js --dry-run', description: 'Any command; qjob exits with its exit code'},
-    {command: '<%= config.bin %> run-once "worker --once" -e LOG_LEVEL=debug --size standard-2x', description: 'One argument is a shell command line; extra config vars; a bigger dyno'},
+    {
+      command: '<%= config.bin %> run-once "worker --once" -e LOG_LEVEL=debug --size standard-2x',
+      description: 'One argument is a shell command line; extra config vars; a bigger dyno',
+    },
     {command: '<%= config.bin %> run-once -- bash', description: 'An interactive shell on a one-off dyno (on a terminal)'},
     {command: '<%= config.bin %> run-once -- node import.js < data.csv', description: 'stdin reaches the dyno, then EOF'},
-    {command: '<%= config.bin %> run-once --detach --ttl 1h', description: 'Start in the background (stopped after an hour); prints the dyno name'},
-    {command: '<%= config.bin %> run-once --detach --wait -- node report.js', description: 'Detached, but wait for the end and exit with its status'},
+    {
+      command: '<%= config.bin %> run-once --detach --ttl 1h',
+      description: 'Start in the background (stopped after an hour); prints the dyno name',
+    },
+    {
+      command: '<%= config.bin %> run-once --detach --wait -- node report.js',
+      description: 'Detached, but wait for the end and exit with its status',
+    },
   ]
 
   static override strict = false
@@ -31,7 +41,9 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
     detach: Flags.boolean({description: 'Run in the background; print the dyno name'}),
     wait: Flags.boolean({description: 'With --detach: wait until the dyno ends; exit with its status'}),
     size: Flags.string({description: 'Dyno size (e.g. standard-2x)'}),
-    ttl: Flags.string({description: 'Time before the dyno is stopped, e.g. 90s, 10m, 1h (at most 1d; bare numbers are seconds), as send --ttl.'}),
+    ttl: Flags.string({
+      description: 'Time before the dyno is stopped, e.g. 90s, 10m, 1h (at most 1d; bare numbers are seconds), as send --ttl.',
+    }),
     env: Flags.string({char: 'e', description: 'Extra config var for this run, KEY=VALUE (repeatable)', multiple: true}),
     'no-tty': Flags.boolean({description: 'Attached: no terminal for the dyno even when qjob runs on one'}),
   }
@@ -40,7 +52,8 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(RunOnce)
-    if (flags.wait && !flags.detach) throw new UsageError('--wait goes with --detach', {hint: 'Attached runs always wait; drop --wait or add --detach.'})
+    if (flags.wait && !flags.detach)
+      throw new UsageError('--wait goes with --detach', {hint: 'Attached runs always wait; drop --wait or add --detach.'})
     const oneOff = await import('../lib/heroku/one-off.js')
     const timeToLive = flags.ttl === undefined ? undefined : Math.ceil(parseDuration(flags.ttl, '--ttl') / 1000)
     oneOff.checkTimeToLive(timeToLive)
@@ -54,7 +67,7 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
     process.once('SIGINT', onSigint)
     try {
       if (!flags.detach) {
-        if (this.jsonEnabled()) throw new UsageError('--json needs --detach', {hint: 'Attached, the output is the command\'s own.'})
+        if (this.jsonEnabled()) throw new UsageError('--json needs --detach', {hint: "Attached, the output is the command's own."})
         const onTerminal = process.stdin.isTTY === true && process.stdout.isTTY === true && !flags['no-tty']
         const run = await oneOff.runAttached(api, app, {
           ...options,
@@ -83,7 +96,12 @@ Attached (the default), the output streams live and stdin is forwarded (its end 
       if (!this.jsonEnabled()) info(`Waiting for ${dyno.name} to end…`)
       const end = await oneOff.waitForDyno(api, app, dyno.name, {signal: controller.signal})
       if (end.interrupted) throw new ExitStatus(130)
-      if (!this.jsonEnabled()) info(end.exitCode === undefined ? `${dyno.name} ended (exit status not reported).` : `${dyno.name} exited with status ${end.exitCode}.`)
+      if (!this.jsonEnabled())
+        info(
+          end.exitCode === undefined
+            ? `${dyno.name} ended (exit status not reported).`
+            : `${dyno.name} exited with status ${end.exitCode}.`,
+        )
       const result = {name: dyno.name, exitCode: end.exitCode ?? null}
       if (end.exitCode !== undefined && end.exitCode !== 0) {
         // The JSON still goes out, then qjob exits with the dyno's status.

@@ -20,7 +20,10 @@ With --wait, qjob waits until the scaled process types have exactly that many dy
   static override examples = [
     {command: '<%= config.bin %> scale', description: 'Show the formation'},
     {command: '<%= config.bin %> scale worker=2', description: 'Run two worker dynos'},
-    {command: '<%= config.bin %> scale worker=3:standard-2x web=1 --wait', description: 'Several types in one update, then wait until they are up'},
+    {
+      command: '<%= config.bin %> scale worker=3:standard-2x web=1 --wait',
+      description: 'Several types in one update, then wait until they are up',
+    },
     {command: '<%= config.bin %> scale worker+1', description: 'One more worker'},
     {command: '<%= config.bin %> scale worker:standard-2x', description: 'Change the size only, keep the quantity'},
     {command: '<%= config.bin %> scale worker=0 --json', description: 'Stop all workers; print the formation as JSON'},

@@ -20,10 +20,19 @@ export default class Send extends BaseCommand {
 The body comes from the BODY argument, --file, or stdin, and is sent as is (bytes; text as UTF-8). --count sends it N times. --ndjson instead reads one message object a line (the message JSON that "qjob peek --ndjson" prints) from --file or stdin, streamed, so a queue can be copied or replayed. Messages are batched as large as the queue allows, with --concurrency batches in flight; a batch that waits longer than --linger for more input is sent as it is (a slow stream is never held back). SIGINT/SIGTERM stop reading, send what was read, report the count, and exit 130/143.`
 
   static override examples = [
-    {command: '<%= config.bin %> send -q jobs \'{"job":"resize","id":42}\' --content-type application/json --subject resize', description: 'Send one JSON job'},
-    {command: '<%= config.bin %> send -q reports -p tenant=acme -p priority=2 < report.pdf', description: 'Send a file from stdin with typed application properties'},
+    {
+      command: '<%= config.bin %> send -q jobs \'{"job":"resize","id":42}\' --content-type application/json --subject resize',
+      description: 'Send one JSON job',
+    },
+    {
+      command: '<%= config.bin %> send -q reports -p tenant=acme -p priority=2 < report.pdf',
+      description: 'Send a file from stdin with typed application properties',
+    },
     {command: '<%= config.bin %> send -q load-test hello --count 10000', description: 'Send 10,000 copies'},
-    {command: '<%= config.bin %> peek -q jobs --all --ndjson | <%= config.bin %> send -q jobs-copy --ndjson', description: 'Copy a queue\'s messages to another queue'},
+    {
+      command: '<%= config.bin %> peek -q jobs --all --ndjson | <%= config.bin %> send -q jobs-copy --ndjson',
+      description: "Copy a queue's messages to another queue",
+    },
     {command: '<%= config.bin %> send -q jobs "ping" --ttl 10m --json', description: 'Print the message ids as JSON'},
   ]
 
@@ -35,8 +44,16 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
     ...sendEntityFlags,
     ...messageFlags,
     ndjson: Flags.boolean({description: 'Read message objects, one JSON object a line, from --file or stdin'}),
-    concurrency: Flags.integer({description: 'Batches in flight at once (1 keeps the input order across batches)', default: 4, min: 1, max: 64}),
-    linger: Flags.string({description: 'With --ndjson or a stream: send a partial batch after this long without more input', default: '100ms'}),
+    concurrency: Flags.integer({
+      description: 'Batches in flight at once (1 keeps the input order across batches)',
+      default: 4,
+      min: 1,
+      max: 64,
+    }),
+    linger: Flags.string({
+      description: 'With --ndjson or a stream: send a partial batch after this long without more input',
+      default: '100ms',
+    }),
     'allow-empty': Flags.boolean({description: 'Send an empty body (empty stdin or file) instead of refusing'}),
     ...connectionFlags,
   }
@@ -50,7 +67,9 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
     if (flags.ndjson) {
       const misplaced = PER_MESSAGE_FLAGS.filter(name => flags[name] !== undefined)
       if (args.body !== undefined || misplaced.length > 0 || flags.count !== 1) {
-        throw new UsageError(`--ndjson takes each message's fields from its line; remove ${args.body === undefined ? '' : 'BODY '}${[...misplaced, ...(flags.count === 1 ? [] : ['count'])].map(name => `--${name}`).join(' ')}`.trim())
+        throw new UsageError(
+          `--ndjson takes each message's fields from its line; remove ${args.body === undefined ? '' : 'BODY '}${[...misplaced, ...(flags.count === 1 ? [] : ['count'])].map(name => `--${name}`).join(' ')}`.trim(),
+        )
       }
     }
     const lingerMs = parseDuration(flags.linger, 'linger')
@@ -77,9 +96,12 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
           return {queue: context.queue, sent: 0, batches: 0, messageIds: [], stoppedBy: stop.stoppedBy}
         }
         if (body.length === 0 && args.body === undefined && !flags['allow-empty']) {
-          throw new UsageError(`the message body is empty (${flags.file === undefined || flags.file === '-' ? 'stdin' : flags.file} had nothing)`, {
-            hint: 'Pipe or pass a body; --allow-empty sends an empty one on purpose.',
-          })
+          throw new UsageError(
+            `the message body is empty (${flags.file === undefined || flags.file === '-' ? 'stdin' : flags.file} had nothing)`,
+            {
+              hint: 'Pipe or pass a body; --allow-empty sends an empty one on purpose.',
+            },
+          )
         }
         messages = repeatBody(body, fields, flags.count)
       }
@@ -102,11 +124,20 @@ The body comes from the BODY argument, --file, or stdin, and is sent as is (byte
       })
       const stoppedBy = result.stopped ? stop.stoppedBy : undefined
       if (!this.jsonEnabled()) {
-        this.log(`Sent ${result.sent} message${result.sent === 1 ? '' : 's'} to ${context.queue}${stoppedBy && result.lastLine !== undefined ? ` (input up to line ${result.lastLine})` : ''}`)
+        this.log(
+          `Sent ${result.sent} message${result.sent === 1 ? '' : 's'} to ${context.queue}${stoppedBy && result.lastLine !== undefined ? ` (input up to line ${result.lastLine})` : ''}`,
+        )
         if (stoppedBy) info(`Stopped by ${stoppedBy}: stopped reading; the messages already read were sent.`)
       }
       if (stoppedBy) process.exitCode = stop.exitCode
-      return {queue: context.queue, sent: result.sent, batches: result.batches, messageIds: result.messageIds, lastLine: result.lastLine, stoppedBy}
+      return {
+        queue: context.queue,
+        sent: result.sent,
+        batches: result.batches,
+        messageIds: result.messageIds,
+        lastLine: result.lastLine,
+        stoppedBy,
+      }
     } finally {
       stop.dispose()
     }

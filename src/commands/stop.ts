@@ -30,7 +30,8 @@ The dynos get SIGTERM, then SIGKILL after 30 seconds. Formation dynos are starte
     const {stopTarget} = await import('../lib/heroku/dynos.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const stopped = await stopTarget(api, app, args.target)
-    if (!this.jsonEnabled()) info(stopped.kind === 'dyno' ? `Stopping ${args.target} on ${app}.` : `Stopping all ${args.target} dynos on ${app}.`)
+    if (!this.jsonEnabled())
+      info(stopped.kind === 'dyno' ? `Stopping ${args.target} on ${app}.` : `Stopping all ${args.target} dynos on ${app}.`)
     return {app, stopped: stopped.target, kind: stopped.kind}
   }
 }

@@ -24,10 +24,22 @@ Exit 0 completes the message. Any other exit abandons it (the queue's max delive
 One logfmt line per job goes to stderr (one JSON object a line with --ndjson), and a summary at exit.`
 
   static override examples = [
-    {command: '<%= config.bin %> work -q jobs --exec "node job.js"', description: 'A complete worker (Procfile: worker: qjob work -q jobs --exec "node job.js")'},
-    {command: '<%= config.bin %> work -q jobs --route resize="node resize.js" --route email="node email.js" --dead-letter-on 65', description: 'Route by subject; exit 65 means "never retry"'},
-    {command: '<%= config.bin %> work -q jobs --exec ./job.sh --concurrency 4 --timeout 10m', description: 'Four jobs at a time, each at most ten minutes'},
-    {command: '<%= config.bin %> work -q nightly --exec "python report.py" --exit-when-empty', description: 'A one-off dyno or cron job that drains the queue and exits'},
+    {
+      command: '<%= config.bin %> work -q jobs --exec "node job.js"',
+      description: 'A complete worker (Procfile: worker: qjob work -q jobs --exec "node job.js")',
+    },
+    {
+      command: '<%= config.bin %> work -q jobs --route resize="node resize.js" --route email="node email.js" --dead-letter-on 65',
+      description: 'Route by subject; exit 65 means "never retry"',
+    },
+    {
+      command: '<%= config.bin %> work -q jobs --exec ./job.sh --concurrency 4 --timeout 10m',
+      description: 'Four jobs at a time, each at most ten minutes',
+    },
+    {
+      command: '<%= config.bin %> work -q nightly --exec "python report.py" --exit-when-empty',
+      description: 'A one-off dyno or cron job that drains the queue and exits',
+    },
   ]
 
   static override flags = {
@@ -37,14 +49,19 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
     'dead-letter-on': Flags.string({description: 'Exit codes that dead-letter at once instead of abandoning, e.g. 2,65'}),
     concurrency: Flags.integer({char: 'c', description: 'Jobs at a time', default: 1, min: 1, max: 256}),
     timeout: Flags.string({description: 'Kill a job that runs longer than this (then abandon), e.g. 10m'}),
-    'max-lock-renewal': Flags.string({description: 'Renew a running job\'s lock for at most this long', default: '1h'}),
+    'max-lock-renewal': Flags.string({description: "Renew a running job's lock for at most this long", default: '1h'}),
     'drain-timeout': Flags.string({description: 'On SIGTERM, wait this long for running jobs', default: '25s'}),
     'max-messages': Flags.integer({description: 'Stop after this many messages', min: 1}),
     'exit-when-empty': Flags.boolean({description: 'Stop when the queue has no more messages'}),
     session: Flags.boolean({description: 'Work through sessions one at a time (session-enabled queues)'}),
     ndjson: ndjsonFlag('Log one JSON object a line instead of logfmt'),
     ...workConnectionFlags,
-    'connection-timeout': Flags.integer({description: 'Seconds to wait for Service Bus before failing', default: 30, min: 1, helpGroup: 'CONNECTION'}),
+    'connection-timeout': Flags.integer({
+      description: 'Seconds to wait for Service Bus before failing',
+      default: 30,
+      min: 1,
+      helpGroup: 'CONNECTION',
+    }),
   }
 
   async run(): Promise<void> {

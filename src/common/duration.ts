@@ -48,7 +48,9 @@ export function parseDuration(text: string, what = 'duration'): number {
     rest = rest.slice(match[0].length)
   }
   if (rest !== '' || input === '') {
-    throw new UsageError(`invalid ${what} "${text}"`, {hint: 'Use seconds (90), a unit (500ms, 30s, 10m, 2h, 1d, 1h30m) or ISO 8601 (PT5M).'})
+    throw new UsageError(`invalid ${what} "${text}"`, {
+      hint: 'Use seconds (90), a unit (500ms, 30s, 10m, 2h, 1d, 1h30m) or ISO 8601 (PT5M).',
+    })
   }
   return Math.round(total)
 }
@@ -58,7 +60,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`
   const parts: string[] = []
   let rest = Math.round(ms / 1000)
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`)
       rest %= size

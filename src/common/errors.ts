@@ -63,7 +63,8 @@ const QJOB_ERROR_NAMES = new Set(['QjobError', 'OperationError', 'UsageError', '
  */
 function asQjobError(error: unknown): QjobError | undefined {
   if (error instanceof QjobError) return error
-  if (error instanceof Error && QJOB_ERROR_NAMES.has(error.name) && typeof (error as Partial<QjobError>).exitCode === 'number') return error as QjobError
+  if (error instanceof Error && QJOB_ERROR_NAMES.has(error.name) && typeof (error as Partial<QjobError>).exitCode === 'number')
+    return error as QjobError
   return undefined
 }
 
@@ -84,7 +85,10 @@ export function exitCodeOf(error: unknown): number {
 /** The user-facing lines for an error: one message line and an optional hint, secrets removed. */
 export function describeError(error: unknown, {debug = false} = {}): string {
   const message = error instanceof Error ? error.message : String(error)
-  const messageLines = message.split('\n').map(line => line.trim()).filter(line => line !== '')
+  const messageLines = message
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
   let firstLine = messageLines[0] ?? 'unknown error'
   // oclif flag errors put the detail on the next line ("Parsing --ttl" / "Expected an integer …").
   if (firstLine === 'The following error occurred:' && messageLines[1]) firstLine = messageLines[1]

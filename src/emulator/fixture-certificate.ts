@@ -8,7 +8,14 @@ import {existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import {CERT_FILE, createSelfSignedCertificate, KEY_FILE, loadOrCreateCertificate, writeAtomically, type EmulatorCertificate} from './certificate.js'
+import {
+  CERT_FILE,
+  createSelfSignedCertificate,
+  KEY_FILE,
+  loadOrCreateCertificate,
+  writeAtomically,
+  type EmulatorCertificate,
+} from './certificate.js'
 
 export function fixtureCertificateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qjob', 'emulator-cert')

@@ -15,7 +15,13 @@ import type {EmulatorCertificate} from './certificate.js'
 import {fixtureCertificate} from './fixture-certificate.js'
 import type {HerokuEmulator} from './heroku/index.js'
 import type {QueueResetSummary} from './servicebus/broker/reset.js'
-import {startServiceBusEmulator, type EmulatorLogger, type PolicyConfig, type QueueConfig, type ServiceBusEmulator} from './servicebus/index.js'
+import {
+  startServiceBusEmulator,
+  type EmulatorLogger,
+  type PolicyConfig,
+  type QueueConfig,
+  type ServiceBusEmulator,
+} from './servicebus/index.js'
 
 export {ConfigError, silentLogger, streamLogger} from './servicebus/index.js'
 export type {EmulatorLogger, PolicyConfig, QueueConfig} from './servicebus/index.js'

@@ -38,7 +38,8 @@ export abstract class BaseCommand extends Command {
     if (error instanceof ExitStatus) return
     this.noteDotenvCredentials(error)
     this.suggestFlag(error)
-    if (wantsJsonErrors(this.argv, {ndjsonIsInput: (this.ctor as unknown as typeof BaseCommand).ndjsonIsInput})) process.stderr.write(`${JSON.stringify(errorJson(error))}\n`)
+    if (wantsJsonErrors(this.argv, {ndjsonIsInput: (this.ctor as unknown as typeof BaseCommand).ndjsonIsInput}))
+      process.stderr.write(`${JSON.stringify(errorJson(error))}\n`)
     else process.stderr.write(`${describeError(error, {debug: debugEnabled(this.argv)})}\n`)
   }
 
@@ -46,9 +47,15 @@ export abstract class BaseCommand extends Command {
   private suggestFlag(error: Error): void {
     const typo = /^Nonexistent flags?: (--?[^\s,]+)/.exec(error.message)
     if (!typo) return
-    const names = Object.values({...this.ctor.baseFlags, ...this.ctor.flags}).flatMap(flag => [`--${flag.name}`, ...(flag.char ? [`-${flag.char}`] : [])])
+    const names = Object.values({...this.ctor.baseFlags, ...this.ctor.flags}).flatMap(flag => [
+      `--${flag.name}`,
+      ...(flag.char ? [`-${flag.char}`] : []),
+    ])
     if (this.ctor.enableJsonFlag) names.push('--json')
-    const suggestion = closest(typo[1].split('=')[0], names.filter(name => name.startsWith('--')))
+    const suggestion = closest(
+      typo[1].split('=')[0],
+      names.filter(name => name.startsWith('--')),
+    )
     if (!suggestion) return
     const [first, ...rest] = error.message.split('\n')
     error.message = [`${first}; did you mean ${suggestion}?`, ...rest].join('\n')

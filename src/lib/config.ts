@@ -143,7 +143,12 @@ export class Settings {
 
   /** The environment names of credentials this run read from `.env`. */
   credentialsFromDotenv(): string[] {
-    const credentials = new Set(['HEROKU_API_KEY', ...Object.values(SETTINGS).filter(s => (s as SettingDefinition).secret).map(s => s.env)])
+    const credentials = new Set([
+      'HEROKU_API_KEY',
+      ...Object.values(SETTINGS)
+        .filter(s => (s as SettingDefinition).secret)
+        .map(s => s.env),
+    ])
     return [...this.fromDotenv].filter(name => credentials.has(name))
   }
 

@@ -16,14 +16,27 @@ function friendly(error: unknown, binUrl: string): unknown {
   if (!notFound) return error
   const typed = notFound[1].replaceAll(':', ' ')
   const suggestion = closest(typed, knownIds(binUrl))
-  return new UsageError(`unknown command "${typed}"${suggestion ? `; did you mean "qjob ${suggestion}"?` : ''}`, {hint: 'Run "qjob help" to list the commands.'})
+  return new UsageError(`unknown command "${typed}"${suggestion ? `; did you mean "qjob ${suggestion}"?` : ''}`, {
+    hint: 'Run "qjob help" to list the commands.',
+  })
 }
 
 function knownIds(binUrl: string): string[] {
   try {
-    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', binUrl), 'utf8')) as {commands: Record<string, {hidden?: boolean}>}
-    const ids = Object.entries(manifest.commands).filter(([, command]) => !command.hidden).map(([id]) => id.replaceAll(':', ' '))
-    const topics = new Set(ids.flatMap(id => id.split(' ').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(' '))))
+    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', binUrl), 'utf8')) as {
+      commands: Record<string, {hidden?: boolean}>
+    }
+    const ids = Object.entries(manifest.commands)
+      .filter(([, command]) => !command.hidden)
+      .map(([id]) => id.replaceAll(':', ' '))
+    const topics = new Set(
+      ids.flatMap(id =>
+        id
+          .split(' ')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join(' ')),
+      ),
+    )
     return [...ids, ...topics, 'help', 'version', 'autocomplete']
   } catch {
     return []

@@ -21,7 +21,13 @@ export function writeNdjsonLine(item: unknown): Promise<void> {
 /** For people (`receive`): a dim header line, then the body as text (binary bodies as base64). */
 export function humanText(message: ServiceBusReceivedMessage): string {
   const json = toMessageJson(message)
-  const header = [`#${json.sequenceNumber}`, json.subject, json.messageId, json.sessionId && `session ${json.sessionId}`, `deliveries ${json.deliveryCount ?? 0}`]
+  const header = [
+    `#${json.sequenceNumber}`,
+    json.subject,
+    json.messageId,
+    json.sessionId && `session ${json.sessionId}`,
+    `deliveries ${json.deliveryCount ?? 0}`,
+  ]
     .filter(Boolean)
     .join('  ')
   const {body} = message.body instanceof Uint8Array ? decodeBody(message.body) : {body: message.body}

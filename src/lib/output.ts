@@ -76,10 +76,17 @@ function cellText(value: unknown, max?: number): string {
 export function formatTable<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
   const cells = rows.map(row => columns.map(column => cellText(column.get(row), column.max)))
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map(line => line[i].length)))
-  const pad = (text: string, i: number) =>
-    columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i])
-  const header = columns.map((column, i) => pad(column.header, i)).join('  ').trimEnd()
-  const body = cells.map(line => line.map((text, i) => pad(text, i)).join('  ').trimEnd())
+  const pad = (text: string, i: number) => (columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i]))
+  const header = columns
+    .map((column, i) => pad(column.header, i))
+    .join('  ')
+    .trimEnd()
+  const body = cells.map(line =>
+    line
+      .map((text, i) => pad(text, i))
+      .join('  ')
+      .trimEnd(),
+  )
   return [color().bold(header), ...body].join('\n')
 }
 

@@ -13,7 +13,9 @@ import {startAutoscaleFixture, type AutoscaleFixture} from './helpers.js'
 describe('qjob autoscale (CLI)', () => {
   let fx: AutoscaleFixture
   const qjob = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    fx.heroku.qjob(['autoscale', ...args], {env: fx.heroku.env({SERVICEBUS_CONNECTION_STRING: fx.servicebus.connectionString, ...extraEnv})})
+    fx.heroku.qjob(['autoscale', ...args], {
+      env: fx.heroku.env({SERVICEBUS_CONNECTION_STRING: fx.servicebus.connectionString, ...extraEnv}),
+    })
 
   before(async () => {
     fx = await startAutoscaleFixture()
@@ -58,7 +60,16 @@ describe('qjob autoscale (CLI)', () => {
   it('--help shows the rules and examples', async () => {
     const result = await fx.heroku.qjob(['autoscale', '--help'])
     assert.equal(result.code, 0)
-    for (const text of ['--per-worker', '--activation', '--down-cooldown', '--max-step', '--once', '--dry-run', 'clamp(ceil(active / per-worker), min, max)', 'EXAMPLES']) {
+    for (const text of [
+      '--per-worker',
+      '--activation',
+      '--down-cooldown',
+      '--max-step',
+      '--once',
+      '--dry-run',
+      'clamp(ceil(active / per-worker), min, max)',
+      'EXAMPLES',
+    ]) {
       assert.ok(result.stdout.includes(text), text)
     }
   })
@@ -70,7 +81,10 @@ describe('qjob autoscale (CLI)', () => {
     assert.equal(result.code, 0, result.stderr)
     const lines = result.stdout.trim().split('\n')
     assert.equal(lines.length, 1)
-    assert.match(lines[0], /queue=jobs active=120 scheduled=0 dead_letter=0 locked=unknown type=worker current=0 desired=3 action=dry-run rule=target reason="ceil\(120 active \/ 50 per worker\) = 3"/)
+    assert.match(
+      lines[0],
+      /queue=jobs active=120 scheduled=0 dead_letter=0 locked=unknown type=worker current=0 desired=3 action=dry-run rule=target reason="ceil\(120 active \/ 50 per worker\) = 3"/,
+    )
     assert.equal(fx.quantity(), 0)
     const calls = fx.heroku.exchanges.slice(mark).map(exchange => `${exchange.method} ${exchange.path}`)
     assert.deepEqual(calls, [`GET /apps/${APP_NAME}/formation/worker`], 'one read, no update')
@@ -82,8 +96,24 @@ describe('qjob autoscale (CLI)', () => {
     assert.equal(up.code, 0, up.stderr)
     const [decision] = ndjson(up.stdout)
     assert.deepEqual(
-      {event: decision.event, current: decision.current, desired: decision.desired, target: decision.target, rule: decision.rule, action: decision.action, counts: decision.counts},
-      {event: 'decision', current: 0, desired: 3, target: 3, rule: 'target', action: 'scaled', counts: {active: 120, scheduled: 0, deadLetter: 0}},
+      {
+        event: decision.event,
+        current: decision.current,
+        desired: decision.desired,
+        target: decision.target,
+        rule: decision.rule,
+        action: decision.action,
+        counts: decision.counts,
+      },
+      {
+        event: 'decision',
+        current: 0,
+        desired: 3,
+        target: 3,
+        rule: 'target',
+        action: 'scaled',
+        counts: {active: 120, scheduled: 0, deadLetter: 0},
+      },
     )
     assert.equal(typeof decision.reason, 'string')
     assert.equal(fx.quantity(), 3)
@@ -103,7 +133,11 @@ describe('qjob autoscale (CLI)', () => {
   it('without --once keeps deciding every --interval and stops cleanly on SIGTERM', async () => {
     await fx.send(60)
     const env = fx.heroku.env({SERVICEBUS_CONNECTION_STRING: fx.servicebus.connectionString})
-    const child = spawn(process.execPath, [binPath, 'autoscale', '-q', fx.queue, '--max', '10', '--per-worker', '50', '--interval', '1s', '--json'], {cwd: fx.heroku.home, env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(
+      process.execPath,
+      [binPath, 'autoscale', '-q', fx.queue, '--max', '10', '--per-worker', '50', '--interval', '1s', '--json'],
+      {cwd: fx.heroku.home, env, stdio: ['ignore', 'pipe', 'pipe']},
+    )
     let stdout = ''
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
@@ -144,7 +178,10 @@ describe('qjob autoscale (CLI)', () => {
     await fx.send(200)
     const tier = await qjob(['-q', fx.queue, '--max', '10', '--per-worker', '50', '--once'])
     assert.equal(tier.code, 2, tier.stderr)
-    assert.match(tier.stderr, /error=tier-limit stage=scale message="the platform refused the quantity: Heroku API: Cannot update to more than 1 Basic/)
+    assert.match(
+      tier.stderr,
+      /error=tier-limit stage=scale message="the platform refused the quantity: Heroku API: Cannot update to more than 1 Basic/,
+    )
     assert.match(tier.stderr, /hint="Lower --max/)
     assert.match(tier.stdout, /desired=4 action=failed/)
     assert.equal(fx.quantity(), 0)

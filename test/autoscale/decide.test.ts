@@ -4,10 +4,24 @@ import {describe, it} from 'node:test'
 
 import {decide, nextHistory, type AutoscaleConfig, type DecisionInput} from '../../src/lib/autoscale/decide.js'
 
-const config: AutoscaleConfig = {min: 0, max: 10, perWorker: 50, activation: 0, upCooldownMs: 60_000, downCooldownMs: 300_000, jobsPerWorker: 1}
+const config: AutoscaleConfig = {
+  min: 0,
+  max: 10,
+  perWorker: 50,
+  activation: 0,
+  upCooldownMs: 60_000,
+  downCooldownMs: 300_000,
+  jobsPerWorker: 1,
+}
 const NOW = 1_000_000_000
 
-function run(overrides: {active?: number; locked?: number; current?: number; config?: Partial<AutoscaleConfig>; history?: DecisionInput['history']}) {
+function run(overrides: {
+  active?: number
+  locked?: number
+  current?: number
+  config?: Partial<AutoscaleConfig>
+  history?: DecisionInput['history']
+}) {
   return decide({
     counts: {active: overrides.active ?? 0, locked: overrides.locked},
     current: overrides.current ?? 0,

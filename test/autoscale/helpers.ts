@@ -36,7 +36,11 @@ export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions>
   const servicebus = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: queue, lockDuration: 'PT5M'}]})
   const heroku = await startLocalHeroku({procfile: `worker: ${IDLE_WORKER}\n`, gracePeriodMs: 2000, ...options})
   const client = new ServiceBusClient(servicebus.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
-  const backend = await AtomBackend.open({kind: 'connection-string', connectionString: servicebus.connectionString, endpoint: servicebus.endpoint})
+  const backend = await AtomBackend.open({
+    kind: 'connection-string',
+    connectionString: servicebus.connectionString,
+    endpoint: servicebus.endpoint,
+  })
   const receivers: ServiceBusReceiver[] = []
   return {
     servicebus,
@@ -45,7 +49,12 @@ export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions>
     client,
     backend,
     api: (retry = {}) =>
-      new HerokuApi({token: heroku.emulator.token, baseUrl: heroku.emulator.url, retry: {maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, ...retry}, sleep: async () => {}}),
+      new HerokuApi({
+        token: heroku.emulator.token,
+        baseUrl: heroku.emulator.url,
+        retry: {maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, ...retry},
+        sleep: async () => {},
+      }),
     async send(count) {
       const sender = client.createSender(queue)
       try {
@@ -85,7 +94,8 @@ export async function startAutoscaleFixture(options: Partial<LocalHerokuOptions>
       return {messages, receiver}
     },
     quantity: (type = 'worker') => heroku.emulator.store.formationList().find(entry => entry.type === type)?.quantity ?? 0,
-    processes: (type = 'worker') => heroku.emulator.store.dynoList().filter(dyno => dyno.type === type && dyno.state !== 'down' && dyno.state !== 'crashed').length,
+    processes: (type = 'worker') =>
+      heroku.emulator.store.dynoList().filter(dyno => dyno.type === type && dyno.state !== 'down' && dyno.state !== 'crashed').length,
     async close() {
       await Promise.allSettled(receivers.map(receiver => receiver.close()))
       await client.close()

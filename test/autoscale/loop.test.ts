@@ -5,13 +5,27 @@ import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, it} from 'node:test'
 
 import type {AutoscaleConfig} from '../../src/lib/autoscale/decide.js'
-import {runAutoscaler, type AutoscaleEvent, type AutoscaleSummary, type DecisionEvent, type FailureEvent} from '../../src/lib/autoscale/loop.js'
+import {
+  runAutoscaler,
+  type AutoscaleEvent,
+  type AutoscaleSummary,
+  type DecisionEvent,
+  type FailureEvent,
+} from '../../src/lib/autoscale/loop.js'
 import {herokuFormation, queueCounts, type CountsSource} from '../../src/lib/autoscale/sources.js'
 import {APP_NAME} from '../heroku/helpers/local-heroku.js'
 import {startAutoscaleFixture, type AutoscaleFixture} from './helpers.js'
 
 const INTERVAL = 30_000
-const BASE: AutoscaleConfig = {min: 0, max: 10, perWorker: 50, activation: 0, upCooldownMs: 60_000, downCooldownMs: 300_000, jobsPerWorker: 1}
+const BASE: AutoscaleConfig = {
+  min: 0,
+  max: 10,
+  perWorker: 50,
+  activation: 0,
+  upCooldownMs: 60_000,
+  downCooldownMs: 300_000,
+  jobsPerWorker: 1,
+}
 
 interface Run {
   summary: AutoscaleSummary
@@ -22,14 +36,17 @@ interface Run {
 }
 
 /** Runs the loop for `ticks` decisions; `steps[i]` runs after decision i (before the next one). */
-async function runLoop(fx: AutoscaleFixture, options: {
-  config?: Partial<AutoscaleConfig>
-  ticks: number
-  steps?: Record<number, () => Promise<void> | void>
-  counts?: CountsSource
-  retry?: {maxAttempts?: number}
-  queue?: string
-}): Promise<Run> {
+async function runLoop(
+  fx: AutoscaleFixture,
+  options: {
+    config?: Partial<AutoscaleConfig>
+    ticks: number
+    steps?: Record<number, () => Promise<void> | void>
+    counts?: CountsSource
+    retry?: {maxAttempts?: number}
+    queue?: string
+  },
+): Promise<Run> {
   let now = Date.now()
   const events: AutoscaleEvent[] = []
   const sleeps: number[] = []
@@ -93,7 +110,10 @@ describe('autoscale loop against both emulators', () => {
       config: {downCooldownMs: 300_000},
       steps: {
         async 0() {
-          await until('three worker processes up', () => fx.heroku.emulator.store.dynoList('worker').filter(dyno => dyno.state === 'up').length === 3)
+          await until(
+            'three worker processes up',
+            () => fx.heroku.emulator.store.dynoList('worker').filter(dyno => dyno.state === 'up').length === 3,
+          )
           processesAfterScaleUp = fx.processes()
           assert.equal(await fx.drain(), 120)
         },
@@ -102,10 +122,19 @@ describe('autoscale loop against both emulators', () => {
     assert.deepEqual(run.failures, [])
     assert.equal(processesAfterScaleUp, 3)
     const first = run.decisions[0]
-    assert.deepEqual([first.counts.active, first.current, first.target, first.desired, first.rule, first.action], [120, 0, 3, 3, 'target', 'scaled'])
+    assert.deepEqual(
+      [first.counts.active, first.current, first.target, first.desired, first.rule, first.action],
+      [120, 0, 3, 3, 'target', 'scaled'],
+    )
     // 30 s .. 270 s after the scale-up: held; at 300 s: down to zero.
-    assert.deepEqual(steps(run).slice(1, 10), Array.from({length: 9}, () => [3, 'down-cooldown', 'hold']))
-    assert.deepEqual(run.decisions.slice(1, 10).map(decision => decision.waitMs), [270, 240, 210, 180, 150, 120, 90, 60, 30].map(s => s * 1000))
+    assert.deepEqual(
+      steps(run).slice(1, 10),
+      Array.from({length: 9}, () => [3, 'down-cooldown', 'hold']),
+    )
+    assert.deepEqual(
+      run.decisions.slice(1, 10).map(decision => decision.waitMs),
+      [270, 240, 210, 180, 150, 120, 90, 60, 30].map(s => s * 1000),
+    )
     assert.deepEqual(steps(run)[10], [0, 'target', 'scaled'])
     assert.equal(fx.quantity(), 0)
     await until('worker processes stopped', () => fx.processes() === 0)
@@ -115,8 +144,15 @@ describe('autoscale loop against both emulators', () => {
   it('stays at zero until the queue passes the activation threshold', async () => {
     await fx.send(5)
     const run = await runLoop(fx, {ticks: 3, config: {activation: 10}, steps: {0: () => fx.send(5), 1: () => fx.send(1)}})
-    assert.deepEqual(run.decisions.map(decision => decision.counts.active), [5, 10, 11])
-    assert.deepEqual(steps(run), [[0, 'activation', 'hold'], [0, 'activation', 'hold'], [1, 'target', 'scaled']])
+    assert.deepEqual(
+      run.decisions.map(decision => decision.counts.active),
+      [5, 10, 11],
+    )
+    assert.deepEqual(steps(run), [
+      [0, 'activation', 'hold'],
+      [0, 'activation', 'hold'],
+      [1, 'target', 'scaled'],
+    ])
     assert.equal(fx.quantity(), 1)
   })
 
@@ -142,11 +178,20 @@ describe('autoscale loop against both emulators', () => {
     const run = await runLoop(fx, {ticks: 3, retry: {maxAttempts: 3}})
     // Tick 0: the read gives up after 3 tries; tick 1: the scale gives up after 3; tick 2: two
     // more 429s on the scale, the client's third try goes through.
-    assert.deepEqual(run.failures.map(failure => [failure.stage, failure.kind]), [['read', 'rate-limit'], ['scale', 'rate-limit']])
+    assert.deepEqual(
+      run.failures.map(failure => [failure.stage, failure.kind]),
+      [
+        ['read', 'rate-limit'],
+        ['scale', 'rate-limit'],
+      ],
+    )
     assert.match(run.failures[0].message, /rate limit/i)
     assert.match(run.failures[0].hint ?? '', /backs off/)
     assert.deepEqual(run.sleeps, [2 * INTERVAL, 4 * INTERVAL], 'each rate limit doubles the wait')
-    assert.deepEqual(run.decisions.map(decision => decision.action), ['failed', 'scaled'])
+    assert.deepEqual(
+      run.decisions.map(decision => decision.action),
+      ['failed', 'scaled'],
+    )
     assert.equal(faults.injected, 8)
     const patches = fx.heroku.exchanges.filter(exchange => exchange.method === 'PATCH' && exchange.path.endsWith('/formation/worker'))
     assert.equal(patches.filter(exchange => exchange.status === 429).length, 5)
@@ -159,9 +204,16 @@ describe('autoscale loop against both emulators', () => {
     await fx.send(200)
     const exchangesBefore = fx.heroku.exchanges.length
     const run = await runLoop(fx, {ticks: 3})
-    assert.deepEqual(run.failures.map(failure => [failure.stage, failure.kind]), [['scale', 'tier-limit']])
+    assert.deepEqual(
+      run.failures.map(failure => [failure.stage, failure.kind]),
+      [['scale', 'tier-limit']],
+    )
     assert.match(run.failures[0].message, /more than 1 Basic/)
-    assert.deepEqual(steps(run), [[4, 'target', 'failed'], [1, 'tier-limit', 'scaled'], [1, 'tier-limit', 'hold']])
+    assert.deepEqual(steps(run), [
+      [4, 'target', 'failed'],
+      [1, 'tier-limit', 'scaled'],
+      [1, 'tier-limit', 'hold'],
+    ])
     const refused = fx.heroku.exchanges.slice(exchangesBefore).filter(exchange => exchange.status === 422)
     assert.equal(refused.length, 1, 'asked once')
     assert.equal(fx.quantity(), 1)
@@ -169,7 +221,10 @@ describe('autoscale loop against both emulators', () => {
 
   it('a failed read is logged and tried again next interval', async () => {
     const run = await runLoop(fx, {ticks: 2, queue: 'later', steps: {0: async () => void (await fx.backend.createQueue('later', {}))}})
-    assert.deepEqual(run.failures.map(failure => [failure.stage, failure.kind]), [['read', 'failed']])
+    assert.deepEqual(
+      run.failures.map(failure => [failure.stage, failure.kind]),
+      [['read', 'failed']],
+    )
     assert.match(run.failures[0].message, /later/)
     assert.deepEqual(run.sleeps, [INTERVAL])
     assert.deepEqual(steps(run), [[0, 'target', 'hold']])
@@ -191,8 +246,17 @@ describe('autoscale loop against both emulators', () => {
       config: {downCooldownMs: 0},
       steps: {0: () => Promise.all(messages.slice(0, 2).map(message => receiver.completeMessage(message))).then(() => undefined)},
     })
-    assert.deepEqual(run.decisions.map(decision => [decision.counts.active, decision.counts.locked]), [[3, 3], [1, 1]])
-    assert.deepEqual(steps(run), [[3, 'locked', 'hold'], [1, 'target', 'scaled']])
+    assert.deepEqual(
+      run.decisions.map(decision => [decision.counts.active, decision.counts.locked]),
+      [
+        [3, 3],
+        [1, 1],
+      ],
+    )
+    assert.deepEqual(steps(run), [
+      [3, 'locked', 'hold'],
+      [1, 'target', 'scaled'],
+    ])
     assert.equal(fx.quantity(), 1)
     await receiver.completeMessage(messages[2])
   })

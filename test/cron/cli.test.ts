@@ -31,7 +31,11 @@ describe('qjob cron (CLI)', () => {
 
   it('bad input: exit 2 (or 4) with the reason, nothing scheduled', async () => {
     const cases: Array<[string[], number, RegExp, NodeJS.ProcessEnv?]> = [
-      [['--schedule', '0 7 * * 8', '--run-once', 'x'], 2, /invalid cron expression "0 7 \* \* 8" at position 9 \(field 5, dayOfWeek: "8"\)/],
+      [
+        ['--schedule', '0 7 * * 8', '--run-once', 'x'],
+        2,
+        /invalid cron expression "0 7 \* \* 8" at position 9 \(field 5, dayOfWeek: "8"\)/,
+      ],
       [['--schedule', '0 7 * *', '--run-once', 'x'], 2, /4 fields, expected 5/],
       [['--schedule', '0 7 * * *', '--timezone', 'Europe/Atlantis', '--run-once', 'x'], 2, /unknown time zone "Europe\/Atlantis"/],
       [['--every', 'often', '--run-once', 'x'], 2, /invalid interval "often"/],
@@ -56,11 +60,26 @@ describe('qjob cron (CLI)', () => {
   })
 
   it('--dry-run prints the next five fire times and schedules nothing', async () => {
-    const result = await fx.qjob(['cron', 'add', 'report', '--schedule', '30 2 * * *', '--timezone', 'Europe/Berlin', '--run-once', 'node report.js', '--dry-run', '--json'])
+    const result = await fx.qjob([
+      'cron',
+      'add',
+      'report',
+      '--schedule',
+      '30 2 * * *',
+      '--timezone',
+      'Europe/Berlin',
+      '--run-once',
+      'node report.js',
+      '--dry-run',
+      '--json',
+    ])
     assert.equal(result.code, 0, result.stderr)
     const {nextFireTimes} = json<{nextFireTimes: string[]}>(result.stdout)
     assert.equal(nextFireTimes.length, 5)
-    assert.ok(nextFireTimes.every(time => /T0[01]:30:00\.000Z$/.test(time)), nextFireTimes.join(' '))
+    assert.ok(
+      nextFireTimes.every(time => /T0[01]:30:00\.000Z$/.test(time)),
+      nextFireTimes.join(' '),
+    )
     assert.equal(ticks(), 0)
   })
 
@@ -71,7 +90,19 @@ describe('qjob cron (CLI)', () => {
     const again = await fx.qjob(['cron', 'add', 'nightly', '--schedule', '0 4 * * *', '--send', 'x', '-q', JOBS])
     assert.equal(again.code, 1)
     assert.match(again.stderr, /a schedule named "nightly" exists[\s\S]*--replace/)
-    const replaced = await fx.qjob(['cron', 'add', 'nightly', '--schedule', '0 4 * * *', '--send', '{"job":"nightly"}', '-q', JOBS, '--replace', '--json'])
+    const replaced = await fx.qjob([
+      'cron',
+      'add',
+      'nightly',
+      '--schedule',
+      '0 4 * * *',
+      '--send',
+      '{"job":"nightly"}',
+      '-q',
+      JOBS,
+      '--replace',
+      '--json',
+    ])
     assert.equal(replaced.code, 0, replaced.stderr)
     assert.match(json<{nextRun: string}>(replaced.stdout).nextRun, /T04:00:00.000Z$/)
     assert.equal(ticks(), 1, 'the replaced tick is cancelled')
@@ -97,8 +128,13 @@ describe('qjob cron (CLI)', () => {
     assert.equal(outcome.status, 'ok')
     assert.equal(outcome.trigger, true)
     assert.equal(counts(JOBS).activeMessageCount, 1, 'the message was sent')
-    const shown = json<{history: Array<{status: string; trigger?: boolean}>; nextRun: string}>((await fx.qjob(['cron', 'show', 'nightly', '--json'])).stdout)
-    assert.deepEqual(shown.history.map(entry => [entry.status, entry.trigger]), [['ok', true]])
+    const shown = json<{history: Array<{status: string; trigger?: boolean}>; nextRun: string}>(
+      (await fx.qjob(['cron', 'show', 'nightly', '--json'])).stdout,
+    )
+    assert.deepEqual(
+      shown.history.map(entry => [entry.status, entry.trigger]),
+      [['ok', true]],
+    )
     assert.match(shown.nextRun, /T04:00:00.000Z$/, 'a trigger leaves the next run as it was')
     const text = await fx.qjob(['cron', 'show', 'nightly'])
     assert.match(text.stdout, /FIRE TIME\s+HANDLED AT\s+OUTCOME/)
@@ -116,29 +152,80 @@ describe('qjob cron (CLI)', () => {
   })
 
   it('a missed window: recorded as missed and not fired; with --catch-up, fired once', async () => {
-    const addMissed = await fx.qjob(['cron', 'add', 'late', '--every', '2s', '--starting-deadline', '1s', '--send', 'late', '-q', JOBS, '--json'])
-    const addCatchUp = await fx.qjob(['cron', 'add', 'eager', '--every', '2s', '--starting-deadline', '1s', '--catch-up', '--send', 'eager', '-q', JOBS, '--json'])
+    const addMissed = await fx.qjob([
+      'cron',
+      'add',
+      'late',
+      '--every',
+      '2s',
+      '--starting-deadline',
+      '1s',
+      '--send',
+      'late',
+      '-q',
+      JOBS,
+      '--json',
+    ])
+    const addCatchUp = await fx.qjob([
+      'cron',
+      'add',
+      'eager',
+      '--every',
+      '2s',
+      '--starting-deadline',
+      '1s',
+      '--catch-up',
+      '--send',
+      'eager',
+      '-q',
+      JOBS,
+      '--json',
+    ])
     assert.equal(addMissed.code, 0, addMissed.stderr)
     assert.equal(addCatchUp.code, 0, addCatchUp.stderr)
-    const due = Math.max(Date.parse(json<{nextRun: string}>(addMissed.stdout).nextRun), Date.parse(json<{nextRun: string}>(addCatchUp.stdout).nextRun))
+    const due = Math.max(
+      Date.parse(json<{nextRun: string}>(addMissed.stdout).nextRun),
+      Date.parse(json<{nextRun: string}>(addCatchUp.stdout).nextRun),
+    )
     // No scheduler runs until both ticks are more than the deadline late.
     await until(due + 2500)
     const tick = await fx.qjob(['cron', 'tick', '--json'])
     assert.equal(tick.code, 0, tick.stderr)
-    const events = ndjson(tick.stdout) as Array<{event: string; name: string; outcome: {status: string; fireTime: string; messageId?: string}}>
+    const events = ndjson(tick.stdout) as Array<{
+      event: string
+      name: string
+      outcome: {status: string; fireTime: string; messageId?: string}
+    }>
     const late = events.filter(event => event.name === 'late')
     const eager = events.filter(event => event.name === 'eager')
-    assert.deepEqual(late.map(event => event.outcome.status), ['missed'], tick.stdout)
-    assert.deepEqual(eager.map(event => event.outcome.status), ['ok'], tick.stdout)
+    assert.deepEqual(
+      late.map(event => event.outcome.status),
+      ['missed'],
+      tick.stdout,
+    )
+    assert.deepEqual(
+      eager.map(event => event.outcome.status),
+      ['ok'],
+      tick.stdout,
+    )
     const receiver = fx.client.createReceiver(JOBS, {receiveMode: 'receiveAndDelete'})
     const messages = await receiver.receiveMessages(10, {maxWaitTimeInMs: 1000})
     await receiver.close()
-    assert.deepEqual(messages.map(message => message.messageId), [`eager@${eager[0].outcome.fireTime}`], 'the catch-up fired once, with the fire time as message id')
-    const list = json<Array<{name: string; lastOutcome: {status: string; reason?: string; at: string}; nextRun: string}>>((await fx.qjob(['cron', 'list', '--json'])).stdout)
+    assert.deepEqual(
+      messages.map(message => message.messageId),
+      [`eager@${eager[0].outcome.fireTime}`],
+      'the catch-up fired once, with the fire time as message id',
+    )
+    const list = json<Array<{name: string; lastOutcome: {status: string; reason?: string; at: string}; nextRun: string}>>(
+      (await fx.qjob(['cron', 'list', '--json'])).stdout,
+    )
     const lateView = list.find(view => view.name === 'late')!
     assert.equal(lateView.lastOutcome.status, 'missed')
     assert.match(lateView.lastOutcome.reason ?? '', /after the starting deadline/)
-    assert.ok(Date.parse(lateView.nextRun) > Date.parse(lateView.lastOutcome.at), 'the next run is after the time it was handled, not a missed window')
+    assert.ok(
+      Date.parse(lateView.nextRun) > Date.parse(lateView.lastOutcome.at),
+      'the next run is after the time it was handled, not a missed window',
+    )
     // By now their next ticks are due (no scheduler runs): remove cannot cancel a due tick, so it
     // leaves a tombstone that makes it stale; the next scheduler drops both, firing nothing.
     await until(Date.parse(lateView.nextRun) + 500)
@@ -146,7 +233,11 @@ describe('qjob cron (CLI)', () => {
     assert.match((await fx.qjob(['cron', 'list'])).stdout, /No schedules/)
     const drop = await fx.qjob(['cron', 'tick', '--json'])
     assert.equal(drop.code, 0, drop.stderr)
-    assert.deepEqual(ndjson(drop.stdout).filter(event => event.event === 'fired'), [], 'a removed schedule never fires')
+    assert.deepEqual(
+      ndjson(drop.stdout).filter(event => event.event === 'fired'),
+      [],
+      'a removed schedule never fires',
+    )
     assert.equal(ticks(), 0)
     assert.equal(counts(JOBS).activeMessageCount, 0)
   })
@@ -163,10 +254,15 @@ describe('qjob cron (CLI)', () => {
     const junk = await replica.waitFor(event => event.event === 'dead-lettered')
     assert.match(junk.reason ?? '', /not a qjob cron tick/)
     const skipped = await replica.waitFor(event => event.name === 'long' && event.outcome?.status === 'skipped')
-    assert.match(skipped.outcome?.reason ?? '', new RegExp(`the previous run ${first.outcome!.dyno!.replace('.', '\\.')} is still (up|starting)`))
+    assert.match(
+      skipped.outcome?.reason ?? '',
+      new RegExp(`the previous run ${first.outcome!.dyno!.replace('.', '\\.')} is still (up|starting)`),
+    )
     await replica.stop()
     assert.equal(counts().deadLetterMessageCount, 1)
-    const dead = await fx.client.createReceiver(CONTROL, {subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete'}).receiveMessages(1, {maxWaitTimeInMs: 1000})
+    const dead = await fx.client
+      .createReceiver(CONTROL, {subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete'})
+      .receiveMessages(1, {maxWaitTimeInMs: 1000})
     assert.equal(dead[0].deadLetterReason, 'InvalidCronTick')
     const oks = replica.events.filter(event => event.name === 'long' && event.outcome?.status === 'ok')
     assert.equal(oks.length, 1, 'one dyno while the first is up')

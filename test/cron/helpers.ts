@@ -52,7 +52,13 @@ export async function startCronFixture(): Promise<CronFixture> {
     port: 0,
     inMemory: true,
     queues: [
-      {name: CONTROL, lockDuration: 'PT5S', requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT1H', maxDeliveryCount: 100},
+      {
+        name: CONTROL,
+        lockDuration: 'PT5S',
+        requiresDuplicateDetection: true,
+        duplicateDetectionHistoryTimeWindow: 'PT1H',
+        maxDeliveryCount: 100,
+      },
       {name: JOBS, requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT1H'},
     ],
   })
@@ -67,7 +73,11 @@ export async function startCronFixture(): Promise<CronFixture> {
     env,
     qjob: (args, extraEnv = {}) => heroku.qjob(args, {env: env(extraEnv)}),
     replica(args = [], extraEnv = {}) {
-      const child = spawn(process.execPath, [binPath, 'cron', 'run', '--json', ...args], {cwd: heroku.home, env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [binPath, 'cron', 'run', '--json', ...args], {
+        cwd: heroku.home,
+        env: env(extraEnv),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       const events: CronEvent[] = []
       const stderr: string[] = []
       const waiters = new Set<() => void>()
@@ -130,7 +140,15 @@ export function waitForAny(replicas: readonly Replica[], test: (event: CronEvent
   const quiet = replicas.map(replica => replica.waitFor(test, timeoutMs + 1000).catch(() => new Promise<never>(() => {})))
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms:\n${replicas.map((replica, i) => `replica ${i}: ${JSON.stringify(replica.events)}\n${replica.stderr.join('\n')}`).join('\n')}`)), timeoutMs)
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `no matching event within ${timeoutMs} ms:\n${replicas.map((replica, i) => `replica ${i}: ${JSON.stringify(replica.events)}\n${replica.stderr.join('\n')}`).join('\n')}`,
+          ),
+        ),
+      timeoutMs,
+    )
   })
   return Promise.race([...quiet, timeout]).finally(() => clearTimeout(timer))
 }

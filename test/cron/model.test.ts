@@ -4,13 +4,37 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {type CronDefinition, HISTORY_LIMIT, parseDefinition, readState, stateProperties, TICK_KIND, withOutcome} from '../../src/lib/cron/definition.js'
+import {
+  type CronDefinition,
+  HISTORY_LIMIT,
+  parseDefinition,
+  readState,
+  stateProperties,
+  TICK_KIND,
+  withOutcome,
+} from '../../src/lib/cron/definition.js'
 import {liveTicks, supersedes, type Tick} from '../../src/lib/cron/store.js'
 
-const definition: CronDefinition = {kind: TICK_KIND, name: 'beat', schedule: {everyMs: 2000}, action: {type: 'run-once', command: 'echo'}, overlap: 'skip', startingDeadlineMs: 300_000, catchUp: false, paused: false}
+const definition: CronDefinition = {
+  kind: TICK_KIND,
+  name: 'beat',
+  schedule: {everyMs: 2000},
+  action: {type: 'run-once', command: 'echo'},
+  overlap: 'skip',
+  startingDeadlineMs: 300_000,
+  catchUp: false,
+  paused: false,
+}
 
 function tick(sequenceNumber: string, revision: number, state: Tick['state'] = 'scheduled', extra: Partial<CronDefinition> = {}): Tick {
-  return {sequenceNumber, messageId: `beat@x#${revision}`, state, deliveryCount: 0, definition: {...definition, ...extra}, tick: {fireTime: '2026-01-01T00:00:00.000Z', revision, history: []}}
+  return {
+    sequenceNumber,
+    messageId: `beat@x#${revision}`,
+    state,
+    deliveryCount: 0,
+    definition: {...definition, ...extra},
+    tick: {fireTime: '2026-01-01T00:00:00.000Z', revision, history: []},
+  }
 }
 
 describe('tick model', () => {
@@ -27,7 +51,10 @@ describe('tick model', () => {
     assert.ok(supersedes(tick('9', 3), tick('5', 2)))
     assert.ok(!supersedes(tick('5', 2), tick('9', 3)))
     assert.ok(supersedes(tick('5', 2, 'active'), tick('6', 2, 'active')), 'a duplicate written later loses')
-    assert.ok(supersedes(tick('8', 2, 'active'), tick('4', 2, 'scheduled')), 'the due copy beats the scheduled copy a peek saw a moment before')
+    assert.ok(
+      supersedes(tick('8', 2, 'active'), tick('4', 2, 'scheduled')),
+      'the due copy beats the scheduled copy a peek saw a moment before',
+    )
     assert.equal(liveTicks([tick('1', 1), tick('2', 4), tick('3', 2)]).get('beat')?.tick.revision, 4)
     assert.equal(liveTicks([tick('1', 1, 'active'), tick('2', 2, 'active', {removed: true})]).size, 0)
   })

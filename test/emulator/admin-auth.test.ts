@@ -43,7 +43,12 @@ describe('admin API authorization', () => {
 
   test('a Listen-only policy cannot manage', async () => {
     const listener = adminClient(t.emulator, withKey(LISTENER.keyName, LISTENER.key))
-    for (const operation of [listener.createQueue('by-listener'), listener.getQueue('existing'), listener.deleteQueue('existing'), listener.getNamespaceProperties()]) {
+    for (const operation of [
+      listener.createQueue('by-listener'),
+      listener.getQueue('existing'),
+      listener.deleteQueue('existing'),
+      listener.getNamespaceProperties(),
+    ]) {
       const error = await rejectionOf(operation)
       assert.equal(error.code, 'UnauthorizedRequestError')
       assert.match(error.message, /'Manage' claim/)
@@ -64,13 +69,21 @@ describe('admin API authorization', () => {
     assert.equal(malformed.status, 401)
 
     const url = `https://${t.emulator.host}:${t.emulator.port}${path}`
-    const expired = await rawRequest(t.emulator, {scheme: 'https', path, headers: {authorization: sasHeaderFor(url, ROOT.keyName, ROOT.key, Math.round(Date.now() / 1000) - 10)}})
+    const expired = await rawRequest(t.emulator, {
+      scheme: 'https',
+      path,
+      headers: {authorization: sasHeaderFor(url, ROOT.keyName, ROOT.key, Math.round(Date.now() / 1000) - 10)},
+    })
     assert.equal(expired.status, 401)
     assert.match(expired.body, /ExpiredToken/)
 
     // A token signed for one queue does not open another.
     const otherUrl = `https://${t.emulator.host}:${t.emulator.port}/other?api-version=2021-05`
-    const misdirected = await rawRequest(t.emulator, {scheme: 'https', path, headers: {authorization: sasHeaderFor(otherUrl, ROOT.keyName, ROOT.key)}})
+    const misdirected = await rawRequest(t.emulator, {
+      scheme: 'https',
+      path,
+      headers: {authorization: sasHeaderFor(otherUrl, ROOT.keyName, ROOT.key)},
+    })
     assert.equal(misdirected.status, 401)
     assert.match(misdirected.body, /InvalidAudience/)
 
@@ -86,8 +99,13 @@ describe('queue-level rules through the admin API', () => {
 
   test('a Listen-only rule from createQueue lets a client receive but not send, at once', async () => {
     const admin = adminClient(t.emulator)
-    const created = await admin.createQueue('work', {authorizationRules: [{claimType: 'SharedAccessKey', keyName: WORKER.keyName, accessRights: ['Listen'], primaryKey: WORKER.key}]})
-    assert.deepEqual(created.authorizationRules?.map(rule => [rule.keyName, rule.accessRights, rule.primaryKey]), [[WORKER.keyName, ['Listen'], WORKER.key]])
+    const created = await admin.createQueue('work', {
+      authorizationRules: [{claimType: 'SharedAccessKey', keyName: WORKER.keyName, accessRights: ['Listen'], primaryKey: WORKER.key}],
+    })
+    assert.deepEqual(
+      created.authorizationRules?.map(rule => [rule.keyName, rule.accessRights, rule.primaryKey]),
+      [[WORKER.keyName, ['Listen'], WORKER.key]],
+    )
     assert.ok(created.authorizationRules?.[0].secondaryKey, 'a secondary key is generated')
     await t.client.createSender('work').sendMessages({body: 'for the worker'})
 
@@ -97,7 +115,12 @@ describe('queue-level rules through the admin API', () => {
     const sendError = await rejectionOf(worker.createSender('work').sendMessages({body: 'nope'}))
     assert.equal(sendError.code, 'UnauthorizedAccess')
     // The rule is the queue's own: it opens nothing else, and cannot manage.
-    const elsewhere = await rejectionOf(t.clientFor(withKey(WORKER.keyName, WORKER.key, 'existing')).createReceiver('existing').receiveMessages(1, {maxWaitTimeInMs: 2000}))
+    const elsewhere = await rejectionOf(
+      t
+        .clientFor(withKey(WORKER.keyName, WORKER.key, 'existing'))
+        .createReceiver('existing')
+        .receiveMessages(1, {maxWaitTimeInMs: 2000}),
+    )
     assert.equal(elsewhere.code, 'UnauthorizedAccess')
     const manage = await rejectionOf(adminClient(t.emulator, withKey(WORKER.keyName, WORKER.key)).getQueue('work'))
     assert.equal(manage.code, 'UnauthorizedRequestError')
@@ -108,7 +131,10 @@ describe('queue-level rules through the admin API', () => {
     const queue = await admin.getQueue('work')
     queue.authorizationRules = [{claimType: 'SharedAccessKey', keyName: PRODUCER.keyName, accessRights: ['Send'], primaryKey: PRODUCER.key}]
     const updated = await admin.updateQueue(queue)
-    assert.deepEqual(updated.authorizationRules?.map(rule => rule.keyName), [PRODUCER.keyName])
+    assert.deepEqual(
+      updated.authorizationRules?.map(rule => rule.keyName),
+      [PRODUCER.keyName],
+    )
 
     const producer = t.clientFor(withKey(PRODUCER.keyName, PRODUCER.key, 'work'))
     await producer.createSender('work').sendMessages({body: 'produced'})
@@ -117,7 +143,12 @@ describe('queue-level rules through the admin API', () => {
     assert.equal(receiveError.code, 'UnauthorizedAccess')
 
     // The worker rule was left out of the update, so it is gone.
-    const removed = await rejectionOf(t.clientFor(withKey(WORKER.keyName, WORKER.key, 'work')).createReceiver('work').receiveMessages(1, {maxWaitTimeInMs: 2000}))
+    const removed = await rejectionOf(
+      t
+        .clientFor(withKey(WORKER.keyName, WORKER.key, 'work'))
+        .createReceiver('work')
+        .receiveMessages(1, {maxWaitTimeInMs: 2000}),
+    )
     assert.equal(removed.code, 'UnauthorizedAccess')
   })
 
@@ -139,7 +170,10 @@ describe('queue-level rules through the admin API', () => {
       try {
         const kept = await adminClient(second).getQueue('kept')
         assert.equal(kept.lockDuration, 'PT15S')
-        assert.deepEqual(kept.authorizationRules?.map(rule => rule.keyName), [WORKER.keyName])
+        assert.deepEqual(
+          kept.authorizationRules?.map(rule => rule.keyName),
+          [WORKER.keyName],
+        )
         const messages = await worker.createReceiver('kept').receiveMessages(1, {maxWaitTimeInMs: 200})
         assert.deepEqual(messages, [], 'the kept Listen rule still opens a receiver')
         assert.equal((await rejectionOf(worker.createSender('kept').sendMessages({body: 'x'}))).code, 'UnauthorizedAccess')
@@ -155,13 +189,19 @@ describe('queue-level rules through the admin API', () => {
   test('a queue-level Manage rule manages its queue only', async () => {
     const OWNER = {keyName: 'owner', key: 'owner-key-0123456789abcdef'}
     const admin = adminClient(t.emulator)
-    await admin.createQueue('owned', {authorizationRules: [{claimType: 'SharedAccessKey', keyName: OWNER.keyName, accessRights: ['Manage', 'Listen', 'Send'], primaryKey: OWNER.key}]})
+    await admin.createQueue('owned', {
+      authorizationRules: [
+        {claimType: 'SharedAccessKey', keyName: OWNER.keyName, accessRights: ['Manage', 'Listen', 'Send'], primaryKey: OWNER.key},
+      ],
+    })
     const owner = adminClient(t.emulator, withKey(OWNER.keyName, OWNER.key))
     assert.equal((await owner.getQueue('owned')).name, 'owned')
     assert.equal((await rejectionOf(owner.getQueue('existing'))).code, 'UnauthorizedRequestError')
     assert.equal((await rejectionOf(owner.listQueues().next())).code, 'UnauthorizedRequestError')
 
-    const invalid = await rejectionOf(admin.createQueue('bad-rule', {authorizationRules: [{claimType: 'SharedAccessKey', keyName: 'half', accessRights: ['Manage']}]}))
+    const invalid = await rejectionOf(
+      admin.createQueue('bad-rule', {authorizationRules: [{claimType: 'SharedAccessKey', keyName: 'half', accessRights: ['Manage']}]}),
+    )
     assert.equal(statusOf(invalid), 400, 'Manage without Listen and Send is refused')
   })
 })

@@ -23,7 +23,10 @@ const ROOT = {keyName: 'Root', key: 'door-root-key-0123456789'}
 let t: TestEmulator
 
 before(async () => {
-  t = await startTestEmulator({policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}], queues: [{name: 'q'}]})
+  t = await startTestEmulator({
+    policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}],
+    queues: [{name: 'q'}],
+  })
 })
 after(() => t.stop())
 
@@ -77,7 +80,8 @@ describe('protocol sniffing', () => {
       ['AMQX\x00', 'unknown'],
       ['ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'unknown'],
     ]
-    for (const [input, expected] of cases) assert.equal(sniffProtocol(Buffer.isBuffer(input) ? input : Buffer.from(input, 'latin1')), expected, JSON.stringify(String(input)))
+    for (const [input, expected] of cases)
+      assert.equal(sniffProtocol(Buffer.isBuffer(input) ? input : Buffer.from(input, 'latin1')), expected, JSON.stringify(String(input)))
   })
 
   test('AMQP, HTTPS and plain HTTP are served on one port at the same time', async () => {
@@ -202,7 +206,14 @@ describe('protocol sniffing', () => {
 
 describe('extra routes', () => {
   test('another HTTP API can claim its own paths on the same servers', async () => {
-    const api = new AdminApi({broker: t.emulator.broker, policies: new NamespacePolicies([{keyName: ROOT.keyName, primaryKey: ROOT.key, rights: ['Manage', 'Listen', 'Send']}], t.emulator.broker), logger: silentLogger})
+    const api = new AdminApi({
+      broker: t.emulator.broker,
+      policies: new NamespacePolicies(
+        [{keyName: ROOT.keyName, primaryKey: ROOT.key, rights: ['Manage', 'Listen', 'Send']}],
+        t.emulator.broker,
+      ),
+      logger: silentLogger,
+    })
     const servers = createAdminServers(api, t.emulator.certificate, () => 'localhost', silentLogger, [
       {matches: url => url.startsWith('/subscriptions/'), handle: (_request, response) => response.end('claimed')},
     ])
@@ -229,12 +240,18 @@ describe('extra routes', () => {
 })
 
 describe('request bodies', () => {
-  const put = (name: string, body: string) => rawRequest(t.emulator, {scheme: 'http', method: 'PUT', path: `/${name}?api-version=2021-05`, body, sign: ROOT})
+  const put = (name: string, body: string) =>
+    rawRequest(t.emulator, {scheme: 'http', method: 'PUT', path: `/${name}?api-version=2021-05`, body, sign: ROOT})
 
   test('DOCTYPEs, entities and malformed XML are refused with 400', async () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>${entry(queueDescription('<UserMetadata>&lol2;</UserMetadata>')).replace(/^<\?xml[^>]*\?>/, '')}`
     const external = `<?xml version="1.0"?><!DOCTYPE entry [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${entry(queueDescription('<UserMetadata>&xxe;</UserMetadata>')).replace(/^<\?xml[^>]*\?>/, '')}`
-    for (const [name, body] of [['laughs', laughs], ['xxe', external], ['broken', '<entry><content>'], ['empty', '']]) {
+    for (const [name, body] of [
+      ['laughs', laughs],
+      ['xxe', external],
+      ['broken', '<entry><content>'],
+      ['empty', ''],
+    ]) {
       const response = await put(name, body)
       assert.equal(response.status, 400, name)
       assert.match(response.body, /^<Error><Code>400<\/Code><Detail>.+<\/Detail><\/Error>$/)
@@ -246,12 +263,18 @@ describe('request bodies', () => {
   })
 
   test('a TopicDescription creates a topic, bodies over 1 MiB get 413, unknown methods 405', async () => {
-    const topic = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
+    const topic = await put(
+      'a-topic',
+      entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'),
+    )
     assert.equal(topic.status, 201)
     assert.match(topic.body, /<TopicDescription/)
     const admin = adminClient(t.emulator)
     assert.equal((await admin.listTopics().next()).value?.name, 'a-topic')
-    const again = await put('a-topic', entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'))
+    const again = await put(
+      'a-topic',
+      entry('<TopicDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect"/>'),
+    )
     assert.equal(again.status, 409)
 
     const huge = await put('huge', entry(queueDescription(`<UserMetadata>${'x'.repeat(1024 * 1024)}</UserMetadata>`)))
@@ -266,11 +289,19 @@ describe('the certificate', () => {
   test('is kept in the data dir, reused on restart, and trusted through NODE_EXTRA_CA_CERTS', async () => {
     const dir = tempDir('qjob-sb-cert-test-')
     try {
-      const first = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const first = await startServiceBusEmulator({
+        port: 0,
+        dataDir: dir.path,
+        policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}],
+      })
       const {certPath, certificate} = first
       await first.close()
       assert.ok(certPath.startsWith(dir.path), certPath)
-      const second = await startServiceBusEmulator({port: 0, dataDir: dir.path, policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}]})
+      const second = await startServiceBusEmulator({
+        port: 0,
+        dataDir: dir.path,
+        policies: [{name: ROOT.keyName, key: ROOT.key, rights: ['Manage', 'Listen', 'Send']}],
+      })
       try {
         assert.equal(second.certificate.cert, certificate.cert, 'the same certificate after a restart')
         // A separate Node process with the stock SDK and only the environment `qjob emulator env` prints.

@@ -46,7 +46,9 @@ export function rawRequest(emulator: ServiceBusEmulator, options: RawRequest): P
     const request = send(url, {method: options.method ?? 'GET', headers, ca: emulator.certificate.cert, agent: false}, response => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8')}))
+      response.on('end', () =>
+        resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8')}),
+      )
       response.on('error', reject)
     })
     request.on('error', reject)

@@ -188,7 +188,8 @@ describe('runtime properties', () => {
     assert.equal(runtime.transferDeadLetterMessageCount, 0)
     assert.equal(runtime.totalMessageCount, 5)
     assert.ok(runtime.sizeInBytes! > 0, 'size in bytes')
-    for (const at of [runtime.createdAt, runtime.modifiedAt, runtime.accessedAt]) assert.ok(at instanceof Date && !Number.isNaN(at.getTime()))
+    for (const at of [runtime.createdAt, runtime.modifiedAt, runtime.accessedAt])
+      assert.ok(at instanceof Date && !Number.isNaN(at.getTime()))
 
     // Listing runtime properties reads the same counts.
     let listed
@@ -217,7 +218,8 @@ describe('listing with paging', () => {
     assert.deepEqual(pages, [names.slice(0, 3), names.slice(3, 6), names.slice(6)])
 
     const resumed: string[][] = []
-    for await (const page of client.listQueues().byPage({maxPageSize: 4, continuationToken: '5'})) resumed.push(page.map(queue => queue.name))
+    for await (const page of client.listQueues().byPage({maxPageSize: 4, continuationToken: '5'}))
+      resumed.push(page.map(queue => queue.name))
     assert.deepEqual(resumed, [names.slice(5)])
 
     // The next link the SDK follows, as the service writes it (`$skip` encoded as %24skip).
@@ -230,7 +232,10 @@ describe('listing with paging', () => {
     const all: string[] = []
     for await (const queue of client.listQueues()) all.push(queue.name)
     assert.equal(all.length, 108)
-    assert.deepEqual(all, [...all].sort((a, b) => a.localeCompare(b)))
+    assert.deepEqual(
+      all,
+      [...all].sort((a, b) => a.localeCompare(b)),
+    )
     assert.equal(new Set(all).size, 108, 'no queue twice across pages')
     const firstPage = await client.listQueues().byPage().next()
     assert.equal(firstPage.value?.length, 100)

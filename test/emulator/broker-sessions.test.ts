@@ -13,7 +13,10 @@ import {silentLogger} from '../../src/emulator/servicebus/logger.js'
 import {MemoryStore} from '../../src/emulator/servicebus/store/memory-store.js'
 
 const editor: PropertyEditor = {setApplicationProperties: payload => payload}
-const message = (body: string, extra: {sessionId?: string; scheduledEnqueueTimeUtc?: number} = {}) => ({payload: Buffer.from(body), ...extra})
+const message = (body: string, extra: {sessionId?: string; scheduledEnqueueTimeUtc?: number} = {}) => ({
+  payload: Buffer.from(body),
+  ...extra,
+})
 const bodyOf = (delivery: Delivery) => delivery.message.payload.toString()
 
 class TestConsumer implements Consumer {
@@ -79,12 +82,21 @@ describe('peek index', () => {
 
   test('a dead-letter queue peeks in sequence order whatever the order of dead-lettering', async () => {
     const broker = await brokerWith('q')
-    await broker.send('q', ['a', 'b', 'c'].map(body => message(body)))
+    await broker.send(
+      'q',
+      ['a', 'b', 'c'].map(body => message(body)),
+    )
     const consumer = new TestConsumer()
     broker.addConsumer('q', consumer)
     for (const delivery of [...consumer.deliveries].reverse()) await broker.deadLetter(delivery.lockToken!)
-    assert.deepEqual(broker.peek('q/$DeadLetterQueue', 1, 10).map(m => m.sequenceNumber), [1, 2, 3])
-    assert.deepEqual(broker.peek('q/$DeadLetterQueue', 2, 1).map(m => m.payload.toString()), ['b'])
+    assert.deepEqual(
+      broker.peek('q/$DeadLetterQueue', 1, 10).map(m => m.sequenceNumber),
+      [1, 2, 3],
+    )
+    assert.deepEqual(
+      broker.peek('q/$DeadLetterQueue', 2, 1).map(m => m.payload.toString()),
+      ['b'],
+    )
     await broker.close()
   })
 })
@@ -111,7 +123,11 @@ describe('scheduling and deferral in the broker', () => {
     await broker.defer(consumer.deliveries[0].lockToken!)
     assert.equal(await codeOf(() => broker.receiveDeferred('q', [1, 2], 'peekLock')), 'MessageNotFound')
     const [deferred] = broker.receiveDeferred('q', [1], 'peekLock')
-    assert.equal(await codeOf(() => broker.receiveDeferred('q', [1], 'peekLock')), 'MessageNotFound', 'a locked deferred message is not handed out twice')
+    assert.equal(
+      await codeOf(() => broker.receiveDeferred('q', [1], 'peekLock')),
+      'MessageNotFound',
+      'a locked deferred message is not handed out twice',
+    )
     await broker.updateDisposition([deferred.lockToken!], 'abandoned')
     // Deferred (1) and abandoned (2): each lock that ends without completion counts, as in Azure.
     assert.deepEqual([broker.messageBySequence('q', 1)?.state, broker.messageBySequence('q', 1)?.deliveryCount], ['deferred', 2])
@@ -164,7 +180,13 @@ describe('sessions in the broker', () => {
     const second = new TestConsumer()
     await broker.addSessionConsumer('s', second, {sessionId: 'a', timeoutMs: 100}).granted
     broker.pump(broker.queues.get('s')!.main)
-    assert.deepEqual(second.deliveries.map(d => [bodyOf(d), d.message.deliveryCount]), [['m1', 1], ['m2', 0]])
+    assert.deepEqual(
+      second.deliveries.map(d => [bodyOf(d), d.message.deliveryCount]),
+      [
+        ['m1', 1],
+        ['m2', 0],
+      ],
+    )
     await broker.close()
   })
 
@@ -174,7 +196,10 @@ describe('sessions in the broker', () => {
     assert.equal(await codeOf(() => broker.getSessionState('s', 'nobody')), 'SessionLockLost')
     assert.equal(await codeOf(broker.setSessionState('s', 'nobody', Buffer.from('x'))), 'SessionLockLost')
     await broker.addSessionConsumer('s', new TestConsumer(), {sessionId: 'held', timeoutMs: 100}).granted
-    assert.equal(await codeOf(broker.addSessionConsumer('s', new TestConsumer(), {sessionId: 'held', timeoutMs: 100}).granted), 'SessionCannotBeLocked')
+    assert.equal(
+      await codeOf(broker.addSessionConsumer('s', new TestConsumer(), {sessionId: 'held', timeoutMs: 100}).granted),
+      'SessionCannotBeLocked',
+    )
     assert.equal(await codeOf(() => broker.addConsumer('s', new TestConsumer())), 'BadRequest')
     assert.equal(await codeOf(broker.send('s', [message('no session')])), 'BadRequest')
     await broker.close()

@@ -89,7 +89,11 @@ describe('broker core', () => {
     await broker.abandon(second.lockToken!)
     const dead = broker.messageBySequence('q/$DeadLetterQueue', 1)!
     assert.equal(dead.deadLetterSource, 'q')
-    assert.deepEqual(JSON.parse(dead.payload.toString()).props, {retry: 1, DeadLetterReason: 'MaxDeliveryCountExceeded', DeadLetterErrorDescription: 'Message could not be consumed after 2 delivery attempts.'})
+    assert.deepEqual(JSON.parse(dead.payload.toString()).props, {
+      retry: 1,
+      DeadLetterReason: 'MaxDeliveryCountExceeded',
+      DeadLetterErrorDescription: 'Message could not be consumed after 2 delivery attempts.',
+    })
     const dlqConsumer = new TestConsumer('peekLock')
     broker.addConsumer('q/$deadletterqueue', dlqConsumer)
     const [fromDlq] = await dlqConsumer.received(1)
@@ -109,7 +113,10 @@ describe('broker core', () => {
     const [, second] = await consumer.received(2)
     assert.equal(second.message.sequenceNumber, first.message.sequenceNumber)
     assert.equal(second.message.deliveryCount, 1)
-    assert.throws(() => broker.renewLock(first.lockToken!), (error: BrokerError) => error.code === 'MessageLockLost')
+    assert.throws(
+      () => broker.renewLock(first.lockToken!),
+      (error: BrokerError) => error.code === 'MessageLockLost',
+    )
     await broker.close()
   })
 
@@ -139,14 +146,23 @@ describe('broker core', () => {
 
   test('duplicate detection, size limits, disabled and unknown entities', async () => {
     const broker = await brokerWith('q', {requiresDuplicateDetection: true, maxMessageSizeInKilobytes: 1, maxSizeInMegabytes: 0.0015})
-    assert.deepEqual(await broker.send('q', [{payload: payload(1), messageId: 'a'}, {payload: payload(2), messageId: 'a'}]), [1])
+    assert.deepEqual(
+      await broker.send('q', [
+        {payload: payload(1), messageId: 'a'},
+        {payload: payload(2), messageId: 'a'},
+      ]),
+      [1],
+    )
     assert.deepEqual(await broker.send('q', [{payload: payload(3), messageId: 'a'}]), [])
     await assert.rejects(broker.send('q', [{payload: Buffer.alloc(2000)}]), (error: BrokerError) => error.code === 'MessageSizeExceeded')
     await broker.send('q', [{payload: Buffer.alloc(1000)}])
     await assert.rejects(broker.send('q', [{payload: Buffer.alloc(1000)}]), (error: BrokerError) => error.code === 'QuotaExceeded')
     await broker.updateQueue('q', {status: 'SendDisabled'})
     await assert.rejects(broker.send('q', [{payload: payload(4)}]), (error: BrokerError) => error.code === 'EntityDisabled')
-    await assert.rejects(broker.send('nope', [{payload: payload(4)}]), (error: BrokerError) => error.code === 'EntityNotFound' && /'nope' could not be found/.test(error.message))
+    await assert.rejects(
+      broker.send('nope', [{payload: payload(4)}]),
+      (error: BrokerError) => error.code === 'EntityNotFound' && /'nope' could not be found/.test(error.message),
+    )
     await assert.rejects(broker.createQueue('Q'), (error: BrokerError) => error.code === 'EntityAlreadyExists')
     await assert.rejects(broker.createQueue('bad$name'), (error: BrokerError) => error.code === 'BadRequest')
     await broker.close()

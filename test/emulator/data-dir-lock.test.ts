@@ -38,23 +38,36 @@ test('a lock of the previous format whose pid is now another program is taken ov
     }
   }))
 
-test('a lock whose pid runs but started at another time is stale; a live owner blocks, naming the lock file', {skip: processStartTime(process.pid) ? false : 'needs /proc'}, () =>
-  withProcess(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], async owner => {
-    const dir = tempDir('qjob-lock-')
-    try {
-      const path = join(dir.path, 'LOCK')
-      const record = {pid: owner.pid, startTime: processStartTime(owner.pid!), host: (await import('node:os')).hostname(), token: 'theirs', createdAt: new Date().toISOString()}
-      writeFileSync(path, JSON.stringify({...record, startTime: '1'}))
-      const stale = new DataDirLock(path)
-      stale.acquire()
-      stale.release()
+test(
+  'a lock whose pid runs but started at another time is stale; a live owner blocks, naming the lock file',
+  {skip: processStartTime(process.pid) ? false : 'needs /proc'},
+  () =>
+    withProcess(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], async owner => {
+      const dir = tempDir('qjob-lock-')
+      try {
+        const path = join(dir.path, 'LOCK')
+        const record = {
+          pid: owner.pid,
+          startTime: processStartTime(owner.pid!),
+          host: (await import('node:os')).hostname(),
+          token: 'theirs',
+          createdAt: new Date().toISOString(),
+        }
+        writeFileSync(path, JSON.stringify({...record, startTime: '1'}))
+        const stale = new DataDirLock(path)
+        stale.acquire()
+        stale.release()
 
-      writeFileSync(path, JSON.stringify(record))
-      assert.throws(() => new DataDirLock(path).acquire(), (error: Error) => error.message.includes(path) && error.message.includes(`pid ${owner.pid}`))
-      // The previous format with a live node process is still honoured.
-      writeFileSync(path, `${owner.pid}\n`)
-      assert.throws(() => new DataDirLock(path).acquire(), /in use by another emulator/)
-    } finally {
-      dir.cleanup()
-    }
-  }))
+        writeFileSync(path, JSON.stringify(record))
+        assert.throws(
+          () => new DataDirLock(path).acquire(),
+          (error: Error) => error.message.includes(path) && error.message.includes(`pid ${owner.pid}`),
+        )
+        // The previous format with a live node process is still honoured.
+        writeFileSync(path, `${owner.pid}\n`)
+        assert.throws(() => new DataDirLock(path).acquire(), /in use by another emulator/)
+      } finally {
+        dir.cleanup()
+      }
+    }),
+)

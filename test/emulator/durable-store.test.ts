@@ -34,7 +34,9 @@ test('records replay after reopen; concurrent appends share fsyncs', () =>
     const store = new DurableStore({dir, logger: silentLogger})
     assert.deepEqual(await store.open(), {queues: []})
     await store.append([{type: 'queue-put', properties: newQueueProperties('jobs', {maxDeliveryCount: 3}, 1)}])
-    await Promise.all(Array.from({length: 200}, (_, i) => store.append([{type: 'message-put', queue: 'jobs', subQueue: 'main', message: message(i + 1)}])))
+    await Promise.all(
+      Array.from({length: 200}, (_, i) => store.append([{type: 'message-put', queue: 'jobs', subQueue: 'main', message: message(i + 1)}])),
+    )
     assert.ok(store.stats().commits < 100, `group commit: ${store.stats().commits} fsyncs for 201 appends`)
     await store.append([
       {type: 'message-delete', queue: 'jobs', subQueue: 'main', sequenceNumber: 1},
@@ -90,7 +92,10 @@ test('compaction rewrites only live records and keeps sequence numbers going up'
     await store.close()
     const again = new DurableStore({dir, logger: silentLogger})
     const {queues} = await again.open()
-    assert.deepEqual(queues[0].main.map(m => m.sequenceNumber), Array.from({length: 40}, (_, i) => (i + 1) * 10))
+    assert.deepEqual(
+      queues[0].main.map(m => m.sequenceNumber),
+      Array.from({length: 40}, (_, i) => (i + 1) * 10),
+    )
     assert.equal(queues[0].nextSequenceNumber, 401)
     await again.close()
   }))

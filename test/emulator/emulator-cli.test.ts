@@ -48,7 +48,10 @@ describe('qjob emulator', () => {
 
       const env = await run(['emulator', 'env', '--data-dir', dataDir])
       assert.equal(env.code, 0, env.stderr)
-      const match = /^export SERVICEBUS_CONNECTION_STRING='(Endpoint=sb:\/\/127\.0\.0\.1:(\d+);SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=[^;']+;UseDevelopmentEmulator=true)'$/m.exec(env.stdout)
+      const match =
+        /^export SERVICEBUS_CONNECTION_STRING='(Endpoint=sb:\/\/127\.0\.0\.1:(\d+);SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=[^;']+;UseDevelopmentEmulator=true)'$/m.exec(
+          env.stdout,
+        )
       assert.ok(match, env.stdout)
       assert.equal(Number(match[2]), info.services.servicebus.port)
       const envJson = JSON.parse((await run(['emulator', 'env', '--data-dir', dataDir, '--json'])).stdout)
@@ -57,7 +60,10 @@ describe('qjob emulator', () => {
       const client = new ServiceBusClient(match[1], FAST_FAIL)
       await client.createSender('jobs').sendMessages([{body: 1}, {body: 2}])
       const [message] = await client.createReceiver('jobs').receiveMessages(1, {maxWaitTimeInMs: 5000})
-      await client.createReceiver('jobs').deadLetterMessage(message).catch(() => {})
+      await client
+        .createReceiver('jobs')
+        .deadLetterMessage(message)
+        .catch(() => {})
       await client.close()
 
       const status = await run(['emulator', 'status', '--data-dir', dataDir, '--json'])
@@ -94,11 +100,15 @@ describe('qjob emulator', () => {
 
   test('--foreground runs until SIGTERM and cleans up', async () => {
     const dataDir = join(home.path, 'data-fg')
-    const child = spawn(process.execPath, [binPath, 'emulator', 'start', '--foreground', '--in-memory', '--port', '0', '--data-dir', dataDir], {
-      cwd: home.path,
-      env: cleanEnv(home.path),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [binPath, 'emulator', 'start', '--foreground', '--in-memory', '--port', '0', '--data-dir', dataDir],
+      {
+        cwd: home.path,
+        env: cleanEnv(home.path),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     try {
       const lines = createInterface({input: child.stdout!})
       const [first] = (await once(lines, 'line')) as [string]

@@ -14,12 +14,17 @@ before(async () => {
 })
 after(() => t.stop())
 
-const ARM_QUEUES = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.ServiceBus/namespaces/emulator/queues'
+const ARM_QUEUES =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.ServiceBus/namespaces/emulator/queues'
 
 test('names follow Azure rules: no empty, "." or ".." segments, letters/digits at both ends, at most 260 characters', () => {
   for (const good of ['a', 'a/b', 'jobs.v2-high_prio', 'A1/b2/c3', 'x'.repeat(260)]) assert.equal(validateQueueName(good), good)
   for (const bad of ['a/../b', '..', 'a/./b', 'a/..', '/a', 'a/', 'a//b', 'a-', 'a.', '-a', 'a$b', 'a b', 'x'.repeat(261), '']) {
-    assert.throws(() => validateQueueName(bad), (error: BrokerError) => error.code === 'BadRequest', bad)
+    assert.throws(
+      () => validateQueueName(bad),
+      (error: BrokerError) => error.code === 'BadRequest',
+      bad,
+    )
   }
 })
 

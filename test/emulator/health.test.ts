@@ -53,7 +53,10 @@ test('many requests on one keep-alive connection add no listener per request (no
     }
     // Warnings are emitted on the next tick.
     await new Promise(resolve => setImmediate(resolve))
-    assert.deepEqual(warnings.filter(name => name === 'MaxListenersExceededWarning'), [])
+    assert.deepEqual(
+      warnings.filter(name => name === 'MaxListenersExceededWarning'),
+      [],
+    )
   } finally {
     agent.destroy()
     process.off('warning', onWarning)

@@ -38,7 +38,10 @@ export async function startTestEmulator(options: ServiceBusEmulatorOptions & {du
   const emulator = await startServiceBusEmulator({port: 0, inMemory: !options.durable, dataDir: dir?.path, ...options})
   const clients: ServiceBusClient[] = []
   const clientFor = (connectionString: string, clientOptions: ServiceBusClientOptions = FAST_FAIL) => {
-    const client = new ServiceBusClient(connectionString, OVER_WEBSOCKETS ? {...webSocketClientOptions(emulator), ...clientOptions} : clientOptions)
+    const client = new ServiceBusClient(
+      connectionString,
+      OVER_WEBSOCKETS ? {...webSocketClientOptions(emulator), ...clientOptions} : clientOptions,
+    )
     clients.push(client)
     return client
   }

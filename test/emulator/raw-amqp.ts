@@ -7,7 +7,10 @@ import rhea, {type Connection, type ConnectionOptions} from 'rhea'
 import {createSasToken} from '../../src/emulator/servicebus/auth/sas-token.js'
 
 /** A client-side SASL mechanism rhea can use: its name and the initial response it sends. */
-export function clientMechanism(name: string, initialResponse: Buffer): Record<string, () => {start(callback: (error: unknown, response: Buffer) => void): void}> {
+export function clientMechanism(
+  name: string,
+  initialResponse: Buffer,
+): Record<string, () => {start(callback: (error: unknown, response: Buffer) => void): void}> {
   return {[name]: () => ({start: callback => callback(undefined, initialResponse)})}
 }
 
@@ -23,9 +26,15 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
     connection.once('connection_error', context => {
       // rhea keeps a SASL failure (its text names the mechanisms the server offered) as transport_error.
       const error = (context.connection as unknown as {transport_error?: Error}).transport_error ?? context.connection.error
-      reject(new Error(String((error as {message?: string; description?: string})?.description ?? (error as Error)?.message ?? 'connection error')))
+      reject(
+        new Error(
+          String((error as {message?: string; description?: string})?.description ?? (error as Error)?.message ?? 'connection error'),
+        ),
+      )
     })
-    connection.once('disconnected', context => reject(new Error(`disconnected: ${String((context as {error?: {message?: string}}).error?.message ?? 'closed')}`)))
+    connection.once('disconnected', context =>
+      reject(new Error(`disconnected: ${String((context as {error?: {message?: string}}).error?.message ?? 'closed')}`)),
+    )
   })
 }
 
@@ -36,7 +45,12 @@ export async function putToken(connection: Connection, endpoint: string, keyName
   await once(sender, 'sendable')
   const audience = `${endpoint}/${path}`
   const token = createSasToken(audience, keyName, key, Math.floor(Date.now() / 1000) + 600)
-  sender.send({message_id: 'put', reply_to: reply.name, application_properties: {operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken'}, body: token})
+  sender.send({
+    message_id: 'put',
+    reply_to: reply.name,
+    application_properties: {operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken'},
+    body: token,
+  })
   const [context] = (await once(reply, 'message')) as [{message: {application_properties: Record<string, unknown>}}]
   return Number(context.message.application_properties['status-code'])
 }

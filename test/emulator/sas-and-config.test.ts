@@ -30,7 +30,9 @@ describe('SAS tokens', () => {
   test('a token signed as the SDK signs it is accepted, with either key', () => {
     // The SDK's own recipe (core-amqp tokenProvider): HMAC over encodeURIComponent(aud) + "\n" + se.
     const audience = 'sb://127.0.0.1:5672/jobs'
-    const signature = createHmac('sha256', Buffer.from(rule.primaryKey)).update(`${encodeURIComponent(audience)}\n${inAnHour}`).digest('base64')
+    const signature = createHmac('sha256', Buffer.from(rule.primaryKey))
+      .update(`${encodeURIComponent(audience)}\n${inAnHour}`)
+      .digest('base64')
     const token = `SharedAccessSignature sr=${encodeURIComponent(audience)}&sig=${encodeURIComponent(signature)}&se=${inAnHour}&skn=Root`
     assert.deepEqual(verifySasToken(token, rulesFor, now), {audiencePath: 'jobs', rights: new Set(['Send']), expiresAtMs: inAnHour * 1000})
     assert.equal(verifySasToken(createSasToken(audience, 'Root', rule.secondaryKey!, inAnHour), rulesFor, now).audiencePath, 'jobs')
@@ -75,16 +77,28 @@ describe('emulator config', () => {
     const dir = tempDir('qjob-config-')
     try {
       const path = join(dir.path, 'emulator.json')
-      writeFileSync(path, JSON.stringify({
-        policies: [{name: 'app', key: 'app-key-01234', rights: ['Send', 'Listen']}],
-        queues: [{name: 'jobs', lockDuration: 'PT10S', maxDeliveryCount: 4, policies: [{name: 'worker', key: 'worker-key-01', rights: ['Listen']}]}],
-      }))
+      writeFileSync(
+        path,
+        JSON.stringify({
+          policies: [{name: 'app', key: 'app-key-01234', rights: ['Send', 'Listen']}],
+          queues: [
+            {
+              name: 'jobs',
+              lockDuration: 'PT10S',
+              maxDeliveryCount: 4,
+              policies: [{name: 'worker', key: 'worker-key-01', rights: ['Listen']}],
+            },
+          ],
+        }),
+      )
       const config = readConfigFile(path)
       assert.equal(config.policies[0].name, 'app')
       const settings = toQueueSettings(config.queues[0])
       assert.equal(settings.lockDurationMs, 10_000)
       assert.equal(settings.maxDeliveryCount, 4)
-      assert.deepEqual(settings.authorizationRules, [{keyName: 'worker', primaryKey: 'worker-key-01', secondaryKey: undefined, rights: ['Listen']}])
+      assert.deepEqual(settings.authorizationRules, [
+        {keyName: 'worker', primaryKey: 'worker-key-01', secondaryKey: undefined, rights: ['Listen']},
+      ])
       assert.throws(() => checkConfig({queues: [{name: 'q', lockduration: 'PT1S'}]}), /unknown field\(s\) lockduration/)
       assert.throws(() => checkConfig({policies: [{name: 'p', key: 'short', rights: ['Send']}]}), /at least 8 characters/)
       assert.throws(() => checkConfig({policies: [{name: 'p', key: 'long-enough-key', rights: ['Write']}]}), /needs "rights"/)

@@ -28,7 +28,10 @@ describe('SAS authorization', () => {
   test('the right key of each policy works within its rights', async () => {
     await t.clientFor(withKey('sender', 'send-key-0123456789')).createSender('jobs').sendMessages({body: 'from sender'})
     await t.clientFor(withKey('sender', 'send-key-secondary-0123')).createSender('jobs').sendMessages({body: 'secondary key'})
-    const received = await t.clientFor(withKey('listener', 'listen-key-0123456789')).createReceiver('jobs', {receiveMode: 'receiveAndDelete'}).receiveMessages(2, {maxWaitTimeInMs: 5000})
+    const received = await t
+      .clientFor(withKey('listener', 'listen-key-0123456789'))
+      .createReceiver('jobs', {receiveMode: 'receiveAndDelete'})
+      .receiveMessages(2, {maxWaitTimeInMs: 5000})
     assert.deepEqual(received.map(m => m.body).sort(), ['from sender', 'secondary key'])
   })
 

@@ -27,14 +27,20 @@ for (const compactMinBytes of [undefined, 1]) {
     try {
       await start()
       let sender = client!.createSender('dedup')
-      await sender.sendMessages([{body: 'first', messageId: 'order-1'}, {body: 'filler', messageId: 'filler'}])
+      await sender.sendMessages([
+        {body: 'first', messageId: 'order-1'},
+        {body: 'filler', messageId: 'filler'},
+      ])
       const receiver = client!.createReceiver('dedup', {receiveMode: 'receiveAndDelete'})
       assert.equal((await receiver.receiveMessages(2, {maxWaitTimeInMs: 3000})).length, 2)
       await stop()
 
       await start()
       sender = client!.createSender('dedup')
-      await sender.sendMessages([{body: 'again', messageId: 'order-1'}, {body: 'new', messageId: 'order-2'}])
+      await sender.sendMessages([
+        {body: 'again', messageId: 'order-1'},
+        {body: 'new', messageId: 'order-2'},
+      ])
       const counts = emulator!.broker.runtimeCounts('dedup')
       assert.equal(counts.activeMessageCount, 1, 'order-1 was dropped as a duplicate, order-2 kept')
       const [kept] = await client!.createReceiver('dedup', {receiveMode: 'receiveAndDelete'}).receiveMessages(1, {maxWaitTimeInMs: 3000})

@@ -52,11 +52,15 @@ test('acknowledged messages survive kill -9; completed ones do not come back; se
     const acked = new Set<string>()
     const sendOne = (id: string) => sender.sendMessages({body: {id}, messageId: id}).then(() => acked.add(id))
     await Promise.all(Array.from({length: 100}, (_, i) => sendOne(`single-${i}`)))
-    await Promise.all(Array.from({length: 10}, (_, i) =>
-      sender.sendMessages(Array.from({length: 20}, (_, j) => ({body: {id: `array-${i}-${j}`}, messageId: `array-${i}-${j}`}))).then(() => {
-        for (let j = 0; j < 20; j++) acked.add(`array-${i}-${j}`)
-      }),
-    ))
+    await Promise.all(
+      Array.from({length: 10}, (_, i) =>
+        sender
+          .sendMessages(Array.from({length: 20}, (_, j) => ({body: {id: `array-${i}-${j}`}, messageId: `array-${i}-${j}`})))
+          .then(() => {
+            for (let j = 0; j < 20; j++) acked.add(`array-${i}-${j}`)
+          }),
+      ),
+    )
 
     mark('sent')
     // 2. Settle some: completed ones must not come back, dead-lettered ones must stay dead.
@@ -84,10 +88,12 @@ test('acknowledged messages survive kill -9; completed ones do not come back; se
     let stop = false
     const inFlight = (async () => {
       for (let round = 0; !stop; round++) {
-        await Promise.allSettled(Array.from({length: 20}, (_, i) => {
-          const id = `late-${round}-${i}`
-          return lateSender.sendMessages({body: {id}, messageId: id}).then(() => acked.add(id))
-        }))
+        await Promise.allSettled(
+          Array.from({length: 20}, (_, i) => {
+            const id = `late-${round}-${i}`
+            return lateSender.sendMessages({body: {id}, messageId: id}).then(() => acked.add(id))
+          }),
+        )
       }
     })()
     while (acked.size < 400) await new Promise(resolve => setTimeout(resolve, 5))

@@ -44,11 +44,16 @@ describe('queue entity settings', () => {
     await admin.createQueue('pk-plain', {enablePartitioning: true})
     const sessions = t.client.createSender('pk-sessions')
     // The JS SDK refuses the mismatch itself; a raw AMQP peer (other stacks) meets the broker's rule.
-    assert.match((await rejectionOf(sessions.sendMessages({body: 1, sessionId: 'a', partitionKey: 'b'}))).message, /cannot have different values/)
+    assert.match(
+      (await rejectionOf(sessions.sendMessages({body: 1, sessionId: 'a', partitionKey: 'b'}))).message,
+      /cannot have different values/,
+    )
     const connection = await openConnection({host: '127.0.0.1', port: t.emulator.port})
     try {
       assert.equal(await putToken(connection, t.emulator.endpoint, t.emulator.policies[0].keyName, t.emulator.policies[0].primaryKey), 202)
-      const refused = await rejectionOf(sendOne(connection, 'pk-sessions', 'raw', {group_id: 'a', message_annotations: {'x-opt-partition-key': 'b'}}))
+      const refused = await rejectionOf(
+        sendOne(connection, 'pk-sessions', 'raw', {group_id: 'a', message_annotations: {'x-opt-partition-key': 'b'}}),
+      )
       assert.match(refused.message, /PartitionKey 'b' of a message differs from its SessionId 'a'/)
     } finally {
       await closeConnection(connection)
@@ -56,9 +61,17 @@ describe('queue entity settings', () => {
     await sessions.sendMessages({body: 2, sessionId: 'a', partitionKey: 'a'})
 
     const plain = t.client.createSender('pk-plain')
-    const mixed = await rejectionOf(plain.sendMessages([{body: 1, partitionKey: 'x'}, {body: 2, partitionKey: 'y'}]))
+    const mixed = await rejectionOf(
+      plain.sendMessages([
+        {body: 1, partitionKey: 'x'},
+        {body: 2, partitionKey: 'y'},
+      ]),
+    )
     assert.match(mixed.message, /same PartitionKey/)
-    await plain.sendMessages([{body: 3, partitionKey: 'x'}, {body: 4, partitionKey: 'x'}])
+    await plain.sendMessages([
+      {body: 3, partitionKey: 'x'},
+      {body: 4, partitionKey: 'x'},
+    ])
     assert.equal(t.emulator.broker.runtimeCounts('pk-plain').activeMessageCount, 2)
   })
 

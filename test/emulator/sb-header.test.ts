@@ -17,7 +17,7 @@ before(async () => {
 })
 after(() => t.stop())
 
-test('first-acquirer, priority and durable come back as sent; delivery-count is the broker\'s', async () => {
+test("first-acquirer, priority and durable come back as sent; delivery-count is the broker's", async () => {
   const connection = await openConnection({host: '127.0.0.1', port: t.emulator.port})
   try {
     assert.equal(await putToken(connection, t.emulator.endpoint, 'Root', KEY), 202)

@@ -29,7 +29,10 @@ let short: TestEmulator
 let current: () => TestEmulator = () => t
 before(async () => {
   t = await startTestEmulator({queues: [{name: 'q'}]})
-  short = await startTestEmulator({queues: [{name: 'q'}], limits: {openTimeoutMs: 1500, idleTimeoutMs: 400, maxConnections: 3, headersTimeoutMs: 500}})
+  short = await startTestEmulator({
+    queues: [{name: 'q'}],
+    limits: {openTimeoutMs: 1500, idleTimeoutMs: 400, maxConnections: 3, headersTimeoutMs: 500},
+  })
 })
 after(async () => {
   await t.stop()
@@ -73,7 +76,9 @@ function openFrame(): Buffer {
 async function rheaConnection(): Promise<{connection: Connection; error: Promise<{condition?: string; description?: string}>}> {
   const connection = rhea.create_container().connect({host: '127.0.0.1', port: current().emulator.port, reconnect: false})
   connection.on('disconnected', () => {})
-  const error = new Promise<{condition?: string; description?: string}>(resolve => connection.on('connection_error', context => resolve(context.connection.error as never)))
+  const error = new Promise<{condition?: string; description?: string}>(resolve =>
+    connection.on('connection_error', context => resolve(context.connection.error as never)),
+  )
   await once(connection, 'connection_open')
   return {connection, error}
 }
@@ -86,7 +91,11 @@ describe('hostile and broken AMQP peers', () => {
   })
 
   test('garbage after the AMQP header closes the connection at once', async () => {
-    const garbage = [Buffer.from('hello, is this HTTP?\r\n\r\n'), Buffer.from([0, 0, 0, 3, 1, 2, 3, 4]), Buffer.from([0, 0, 0, 40, 0, 9, 0, 0, 1, 2, 3])]
+    const garbage = [
+      Buffer.from('hello, is this HTTP?\r\n\r\n'),
+      Buffer.from([0, 0, 0, 3, 1, 2, 3, 4]),
+      Buffer.from([0, 0, 0, 40, 0, 9, 0, 0, 1, 2, 3]),
+    ]
     await Promise.all(
       garbage.flatMap(bytes =>
         [SASL_HEADER, AMQP_HEADER].map(async header => {
@@ -130,7 +139,9 @@ describe('hostile and broken AMQP peers', () => {
     try {
       // Fill up to the cap of 3.
       while (short.emulator.connectionCount() < 3) open.push((await rheaConnection()).connection)
-      const {error} = await rheaConnection().catch(() => ({error: Promise.resolve({condition: 'refused before open', description: undefined})}))
+      const {error} = await rheaConnection().catch(() => ({
+        error: Promise.resolve({condition: 'refused before open', description: undefined}),
+      }))
       const refused = await error
       assert.equal(refused.condition, 'amqp:resource-limit-exceeded', refused.description)
     } finally {

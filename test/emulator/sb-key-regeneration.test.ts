@@ -27,16 +27,28 @@ describe('policy key regeneration', () => {
     await t.stop()
   })
   const arm = () =>
-    new ServiceBusManagementClient({getToken: async () => ({token: t.emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}, 'sub', {
-      endpoint: t.emulator.armEndpoint,
-      tlsOptions: {ca: t.emulator.certificate.cert},
-      retryOptions: {maxRetries: 0},
-    } as never)
+    new ServiceBusManagementClient(
+      {getToken: async () => ({token: t.emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})},
+      'sub',
+      {
+        endpoint: t.emulator.armEndpoint,
+        tlsOptions: {ca: t.emulator.certificate.cert},
+        retryOptions: {maxRetries: 0},
+      } as never,
+    )
 
   test('ATOM: a queue rule updated with a new primary key refuses the old one on the next put-token', async () => {
     const admin = adminClient(t.emulator)
     await admin.createQueue('keys', {
-      authorizationRules: [{keyName: 'worker', accessRights: ['Listen', 'Send'], primaryKey: OLD_PRIMARY, secondaryKey: OLD_SECONDARY, claimType: 'SharedAccessKey'}],
+      authorizationRules: [
+        {
+          keyName: 'worker',
+          accessRights: ['Listen', 'Send'],
+          primaryKey: OLD_PRIMARY,
+          secondaryKey: OLD_SECONDARY,
+          claimType: 'SharedAccessKey',
+        },
+      ],
     })
     assert.equal(await putToken(connection, t.emulator.endpoint, 'worker', OLD_PRIMARY, 'keys'), 202)
     const queue = await admin.getQueue('keys')

@@ -74,7 +74,9 @@ describe('locks and delivery counts', () => {
       await receiver.abandonMessage(message)
     }
     assert.deepEqual(await receiver.receiveMessages(1, {maxWaitTimeInMs: 200}), [])
-    const [dead] = await t.client.createReceiver('max-delivery', {subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete'}).receiveMessages(1, {maxWaitTimeInMs: 5000})
+    const [dead] = await t.client
+      .createReceiver('max-delivery', {subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete'})
+      .receiveMessages(1, {maxWaitTimeInMs: 5000})
     assert.equal(dead.body, 'poison')
     assert.equal(dead.deadLetterReason, 'MaxDeliveryCountExceeded')
     assert.equal(dead.deadLetterSource, 'max-delivery')
@@ -100,7 +102,9 @@ describe('time to live', () => {
     assert.equal(dead.body, 'short')
     assert.equal(dead.deadLetterReason, 'TTLExpiredException')
     assert.equal(dead.timeToLive, 150)
-    const [alive] = await t.client.createReceiver('ttl-dead-letter', {receiveMode: 'receiveAndDelete'}).receiveMessages(1, {maxWaitTimeInMs: 5000})
+    const [alive] = await t.client
+      .createReceiver('ttl-dead-letter', {receiveMode: 'receiveAndDelete'})
+      .receiveMessages(1, {maxWaitTimeInMs: 5000})
     assert.equal(alive.body, 'long')
   })
 
@@ -119,9 +123,20 @@ describe('duplicate detection and size limits', () => {
     const sender = t.client.createSender('dedupe')
     await sender.sendMessages({body: 1, messageId: 'order-1'})
     await sender.sendMessages({body: 2, messageId: 'order-1'})
-    await sender.sendMessages([{body: 3, messageId: 'order-2'}, {body: 4, messageId: 'order-2'}, {body: 5, messageId: 'order-3'}])
+    await sender.sendMessages([
+      {body: 3, messageId: 'order-2'},
+      {body: 4, messageId: 'order-2'},
+      {body: 5, messageId: 'order-3'},
+    ])
     const received = await t.client.createReceiver('dedupe', {receiveMode: 'receiveAndDelete'}).receiveMessages(10, {maxWaitTimeInMs: 500})
-    assert.deepEqual(received.map(m => [m.messageId, m.body]), [['order-1', 1], ['order-2', 3], ['order-3', 5]])
+    assert.deepEqual(
+      received.map(m => [m.messageId, m.body]),
+      [
+        ['order-1', 1],
+        ['order-2', 3],
+        ['order-3', 5],
+      ],
+    )
   })
 
   test('a message over the queue limit is refused with MessageSizeExceeded; batches respect the link limit', async () => {

@@ -54,7 +54,14 @@ test('schedule, defer and cancel across a restart; overdue messages activate at 
 
     const peeker = running.client.createReceiver('jobs')
     const left = await peeker.peekMessages(10, {fromSequenceNumber: Long.fromNumber(1)})
-    assert.deepEqual(left.map(message => [message.body, message.state]), [['deferred', 'deferred'], ['cancel after', 'scheduled'], ['keep', 'scheduled']])
+    assert.deepEqual(
+      left.map(message => [message.body, message.state]),
+      [
+        ['deferred', 'deferred'],
+        ['cancel after', 'scheduled'],
+        ['keep', 'scheduled'],
+      ],
+    )
     await running.client.createSender('jobs').cancelScheduledMessages([cancelAfter])
     const [deferred] = await peeker.receiveDeferredMessages([toDefer.sequenceNumber!])
     await peeker.completeMessage(deferred)
@@ -62,7 +69,10 @@ test('schedule, defer and cancel across a restart; overdue messages activate at 
 
     running = await start(dir.path)
     const finalPeek = await running.client.createReceiver('jobs').peekMessages(10, {fromSequenceNumber: Long.fromNumber(1)})
-    assert.deepEqual(finalPeek.map(message => [Number(message.sequenceNumber), message.body]), [[Number(keep), 'keep']])
+    assert.deepEqual(
+      finalPeek.map(message => [Number(message.sequenceNumber), message.body]),
+      [[Number(keep), 'keep']],
+    )
     // Sequence numbers never go back: the next send gets a number after the activated one.
     await running.client.createSender('jobs').sendMessages({body: 'next'})
     const next = await running.client.createReceiver('jobs', {receiveMode: 'receiveAndDelete'}).receiveMessages(1, {maxWaitTimeInMs: 3000})

@@ -45,7 +45,10 @@ describe('$management operations', () => {
 
     const all = await receiver.peekMessages(100, {fromSequenceNumber: seq(1)})
     assert.deepEqual(numbers(all), [1, 2, 3, 4, 5, 6, 7])
-    assert.deepEqual(all.map(message => message.state), ['deferred', 'active', 'active', 'active', 'active', 'active', 'scheduled'])
+    assert.deepEqual(
+      all.map(message => message.state),
+      ['deferred', 'active', 'active', 'active', 'active', 'active', 'scheduled'],
+    )
     assert.equal(all[6].body, 'later')
     assert.ok(all.every(message => message.lockToken === undefined))
 
@@ -63,9 +66,15 @@ describe('$management operations', () => {
 
     // Peeking locked nothing: the five active messages are all receivable, first delivery.
     const counts = t.emulator.broker.runtimeCounts('peek')
-    assert.deepEqual([counts.activeMessageCount, counts.deferredMessageCount, counts.scheduledMessageCount, counts.lockedMessageCount], [5, 1, 1, 0])
+    assert.deepEqual(
+      [counts.activeMessageCount, counts.deferredMessageCount, counts.scheduledMessageCount, counts.lockedMessageCount],
+      [5, 1, 1, 0],
+    )
     const drained = await t.client.createReceiver('peek', {receiveMode: 'receiveAndDelete'}).receiveMessages(10, {maxWaitTimeInMs: 2000})
-    assert.deepEqual(drained.map(message => message.body), ['m2', 'm3', 'm4', 'm5', 'm6'])
+    assert.deepEqual(
+      drained.map(message => message.body),
+      ['m2', 'm3', 'm4', 'm5', 'm6'],
+    )
     assert.ok(drained.every(message => message.deliveryCount === 0))
   })
 
@@ -78,7 +87,10 @@ describe('$management operations', () => {
     await receiver.deadLetterMessage(message, {deadLetterReason: 'Broken', deadLetterErrorDescription: 'cannot parse'})
     const dlq = t.client.createReceiver('empty', {subQueueType: 'deadLetter'})
     const dead = await dlq.peekMessages(10, {fromSequenceNumber: seq(1)})
-    assert.deepEqual(dead.map(m => [Number(m.sequenceNumber), m.body, m.deadLetterReason, m.deadLetterErrorDescription, m.deadLetterSource]), [[1, 'bad', 'Broken', 'cannot parse', 'empty']])
+    assert.deepEqual(
+      dead.map(m => [Number(m.sequenceNumber), m.body, m.deadLetterReason, m.deadLetterErrorDescription, m.deadLetterSource]),
+      [[1, 'bad', 'Broken', 'cannot parse', 'empty']],
+    )
     assert.deepEqual(numbers(await receiver.peekMessages(10, {fromSequenceNumber: seq(1)})), [2])
   })
 
@@ -111,7 +123,10 @@ describe('$management operations', () => {
     assert.equal(soon.state, 'active')
 
     const left = await t.client.createReceiver('sched').peekMessages(10, {fromSequenceNumber: seq(1)})
-    assert.deepEqual(left.map(message => [message.body, message.state]), [['far', 'scheduled']])
+    assert.deepEqual(
+      left.map(message => [message.body, message.state]),
+      [['far', 'scheduled']],
+    )
     await sender.cancelScheduledMessages(far)
     assert.equal(t.emulator.broker.runtimeCounts('sched').scheduledMessageCount, 0)
   })
@@ -130,7 +145,9 @@ describe('$management operations', () => {
     assert.deepEqual(await receiver.receiveMessages(1, {maxWaitTimeInMs: 300}), [], 'deferred messages are not delivered')
     assert.equal(t.emulator.broker.runtimeCounts('defer').deferredMessageCount, 5)
 
-    const [complete, abandon, again, dead] = await receiver.receiveDeferredMessages(['complete', 'abandon', 'again', 'dead'].map(body => deferred.get(body)!))
+    const [complete, abandon, again, dead] = await receiver.receiveDeferredMessages(
+      ['complete', 'abandon', 'again', 'dead'].map(body => deferred.get(body)!),
+    )
     assert.deepEqual([complete.body, complete.state, complete.applicationProperties?.step], ['complete', 'deferred', 'first'])
     // Received once, deferred, received again: Azure reports a delivery count of 1.
     assert.equal(complete.deliveryCount, 1)
@@ -141,11 +158,21 @@ describe('$management operations', () => {
     await receiver.deadLetterMessage(dead, {deadLetterReason: 'Invalid', deadLetterErrorDescription: 'no good', extra: 7})
 
     const peeked = await receiver.peekMessages(10, {fromSequenceNumber: seq(1)})
-    assert.deepEqual(peeked.map(message => [message.body, message.state]), [['abandon', 'deferred'], ['again', 'deferred'], ['delete', 'deferred']])
+    assert.deepEqual(
+      peeked.map(message => [message.body, message.state]),
+      [
+        ['abandon', 'deferred'],
+        ['again', 'deferred'],
+        ['delete', 'deferred'],
+      ],
+    )
     // Deferred (1), then abandoned (2): each lock that ended without completion counts.
     assert.deepEqual([peeked[0].deliveryCount, peeked[0].applicationProperties?.step], [2, 'abandoned'])
     const [deadLetter] = await t.client.createReceiver('defer', {subQueueType: 'deadLetter'}).peekMessages(1, {fromSequenceNumber: seq(1)})
-    assert.deepEqual([deadLetter.body, deadLetter.deadLetterReason, deadLetter.deadLetterErrorDescription, deadLetter.applicationProperties?.extra], ['dead', 'Invalid', 'no good', 7])
+    assert.deepEqual(
+      [deadLetter.body, deadLetter.deadLetterReason, deadLetter.deadLetterErrorDescription, deadLetter.applicationProperties?.extra],
+      ['dead', 'Invalid', 'no good', 7],
+    )
 
     // Only deferred messages can be received by sequence number; all or nothing.
     const notDeferred = await rejectionOf(receiver.receiveDeferredMessages([deferred.get('complete')!]))

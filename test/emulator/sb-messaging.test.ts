@@ -47,8 +47,14 @@ describe('send and receive', () => {
     const receiver = t.client.createReceiver('batch', {receiveMode: 'receiveAndDelete'})
     const received = []
     while (received.length < 52) received.push(...(await receiver.receiveMessages(52 - received.length, {maxWaitTimeInMs: 2000})))
-    assert.deepEqual(received.map(m => m.body), ['a', 'b', ...Array.from({length: 50}, (_, i) => `batch-${i}`)])
-    assert.deepEqual(received.map(m => m.sequenceNumber!.toNumber()), Array.from({length: 52}, (_, i) => i + 1))
+    assert.deepEqual(
+      received.map(m => m.body),
+      ['a', 'b', ...Array.from({length: 50}, (_, i) => `batch-${i}`)],
+    )
+    assert.deepEqual(
+      received.map(m => m.sequenceNumber!.toNumber()),
+      Array.from({length: 52}, (_, i) => i + 1),
+    )
     assert.equal(received[51].applicationProperties?.i, 49)
 
     await sender.sendMessages(await sender.createMessageBatch())
@@ -76,7 +82,18 @@ describe('send and receive', () => {
     const receiver = t.client.createReceiver('types', {receiveMode: 'receiveAndDelete', skipConvertingDate: true})
     const [message] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 5000})
     assert.deepEqual(message.body, sent.body)
-    for (const key of ['messageId', 'correlationId', 'contentType', 'subject', 'to', 'replyTo', 'replyToSessionId', 'sessionId', 'partitionKey', 'timeToLive'] as const) {
+    for (const key of [
+      'messageId',
+      'correlationId',
+      'contentType',
+      'subject',
+      'to',
+      'replyTo',
+      'replyToSessionId',
+      'sessionId',
+      'partitionKey',
+      'timeToLive',
+    ] as const) {
       assert.deepEqual(message[key], sent[key], key)
     }
     assert.deepEqual(message.applicationProperties, sent.applicationProperties)
@@ -104,7 +121,14 @@ describe('send and receive', () => {
       footer: {checksum: 'abc'},
     }
     await sender.sendMessages(annotated)
-    await sender.sendMessages({body: [[1, 'a'], [2, 'b']], bodyType: 'sequence' as never, messageId: 'seq-1'} as never)
+    await sender.sendMessages({
+      body: [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+      bodyType: 'sequence' as never,
+      messageId: 'seq-1',
+    } as never)
 
     const stored = t.emulator.broker.messageBySequence('annotated', 1)!
     const appProps = splitSections(stored.payload).find(section => section.code === SECTION.applicationProperties)!
@@ -126,7 +150,10 @@ describe('send and receive', () => {
     assert.equal(value.applicationProperties?.short, -1234)
     assert.equal(value.applicationProperties?.symbol, 'sym')
     assert.equal(sequence._rawAmqpMessage.bodyType, 'sequence')
-    assert.deepEqual(sequence.body, [[1, 'a'], [2, 'b']])
+    assert.deepEqual(sequence.body, [
+      [1, 'a'],
+      [2, 'b'],
+    ])
   })
 
   test('unknown queues give the SDK entity-not-found error for senders and receivers', async () => {
@@ -195,7 +222,10 @@ describe('settlement', () => {
     await t.client.createSender('rnd').sendMessages([{body: 1}, {body: 2}, {body: 3}])
     const receiver = t.client.createReceiver('rnd', {receiveMode: 'receiveAndDelete'})
     const messages = await receiver.receiveMessages(10, {maxWaitTimeInMs: 500})
-    assert.deepEqual(messages.map(m => m.body), [1, 2, 3])
+    assert.deepEqual(
+      messages.map(m => m.body),
+      [1, 2, 3],
+    )
     assert.equal(messages[0].lockToken, undefined)
     assert.equal(t.emulator.broker.runtimeCounts('rnd').totalMessageCount, 0)
   })

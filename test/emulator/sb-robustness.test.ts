@@ -16,7 +16,10 @@ const KEY = 'robust-key-0123456789'
 let t: TestEmulator
 
 before(async () => {
-  t = await startTestEmulator({policies: [{name: 'Root', key: KEY, rights: ['Manage', 'Listen', 'Send']}], queues: [{name: 'q'}, {name: 'links'}]})
+  t = await startTestEmulator({
+    policies: [{name: 'Root', key: KEY, rights: ['Manage', 'Listen', 'Send']}],
+    queues: [{name: 'q'}, {name: 'links'}],
+  })
 })
 after(() => t.stop())
 
@@ -90,7 +93,9 @@ describe('misbehaving clients', () => {
     const baseline = t.emulator.connectionCount()
     await rawExchange(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))
     // A frame claiming 4 GB: the client goes away before sending it.
-    await rawExchange(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x00, 0x01, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00]), {end: true})
+    await rawExchange(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x00, 0x01, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00]), {
+      end: true,
+    })
     const header = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x00, 0x01, 0x00, 0x00])
     const badFrame = Buffer.from([0x00, 0x00, 0x00, 0x0c, 0x02, 0x00, 0x00, 0x00, 0x00, 0x53, 0x10, 0xee])
     await rawExchange(Buffer.concat([header, badFrame]))
@@ -107,7 +112,10 @@ describe('misbehaving clients', () => {
       upstream.write(chunk)
     })
     const {port} = proxy
-    const client = new ServiceBusClient(`Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=Root;SharedAccessKey=${KEY};UseDevelopmentEmulator=true`, FAST_FAIL)
+    const client = new ServiceBusClient(
+      `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=Root;SharedAccessKey=${KEY};UseDevelopmentEmulator=true`,
+      FAST_FAIL,
+    )
     await client.createSender('q').sendMessages({body: 'x'.repeat(20_000), messageId: 'recorded'})
     await client.close()
     proxy.close()
@@ -141,7 +149,12 @@ describe('misbehaving clients', () => {
       const cbsSender = connection.open_sender({target: {address: '$cbs'}})
       await once(cbsSender, 'sendable')
       const token = createSasToken(`sb://127.0.0.1:${t.emulator.port}/`, 'Root', KEY, Math.floor(Date.now() / 1000) + 600)
-      cbsSender.send({message_id: 'put-1', reply_to: 'cbs-reply', application_properties: {operation: 'put-token', name: 'sb://x/', type: 'servicebus.windows.net:sastoken'}, body: token})
+      cbsSender.send({
+        message_id: 'put-1',
+        reply_to: 'cbs-reply',
+        application_properties: {operation: 'put-token', name: 'sb://x/', type: 'servicebus.windows.net:sastoken'},
+        body: token,
+      })
       const [reply] = (await once(cbsReceiver, 'message')) as [{message: {application_properties: Record<string, unknown>}}]
       assert.equal(reply.message.application_properties['status-code'], 202)
 

@@ -18,7 +18,11 @@ describe('SASL mechanisms', () => {
   const port = () => t.emulator.port
 
   test('the server offers MSSBCBS, ANONYMOUS and PLAIN', async () => {
-    const error = await openConnection({host: '127.0.0.1', port: port(), sasl_mechanisms: clientMechanism('SCRAM-SHA-256', Buffer.alloc(0))} as never).then(
+    const error = await openConnection({
+      host: '127.0.0.1',
+      port: port(),
+      sasl_mechanisms: clientMechanism('SCRAM-SHA-256', Buffer.alloc(0)),
+    } as never).then(
       () => assert.fail('a mechanism the server does not offer was accepted'),
       (reason: Error) => reason,
     )
@@ -29,7 +33,11 @@ describe('SASL mechanisms', () => {
 
   for (const mechanism of ['MSSBCBS', 'ANONYMOUS']) {
     test(`${mechanism}: the handshake succeeds, links need a $cbs token, and work with one`, async () => {
-      const connection = await openConnection({host: '127.0.0.1', port: port(), sasl_mechanisms: clientMechanism(mechanism, Buffer.alloc(0))} as never)
+      const connection = await openConnection({
+        host: '127.0.0.1',
+        port: port(),
+        sasl_mechanisms: clientMechanism(mechanism, Buffer.alloc(0)),
+      } as never)
       try {
         await assert.rejects(sendOne(connection, 'sasl', 'no token'), /Unauthorized|token/i)
         assert.equal(await putToken(connection, t.emulator.endpoint, 'Root', KEY), 202)
@@ -43,7 +51,11 @@ describe('SASL mechanisms', () => {
   }
 
   test('PLAIN with a policy key name and key authorises the connection without $cbs', async () => {
-    const connection = await openConnection({host: '127.0.0.1', port: port(), sasl_mechanisms: clientMechanism('PLAIN', plainResponse('Root', KEY))} as never)
+    const connection = await openConnection({
+      host: '127.0.0.1',
+      port: port(),
+      sasl_mechanisms: clientMechanism('PLAIN', plainResponse('Root', KEY)),
+    } as never)
     try {
       const before = t.emulator.broker.runtimeCounts('sasl').activeMessageCount
       await sendOne(connection, 'sasl', 'via PLAIN')
@@ -54,8 +66,17 @@ describe('SASL mechanisms', () => {
   })
 
   test('PLAIN with a wrong key or an unknown key name fails the handshake', async () => {
-    for (const [user, password] of [['Root', 'not-the-key'], ['Nobody', KEY]]) {
-      await assert.rejects(openConnection({host: '127.0.0.1', port: port(), sasl_mechanisms: clientMechanism('PLAIN', plainResponse(user, password))} as never))
+    for (const [user, password] of [
+      ['Root', 'not-the-key'],
+      ['Nobody', KEY],
+    ]) {
+      await assert.rejects(
+        openConnection({
+          host: '127.0.0.1',
+          port: port(),
+          sasl_mechanisms: clientMechanism('PLAIN', plainResponse(user, password)),
+        } as never),
+      )
     }
   })
 })

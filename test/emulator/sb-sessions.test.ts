@@ -31,7 +31,9 @@ async function receiveAll(receiver: ServiceBusSessionReceiver, count: number): P
 describe('sessions', () => {
   let t: TestEmulator
   before(async () => {
-    t = await startTestEmulator({queues: [{name: 'orders', requiresSession: true}, {name: 'short', requiresSession: true, lockDuration: 'PT1S'}, {name: 'plain'}]})
+    t = await startTestEmulator({
+      queues: [{name: 'orders', requiresSession: true}, {name: 'short', requiresSession: true, lockDuration: 'PT1S'}, {name: 'plain'}],
+    })
   })
   after(() => t.stop())
 
@@ -84,7 +86,10 @@ describe('sessions', () => {
   })
 
   test('the session lock: renewal extends it; on expiry the receiver loses it and the messages come back', async () => {
-    await t.client.createSender('short').sendMessages([{body: 'one', sessionId: 's'}, {body: 'two', sessionId: 's'}])
+    await t.client.createSender('short').sendMessages([
+      {body: 'one', sessionId: 's'},
+      {body: 'two', sessionId: 's'},
+    ])
     const receiver = await t.client.acceptSession('short', 's', {maxAutoLockRenewalDurationInMs: 0})
     const firstLock = receiver.sessionLockedUntilUtc!.getTime()
     const [one] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 2000})
@@ -115,7 +120,10 @@ describe('sessions', () => {
     ])
     const receiver = await t.client.acceptSession('orders', 'x')
     const peeked = await receiver.peekMessages(10, {fromSequenceNumber: Long.fromNumber(1)})
-    assert.deepEqual(peeked.map(message => message.body), ['x1', 'x2'])
+    assert.deepEqual(
+      peeked.map(message => message.body),
+      ['x1', 'x2'],
+    )
     const [x1] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 2000})
     await receiver.deferMessage(x1)
     const [x2] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 2000})

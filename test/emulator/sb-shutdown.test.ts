@@ -16,7 +16,10 @@ import {repoRoot} from '../helpers/cli.js'
 const EXIT_WITHIN_MS = 15_000
 
 test('SIGTERM while a client is settling: the emulator closes its links and the process exits', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/emulator/fixtures/stop-while-settling.ts')], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/emulator/fixtures/stop-while-settling.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const lines = createInterface({input: child.stdout!})
   const [first] = (await once(lines, 'line')) as [string]
   const {connectionString} = JSON.parse(first) as {connectionString: string}

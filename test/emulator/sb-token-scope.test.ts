@@ -30,7 +30,8 @@ before(async () => {
 after(() => t.stop())
 
 const seconds = (fromNow: number) => Math.floor(Date.now() / 1000) + fromNow
-const sasClient = (token: string) => t.clientFor(`Endpoint=${t.emulator.endpoint};SharedAccessSignature=${token};UseDevelopmentEmulator=true`)
+const sasClient = (token: string) =>
+  t.clientFor(`Endpoint=${t.emulator.endpoint};SharedAccessSignature=${token};UseDevelopmentEmulator=true`)
 
 describe('scope of credentials', () => {
   test("a token for queue a, signed with a's own rule, grants nothing on queue a/b", async () => {
@@ -98,7 +99,10 @@ describe('scope of credentials', () => {
     const refused = await rejectionOf(Promise.resolve().then(() => disposition.handle(broker, {path: 'x', body})))
     assert.ok(refused instanceof BrokerError && refused.code === 'MessageLockLost', refused.message)
     assert.equal(broker.runtimeCounts('y').deadLetterMessageCount, 0)
-    assert.throws(() => OPERATIONS['com.microsoft:renew-lock'].handle(broker, {path: 'x/$DeadLetterQueue', body: {'lock-tokens': [onY.lockToken!]}}), /lock/)
+    assert.throws(
+      () => OPERATIONS['com.microsoft:renew-lock'].handle(broker, {path: 'x/$DeadLetterQueue', body: {'lock-tokens': [onY.lockToken!]}}),
+      /lock/,
+    )
     // On its own entity it works.
     await disposition.handle(broker, {path: 'y', body: {'disposition-status': 'completed', 'lock-tokens': [onY.lockToken!]}})
     assert.equal(broker.runtimeCounts('y').activeMessageCount, 1, 'only the first message is left')

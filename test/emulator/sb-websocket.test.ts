@@ -26,7 +26,10 @@ describe('AMQP over WebSockets', () => {
 
   test('the SDK with webSocketOptions sends, receives and completes over wss://', async () => {
     const before = t.emulator.webSocketConnectionsAccepted()
-    const client: ServiceBusClient = t.clientFor(t.emulator.connectionString, {...webSocketClientOptions(t.emulator), retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
+    const client: ServiceBusClient = t.clientFor(t.emulator.connectionString, {
+      ...webSocketClientOptions(t.emulator),
+      retryOptions: {maxRetries: 0, timeoutInMs: 10_000},
+    })
     const sender = client.createSender('ws')
     await sender.sendMessages({body: 'over websockets', applicationProperties: {n: 1}})
     const receiver = client.createReceiver('ws')
@@ -42,7 +45,9 @@ describe('AMQP over WebSockets', () => {
   test('a raw AMQP peer over plain ws:// is served too', async () => {
     const url = `ws://127.0.0.1:${t.emulator.port}/$servicebus/websocket`
     const connect = rhea.websocket_connect(WebSocket as never)
-    const connection: Connection = rhea.create_container().connect({connection_details: connect(url, ['AMQPWSB10'], {}), reconnect: false} as never)
+    const connection: Connection = rhea
+      .create_container()
+      .connect({connection_details: connect(url, ['AMQPWSB10'], {}), reconnect: false} as never)
     await once(connection, 'connection_open')
     try {
       assert.equal(await putToken(connection, t.emulator.endpoint, 'Root', KEY), 202)
@@ -73,12 +78,24 @@ test('the messaging, sessions and management tests pass with every SDK client ov
   const files = ['sb-messaging.test.ts', 'sb-sessions.test.ts', 'sb-management.test.ts'].map(here)
   // NODE_TEST_CONTEXT would make the child report to this runner in its binary protocol: drop it for TAP.
   const {NODE_TEST_CONTEXT: _context, ...env} = process.env
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=120000', ...files], {
-    env: {...env, QJOB_TEST_SB_TRANSPORT: 'websocket'},
-    encoding: 'utf8',
-    timeout: 380_000,
-  })
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=120000', ...files],
+    {
+      env: {...env, QJOB_TEST_SB_TRANSPORT: 'websocket'},
+      encoding: 'utf8',
+      timeout: 380_000,
+    },
+  )
   const summary = /# pass (\d+)[\s\S]*# fail (\d+)/.exec(run.stdout)
-  assert.equal(run.status, 0, `the WebSocket run failed:\n${run.stdout.split('\n').filter(line => /not ok|error|Error/.test(line)).slice(0, 30).join('\n')}`)
+  assert.equal(
+    run.status,
+    0,
+    `the WebSocket run failed:\n${run.stdout
+      .split('\n')
+      .filter(line => /not ok|error|Error/.test(line))
+      .slice(0, 30)
+      .join('\n')}`,
+  )
   assert.ok(summary && Number(summary[1]) >= 15 && summary[2] === '0', `unexpected summary: ${summary?.[0]}`)
 })

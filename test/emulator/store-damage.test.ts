@@ -77,7 +77,10 @@ test('a byte flipped 10% into a 1,000-message log loses one record, not the 900 
     const {main, stats, logger} = await reopen(dir)
     assert.equal(main.length, 999)
     assert.equal(stats.damagedRecords, 1)
-    assert.ok(logger.lines.some(line => /skipped 1 damaged record /.test(line)), logger.lines.join('\n'))
+    assert.ok(
+      logger.lines.some(line => /skipped 1 damaged record /.test(line)),
+      logger.lines.join('\n'),
+    )
     const files = quarantineFiles(dir)
     assert.equal(files.length, 1)
     assert.ok(statSync(join(dir, files[0])).size > 0)
@@ -94,7 +97,10 @@ test('a flipped length field skips its record only (it used to cut the log to no
     // The high byte of the first message's length: it now points far past the end of the file.
     flip(join(dir, 'messages.log'), starts[0] + 4)
     const {main} = await reopen(dir)
-    assert.deepEqual(main.map(m => m.sequenceNumber), Array.from({length: 199}, (_, i) => i + 2))
+    assert.deepEqual(
+      main.map(m => m.sequenceNumber),
+      Array.from({length: 199}, (_, i) => i + 2),
+    )
   }))
 
 test('damage in several places: every intact record is kept, skipped records are counted', () =>
@@ -115,7 +121,11 @@ test('damage with no bound (garbage to the end of the log) refuses the start and
     appendFileSync(log, Buffer.alloc(5000, 0x5a))
     const size = statSync(log).size
     const store = new DurableStore({dir, logger: recordingLogger()})
-    await assert.rejects(store.open(), (error: Error) => error instanceof LogDamagedError && /no intact record follows/.test(error.message) && /truncate -s/.test(error.hint ?? ''))
+    await assert.rejects(
+      store.open(),
+      (error: Error) =>
+        error instanceof LogDamagedError && /no intact record follows/.test(error.message) && /truncate -s/.test(error.hint ?? ''),
+    )
     assert.equal(statSync(log).size, size, 'nothing was cut')
     // The refusal released the lock: a second try is refused for the damage again, not "in use".
     await assert.rejects(new DurableStore({dir, logger: recordingLogger()}).open(), LogDamagedError)

@@ -40,7 +40,10 @@ describe('logs source', () => {
     const {cleanEnv, runCli, tempDir} = await import('../helpers/cli.js')
     const home = tempDir('qjob-logs-source-')
     try {
-      const result = await runCli(['logs', '-a', 'some-app', '-s', 'foo'], {home: home.path, env: cleanEnv(home.path, {HEROKU_API_KEY: 'HRKU-test-token'})})
+      const result = await runCli(['logs', '-a', 'some-app', '-s', 'foo'], {
+        home: home.path,
+        env: cleanEnv(home.path, {HEROKU_API_KEY: 'HRKU-test-token'}),
+      })
       assert.equal(result.code, 2, result.stderr)
       assert.match(result.stderr, /^Error: .*foo.*\n/)
       assert.match(result.stderr, /app, heroku/)

@@ -75,7 +75,10 @@ describe('dlq resubmit under faults', () => {
     result = await fx.qjob(['dlq', 'resubmit', '-q', 'pick', '--sequence', String(third.sequenceNumber)])
     assert.equal(result.code, 0, result.stderr)
     const after = await peekDeadLetters('pick')
-    assert.deepEqual(after.map(m => m.messageId), ['pick-0', 'pick-1', 'pick-3', 'pick-4'])
+    assert.deepEqual(
+      after.map(m => m.messageId),
+      ['pick-0', 'pick-1', 'pick-3', 'pick-4'],
+    )
     const deliveries = (list: typeof before, id: string) => list.find(m => m.messageId === id)?.deliveryCount
     for (const id of ['pick-3', 'pick-4']) assert.equal(deliveries(after, id), deliveries(before, id), `${id} was locked and abandoned`)
   })

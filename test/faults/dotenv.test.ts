@@ -25,7 +25,7 @@ describe('.env quoting', () => {
   })
 
   it('a quoted value may span lines; the next setting is read after it', async () => {
-    writeFileSync(join(dir.path, '.env'), "QUEUE_NAME=\"first\nsecond\"\nHEROKU_APP='one\ntwo'\nSERVICEBUS_NAMESPACE=ns\n")
+    writeFileSync(join(dir.path, '.env'), 'QUEUE_NAME="first\nsecond"\nHEROKU_APP=\'one\ntwo\'\nSERVICEBUS_NAMESPACE=ns\n')
     let result = await get('queue')
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'first\nsecond\n')

@@ -21,9 +21,18 @@ async function refusingPort(): Promise<number> {
 
 function writeState(dataDir: string, pid: number, controlPort: number): void {
   mkdirSync(dataDir, {recursive: true})
-  writeFileSync(join(dataDir, 'emulator.json'), JSON.stringify({
-    pid, startedAt: new Date().toISOString(), dataDir, inMemory: true, control: {port: controlPort, token: 't'}, services: {}, env: {},
-  }))
+  writeFileSync(
+    join(dataDir, 'emulator.json'),
+    JSON.stringify({
+      pid,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      inMemory: true,
+      control: {port: controlPort, token: 't'},
+      services: {},
+      env: {},
+    }),
+  )
 }
 
 describe('qjob emulator status/stop with a dead or stuck emulator', () => {

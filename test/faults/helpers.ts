@@ -21,7 +21,9 @@ export function start(args: string[], options: {cwd: string; env: NodeJS.Process
   child.stdout.on('error', () => undefined)
   child.stdin.on('error', () => undefined)
   if (options.input !== undefined) child.stdin.end(options.input)
-  const closed = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.on('close', (code, signal) => resolve({code, signal})))
+  const closed = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+    child.on('close', (code, signal) => resolve({code, signal})),
+  )
   return {
     child,
     stdout: () => stdout,

@@ -25,7 +25,9 @@ describe('closed pipes (EPIPE)', () => {
     const receiver = client.createReceiver('dead-many')
     for (let done = 0; done < 200;) {
       const batch = await receiver.receiveMessages(200 - done, {maxWaitTimeInMs: 3000})
-      await Promise.all(batch.map(message => receiver.deadLetterMessage(message, {deadLetterReason: 'Test', deadLetterErrorDescription: 'pipe'})))
+      await Promise.all(
+        batch.map(message => receiver.deadLetterMessage(message, {deadLetterReason: 'Test', deadLetterErrorDescription: 'pipe'})),
+      )
       done += batch.length
     }
     await receiver.close()
@@ -70,6 +72,10 @@ describe('closed pipes (EPIPE)', () => {
     const peeker = client.createReceiver('big')
     const left = await peeker.peekMessages(10)
     await peeker.close()
-    for (let i = 1; i < 5; i++) assert.ok(left.some(message => message.messageId === `big-${i}`), `big-${i} was settled without being written`)
+    for (let i = 1; i < 5; i++)
+      assert.ok(
+        left.some(message => message.messageId === `big-${i}`),
+        `big-${i} was settled without being written`,
+      )
   })
 })

@@ -20,12 +20,19 @@ describe('SDK errors a new user meets', () => {
   it('receive on a session queue without a session flag is exit 2 naming the flags', async () => {
     const result = await fx.qjob(['receive', '-q', 'sessions', '--wait', '1'])
     assert.equal(result.code, 2, result.stderr)
-    assert.match(result.stderr, /^Error: queue "sessions" requires sessions: say which session to receive from\nHint: Pass --session-id ID or --next-session/)
+    assert.match(
+      result.stderr,
+      /^Error: queue "sessions" requires sessions: say which session to receive from\nHint: Pass --session-id ID or --next-session/,
+    )
   })
 
   it('a queue-level connection string used on another queue is exit 4', async () => {
     const connectionString = fx.emulator.connectionStringFor('mine-only', 'mine')
-    for (const args of [['send', '-q', 'theirs', 'x'], ['receive', '-q', 'theirs', '--wait', '1'], ['peek', '-q', 'theirs']]) {
+    for (const args of [
+      ['send', '-q', 'theirs', 'x'],
+      ['receive', '-q', 'theirs', '--wait', '1'],
+      ['peek', '-q', 'theirs'],
+    ]) {
       const result = await fx.qjob([...args, '--connection-string', connectionString])
       assert.equal(result.code, 4, `${args[0]}: ${result.stderr}`)
       assert.match(result.stderr, /^Error: this connection string is for another queue \(its EntityPath\), not queue "theirs"\nHint: /)

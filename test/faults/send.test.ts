@@ -32,7 +32,10 @@ describe('qjob send under faults', () => {
     assert.equal(running.stdout(), 'Sent 4 messages to slow\n')
   })
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} during send --ndjson stops reading, sends what it read, says how many, exits ${code}`, async () => {
       const queue = signal === 'SIGINT' ? 'signal' : 'signal-json'
       const json = signal === 'SIGTERM'

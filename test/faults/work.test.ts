@@ -45,14 +45,17 @@ describe('qjob work under faults', () => {
         groupAlive = false
       }
       return !groupAlive
-    }, 'the job\'s process group to die')
+    }, "the job's process group to die")
     assert.equal(groupAlive, false)
   })
 
   it('SIGTERM with every slot busy still honours --drain-timeout (the clock starts at the signal)', async () => {
     await send('busy', ['long'])
     const marker = join(fx.home, 'busy-started')
-    const worker = start(['work', '-q', 'busy', '--drain-timeout', '1s', '--exec', `echo go > ${marker}; sleep 30`], {cwd: fx.home, env: fx.env})
+    const worker = start(['work', '-q', 'busy', '--drain-timeout', '1s', '--exec', `echo go > ${marker}; sleep 30`], {
+      cwd: fx.home,
+      env: fx.env,
+    })
     await until(() => fileText(marker) !== '', 'the job to start')
     worker.child.kill('SIGTERM')
     const result = await worker.exit(60_000)

@@ -16,7 +16,10 @@ describe('credentials, app, errors and retries', () => {
 
   before(async () => {
     // A legacy-style token (a bare UUID): redaction must come from registering it, not its shape.
-    heroku = await startLocalHeroku({procfile: `worker: ${nodeCommand('setInterval(()=>{},1000)')}\n`, token: '5b0c1f3e-6a7d-4c1e-9f2a-8d3b4c5e6f70'})
+    heroku = await startLocalHeroku({
+      procfile: `worker: ${nodeCommand('setInterval(()=>{},1000)')}\n`,
+      token: '5b0c1f3e-6a7d-4c1e-9f2a-8d3b4c5e6f70',
+    })
   })
   after(async () => {
     await heroku.close()
@@ -25,7 +28,11 @@ describe('credentials, app, errors and retries', () => {
   it('reads the token from ~/.netrc (machine api.heroku.com) when HEROKU_API_KEY is unset', async () => {
     const home = join(heroku.home, 'netrc-home')
     mkdirSync(home)
-    writeFileSync(join(home, '.netrc'), `machine git.heroku.com\n  login me@example.com\n  password wrong-one\nmachine api.heroku.com\n  login me@example.com\n  password ${heroku.emulator.token}\n`, {mode: 0o600})
+    writeFileSync(
+      join(home, '.netrc'),
+      `machine git.heroku.com\n  login me@example.com\n  password wrong-one\nmachine api.heroku.com\n  login me@example.com\n  password ${heroku.emulator.token}\n`,
+      {mode: 0o600},
+    )
     const env = heroku.env({HOME: home, HEROKU_API_KEY: ''})
     const result = await heroku.qjob(['scale', '--json'], {env, cwd: home})
     assert.equal(result.code, 0, result.stderr)
@@ -36,7 +43,10 @@ describe('credentials, app, errors and retries', () => {
     const sent = heroku.exchanges.length
     const result = await heroku.qjob(['ps'], {env: heroku.env({HEROKU_API_KEY: '', PATH: ''})})
     assert.equal(result.code, 4)
-    assert.match(result.stderr, /^Error: no Heroku API token; looked in HEROKU_API_KEY, .+\.netrc \(machine api\.heroku\.com\), .+, "heroku auth:token" \(no heroku on PATH\)\nHint: Set HEROKU_API_KEY, or run "heroku login"\.\n$/)
+    assert.match(
+      result.stderr,
+      /^Error: no Heroku API token; looked in HEROKU_API_KEY, .+\.netrc \(machine api\.heroku\.com\), .+, "heroku auth:token" \(no heroku on PATH\)\nHint: Set HEROKU_API_KEY, or run "heroku login"\.\n$/,
+    )
     assert.equal(heroku.exchanges.length, sent)
   })
 
@@ -92,7 +102,10 @@ describe('credentials, app, errors and retries', () => {
     assert.equal(heroku.emulator.faults.injected - injected, 3)
     assert.equal((JSON.parse(result.stdout) as Array<{quantity: number}>)[0].quantity, 1)
     const patches = heroku.exchanges.filter(exchange => exchange.method === 'PATCH')
-    assert.deepEqual(patches.slice(-2).map(exchange => exchange.status), [503, 200])
+    assert.deepEqual(
+      patches.slice(-2).map(exchange => exchange.status),
+      [503, 200],
+    )
     await heroku.qjob(['scale', 'worker=0'])
   })
 
@@ -106,9 +119,20 @@ describe('credentials, app, errors and retries', () => {
 
   it('gives up within its bounds and reports the failure (exit 1 error)', async () => {
     heroku.emulator.faults.inject({status: 503, count: 50, path: '/account'})
-    const api = new HerokuApi({token: heroku.emulator.token, baseUrl: heroku.emulator.url, retry: {maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 40}})
-    await assert.rejects(api.get('/account'), (error: Error) => error instanceof OperationError && /gave up after 3 retries/.test(error.message))
-    const bounded = new HerokuApi({token: heroku.emulator.token, baseUrl: heroku.emulator.url, retry: {maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 100, maxTotalMs: 300}})
+    const api = new HerokuApi({
+      token: heroku.emulator.token,
+      baseUrl: heroku.emulator.url,
+      retry: {maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 40},
+    })
+    await assert.rejects(
+      api.get('/account'),
+      (error: Error) => error instanceof OperationError && /gave up after 3 retries/.test(error.message),
+    )
+    const bounded = new HerokuApi({
+      token: heroku.emulator.token,
+      baseUrl: heroku.emulator.url,
+      retry: {maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 100, maxTotalMs: 300},
+    })
     const started = Date.now()
     await assert.rejects(bounded.get('/account'), OperationError)
     assert.ok(Date.now() - started < 1000, 'the total time stays bounded')
@@ -133,7 +157,10 @@ describe('credentials, app, errors and retries', () => {
     const started = Date.now()
     const result = await heroku.qjob(['ps'], {env: heroku.env({HEROKU_API_URL: `http://127.0.0.1:${port}`})})
     assert.equal(result.code, 1)
-    assert.equal(result.stderr, `Error: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED)\nHint: Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.\n`)
+    assert.equal(
+      result.stderr,
+      `Error: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED)\nHint: Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.\n`,
+    )
     assert.ok(Date.now() - started < 5000, 'no 15 s of connection retries')
   })
 

@@ -29,7 +29,9 @@ async function waitUntilDead(pids: number[], timeoutMs = 10_000): Promise<number
   return pids.filter(alive)
 }
 
-const pidWriter = nodeCommand("require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));setInterval(()=>{},1000)")
+const pidWriter = nodeCommand(
+  "require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));setInterval(()=>{},1000)",
+)
 
 describe('dynos and a kill -9 of the emulator', () => {
   it('the dynos die with the emulator, and a restart runs the formation of 2, not 4', async () => {
@@ -56,7 +58,10 @@ describe('dynos and a kill -9 of the emulator', () => {
       const second = await startHerokuEmulator({appDir: dir.path, dataDir, appName: 'killed-app'})
       try {
         while (second.store.dynoList().filter(dyno => dyno.state === 'up').length < 2) await new Promise(resolve => setTimeout(resolve, 20))
-        assert.deepEqual(second.store.dynoList().map(dyno => dyno.name), ['worker.1', 'worker.2'])
+        assert.deepEqual(
+          second.store.dynoList().map(dyno => dyno.name),
+          ['worker.1', 'worker.2'],
+        )
       } finally {
         await second.close()
       }

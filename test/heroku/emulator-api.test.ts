@@ -18,7 +18,9 @@ import {nodeCommand} from './helpers/local-heroku.js'
 const ACCEPT = 'application/vnd.heroku+json; version=3'
 
 function pidWriter(extra = ''): string {
-  return nodeCommand(`require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));${extra}setInterval(()=>{},1000)`)
+  return nodeCommand(
+    `require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));${extra}setInterval(()=>{},1000)`,
+  )
 }
 
 function alive(pid: number): boolean {
@@ -41,9 +43,18 @@ describe('local Platform API', () => {
     mkdirSync(pids)
     const app = join(dir.path, 'My_App Dir')
     mkdirSync(app)
-    writeFileSync(join(app, 'Procfile'), `worker: ${pidWriter()}\nstubborn: ${pidWriter("process.on('SIGTERM',()=>console.log('ignoring SIGTERM'));")}\ncrash: ${nodeCommand('process.exit(3)')}\n`)
+    writeFileSync(
+      join(app, 'Procfile'),
+      `worker: ${pidWriter()}\nstubborn: ${pidWriter("process.on('SIGTERM',()=>console.log('ignoring SIGTERM'));")}\ncrash: ${nodeCommand('process.exit(3)')}\n`,
+    )
     writeFileSync(join(app, '.env'), `PIDS=${pids}\n`)
-    emulator = await startHerokuEmulator({appDir: app, dataDir: join(dir.path, 'data'), gracePeriodMs: 400, pageSize: 2, rateLimit: {capacity: 1000}})
+    emulator = await startHerokuEmulator({
+      appDir: app,
+      dataDir: join(dir.path, 'data'),
+      gracePeriodMs: 400,
+      pageSize: 2,
+      rateLimit: {capacity: 1000},
+    })
   })
   after(async () => {
     await emulator.close()
@@ -85,14 +96,21 @@ describe('local Platform API', () => {
     assert.deepEqual([noVersion.status, (noVersion.body as {id: string}).id], [404, 'not_found'])
     assert.equal((await call('GET', `${app()}/nothing`)).status, 404)
     assert.equal((await call('GET', '/apps/other-app')).status, 404)
-    const badJson = await fetch(`${emulator.url}${app()}/formation`, {method: 'PATCH', headers: {Accept: ACCEPT, Authorization: `Bearer ${emulator.token}`}, body: '{'})
+    const badJson = await fetch(`${emulator.url}${app()}/formation`, {
+      method: 'PATCH',
+      headers: {Accept: ACCEPT, Authorization: `Bearer ${emulator.token}`},
+      body: '{',
+    })
     assert.equal(badJson.status, 400)
   })
 
   it('pages lists with Range and Next-Range (206)', async () => {
     const first = await call('GET', `${app()}/formation`, undefined, {Range: 'type ..; max=2'})
     assert.equal(first.status, 206)
-    assert.deepEqual((first.body as Array<{type: string}>).map(entry => entry.type), ['crash', 'stubborn'])
+    assert.deepEqual(
+      (first.body as Array<{type: string}>).map(entry => entry.type),
+      ['crash', 'stubborn'],
+    )
     const next = first.headers.get('next-range') as string
     assert.equal(next, 'type ]stubborn..; max=2')
     const rest = await call('GET', `${app()}/formation`, undefined, {Range: next})
@@ -111,12 +129,23 @@ describe('local Platform API', () => {
     const stream = await fetch((session.body as {logplex_url: string}).logplex_url)
     assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/)
     const text = await stream.text()
-    assert.ok(text.split('\n').filter(line => line.startsWith('data: ')).every(line => /\[worker\.\d+\]/.test(line)), text)
+    assert.ok(
+      text
+        .split('\n')
+        .filter(line => line.startsWith('data: '))
+        .every(line => /\[worker\.\d+\]/.test(line)),
+      text,
+    )
     assert.equal((await fetch((session.body as {logplex_url: string}).logplex_url)).status, 404, 'a session is used once')
   })
 
   it('validates a batch whole: one bad update changes nothing', async () => {
-    const bad = await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: 3}, {type: 'nope', quantity: 1}]})
+    const bad = await call('PATCH', `${app()}/formation`, {
+      updates: [
+        {type: 'worker', quantity: 3},
+        {type: 'nope', quantity: 1},
+      ],
+    })
     assert.deepEqual([bad.status, (bad.body as {id: string}).id], [404, 'not_found'])
     const tooMany = await call('PATCH', `${app()}/formation`, {updates: [{type: 'worker', quantity: 101}]})
     assert.deepEqual([tooMany.status, (tooMany.body as {id: string}).id], [422, 'invalid_params'])
@@ -164,7 +193,9 @@ describe('local Platform API', () => {
     const created = await call('POST', `${app()}/dynos`, {command: 'echo hi', attach: true})
     const url = new URL((created.body as {attach_url: string}).attach_url)
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = tls.connect({host: url.hostname, port: Number(url.port), ca: emulator.certificate.cert}, () => socket.write('not-the-secret\r\n'))
+      const socket = tls.connect({host: url.hostname, port: Number(url.port), ca: emulator.certificate.cert}, () =>
+        socket.write('not-the-secret\r\n'),
+      )
       let text = ''
       socket.setEncoding('utf8').on('data', chunk => (text += chunk))
       socket.on('end', () => resolve(text))
@@ -180,7 +211,10 @@ describe('local Platform API', () => {
     assert.equal(first.headers.get('ratelimit-remaining'), '1')
     await call('GET', '/account')
     const limited = await call('GET', '/account')
-    assert.deepEqual([limited.status, (limited.body as {id: string}).id, limited.headers.get('ratelimit-remaining')], [429, 'rate_limit', '0'])
+    assert.deepEqual(
+      [limited.status, (limited.body as {id: string}).id, limited.headers.get('ratelimit-remaining')],
+      [429, 'rate_limit', '0'],
+    )
     emulator.rateLimit.set(1000)
   })
 
@@ -208,9 +242,15 @@ describe('local Platform API start-up errors', () => {
   it('needs a Procfile that parses and a valid app name (usage errors)', async () => {
     const dir = tempDir('qjob-heroku-bad-')
     try {
-      await assert.rejects(startHerokuEmulator({appDir: dir.path}), (error: Error) => error instanceof UsageError && /has no Procfile/.test(error.message))
+      await assert.rejects(
+        startHerokuEmulator({appDir: dir.path}),
+        (error: Error) => error instanceof UsageError && /has no Procfile/.test(error.message),
+      )
       writeFileSync(join(dir.path, 'Procfile'), 'worker: node w.js\nthis is not a process line\n')
-      await assert.rejects(startHerokuEmulator({appDir: dir.path}), (error: Error) => error instanceof UsageError && /Procfile:2: expected "type: command"/.test(error.message))
+      await assert.rejects(
+        startHerokuEmulator({appDir: dir.path}),
+        (error: Error) => error instanceof UsageError && /Procfile:2: expected "type: command"/.test(error.message),
+      )
       writeFileSync(join(dir.path, 'Procfile'), 'worker: node w.js\n')
       await assert.rejects(startHerokuEmulator({appDir: dir.path, appName: 'Bad_Name'}), /"Bad_Name" is not a valid app name/)
     } finally {
@@ -260,7 +300,10 @@ describe('local Platform API data dir', () => {
         assert.equal(second.token, first.token)
         const formation = second.store.findFormation('worker')
         assert.deepEqual([formation?.quantity, formation?.size], [2, 'Standard-2X'])
-        assert.deepEqual(second.store.dynoList().map(dyno => dyno.name), ['worker.1', 'worker.2'])
+        assert.deepEqual(
+          second.store.dynoList().map(dyno => dyno.name),
+          ['worker.1', 'worker.2'],
+        )
       } finally {
         await second.close()
       }

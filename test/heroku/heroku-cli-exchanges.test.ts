@@ -13,7 +13,7 @@ import {APP_NAME, nodeCommand, startLocalHeroku, type LocalHeroku} from './helpe
 
 const SDK = 'application/vnd.heroku+json; version=3.sdk'
 
-describe('the Heroku CLI\'s exchanges with the local API', () => {
+describe("the Heroku CLI's exchanges with the local API", () => {
   let heroku: LocalHeroku
   let client: Heroku
   const app = `/apps/${APP_NAME}`
@@ -41,7 +41,11 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
       })
     })
 
-  const status = async (promise: Promise<unknown>) => promise.then(() => 200, (error: {statusCode?: number}) => error.statusCode)
+  const status = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => 200,
+      (error: {statusCode?: number}) => error.statusCode,
+    )
 
   it('apps:info: add-ons, app, dynos, collaborators (empty lists), pipeline coupling (404)', async () => {
     const [addons, info, dynos, collaborators] = await Promise.all([
@@ -60,8 +64,13 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
   it('ps:scale, ps: formation, app, batch update; account, app, dynos with the sdk variant', async () => {
     await client.get(`${app}/formation`)
     await client.get(app)
-    const formation = await client.patch<Array<{type: string; quantity: number}>>(`${app}/formation`, {body: {updates: [{type: 'worker', quantity: 2}]}})
-    assert.deepEqual(formation.map(entry => [entry.type, entry.quantity]), [['worker', 2]])
+    const formation = await client.patch<Array<{type: string; quantity: number}>>(`${app}/formation`, {
+      body: {updates: [{type: 'worker', quantity: 2}]},
+    })
+    assert.deepEqual(
+      formation.map(entry => [entry.type, entry.quantity]),
+      [['worker', 2]],
+    )
     await heroku.waitForLog(/app\[worker\.2\]: worker FOO=from-dotenv/)
     const [dynos] = await Promise.all([
       client.request<Array<{name: string; state: string}>>({path: `${app}/dynos`, headers: {Accept: SDK}}),
@@ -83,8 +92,18 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
     await heroku.waitForLog(/app\[worker\.2\]: worker FOO=set-by-cli/)
     assert.equal((await client.get<Record<string, string>>(`${app}/config-vars`)).FOO, 'set-by-cli')
     await client.patch(`${app}/config-vars`, {body: {EXTRA: null}})
-    const releases = await client.request<Array<{version: number; description: string}>>({path: `${app}/releases`, headers: {Accept: SDK, Range: 'version ..; max=15, order=desc'}})
-    assert.deepEqual(releases.map(release => [release.version, release.description]), [[3, 'Remove EXTRA config vars'], [2, 'Set FOO, EXTRA config vars'], [1, 'Initial release']])
+    const releases = await client.request<Array<{version: number; description: string}>>({
+      path: `${app}/releases`,
+      headers: {Accept: SDK, Range: 'version ..; max=15, order=desc'},
+    })
+    assert.deepEqual(
+      releases.map(release => [release.version, release.description]),
+      [
+        [3, 'Remove EXTRA config vars'],
+        [2, 'Set FOO, EXTRA config vars'],
+        [1, 'Initial release'],
+      ],
+    )
     const info = await client.get<{version: number; description: string}>(`${app}/releases/2`)
     assert.equal(info.description, 'Set FOO, EXTRA config vars')
     assert.equal(await status(client.get(`${app}/releases/99`)), 404)
@@ -99,10 +118,15 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
   })
 
   it('ps:restart (a dyno, a type, all) and ps:stop (a dyno, a type): 202 and the dynos come back', async () => {
-    for (const path of [`${app}/dynos/worker.1`, `${app}/formations/worker`, `${app}/dynos`]) await client.delete(path, {headers: {Accept: SDK}})
-    for (const path of [`${app}/dynos/worker.2/actions/stop`, `${app}/formations/worker/actions/stop`]) await client.post(path, {headers: {Accept: SDK}})
+    for (const path of [`${app}/dynos/worker.1`, `${app}/formations/worker`, `${app}/dynos`])
+      await client.delete(path, {headers: {Accept: SDK}})
+    for (const path of [`${app}/dynos/worker.2/actions/stop`, `${app}/formations/worker/actions/stop`])
+      await client.post(path, {headers: {Accept: SDK}})
     const restarts = heroku.exchanges.filter(exchange => exchange.method === 'DELETE' || exchange.path.endsWith('/actions/stop'))
-    assert.ok(restarts.every(exchange => exchange.status === 202), JSON.stringify(restarts.map(exchange => exchange.status)))
+    assert.ok(
+      restarts.every(exchange => exchange.status === 202),
+      JSON.stringify(restarts.map(exchange => exchange.status)),
+    )
     await heroku.waitForLog(/heroku\[worker\.2\]: State changed from starting to up/)
     assert.equal(heroku.emulator.store.dynoList('worker').length, 2)
   })
@@ -120,7 +144,12 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
   async function herokuRun(command: string, input: string[], noTty: boolean): Promise<string> {
     await client.get('/account')
     const dyno = await client.post<{attach_url: string}>(`${app}/dynos`, {
-      body: {attach: true, command: `${command} ; echo "\uFFFF heroku-command-exit-status: $?"`, env: {TERM: 'xterm', COLUMNS: '100', LINES: '30'}, force_no_tty: noTty},
+      body: {
+        attach: true,
+        command: `${command} ; echo "\uFFFF heroku-command-exit-status: $?"`,
+        env: {TERM: 'xterm', COLUMNS: '100', LINES: '30'},
+        force_no_tty: noTty,
+      },
     })
     const url = new URL(dyno.attach_url)
     const socket = tls.connect(Number(url.port), url.hostname, {ca: heroku.emulator.certificate.cert})
@@ -156,7 +185,9 @@ describe('the Heroku CLI\'s exchanges with the local API', () => {
   })
 
   it('run:detached: a detached dyno whose output reaches the log stream', async () => {
-    const dyno = await client.post<{name: string; attach_url: string | null}>(`${app}/dynos`, {body: {attach: false, command: 'echo detached-output'}})
+    const dyno = await client.post<{name: string; attach_url: string | null}>(`${app}/dynos`, {
+      body: {attach: false, command: 'echo detached-output'},
+    })
     assert.equal(dyno.attach_url, null)
     await heroku.waitForLog(new RegExp(`app\\[${dyno.name.replace('.', '\\.')}\\]: detached-output`))
   })

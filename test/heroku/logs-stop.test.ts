@@ -6,7 +6,9 @@ import {after, before, describe, it} from 'node:test'
 import {binPath} from '../helpers/cli.js'
 import {nodeCommand, startLocalHeroku, type LocalHeroku} from './helpers/local-heroku.js'
 
-const TICKER = nodeCommand("let n=0;console.log('boot '+process.env.DYNO);process.on('SIGTERM',()=>{console.log('bye '+process.env.DYNO);process.exit(0)});setInterval(()=>console.log('tick '+(++n)),200)")
+const TICKER = nodeCommand(
+  "let n=0;console.log('boot '+process.env.DYNO);process.on('SIGTERM',()=>{console.log('bye '+process.env.DYNO);process.exit(0)});setInterval(()=>console.log('tick '+(++n)),200)",
+)
 
 describe('qjob logs and stop', () => {
   let heroku: LocalHeroku
@@ -37,7 +39,10 @@ describe('qjob logs and stop', () => {
     const byDyno = await heroku.qjob(['logs', '-d', 'worker.2', '-s', 'app', '-n', '3'])
     const lines = byDyno.stdout.trimEnd().split('\n')
     assert.equal(lines.length, 3)
-    assert.ok(lines.every(line => / app\[worker\.2\]: /.test(line)), byDyno.stdout)
+    assert.ok(
+      lines.every(line => / app\[worker\.2\]: /.test(line)),
+      byDyno.stdout,
+    )
     const body = heroku.exchanges.filter(exchange => exchange.path.endsWith('/log-sessions')).at(-1)?.requestBody
     assert.deepEqual(body, {lines: 3, tail: false, dyno_name: 'worker.2', source: 'app'})
   })
@@ -45,18 +50,30 @@ describe('qjob logs and stop', () => {
   it('--ndjson parses the lines, one object a line; --json is its alias and --num of -n', async () => {
     const result = await heroku.qjob(['logs', '-d', 'clock.1', '-n', '2', '--ndjson'])
     assert.equal(result.code, 0, result.stderr)
-    const lines = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line) as {source: string; dyno: string; message: string; timestamp: string})
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map(line => JSON.parse(line) as {source: string; dyno: string; message: string; timestamp: string})
     assert.equal(lines.length, 2)
     assert.deepEqual(Object.keys(lines[0]), ['timestamp', 'source', 'dyno', 'message'])
     assert.equal(lines[0].dyno, 'clock.1')
     const alias = await heroku.qjob(['logs', '-d', 'clock.1', '--num', '2', '--json'])
     assert.equal(alias.code, 0, alias.stderr)
     assert.equal(alias.stdout.trimEnd().split('\n').length, 2)
-    assert.ok(alias.stdout.trimEnd().split('\n').every(line => (JSON.parse(line) as {dyno: string}).dyno === 'clock.1'))
+    assert.ok(
+      alias.stdout
+        .trimEnd()
+        .split('\n')
+        .every(line => (JSON.parse(line) as {dyno: string}).dyno === 'clock.1'),
+    )
   })
 
   it('-t follows new lines as they come (NDJSON) until interrupted', async () => {
-    const child = spawn(process.execPath, [binPath, 'logs', '-t', '-p', 'clock', '-n', '0', '--ndjson'], {cwd: heroku.home, env: heroku.env(), stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [binPath, 'logs', '-t', '-p', 'clock', '-n', '0', '--ndjson'], {
+      cwd: heroku.home,
+      env: heroku.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     const got = new Promise<void>(resolve => {
       child.stdout.setEncoding('utf8').on('data', chunk => {

@@ -19,7 +19,11 @@ describe('dyno memory (R14)', () => {
   it('logs "Process running mem=…" and R14 for a dyno over its quota', async () => {
     await fetch(`${heroku.emulator.url}/apps/${heroku.emulator.appName}/formation/worker`, {
       method: 'PATCH',
-      headers: {Authorization: `Bearer ${heroku.emulator.token}`, Accept: 'application/vnd.heroku+json; version=3', 'Content-Type': 'application/json'},
+      headers: {
+        Authorization: `Bearer ${heroku.emulator.token}`,
+        Accept: 'application/vnd.heroku+json; version=3',
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({quantity: 1}),
     })
     const usage = await heroku.waitForLog(/heroku\[worker\.1\]: Process running mem=\d+M\(\d+\.\d%\)/)

@@ -41,7 +41,11 @@ describe('Heroku flag parity', () => {
     const again = await heroku.qjob(['scale', ...line.split(' ')])
     assert.equal(again.code, 0, again.stderr)
     assert.deepEqual(last('PATCH')?.requestBody, {
-      updates: ['clock=1', 'web=1', 'worker=2'].map(arg => ({type: arg.split('=')[0], quantity: Number(arg.split('=')[1]), dyno_size: {name: 'Standard-1X'}})),
+      updates: ['clock=1', 'web=1', 'worker=2'].map(arg => ({
+        type: arg.split('=')[0],
+        quantity: Number(arg.split('=')[1]),
+        dyno_size: {name: 'Standard-1X'},
+      })),
     })
   })
 

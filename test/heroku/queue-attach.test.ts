@@ -50,7 +50,11 @@ describe('qjob queue attach / detach and app config', () => {
     heroku = await startLocalHeroku({procfile: 'worker: node worker.js\n', gracePeriodMs: 2000})
     writeFileSync(join(heroku.appDir, 'worker.js'), WORKER)
     symlinkSync(join(repoRoot, 'node_modules'), join(heroku.appDir, 'node_modules'))
-    backend = await AtomBackend.open({kind: 'connection-string', connectionString: servicebus.connectionString, endpoint: servicebus.endpoint})
+    backend = await AtomBackend.open({
+      kind: 'connection-string',
+      connectionString: servicebus.connectionString,
+      endpoint: servicebus.endpoint,
+    })
     client = new ServiceBusClient(servicebus.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
   after(async () => {
@@ -78,7 +82,12 @@ describe('qjob queue attach / detach and app config', () => {
   it('--dry-run says what would change and changes nothing', async () => {
     const result = await qjob(['queue', 'attach', 'jobs', '--dry-run'])
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stdout, new RegExp(`^Would create policy ${APP_NAME}-listen on queue jobs \\(Listen\\)\\nWould set SERVICEBUS_CONNECTION_STRING .* and QUEUE_NAME=jobs on app ${APP_NAME}`))
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^Would create policy ${APP_NAME}-listen on queue jobs \\(Listen\\)\\nWould set SERVICEBUS_CONNECTION_STRING .* and QUEUE_NAME=jobs on app ${APP_NAME}`,
+      ),
+    )
     assert.deepEqual([config(), releases(), await backend.listPolicies('jobs')], [{}, 1, []])
   })
 
@@ -96,9 +105,17 @@ describe('qjob queue attach / detach and app config', () => {
   it('attach: a Listen-only policy and two config vars, the key never printed', async () => {
     const result = await qjob(['queue', 'attach', 'jobs'])
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stderr, new RegExp(`Attached queue jobs to ${APP_NAME}: policy ${APP_NAME}-listen \\(Listen\\), created; set SERVICEBUS_CONNECTION_STRING, QUEUE_NAME`))
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `Attached queue jobs to ${APP_NAME}: policy ${APP_NAME}-listen \\(Listen\\), created; set SERVICEBUS_CONNECTION_STRING, QUEUE_NAME`,
+      ),
+    )
     const policies = await backend.listPolicies('jobs')
-    assert.deepEqual(policies.map(policy => [policy.name, policy.rights]), [[`${APP_NAME}-listen`, ['Listen']]])
+    assert.deepEqual(
+      policies.map(policy => [policy.name, policy.rights]),
+      [[`${APP_NAME}-listen`, ['Listen']]],
+    )
     const key = /SharedAccessKey=([^;]+)/.exec(config().SERVICEBUS_CONNECTION_STRING)?.[1] as string
     assert.ok(key)
     assert.ok(!`${result.stdout}${result.stderr}`.includes(key))
@@ -111,7 +128,10 @@ describe('qjob queue attach / detach and app config', () => {
 
     const listed = await qjob(['app', 'config'])
     assert.equal(listed.code, 0, listed.stderr)
-    assert.match(listed.stdout, /SERVICEBUS_CONNECTION_STRING: Endpoint=sb:\/\/[^;]+;SharedAccessKeyName=qjob-test-app-listen;SharedAccessKey=\*\*\*/)
+    assert.match(
+      listed.stdout,
+      /SERVICEBUS_CONNECTION_STRING: Endpoint=sb:\/\/[^;]+;SharedAccessKeyName=qjob-test-app-listen;SharedAccessKey=\*\*\*/,
+    )
     assert.ok(!listed.stdout.includes(key))
     const revealed = await qjob(['app', 'config', 'get', 'SERVICEBUS_CONNECTION_STRING', '--reveal'])
     assert.equal(revealed.stdout.trim(), config().SERVICEBUS_CONNECTION_STRING)
@@ -119,10 +139,16 @@ describe('qjob queue attach / detach and app config', () => {
 
   it('then scale worker=2: two workers receive with the Listen-only key, which cannot send', async () => {
     assert.equal((await qjob(['scale', 'worker=2'])).code, 0)
-    for (const dyno of ['worker.1', 'worker.2']) await heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: listening as ${APP_NAME}-listen`), 30_000)
-    for (const dyno of ['worker.1', 'worker.2']) await heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: send refused: UnauthorizedAccess`))
+    for (const dyno of ['worker.1', 'worker.2'])
+      await heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: listening as ${APP_NAME}-listen`), 30_000)
+    for (const dyno of ['worker.1', 'worker.2'])
+      await heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: send refused: UnauthorizedAccess`))
     await client.createSender('jobs').sendMessages([{body: 'one'}, {body: 'two'}])
-    const lines = await Promise.all(['worker.1', 'worker.2'].map(dyno => heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: received (one|two)`), 30_000)))
+    const lines = await Promise.all(
+      ['worker.1', 'worker.2'].map(dyno =>
+        heroku.waitForLog(new RegExp(`app\\[${dyno.replace('.', '\\.')}\\]: received (one|two)`), 30_000),
+      ),
+    )
     assert.deepEqual(lines.map(line => /received (\w+)/.exec(line)?.[1]).sort(), ['one', 'two'])
     assert.equal((await qjob(['scale', 'worker=0'])).code, 0)
   })

@@ -33,39 +33,49 @@ describe('qjob run-once: stdin and terminals', () => {
     assert.equal((create?.requestBody as {force_no_tty?: boolean}).force_no_tty, true)
   })
 
-  it('on a terminal: an interactive shell of the same size; Ctrl-C reaches its process; the exit status comes back', {skip: SCRIPT === undefined && 'no script(1)'}, async () => {
-    const inner = `stty cols 91 rows 27; exec ${process.execPath} ${binPath} run-once -- bash --norc --noprofile`
-    const child = spawn(SCRIPT as string, ['-q', '-e', '-c', inner, '/dev/null'], {cwd: heroku.home, env: {...heroku.env(), TERM: 'xterm'}, stdio: ['pipe', 'pipe', 'pipe']})
-    let output = ''
-    const waiters: Array<{pattern: RegExp; resolve: () => void}> = []
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk
-      for (const waiter of [...waiters]) if (waiter.pattern.test(output)) {
-        waiters.splice(waiters.indexOf(waiter), 1)
-        waiter.resolve()
-      }
-    })
-    const waitFor = (pattern: RegExp) => (pattern.test(output) ? Promise.resolve() : new Promise<void>(resolve => waiters.push({pattern, resolve})))
-    // Both terminals (the test's and the dyno's) turn \n into \r\n, and bash's prompt ends in \r.
-    const closed = new Promise<number | null>(resolve => child.on('close', resolve))
+  it(
+    'on a terminal: an interactive shell of the same size; Ctrl-C reaches its process; the exit status comes back',
+    {skip: SCRIPT === undefined && 'no script(1)'},
+    async () => {
+      const inner = `stty cols 91 rows 27; exec ${process.execPath} ${binPath} run-once -- bash --norc --noprofile`
+      const child = spawn(SCRIPT as string, ['-q', '-e', '-c', inner, '/dev/null'], {
+        cwd: heroku.home,
+        env: {...heroku.env(), TERM: 'xterm'},
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      let output = ''
+      const waiters: Array<{pattern: RegExp; resolve: () => void}> = []
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk
+        for (const waiter of [...waiters])
+          if (waiter.pattern.test(output)) {
+            waiters.splice(waiters.indexOf(waiter), 1)
+            waiter.resolve()
+          }
+      })
+      const waitFor = (pattern: RegExp) =>
+        pattern.test(output) ? Promise.resolve() : new Promise<void>(resolve => waiters.push({pattern, resolve}))
+      // Both terminals (the test's and the dyno's) turn \n into \r\n, and bash's prompt ends in \r.
+      const closed = new Promise<number | null>(resolve => child.on('close', resolve))
 
-    await waitFor(/Running `bash --norc --noprofile`/)
-    child.stdin.write('stty size; test -t 0 && echo "tty=yes"\r')
-    await waitFor(/27 91\r*\n/)
-    await waitFor(/[\r\n]tty=yes\r*\n/)
-    child.stdin.write('echo sleeping; sleep 30\r')
-    await waitFor(/[\r\n]sleeping\r*\n/)
-    child.stdin.write('\u0003')
-    child.stdin.write('echo "after-$((6*7)) status=$?"\r')
-    // The dyno's terminal turned Ctrl-C into SIGINT for sleep (status 130); qjob and the shell live on.
-    await waitFor(/[\r\n]after-42 status=130\r*\n/)
-    child.stdin.write('exit 7\r')
-    assert.equal(await closed, 7, output)
-    const create = heroku.exchanges.filter(exchange => exchange.method === 'POST' && exchange.path.endsWith('/dynos')).at(-1)
-    const body = create?.requestBody as {force_no_tty?: boolean; env?: Record<string, string>}
-    assert.equal(body.force_no_tty, undefined)
-    assert.deepEqual(body.env, {TERM: 'xterm', COLUMNS: '91', LINES: '27'})
-  })
+      await waitFor(/Running `bash --norc --noprofile`/)
+      child.stdin.write('stty size; test -t 0 && echo "tty=yes"\r')
+      await waitFor(/27 91\r*\n/)
+      await waitFor(/[\r\n]tty=yes\r*\n/)
+      child.stdin.write('echo sleeping; sleep 30\r')
+      await waitFor(/[\r\n]sleeping\r*\n/)
+      child.stdin.write('\u0003')
+      child.stdin.write('echo "after-$((6*7)) status=$?"\r')
+      // The dyno's terminal turned Ctrl-C into SIGINT for sleep (status 130); qjob and the shell live on.
+      await waitFor(/[\r\n]after-42 status=130\r*\n/)
+      child.stdin.write('exit 7\r')
+      assert.equal(await closed, 7, output)
+      const create = heroku.exchanges.filter(exchange => exchange.method === 'POST' && exchange.path.endsWith('/dynos')).at(-1)
+      const body = create?.requestBody as {force_no_tty?: boolean; env?: Record<string, string>}
+      assert.equal(body.force_no_tty, undefined)
+      assert.deepEqual(body.env, {TERM: 'xterm', COLUMNS: '91', LINES: '27'})
+    },
+  )
 })
 
 /** qjob with this on its stdin (piped, then closed). */

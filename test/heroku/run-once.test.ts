@@ -33,12 +33,21 @@ describe('qjob run-once', () => {
     const body = creates().at(-1)?.requestBody as {command: string; attach: boolean}
     assert.equal(body.attach, true)
     assert.match(body.command, /^worker; echo "\uFFFF heroku-command-exit-status: \$\?"$/)
-    assert.ok(heroku.emulator.store.dynoList().every(dyno => !dyno.oneOff), 'the one-off dyno is gone')
+    assert.ok(
+      heroku.emulator.store.dynoList().every(dyno => !dyno.oneOff),
+      'the one-off dyno is gone',
+    )
   })
 
   for (const code of [0, 1, 42]) {
     it(`passes exit code ${code} through, with live output and the marker removed`, async () => {
-      const result = await heroku.qjob(['run-once', '--', 'node', '-e', `console.log("out ${code}");console.error("err ${code}");process.exit(${code})`])
+      const result = await heroku.qjob([
+        'run-once',
+        '--',
+        'node',
+        '-e',
+        `console.log("out ${code}");console.error("err ${code}");process.exit(${code})`,
+      ])
       assert.equal(result.code, code, result.stderr)
       assert.equal(result.stdout, `out ${code}\nerr ${code}\n`)
       assert.ok(!result.stdout.includes('heroku-command-exit-status'))
@@ -52,7 +61,18 @@ describe('qjob run-once', () => {
   })
 
   it('sends -e, --size and --ttl (a duration, as send --ttl); a Procfile type takes arguments', async () => {
-    const result = await heroku.qjob(['run-once', '-e', 'FOO=per-run', '-e', 'EMPTY=', '--size', 'standard-2x', '--ttl', '10m', 'worker now'])
+    const result = await heroku.qjob([
+      'run-once',
+      '-e',
+      'FOO=per-run',
+      '-e',
+      'EMPTY=',
+      '--size',
+      'standard-2x',
+      '--ttl',
+      '10m',
+      'worker now',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'worker once FOO=per-run args=now\n')
     assert.match(result.stderr, /\(Standard-2X\)/)
@@ -137,7 +157,10 @@ describe('qjob run-once', () => {
   it('an untrusted rendezvous certificate fails with a hint (exit 1), and the dyno is stopped', async () => {
     const result = await heroku.qjob(['run-once', 'echo never'], {env: heroku.env({NODE_EXTRA_CA_CERTS: ''})})
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /Error: cannot attach to the dyno at 127\.0\.0\.1:\d+: DEPTH_ZERO_SELF_SIGNED_CERT\nHint: For the local emulator, set NODE_EXTRA_CA_CERTS/)
+    assert.match(
+      result.stderr,
+      /Error: cannot attach to the dyno at 127\.0\.0\.1:\d+: DEPTH_ZERO_SELF_SIGNED_CERT\nHint: For the local emulator, set NODE_EXTRA_CA_CERTS/,
+    )
     assert.equal(result.stdout, '')
     const name = /as (run\.\d+)/.exec(result.stderr)?.[1] as string
     assert.equal(heroku.emulator.store.findDyno(name), undefined)

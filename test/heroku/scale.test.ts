@@ -38,10 +38,13 @@ describe('qjob scale and ps', () => {
     const json = await heroku.qjob(['scale', '--json'])
     assert.equal(json.code, 0, json.stderr)
     const formation = JSON.parse(json.stdout) as Array<{type: string; quantity: number; size: string}>
-    assert.deepEqual(formation.map(({type, quantity, size}) => ({type, quantity, size})), [
-      {type: 'crash', quantity: 0, size: 'Standard-1X'},
-      {type: 'worker', quantity: 0, size: 'Standard-1X'},
-    ])
+    assert.deepEqual(
+      formation.map(({type, quantity, size}) => ({type, quantity, size})),
+      [
+        {type: 'crash', quantity: 0, size: 'Standard-1X'},
+        {type: 'worker', quantity: 0, size: 'Standard-1X'},
+      ],
+    )
   })
 
   it('rejects an argument it cannot read: exit 2 naming it, nothing sent', async () => {
@@ -76,10 +79,16 @@ describe('qjob scale and ps', () => {
     assert.equal(table.code, 0, table.stderr)
     assert.match(table.stdout, /^=== worker \(3\)\nNAME\s+STATE\s+SIZE\s+AGE\s+COMMAND\nworker\.1\s+up\s+Standard-1X\s+\d+s\s+node -e/)
     assert.match(table.stdout, /worker\.3\s+up/)
-    assert.ok(heroku.exchanges.some(exchange => exchange.status === 206 && exchange.responseHeaders['Next-Range']), 'a list was paged')
+    assert.ok(
+      heroku.exchanges.some(exchange => exchange.status === 206 && exchange.responseHeaders['Next-Range']),
+      'a list was paged',
+    )
     const json = await heroku.qjob(['ps', 'worker', '--json'])
     const dynos = JSON.parse(json.stdout) as Array<{name: string; state: string; type: string}>
-    assert.deepEqual(dynos.map(dyno => `${dyno.name}:${dyno.state}`), ['worker.1:up', 'worker.2:up', 'worker.3:up'])
+    assert.deepEqual(
+      dynos.map(dyno => `${dyno.name}:${dyno.state}`),
+      ['worker.1:up', 'worker.2:up', 'worker.3:up'],
+    )
     const none = await heroku.qjob(['ps', 'crash'])
     assert.equal(none.stdout, 'No crash dynos.\n')
   })
@@ -93,7 +102,10 @@ describe('qjob scale and ps', () => {
     }
     assert.ok(!existsSync(join(markers, 'worker.1.term')), 'worker.1 kept running')
     const dynos = JSON.parse((await heroku.qjob(['ps', '--json'])).stdout) as Array<{name: string}>
-    assert.deepEqual(dynos.map(dyno => dyno.name), ['worker.1'])
+    assert.deepEqual(
+      dynos.map(dyno => dyno.name),
+      ['worker.1'],
+    )
   })
 
   it('--wait fails naming a dyno that crashed (exit 1); ps shows it crashed', async () => {

@@ -24,7 +24,14 @@ describe('Heroku commands start light', () => {
     const traceFile = join(heroku.home, `trace-${args.join('-')}.txt`)
     const child = spawn(
       process.execPath,
-      ['--require', join(repoRoot, 'test/fixtures/trace-cjs.cjs'), '--import', join(repoRoot, 'test/fixtures/trace-esm.mjs'), binPath, ...args],
+      [
+        '--require',
+        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
+        '--import',
+        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
+        binPath,
+        ...args,
+      ],
       {cwd: heroku.home, env: heroku.env({QJOB_TRACE_FILE: traceFile}), stdio: ['ignore', 'ignore', 'pipe']},
     )
     let stderr = ''
@@ -38,7 +45,8 @@ describe('Heroku commands start light', () => {
     it(`qjob ${command} --help loads no heroku-client, Azure SDK or rhea`, async () => {
       const modules = await loadedModules([command, '--help'])
       assert.ok(modules.includes('bin/run.js'), 'the trace saw the entry point')
-      for (const heavy of ['heroku-client', '@azure/', 'rhea', 'node-forge', 'netrc-parser']) assert.ok(!modules.includes(heavy), `${heavy} was loaded`)
+      for (const heavy of ['heroku-client', '@azure/', 'rhea', 'node-forge', 'netrc-parser'])
+        assert.ok(!modules.includes(heavy), `${heavy} was loaded`)
     })
   }
 

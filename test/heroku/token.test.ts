@@ -17,7 +17,10 @@ function fakeBin(root: string, name: string, args: string[], output: string): st
   const dir = join(root, `bin-${name}-${Math.random().toString(36).slice(2)}`)
   mkdirSync(dir)
   const expected = args.join(' ')
-  writeFileSync(join(dir, name), `#!/bin/sh\nif [ "$*" = '${expected.replaceAll("'", "'\\''")}' ]; then echo '${output}'; exit 0; fi\necho "unexpected: $*" >&2\nexit 1\n`)
+  writeFileSync(
+    join(dir, name),
+    `#!/bin/sh\nif [ "$*" = '${expected.replaceAll("'", "'\\''")}' ]; then echo '${output}'; exit 0; fi\necho "unexpected: $*" >&2\nexit 1\n`,
+  )
   chmodSync(join(dir, name), 0o755)
   return dir
 }
@@ -40,7 +43,10 @@ describe('Heroku token lookup', {skip: process.platform === 'win32' && 'fake bin
   it('reads ~/.netrc machine api.heroku.com (quoted values, comments and macdef skipped)', async () => {
     const netrcHome = join(temp.path, 'netrc-home')
     mkdirSync(netrcHome)
-    writeFileSync(join(netrcHome, '.netrc'), '# mine\nmacdef init\n  machine api.heroku.com password macro-not-me\n\nmachine git.heroku.com login me password git-one\nmachine api.heroku.com\n  login me@example.com\n  password "netrc token"\n')
+    writeFileSync(
+      join(netrcHome, '.netrc'),
+      '# mine\nmacdef init\n  machine api.heroku.com password macro-not-me\n\nmachine git.heroku.com login me password git-one\nmachine api.heroku.com\n  login me@example.com\n  password "netrc token"\n',
+    )
     const found = await resolveToken(noEnv, {env: {PATH: '', HOME: netrcHome}, platform: 'linux'})
     assert.equal(found.token, 'netrc token')
     assert.equal(found.source, 'netrc')
@@ -72,7 +78,10 @@ describe('Heroku token lookup', {skip: process.platform === 'win32' && 'fake bin
     const dir = join(temp.path, 'bin-powershell')
     mkdirSync(dir)
     // The script must name the heroku-cli resource; the password is the last line printed.
-    writeFileSync(join(dir, 'powershell'), `#!/bin/sh\ncase "$*" in *"FindAllByResource('heroku-cli')"*) echo ignored; echo from-vault; exit 0;; esac\nexit 1\n`)
+    writeFileSync(
+      join(dir, 'powershell'),
+      `#!/bin/sh\ncase "$*" in *"FindAllByResource('heroku-cli')"*) echo ignored; echo from-vault; exit 0;; esac\nexit 1\n`,
+    )
     chmodSync(join(dir, 'powershell'), 0o755)
     const found = await resolveToken(noEnv, {env: env(dir), platform: 'win32'})
     assert.equal(found.token, 'from-vault')
@@ -89,7 +98,10 @@ describe('Heroku token lookup', {skip: process.platform === 'win32' && 'fake bin
     const error = await resolveToken(noEnv, {env: env(join(temp.path, 'empty')), platform: 'linux'}).catch((error_: unknown) => error_)
     assert.ok(error instanceof AuthError)
     assert.equal(error.exitCode, 4)
-    assert.equal(error.message, `no Heroku API token; looked in HEROKU_API_KEY, ${join(home, '.netrc')} (machine api.heroku.com), the Secret Service keyring (secret-tool) (not installed), "heroku auth:token" (no heroku on PATH)`)
+    assert.equal(
+      error.message,
+      `no Heroku API token; looked in HEROKU_API_KEY, ${join(home, '.netrc')} (machine api.heroku.com), the Secret Service keyring (secret-tool) (not installed), "heroku auth:token" (no heroku on PATH)`,
+    )
   })
 })
 

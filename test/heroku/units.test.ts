@@ -35,11 +35,33 @@ describe('scale grammar', () => {
     })
   }
 
-  const bad = ['worker', 'worker=', 'worker=abc', 'worker=2:', 'worker=-1', 'worker=1.5', '=2', 'worker+', 'worker+0', 'worker*2',
-    'worker=2:standard 2x', 'worker=101', 'worker+1:standard-2x', 'wor ker=1', 'worker=2=3', '', 'worker:', 'worker:2', ':standard-2x']
+  const bad = [
+    'worker',
+    'worker=',
+    'worker=abc',
+    'worker=2:',
+    'worker=-1',
+    'worker=1.5',
+    '=2',
+    'worker+',
+    'worker+0',
+    'worker*2',
+    'worker=2:standard 2x',
+    'worker=101',
+    'worker+1:standard-2x',
+    'wor ker=1',
+    'worker=2=3',
+    '',
+    'worker:',
+    'worker:2',
+    ':standard-2x',
+  ]
   for (const arg of bad) {
     it(`rejects ${JSON.stringify(arg)} naming it`, () => {
-      assert.throws(() => parseScaleArg(arg), (error: Error) => error instanceof UsageError && error.message.includes(`"${arg}"`))
+      assert.throws(
+        () => parseScaleArg(arg),
+        (error: Error) => error instanceof UsageError && error.message.includes(`"${arg}"`),
+      )
     })
   }
 
@@ -60,17 +82,28 @@ describe('scale grammar', () => {
   })
 
   it('plans a size-only change at the current quantity', () => {
-    assert.deepEqual(planScale(parseScaleArgs(['worker:performance-m']), formation), [{type: 'worker', quantity: 2, dyno_size: {name: 'performance-m'}}])
+    assert.deepEqual(planScale(parseScaleArgs(['worker:performance-m']), formation), [
+      {type: 'worker', quantity: 2, dyno_size: {name: 'performance-m'}},
+    ])
   })
 
   it('prints the formation as arguments scale takes back', () => {
     assert.equal(formationArgs(formation), 'worker=2:Standard-1X web=0:Basic')
-    assert.deepEqual(parseScaleArgs(formationArgs(formation).split(' ')).map(change => change.arg), ['worker=2:Standard-1X', 'web=0:Basic'])
+    assert.deepEqual(
+      parseScaleArgs(formationArgs(formation).split(' ')).map(change => change.arg),
+      ['worker=2:Standard-1X', 'web=0:Basic'],
+    )
   })
 
   it('refuses to go below zero and unknown types', () => {
-    assert.throws(() => planScale(parseScaleArgs(['worker-3']), formation), (error: Error) => error instanceof UsageError && /"worker-3" would leave -1/.test(error.message))
-    assert.throws(() => planScale(parseScaleArgs(['clock=1']), formation), (error: Error) => error instanceof NotFoundError && /"clock"/.test(error.message))
+    assert.throws(
+      () => planScale(parseScaleArgs(['worker-3']), formation),
+      (error: Error) => error instanceof UsageError && /"worker-3" would leave -1/.test(error.message),
+    )
+    assert.throws(
+      () => planScale(parseScaleArgs(['clock=1']), formation),
+      (error: Error) => error instanceof NotFoundError && /"clock"/.test(error.message),
+    )
   })
 })
 
@@ -94,7 +127,13 @@ describe('git remotes', () => {
 describe('Procfile', () => {
   it('parses types and expands a process type at the start of a one-off command', () => {
     const procfile = parseProcfile('# jobs\nworker: node worker.js\n\nclock:   node clock.js --tick 5\n')
-    assert.deepEqual([...procfile], [['worker', 'node worker.js'], ['clock', 'node clock.js --tick 5']])
+    assert.deepEqual(
+      [...procfile],
+      [
+        ['worker', 'node worker.js'],
+        ['clock', 'node clock.js --tick 5'],
+      ],
+    )
     assert.equal(expandProcessType('worker', procfile), 'node worker.js')
     assert.equal(expandProcessType('worker --once; echo done', procfile), 'node worker.js --once; echo done')
     assert.equal(expandProcessType('workers', procfile), 'workers')
@@ -116,10 +155,22 @@ describe('retries and rate limits', () => {
 
   it('backs off exponentially with jitter, capped', () => {
     const policy = {...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000}
-    assert.equal(backoffDelay(0, policy, () => 0), 50)
-    assert.equal(backoffDelay(0, policy, () => 1), 100)
-    assert.equal(backoffDelay(3, policy, () => 1), 800)
-    assert.equal(backoffDelay(10, policy, () => 1), 1000)
+    assert.equal(
+      backoffDelay(0, policy, () => 0),
+      50,
+    )
+    assert.equal(
+      backoffDelay(0, policy, () => 1),
+      100,
+    )
+    assert.equal(
+      backoffDelay(3, policy, () => 1),
+      800,
+    )
+    assert.equal(
+      backoffDelay(10, policy, () => 1),
+      1000,
+    )
     assert.ok(backoffDelay(2, policy, () => 0.5) > backoffDelay(2, policy, () => 0))
   })
 
@@ -136,46 +187,102 @@ describe('Range paging (local API)', () => {
 
   it('pages with Next-Range and resumes after the last value', () => {
     const first = pageOf(items, parseRange('id ..; max=2', ['id', 'name']))
-    assert.deepEqual(first.page.map(item => item.id), ['a', 'b'])
+    assert.deepEqual(
+      first.page.map(item => item.id),
+      ['a', 'b'],
+    )
     assert.equal(first.nextRange, 'id ]b..; max=2')
     const second = pageOf(items, parseRange(first.nextRange, ['id', 'name']))
-    assert.deepEqual(second.page.map(item => item.id), ['c', 'd'])
+    assert.deepEqual(
+      second.page.map(item => item.id),
+      ['c', 'd'],
+    )
     const last = pageOf(items, parseRange(second.nextRange, ['id', 'name']))
-    assert.deepEqual(last.page.map(item => item.id), ['e'])
+    assert.deepEqual(
+      last.page.map(item => item.id),
+      ['e'],
+    )
     assert.equal(last.nextRange, undefined)
   })
 
   it('caps max at the page size and honours order=desc', () => {
     assert.equal(parseRange('id ..; max=1000', ['id'], 3).max, 3)
-    assert.deepEqual(pageOf(items, parseRange('name ..; max=2, order=desc', ['id', 'name'])).page.map(item => item.id), ['e', 'd'])
+    assert.deepEqual(
+      pageOf(items, parseRange('name ..; max=2, order=desc', ['id', 'name'])).page.map(item => item.id),
+      ['e', 'd'],
+    )
     assert.throws(() => parseRange('size ..', ['id', 'name']), /Invalid Range field/)
   })
 })
 
 describe('the schema validator used by the tests', () => {
   const headers = {accept: 'application/vnd.heroku+json; version=3'}
-  const exchange = {method: 'PATCH', path: '/apps/a/formation', requestHeaders: headers, status: 200, responseHeaders: {'RateLimit-Remaining': '10'}}
+  const exchange = {
+    method: 'PATCH',
+    path: '/apps/a/formation',
+    requestHeaders: headers,
+    status: 200,
+    responseHeaders: {'RateLimit-Remaining': '10'},
+  }
 
   it('catches a request and a response that break the schema', () => {
-    const problems = validateExchange({...exchange, requestBody: {updates: [{type: 'worker', quantity: '+1', size: 'basic'}]}, responseBody: [{quantity: 'two'}]})
-    assert.ok(problems.some(problem => /request body: .*quantity must be integer/.test(problem)), problems.join('\n'))
-    assert.ok(problems.some(problem => /request body: .*must NOT have additional properties/.test(problem)), problems.join('\n'))
-    assert.ok(problems.some(problem => /response body: .*quantity must be integer/.test(problem)), problems.join('\n'))
+    const problems = validateExchange({
+      ...exchange,
+      requestBody: {updates: [{type: 'worker', quantity: '+1', size: 'basic'}]},
+      responseBody: [{quantity: 'two'}],
+    })
+    assert.ok(
+      problems.some(problem => /request body: .*quantity must be integer/.test(problem)),
+      problems.join('\n'),
+    )
+    assert.ok(
+      problems.some(problem => /request body: .*must NOT have additional properties/.test(problem)),
+      problems.join('\n'),
+    )
+    assert.ok(
+      problems.some(problem => /response body: .*quantity must be integer/.test(problem)),
+      problems.join('\n'),
+    )
   })
 
   it('catches unknown links, bad error bodies and missing headers', () => {
-    assert.match(validateExchange({...exchange, method: 'GET', path: '/apps/a/nothing-here', requestBody: undefined, responseBody: {}})[0], /no link in the schema/)
-    const problems = validateExchange({...exchange, method: 'GET', path: '/account', requestHeaders: {}, requestBody: undefined, status: 404, responseHeaders: {}, responseBody: {error: 'x'}})
+    assert.match(
+      validateExchange({...exchange, method: 'GET', path: '/apps/a/nothing-here', requestBody: undefined, responseBody: {}})[0],
+      /no link in the schema/,
+    )
+    const problems = validateExchange({
+      ...exchange,
+      method: 'GET',
+      path: '/account',
+      requestHeaders: {},
+      requestBody: undefined,
+      status: 404,
+      responseHeaders: {},
+      responseBody: {error: 'x'},
+    })
     assert.equal(problems.length, 3, problems.join('\n'))
   })
 
   it('catches a response field the schema does not list (strictProperties)', () => {
-    const problems = validateExchange({...exchange, method: 'GET', path: '/apps/a/formation/worker', requestBody: undefined, responseBody: {type: 'worker', quantity: 1, invented: true}})
+    const problems = validateExchange({
+      ...exchange,
+      method: 'GET',
+      path: '/apps/a/formation/worker',
+      requestBody: undefined,
+      responseBody: {type: 'worker', quantity: 1, invented: true},
+    })
     assert.deepEqual(problems, ['GET /apps/a/formation/worker → 200: response body: / must NOT have additional properties'])
   })
 
   it('accepts a valid exchange', () => {
-    assert.deepEqual(validateExchange({...exchange, requestBody: {updates: [{type: 'worker', quantity: 2, dyno_size: {name: 'basic'}}]}, responseBody: []}), [])
+    assert.deepEqual(
+      validateExchange({
+        ...exchange,
+        requestBody: {updates: [{type: 'worker', quantity: 2, dyno_size: {name: 'basic'}}]},
+        responseBody: [],
+      }),
+      [],
+    )
   })
 })
 
@@ -228,7 +335,11 @@ describe('one-off helpers', () => {
   })
 
   it('reads rendezvous URLs', () => {
-    assert.deepEqual(parseRendezvousUrl('rendezvous://rendezvous.runtime.heroku.com:5000/abc123'), {host: 'rendezvous.runtime.heroku.com', port: 5000, secret: 'abc123'})
+    assert.deepEqual(parseRendezvousUrl('rendezvous://rendezvous.runtime.heroku.com:5000/abc123'), {
+      host: 'rendezvous.runtime.heroku.com',
+      port: 5000,
+      secret: 'abc123',
+    })
     assert.throws(() => parseRendezvousUrl('https://example.com/x'), /attach URL qjob cannot read/)
   })
 })

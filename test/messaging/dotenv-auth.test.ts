@@ -12,7 +12,10 @@ describe('auth errors name ./.env as the source of the key', () => {
   let wrong: string
   before(async () => {
     fx = await startMessagingFixture([{name: 'jobs'}])
-    wrong = fx.emulator.connectionString.replace(/SharedAccessKey=[^;]+/, 'SharedAccessKey=d3JvbmctYnV0LWxvbmctZW5vdWdoLWtleS0wMTIzNDU2Nzg5')
+    wrong = fx.emulator.connectionString.replace(
+      /SharedAccessKey=[^;]+/,
+      'SharedAccessKey=d3JvbmctYnV0LWxvbmctZW5vdWdoLWtleS0wMTIzNDU2Nzg5',
+    )
     assert.notEqual(wrong, fx.emulator.connectionString)
   })
   after(async () => {
@@ -27,7 +30,10 @@ describe('auth errors name ./.env as the source of the key', () => {
       assert.match(result.stderr, /^Error: .+ \(the key from \.\/\.env: SERVICEBUS_CONNECTION_STRING\)\n/)
       const json = await fx.qjob(['peek', '-q', 'jobs', '--json'], {env: {SERVICEBUS_CONNECTION_STRING: ''}})
       assert.equal(json.code, 4)
-      assert.match((JSON.parse(json.stderr) as {error: {message: string}}).error.message, /\(the key from \.\/\.env: SERVICEBUS_CONNECTION_STRING\)$/)
+      assert.match(
+        (JSON.parse(json.stderr) as {error: {message: string}}).error.message,
+        /\(the key from \.\/\.env: SERVICEBUS_CONNECTION_STRING\)$/,
+      )
       assert.ok(!`${result.stderr}${json.stderr}`.includes('d3JvbmctYnV0'), 'the key itself is never printed')
       // The same wrong key from the environment: no note about .env.
       const fromEnv = await fx.qjob(['peek', '-q', 'jobs'], {env: {SERVICEBUS_CONNECTION_STRING: wrong}})

@@ -29,5 +29,8 @@ export async function startMessagingFixture(queues: QueueConfig[]): Promise<Mess
 }
 
 export function ndjson(text: string): Array<Record<string, unknown>> {
-  return text.split('\n').filter(line => line.trim() !== '').map(line => JSON.parse(line) as Record<string, unknown>)
+  return text
+    .split('\n')
+    .filter(line => line.trim() !== '')
+    .map(line => JSON.parse(line) as Record<string, unknown>)
 }

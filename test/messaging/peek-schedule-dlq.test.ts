@@ -10,7 +10,14 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
   let fx: MessagingFixture
   let client: ServiceBusClient
   before(async () => {
-    fx = await startMessagingFixture([{name: 'peeks'}, {name: 'copy'}, {name: 'later'}, {name: 'dead', maxDeliveryCount: 1}, {name: 'empty'}, {name: 'bounce'}])
+    fx = await startMessagingFixture([
+      {name: 'peeks'},
+      {name: 'copy'},
+      {name: 'later'},
+      {name: 'dead', maxDeliveryCount: 1},
+      {name: 'empty'},
+      {name: 'bounce'},
+    ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
   after(async () => {
@@ -56,7 +63,11 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     const result = await fx.qjob(['peek', '-q', 'peeks', '-n', '2', '--from-sequence', '2', '--json'])
     assert.equal(result.code, 0, result.stderr)
     const messages = JSON.parse(result.stdout) as Array<Record<string, unknown>>
-    assert.deepEqual(messages.map(m => m.sequenceNumber), ['2', '3'], 'sequence numbers are decimal strings')
+    assert.deepEqual(
+      messages.map(m => m.sequenceNumber),
+      ['2', '3'],
+      'sequence numbers are decimal strings',
+    )
     assert.equal(messages[0].body, 'plain text')
     assert.deepEqual(messages[0].applicationProperties, {tenant: 'acme', n: 3})
     assert.equal(messages[0].timeToLive, 3_600_000)
@@ -79,7 +90,8 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     assert.equal(b.length, 4)
     for (const [i, message] of a.entries()) {
       assert.deepEqual(Buffer.from(b[i].body as Uint8Array), Buffer.from(message.body as Uint8Array), `body ${i}`)
-      for (const field of ['messageId', 'subject', 'contentType', 'correlationId', 'timeToLive'] as const) assert.equal(b[i][field], message[field], `${field} ${i}`)
+      for (const field of ['messageId', 'subject', 'contentType', 'correlationId', 'timeToLive'] as const)
+        assert.equal(b[i][field], message[field], `${field} ${i}`)
       assert.deepEqual(b[i].applicationProperties ?? {}, message.applicationProperties ?? {})
     }
   })
@@ -99,15 +111,27 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     assert.ok(Math.abs(Date.parse(scheduled.scheduledFor) - Date.now() - 3_600_000) < 60_000)
 
     result = await fx.qjob(['schedule', 'list', '-q', 'later', '--json'])
-    const listed = JSON.parse(result.stdout) as Array<{sequenceNumber: string; state: string; scheduledEnqueueTime: string; subject: string}>
-    assert.deepEqual(listed.map(m => m.sequenceNumber), scheduled.sequenceNumbers, 'the same string form as schedule --json')
+    const listed = JSON.parse(result.stdout) as Array<{
+      sequenceNumber: string
+      state: string
+      scheduledEnqueueTime: string
+      subject: string
+    }>
+    assert.deepEqual(
+      listed.map(m => m.sequenceNumber),
+      scheduled.sequenceNumbers,
+      'the same string form as schedule --json',
+    )
     assert.ok(listed.every(m => m.state === 'scheduled' && m.subject === 'cron' && m.scheduledEnqueueTime === scheduled.scheduledFor))
 
     result = await fx.qjob(['schedule', 'cancel', '-q', 'later', ...scheduled.sequenceNumbers.slice(0, 2)])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'Cancelled 2 scheduled messages on later\n')
     result = await fx.qjob(['schedule', 'list', '-q', 'later', '--json'])
-    assert.deepEqual((JSON.parse(result.stdout) as Array<{sequenceNumber: string}>).map(m => m.sequenceNumber), scheduled.sequenceNumbers.slice(2))
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as Array<{sequenceNumber: string}>).map(m => m.sequenceNumber),
+      scheduled.sequenceNumbers.slice(2),
+    )
   })
 
   it('a scheduled message becomes receivable at its time', async () => {
@@ -134,7 +158,10 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     assert.equal(result.stdout.trimEnd().split('\n').length, 5)
     result = await fx.qjob(['dlq', 'peek', '-q', 'dead', '--reason', 'Timeout', '--json'])
     const timeouts = JSON.parse(result.stdout) as Array<Record<string, unknown>>
-    assert.deepEqual(timeouts.map(m => m.body), ['d1', 'd3'])
+    assert.deepEqual(
+      timeouts.map(m => m.body),
+      ['d1', 'd3'],
+    )
     assert.equal(timeouts[0].deadLetterErrorDescription, 'failed 1')
   })
 
@@ -161,10 +188,14 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     await deadLetter('bounce', ['b0', 'b1', 'b2'], () => 'Broken')
     // A worker that still rejects everything it gets.
     const worker = client.createReceiver('bounce')
-    const subscription = worker.subscribe({
-      processMessage: message => worker.deadLetterMessage(message, {deadLetterReason: 'StillBroken', deadLetterErrorDescription: 'again'}),
-      processError: async () => undefined,
-    }, {autoCompleteMessages: false})
+    const subscription = worker.subscribe(
+      {
+        processMessage: message =>
+          worker.deadLetterMessage(message, {deadLetterReason: 'StillBroken', deadLetterErrorDescription: 'again'}),
+        processError: async () => undefined,
+      },
+      {autoCompleteMessages: false},
+    )
     try {
       const result = await fx.qjob(['dlq', 'resubmit', '-q', 'bounce', '--all', '--json'])
       assert.equal(result.code, 0, result.stderr)

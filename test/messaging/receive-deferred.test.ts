@@ -34,7 +34,13 @@ describe('qjob receive --sequence', () => {
     const taken = await fx.qjob(['receive', '-q', 'later', '--sequence', `${numbers[0]},${numbers[1]}`, '--json'])
     assert.equal(taken.code, 0, taken.stderr)
     const messages = JSON.parse(taken.stdout) as Array<{body: string; deliveryCount: number; state: string}>
-    assert.deepEqual(messages.map(message => [message.body, message.state, message.deliveryCount]), [['one', 'deferred', 1], ['two', 'deferred', 1]])
+    assert.deepEqual(
+      messages.map(message => [message.body, message.state, message.deliveryCount]),
+      [
+        ['one', 'deferred', 1],
+        ['two', 'deferred', 1],
+      ],
+    )
     assert.equal(fx.emulator.broker.runtimeCounts('later').deferredMessageCount, 1, 'completed by default')
 
     const dead = await fx.qjob(['receive', '-q', 'later', '--sequence', numbers[2], '--settle', 'dead-letter', '--reason', 'Stale'])

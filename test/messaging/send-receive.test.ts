@@ -28,8 +28,30 @@ describe('qjob send and receive against the emulator', () => {
   })
 
   it('sends a body from the argument with properties, as raw UTF-8 bytes', async () => {
-    const result = await fx.qjob(['send', '-q', 'jobs', '{"job":"resize","id":42}', '--content-type', 'application/json', '--subject', 'resize',
-      '--correlation-id', 'c-1', '--message-id', 'm-1', '-p', 'tenant=acme', '-p', 'priority=2', '-p', 'urgent=true', '-p', 'code:="007"', '--ttl', '10m'])
+    const result = await fx.qjob([
+      'send',
+      '-q',
+      'jobs',
+      '{"job":"resize","id":42}',
+      '--content-type',
+      'application/json',
+      '--subject',
+      'resize',
+      '--correlation-id',
+      'c-1',
+      '--message-id',
+      'm-1',
+      '-p',
+      'tenant=acme',
+      '-p',
+      'priority=2',
+      '-p',
+      'urgent=true',
+      '-p',
+      'code:="007"',
+      '--ttl',
+      '10m',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'Sent 1 message to jobs\n')
     const receiver = client.createReceiver('jobs', {receiveMode: 'receiveAndDelete'})
@@ -60,8 +82,14 @@ describe('qjob send and receive against the emulator', () => {
     const messages = await receiver.receiveMessages(4, {maxWaitTimeInMs: 5000})
     await receiver.close()
     assert.deepEqual(Buffer.from(messages[0].body as Uint8Array), binary)
-    assert.deepEqual(messages.slice(1).map(m => Buffer.from(m.body as Uint8Array).toString()), ['from stdin', 'from stdin', 'from stdin'])
-    assert.deepEqual(messages.slice(1).map(m => m.messageId), sent.messageIds)
+    assert.deepEqual(
+      messages.slice(1).map(m => Buffer.from(m.body as Uint8Array).toString()),
+      ['from stdin', 'from stdin', 'from stdin'],
+    )
+    assert.deepEqual(
+      messages.slice(1).map(m => m.messageId),
+      sent.messageIds,
+    )
   })
 
   it('sends 5,000 messages in batches', async () => {
@@ -80,7 +108,10 @@ describe('qjob send and receive against the emulator', () => {
     const result = await fx.qjob(['receive', '-q', 'settle', '-n', '2', '--ndjson', '--wait', '5'])
     assert.equal(result.code, 0, result.stderr)
     const lines = ndjson(result.stdout)
-    assert.deepEqual(lines.map(line => line.body), ['one', 'two'])
+    assert.deepEqual(
+      lines.map(line => line.body),
+      ['one', 'two'],
+    )
     assert.equal(lines[1].subject, 's2')
     assert.deepEqual(lines[1].applicationProperties, {n: 2})
     assert.equal(lines[0].deliveryCount, 0)
@@ -95,7 +126,18 @@ describe('qjob send and receive against the emulator', () => {
     let result = await fx.qjob(['receive', '-q', 'settle', '--settle', 'abandon', '--json'])
     assert.equal(result.code, 0, result.stderr)
     assert.equal((JSON.parse(result.stdout) as Array<{deliveryCount: number}>)[0].deliveryCount, 0)
-    result = await fx.qjob(['receive', '-q', 'settle', '--settle', 'dead-letter', '--reason', 'BadInput', '--description', 'no size', '--json'])
+    result = await fx.qjob([
+      'receive',
+      '-q',
+      'settle',
+      '--settle',
+      'dead-letter',
+      '--reason',
+      'BadInput',
+      '--description',
+      'no size',
+      '--json',
+    ])
     assert.equal((JSON.parse(result.stdout) as Array<{deliveryCount: number}>)[0].deliveryCount, 1)
     result = await fx.qjob(['receive', '-q', 'settle', '--dead-letter', '--mode', 'receive-and-delete', '--json'])
     const [dead] = JSON.parse(result.stdout) as Array<Record<string, unknown>>
@@ -120,7 +162,10 @@ describe('qjob send and receive against the emulator', () => {
     await sender.close()
     const {spawn} = await import('node:child_process')
     const {binPath} = await import('../helpers/cli.js')
-    const child = spawn(process.execPath, [binPath, 'receive', '-q', 'settle', '-n', '200', '--ndjson', '--wait', '5'], {cwd: fx.home, env: fx.env})
+    const child = spawn(process.execPath, [binPath, 'receive', '-q', 'settle', '-n', '200', '--ndjson', '--wait', '5'], {
+      cwd: fx.home,
+      env: fx.env,
+    })
     let stdout = ''
     child.stdout.setEncoding('utf8')
     await new Promise<void>(resolve => {
@@ -158,7 +203,9 @@ describe('qjob send and receive against the emulator', () => {
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'Sent 3 messages to replay\n')
 
-    result = await fx.qjob(['send', '-q', 'replay', '--ndjson', '--concurrency', '1'], {input: `${lines[0]}\n${lines[1]}\n{"body": oops}\n${lines[2]}\n`})
+    result = await fx.qjob(['send', '-q', 'replay', '--ndjson', '--concurrency', '1'], {
+      input: `${lines[0]}\n${lines[1]}\n{"body": oops}\n${lines[2]}\n`,
+    })
     assert.equal(result.code, 2)
     assert.match(result.stderr, /^Error: line 3: not valid JSON .*\(0 messages were sent before the error\)\n$/)
 
@@ -168,16 +215,29 @@ describe('qjob send and receive against the emulator', () => {
   })
 
   it('sessions: send with --session-id; receive a named session or the next available one, in order', async () => {
-    for (const [session, body] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2']]) {
+    for (const [session, body] of [
+      ['a', 'a1'],
+      ['b', 'b1'],
+      ['a', 'a2'],
+    ]) {
       const result = await fx.qjob(['send', '-q', 'orders', body, '--session-id', session])
       assert.equal(result.code, 0, result.stderr)
     }
     let result = await fx.qjob(['receive', '-q', 'orders', '--session-id', 'a', '-n', '5', '--wait', '2', '--ndjson'])
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(ndjson(result.stdout).map(line => [line.sessionId, line.body]), [['a', 'a1'], ['a', 'a2']])
+    assert.deepEqual(
+      ndjson(result.stdout).map(line => [line.sessionId, line.body]),
+      [
+        ['a', 'a1'],
+        ['a', 'a2'],
+      ],
+    )
     result = await fx.qjob(['receive', '-q', 'orders', '--next-session', '--ndjson'])
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(ndjson(result.stdout).map(line => [line.sessionId, line.body]), [['b', 'b1']])
+    assert.deepEqual(
+      ndjson(result.stdout).map(line => [line.sessionId, line.body]),
+      [['b', 'b1']],
+    )
     result = await fx.qjob(['send', '-q', 'orders', 'no session'])
     assert.equal(result.code, 2)
     assert.match(result.stderr, /^Error: queue "orders" requires sessions: every message needs a session id\nHint: Pass --session-id/)
@@ -217,7 +277,9 @@ describe('qjob send and receive against the emulator', () => {
     await new Promise(resolve => server.close(resolve))
     const started = Date.now()
     const result = await fx.qjob(['send', '-q', 'jobs', 'x', '--timeout', '3'], {
-      env: {SERVICEBUS_CONNECTION_STRING: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=k;SharedAccessKey=secretvalue123;UseDevelopmentEmulator=true`},
+      env: {
+        SERVICEBUS_CONNECTION_STRING: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=k;SharedAccessKey=secretvalue123;UseDevelopmentEmulator=true`,
+      },
     })
     assert.equal(result.code, 1, result.stderr)
     assert.match(result.stderr, /^Error: cannot reach Service Bus/)

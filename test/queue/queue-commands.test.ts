@@ -9,7 +9,6 @@ import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulat
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
 import {MANAGEMENT_BACKENDS} from '../helpers/management-backends.js'
 
-
 for (const backend of MANAGEMENT_BACKENDS) {
   describe(`qjob queue commands (${backend.name} backend)`, () => {
     let emulator: ServiceBusEmulator
@@ -17,7 +16,8 @@ for (const backend of MANAGEMENT_BACKENDS) {
     let env: NodeJS.ProcessEnv
     let client: ServiceBusClient
     const q = (name: string) => `${backend.name}-${name}`
-    const qjob = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args, {cwd: dir.path, env: {...env, ...extra}})
+    const qjob = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+      runCli(args, {cwd: dir.path, env: {...env, ...extra}})
     const json = <T>(result: CliResult): T => {
       assert.equal(result.code, 0, result.stderr)
       return JSON.parse(result.stdout) as T
@@ -36,13 +36,36 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('creates a queue with its settings; show reports them', async () => {
-      const result = await qjob(['queue', 'create', q('jobs'), '--lock-duration', '2m', '--max-delivery-count', '5', '--default-ttl', '1d',
-        '--dead-letter-on-expiration', '--duplicate-detection-window', '10m', '--max-size-mb', '2048'])
+      const result = await qjob([
+        'queue',
+        'create',
+        q('jobs'),
+        '--lock-duration',
+        '2m',
+        '--max-delivery-count',
+        '5',
+        '--default-ttl',
+        '1d',
+        '--dead-letter-on-expiration',
+        '--duplicate-detection-window',
+        '10m',
+        '--max-size-mb',
+        '2048',
+      ])
       assert.equal(result.code, 0, result.stderr)
       assert.equal(result.stdout, `Created queue ${q('jobs')}\n`)
       const shown = json<Record<string, unknown>>(await qjob(['queue', 'show', q('jobs'), '--json']))
       assert.deepEqual(
-        [shown.lockDurationMs, shown.maxDeliveryCount, shown.defaultTtlMs, shown.deadLetterOnExpiration, shown.duplicateDetection, shown.duplicateDetectionWindowMs, shown.maxSizeMb, shown.requiresSession],
+        [
+          shown.lockDurationMs,
+          shown.maxDeliveryCount,
+          shown.defaultTtlMs,
+          shown.deadLetterOnExpiration,
+          shown.duplicateDetection,
+          shown.duplicateDetectionWindowMs,
+          shown.maxSizeMb,
+          shown.requiresSession,
+        ],
         [120_000, 5, 86_400_000, true, true, 600_000, 2048, false],
       )
       const human = await qjob(['queue', 'show', q('jobs')])
@@ -59,7 +82,10 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('invalid values are exit 2 before any call is made', async () => {
-      const unreachable = {SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true', AZURE_RESOURCE_MANAGER_URL: 'https://127.0.0.1:1'}
+      const unreachable = {
+        SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true',
+        AZURE_RESOURCE_MANAGER_URL: 'https://127.0.0.1:1',
+      }
       for (const [flags, message] of [
         [['--lock-duration', '6m'], /--lock-duration must be between 5s and 5m, got 6m/],
         [['--max-delivery-count', '0'], /--max-delivery-count must be between 1 and 2000/],
@@ -81,12 +107,22 @@ for (const backend of MANAGEMENT_BACKENDS) {
       const jobs = queues.find(queue => queue.name === q('jobs'))
       assert.deepEqual([jobs?.counts.active, jobs?.counts.scheduled], [3, 1])
       const table = await qjob(['queue', 'list'])
-      assert.match(table.stdout, new RegExp(`^NAME\\s+STATUS\\s+ACTIVE\\s+DEAD-LETTER\\s+SCHEDULED\\n(.*\\n)*${q('jobs')}\\s+Active\\s+3\\s+0\\s+1\\n`))
+      assert.match(
+        table.stdout,
+        new RegExp(`^NAME\\s+STATUS\\s+ACTIVE\\s+DEAD-LETTER\\s+SCHEDULED\\n(.*\\n)*${q('jobs')}\\s+Active\\s+3\\s+0\\s+1\\n`),
+      )
       const cache = join(dir.path, 'completion-cache')
       assert.equal((await qjob(['queue', 'list'], {XDG_CACHE_HOME: cache})).code, 0)
-      assert.ok(readFileSync(join(cache, 'qjob', 'queue-names'), 'utf8').split('\n').includes(q('jobs')), 'queue list keeps the names for shell completion')
+      assert.ok(
+        readFileSync(join(cache, 'qjob', 'queue-names'), 'utf8')
+          .split('\n')
+          .includes(q('jobs')),
+        'queue list keeps the names for shell completion',
+      )
 
-      const updated = json<{lockDurationMs: number; maxDeliveryCount: number}>(await qjob(['queue', 'update', q('jobs'), '--lock-duration', '1m', '--json']))
+      const updated = json<{lockDurationMs: number; maxDeliveryCount: number}>(
+        await qjob(['queue', 'update', q('jobs'), '--lock-duration', '1m', '--json']),
+      )
       assert.deepEqual([updated.lockDurationMs, updated.maxDeliveryCount], [60_000, 5])
       const result = await qjob(['queue', 'update', q('missing'), '--lock-duration', '1m'])
       assert.equal(result.code, 3, result.stderr)
@@ -96,8 +132,13 @@ for (const backend of MANAGEMENT_BACKENDS) {
       let result = await qjob(['queue', 'policy', 'create', 'workers', '--queue', q('jobs'), '--rights', 'Listen'])
       assert.equal(result.code, 0, result.stderr)
       assert.equal(result.stdout, `Created policy workers on ${q('jobs')} (Listen)\n`)
-      const policies = json<Array<{name: string; rights: string[]}>>(await qjob(['queue', 'policy', 'list', '--queue', q('jobs'), '--json']))
-      assert.deepEqual(policies.map(policy => [policy.name, policy.rights]), [['workers', ['Listen']]])
+      const policies = json<Array<{name: string; rights: string[]}>>(
+        await qjob(['queue', 'policy', 'list', '--queue', q('jobs'), '--json']),
+      )
+      assert.deepEqual(
+        policies.map(policy => [policy.name, policy.rights]),
+        [['workers', ['Listen']]],
+      )
 
       result = await qjob(['queue', 'connection-string', '--queue', q('jobs'), '--policy', 'workers'])
       assert.equal(result.code, 0, result.stderr)
@@ -138,9 +179,15 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('a wrong credential is exit 4, and no secret is printed', async () => {
-      const wrong = backend.name === 'atom'
-        ? {SERVICEBUS_CONNECTION_STRING: emulator.connectionString.replace(/SharedAccessKey=[^;]+/, 'SharedAccessKey=d3Jvbmcta2V5LXRvdGFsbHk=')}
-        : {AZURE_ACCESS_TOKEN: 'not-the-token-at-all'}
+      const wrong =
+        backend.name === 'atom'
+          ? {
+              SERVICEBUS_CONNECTION_STRING: emulator.connectionString.replace(
+                /SharedAccessKey=[^;]+/,
+                'SharedAccessKey=d3Jvbmcta2V5LXRvdGFsbHk=',
+              ),
+            }
+          : {AZURE_ACCESS_TOKEN: 'not-the-token-at-all'}
       const result = await qjob(['queue', 'list'], wrong)
       assert.equal(result.code, 4, result.stderr)
       assert.ok(!result.stderr.includes('d3Jvbmcta2V5LXRvdGFsbHk=') && !result.stderr.includes('not-the-token-at-all'), result.stderr)

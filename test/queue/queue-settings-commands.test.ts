@@ -7,13 +7,13 @@ import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulat
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
 import {MANAGEMENT_BACKENDS} from '../helpers/management-backends.js'
 
-
 for (const backend of MANAGEMENT_BACKENDS) {
   describe(`queue settings and key renewal (${backend.name} backend)`, () => {
     let emulator: ServiceBusEmulator
     let dir: ReturnType<typeof tempDir>
     let env: NodeJS.ProcessEnv
-    const qjob = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args, {cwd: dir.path, env: {...env, ...extra}})
+    const qjob = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+      runCli(args, {cwd: dir.path, env: {...env, ...extra}})
     const json = <T>(result: CliResult): T => {
       assert.equal(result.code, 0, result.stderr)
       return JSON.parse(result.stdout) as T
@@ -37,7 +37,10 @@ for (const backend of MANAGEMENT_BACKENDS) {
       const human = await qjob(['queue', 'show', 'preview'])
       assert.match(human.stdout, /auto-delete on idle\s+1h\n/)
       assert.match(human.stdout, /partitioning\s+on\n/)
-      for (const args of [['--auto-delete-on-idle', '1m'], ['--status', 'Paused']]) {
+      for (const args of [
+        ['--auto-delete-on-idle', '1m'],
+        ['--status', 'Paused'],
+      ]) {
         const result = await qjob(['queue', 'create', 'refused', ...args])
         assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`)
       }
@@ -68,31 +71,52 @@ for (const backend of MANAGEMENT_BACKENDS) {
 
       assert.equal((await qjob(['send', '-q', 'fwd-source', 'hello'], connection)).code, 0)
       const moved = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-target', '--json'], connection))
-      assert.deepEqual(moved.map(message => message.body), ['hello'])
+      assert.deepEqual(
+        moved.map(message => message.body),
+        ['hello'],
+      )
 
       const stopped = json<{forwardTo?: string}>(await qjob(['queue', 'update', 'fwd-source', '--forward-to', '', '--json']))
       assert.equal(stopped.forwardTo, undefined)
       assert.equal((await qjob(['send', '-q', 'fwd-source', 'stays'], connection)).code, 0)
       const kept = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-source', '--json'], connection))
-      assert.deepEqual(kept.map(message => message.body), ['stays'])
+      assert.deepEqual(
+        kept.map(message => message.body),
+        ['stays'],
+      )
       // Its dead letters still go on to fwd-dead.
       assert.equal((await qjob(['receive', '-q', 'fwd-source', '--settle', 'dead-letter', '--json'], connection)).code, 0)
       const dead = json<Array<{body: string}>>(await qjob(['peek', '-q', 'fwd-dead', '--json'], connection))
-      assert.deepEqual(dead.map(message => message.body), ['stays'])
+      assert.deepEqual(
+        dead.map(message => message.body),
+        ['stays'],
+      )
     })
 
     it('policy renew replaces the key: the old connection string is refused, the new one works; --yes is needed off a terminal', async () => {
       assert.equal((await qjob(['queue', 'create', 'rotated'])).code, 0)
       assert.equal((await qjob(['queue', 'policy', 'create', 'workers', '--queue', 'rotated', '--rights', 'Listen'])).code, 0)
       const before = (await qjob(['queue', 'connection-string', '--queue', 'rotated', '--policy', 'workers'])).stdout.trim()
-      assert.equal((await qjob(['queue', 'policy', 'renew', 'workers', '--queue', 'rotated'])).code, 2, 'renew without --yes off a terminal')
-      const renewed = json<{name: string; key: string; renewed: boolean}>(await qjob(['queue', 'policy', 'renew', 'workers', '--queue', 'rotated', '--yes', '--json']))
+      assert.equal(
+        (await qjob(['queue', 'policy', 'renew', 'workers', '--queue', 'rotated'])).code,
+        2,
+        'renew without --yes off a terminal',
+      )
+      const renewed = json<{name: string; key: string; renewed: boolean}>(
+        await qjob(['queue', 'policy', 'renew', 'workers', '--queue', 'rotated', '--yes', '--json']),
+      )
       assert.deepEqual([renewed.name, renewed.key, renewed.renewed], ['workers', 'primary', true])
       const after = (await qjob(['queue', 'connection-string', '--queue', 'rotated', '--policy', 'workers'])).stdout.trim()
       assert.notEqual(after, before)
-      const old = await runCli(['peek', '-q', 'rotated', '--json'], {cwd: dir.path, env: cleanEnv(dir.path, {SERVICEBUS_CONNECTION_STRING: before})})
+      const old = await runCli(['peek', '-q', 'rotated', '--json'], {
+        cwd: dir.path,
+        env: cleanEnv(dir.path, {SERVICEBUS_CONNECTION_STRING: before}),
+      })
       assert.equal(old.code, 4, old.stderr)
-      const fresh = await runCli(['peek', '-q', 'rotated', '--json'], {cwd: dir.path, env: cleanEnv(dir.path, {SERVICEBUS_CONNECTION_STRING: after})})
+      const fresh = await runCli(['peek', '-q', 'rotated', '--json'], {
+        cwd: dir.path,
+        env: cleanEnv(dir.path, {SERVICEBUS_CONNECTION_STRING: after}),
+      })
       assert.equal(fresh.code, 0, fresh.stderr)
     })
   })

@@ -25,7 +25,11 @@ interface Row {
 
 function manifestCommands(): Map<string, ManifestCommand> {
   const commands = new Map<string, ManifestCommand>()
-  const files = ['oclif.manifest.json', 'node_modules/@oclif/plugin-help/oclif.manifest.json', 'node_modules/@oclif/plugin-version/oclif.manifest.json']
+  const files = [
+    'oclif.manifest.json',
+    'node_modules/@oclif/plugin-help/oclif.manifest.json',
+    'node_modules/@oclif/plugin-version/oclif.manifest.json',
+  ]
   for (const file of files) {
     const manifest = JSON.parse(readFileSync(join(repoRoot, file), 'utf8')) as {commands: Record<string, ManifestCommand>}
     for (const [id, command] of Object.entries(manifest.commands)) commands.set(id.replaceAll(':', ' '), command)
@@ -118,7 +122,9 @@ describe('the JSON contract in the README', () => {
       const json = await qjob(['config', 'get', 'nope', '--json'])
       assert.equal(json.code, plain.code)
       assert.equal(json.stdout, '')
-      assert.deepEqual(JSON.parse(json.stderr), {error: {message: 'unknown setting "nope"', hint: plain.stderr.split('\nHint: ')[1].trim(), exitCode: 2}})
+      assert.deepEqual(JSON.parse(json.stderr), {
+        error: {message: 'unknown setting "nope"', hint: plain.stderr.split('\nHint: ')[1].trim(), exitCode: 2},
+      })
     })
   })
 })

@@ -7,7 +7,6 @@ import {startServiceBusEmulator, type ServiceBusEmulator} from '../../src/emulat
 import {type CliResult, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
 import {MANAGEMENT_BACKENDS} from '../helpers/management-backends.js'
 
-
 for (const backend of MANAGEMENT_BACKENDS) {
   describe(`qjob topic, subscription and rule commands (${backend.name} backend)`, () => {
     let emulator: ServiceBusEmulator
@@ -31,7 +30,17 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('creates a topic with its settings; --if-not-exists accepts it the second time', async () => {
-      const created = await qjob(['topic', 'create', t('jobs'), '--default-ttl', '1d', '--duplicate-detection-window', '10m', '--max-size-mb', '2048'])
+      const created = await qjob([
+        'topic',
+        'create',
+        t('jobs'),
+        '--default-ttl',
+        '1d',
+        '--duplicate-detection-window',
+        '10m',
+        '--max-size-mb',
+        '2048',
+      ])
       assert.equal(created.code, 0, created.stderr)
       assert.equal(created.stdout, `Created topic ${t('jobs')}\n`)
       const again = await qjob(['topic', 'create', t('jobs')])
@@ -40,25 +49,50 @@ for (const backend of MANAGEMENT_BACKENDS) {
       const idempotent = json<{created: boolean; defaultTtlMs: number; duplicateDetectionWindowMs: number; maxSizeMb: number}>(
         await qjob(['topic', 'create', t('jobs'), '--if-not-exists', '--json']),
       )
-      assert.deepEqual([idempotent.created, idempotent.defaultTtlMs, idempotent.duplicateDetectionWindowMs, idempotent.maxSizeMb], [false, 86_400_000, 600_000, 2048])
+      assert.deepEqual(
+        [idempotent.created, idempotent.defaultTtlMs, idempotent.duplicateDetectionWindowMs, idempotent.maxSizeMb],
+        [false, 86_400_000, 600_000, 2048],
+      )
     })
 
     it('subscriptions with a correlation filter, a SQL filter and $Default; rules listed as created', async () => {
-      let result = await qjob(['subscription', 'create', 'resize', '--topic', t('jobs'), '--correlation', 'subject=resize', '-c', 'tenant=acme', '--max-delivery-count', '3'])
+      let result = await qjob([
+        'subscription',
+        'create',
+        'resize',
+        '--topic',
+        t('jobs'),
+        '--correlation',
+        'subject=resize',
+        '-c',
+        'tenant=acme',
+        '--max-delivery-count',
+        '3',
+      ])
       assert.equal(result.code, 0, result.stderr)
       result = await qjob(['subscription', 'create', 'big', '--topic', t('jobs'), '--sql', 'size > 10', '--rule-name', 'big-only'])
       assert.equal(result.code, 0, result.stderr)
       result = await qjob(['subscription', 'create', 'audit', '--topic', t('jobs')])
       assert.equal(result.code, 0, result.stderr)
 
-      const rules = (sub: string) => qjob(['rule', 'list', '--topic', t('jobs'), '--subscription', sub, '--json']).then(r => json<Array<Record<string, unknown>>>(r))
-      assert.deepEqual((await rules('resize')).map(rule => [rule.name, rule.filter]), [
-        ['$Default', {kind: 'correlation', properties: {subject: 'resize', applicationProperties: {tenant: 'acme'}}}],
-      ])
-      assert.deepEqual((await rules('big')).map(rule => [rule.name, rule.filter]), [['big-only', {kind: 'sql', expression: 'size > 10'}]])
-      assert.deepEqual((await rules('audit')).map(rule => [rule.name, rule.filter]), [['$Default', {kind: 'true'}]])
+      const rules = (sub: string) =>
+        qjob(['rule', 'list', '--topic', t('jobs'), '--subscription', sub, '--json']).then(r => json<Array<Record<string, unknown>>>(r))
+      assert.deepEqual(
+        (await rules('resize')).map(rule => [rule.name, rule.filter]),
+        [['$Default', {kind: 'correlation', properties: {subject: 'resize', applicationProperties: {tenant: 'acme'}}}]],
+      )
+      assert.deepEqual(
+        (await rules('big')).map(rule => [rule.name, rule.filter]),
+        [['big-only', {kind: 'sql', expression: 'size > 10'}]],
+      )
+      assert.deepEqual(
+        (await rules('audit')).map(rule => [rule.name, rule.filter]),
+        [['$Default', {kind: 'true'}]],
+      )
 
-      const shown = json<{maxDeliveryCount: number; rules: unknown[]}>(await qjob(['subscription', 'show', 'resize', '--topic', t('jobs'), '--json']))
+      const shown = json<{maxDeliveryCount: number; rules: unknown[]}>(
+        await qjob(['subscription', 'show', 'resize', '--topic', t('jobs'), '--json']),
+      )
       assert.equal(shown.maxDeliveryCount, 3)
       const listed = json<Array<{name: string}>>(await qjob(['subscription', 'list', '--topic', t('jobs'), '--json']))
       assert.deepEqual(listed.map(sub => sub.name).sort(), ['audit', 'big', 'resize'])
@@ -66,19 +100,36 @@ for (const backend of MANAGEMENT_BACKENDS) {
 
     it('rule create adds a rule with an action; rule delete removes one', async () => {
       const created = json<{name: string; action: string}>(
-        await qjob(['rule', 'create', 'tag', '--topic', t('jobs'), '--subscription', 'audit', '--filter', 'true', '--action', "SET sys.label = 'audited'", '--json']),
+        await qjob([
+          'rule',
+          'create',
+          'tag',
+          '--topic',
+          t('jobs'),
+          '--subscription',
+          'audit',
+          '--filter',
+          'true',
+          '--action',
+          "SET sys.label = 'audited'",
+          '--json',
+        ]),
       )
       assert.deepEqual([created.name, created.action], ['tag', "SET sys.label = 'audited'"])
       const deleted = await qjob(['rule', 'delete', '$Default', '--topic', t('jobs'), '--subscription', 'audit', '--yes'])
       assert.equal(deleted.code, 0, deleted.stderr)
       const left = json<Array<{name: string}>>(await qjob(['rule', 'list', '--topic', t('jobs'), '--subscription', 'audit', '--json']))
-      assert.deepEqual(left.map(rule => rule.name), ['tag'])
+      assert.deepEqual(
+        left.map(rule => rule.name),
+        ['tag'],
+      )
     })
 
     it('topic show draws the fan-out: every subscription with its rules and counts', async () => {
-      const fanOut = json<{topic: {name: string}; subscriptions: Array<{name: string; counts: {active: number}; rules: Array<{name: string}>}>}>(
-        await qjob(['topic', 'show', t('jobs'), '--json']),
-      )
+      const fanOut = json<{
+        topic: {name: string}
+        subscriptions: Array<{name: string; counts: {active: number}; rules: Array<{name: string}>}>
+      }>(await qjob(['topic', 'show', t('jobs'), '--json']))
       assert.equal(fanOut.topic.name, t('jobs'))
       assert.deepEqual(fanOut.subscriptions.map(sub => [sub.name, sub.counts.active, sub.rules.map(rule => rule.name)]).sort(), [
         ['audit', 0, ['tag']],
@@ -92,7 +143,9 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('update changes only what is given; nothing given is exit 2', async () => {
-      const updated = json<{defaultTtlMs: number; duplicateDetectionWindowMs: number}>(await qjob(['topic', 'update', t('jobs'), '--default-ttl', '2d', '--json']))
+      const updated = json<{defaultTtlMs: number; duplicateDetectionWindowMs: number}>(
+        await qjob(['topic', 'update', t('jobs'), '--default-ttl', '2d', '--json']),
+      )
       assert.deepEqual([updated.defaultTtlMs, updated.duplicateDetectionWindowMs], [2 * 86_400_000, 600_000])
       const sub = json<{maxDeliveryCount: number; lockDurationMs: number}>(
         await qjob(['subscription', 'update', 'resize', '--topic', t('jobs'), '--lock-duration', '2m', '--json']),
@@ -118,7 +171,10 @@ for (const backend of MANAGEMENT_BACKENDS) {
     it('bad input is exit 2 before any call: no filter, two filters, a short auto-delete', async () => {
       for (const [args, message] of [
         [['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big'], /a rule needs a filter/],
-        [['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big', '--sql', 'a = 1', '-c', 'subject=x'], /--sql and --correlation cannot be used together/],
+        [
+          ['rule', 'create', 'x', '--topic', t('jobs'), '--subscription', 'big', '--sql', 'a = 1', '-c', 'subject=x'],
+          /--sql and --correlation cannot be used together/,
+        ],
         [['topic', 'create', t('x'), '--auto-delete-on-idle', '1m'], /--auto-delete-on-idle must be at least 5m/],
       ] as const) {
         const result = await qjob([...args])
@@ -141,7 +197,9 @@ for (const backend of MANAGEMENT_BACKENDS) {
     })
 
     it('topic policies: a Send policy has a connection string for that topic; delete needs --yes off a terminal', async () => {
-      const policy = json<{name: string; rights: string[]}>(await qjob(['topic', 'policy', 'create', 'web', '--topic', t('jobs'), '--rights', 'Send', '--json']))
+      const policy = json<{name: string; rights: string[]}>(
+        await qjob(['topic', 'policy', 'create', 'web', '--topic', t('jobs'), '--rights', 'Send', '--json']),
+      )
       assert.deepEqual(policy.rights, ['Send'])
       const listed = json<Array<{name: string}>>(await qjob(['topic', 'policy', 'list', '--topic', t('jobs'), '--json']))
       assert.ok(listed.some(p => p.name === 'web'))

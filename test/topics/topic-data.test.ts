@@ -18,7 +18,9 @@ describe('data commands on topics and subscriptions', () => {
     return result
   }
   const peekBodies = async (subscription: string, ...extra: string[]) =>
-    ndjson(ok(await qjob(['peek', '--topic', 'jobs', '--subscription', subscription, '-n', '50', '--ndjson', ...extra])).stdout).map(m => m.body)
+    ndjson(ok(await qjob(['peek', '--topic', 'jobs', '--subscription', subscription, '-n', '50', '--ndjson', ...extra])).stdout).map(
+      m => m.body,
+    )
 
   before(async () => {
     dir = tempDir('qjob-topic-data-')
@@ -38,7 +40,9 @@ describe('data commands on topics and subscriptions', () => {
   it('send --topic fans out by the rules: each subscription gets what matches it', async () => {
     ok(await qjob(['send', '--topic', 'jobs', '--subject', 'resize', '{"image":1}']))
     ok(await qjob(['send', '--topic', 'jobs', '--subject', 'email', '{"to":"a@b"}']))
-    const sent = JSON.parse(ok(await qjob(['send', '--topic', 'jobs', '--subject', 'resize', '--count', '3', '{"image":2}', '--json'])).stdout)
+    const sent = JSON.parse(
+      ok(await qjob(['send', '--topic', 'jobs', '--subject', 'resize', '--count', '3', '{"image":2}', '--json'])).stdout,
+    )
     assert.equal(sent.sent, 3)
     assert.deepEqual(await peekBodies('resize'), [{image: 1}, {image: 2}, {image: 2}, {image: 2}])
     assert.deepEqual(await peekBodies('email'), [{to: 'a@b'}])
@@ -49,8 +53,13 @@ describe('data commands on topics and subscriptions', () => {
   })
 
   it('receive --topic --subscription takes from that subscription only', async () => {
-    const received = ndjson(ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'email', '-n', '5', '--wait', '2', '--ndjson'])).stdout)
-    assert.deepEqual(received.map(m => m.body), [{to: 'a@b'}])
+    const received = ndjson(
+      ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'email', '-n', '5', '--wait', '2', '--ndjson'])).stdout,
+    )
+    assert.deepEqual(
+      received.map(m => m.body),
+      [{to: 'a@b'}],
+    )
     assert.deepEqual(await peekBodies('email'), [])
     assert.equal((await peekBodies('audit')).length, 5, 'the audit copy is untouched')
   })
@@ -63,10 +72,28 @@ describe('data commands on topics and subscriptions', () => {
 
   it('dead letters of a subscription: peek, resubmit to that subscription alone, purge', async () => {
     // Dead-letter two audit copies by hand.
-    ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'audit', '-n', '2', '--settle', 'dead-letter', '--reason', 'Broken', '--ndjson']))
+    ok(
+      await qjob([
+        'receive',
+        '--topic',
+        'jobs',
+        '--subscription',
+        'audit',
+        '-n',
+        '2',
+        '--settle',
+        'dead-letter',
+        '--reason',
+        'Broken',
+        '--ndjson',
+      ]),
+    )
     const dead = ndjson(ok(await qjob(['dlq', 'peek', '--topic', 'jobs', '--subscription', 'audit', '--ndjson'])).stdout)
     assert.equal(dead.length, 2)
-    assert.deepEqual(dead.map(m => m.deadLetterReason), ['Broken', 'Broken'])
+    assert.deepEqual(
+      dead.map(m => m.deadLetterReason),
+      ['Broken', 'Broken'],
+    )
 
     // audit's own $Default rule (and the others) would take the copies too: refused, nothing moved.
     const refused = await qjob(['dlq', 'resubmit', '--topic', 'jobs', '--subscription', 'audit', '--all'])
@@ -76,18 +103,29 @@ describe('data commands on topics and subscriptions', () => {
     assert.equal(ndjson(ok(await qjob(['dlq', 'peek', '--topic', 'jobs', '--subscription', 'audit', '--ndjson'])).stdout).length, 2)
 
     // Make every rule leave resubmitted copies out, as the hint says.
-    for (const [subscription, sql] of [['audit', 'qjob_resubmit_to IS NULL'], ['resize', "(sys.Label = 'resize') AND qjob_resubmit_to IS NULL"], ['email', "(sys.Label = 'email') AND qjob_resubmit_to IS NULL"]]) {
+    for (const [subscription, sql] of [
+      ['audit', 'qjob_resubmit_to IS NULL'],
+      ['resize', "(sys.Label = 'resize') AND qjob_resubmit_to IS NULL"],
+      ['email', "(sys.Label = 'email') AND qjob_resubmit_to IS NULL"],
+    ]) {
       ok(await qjob(['rule', 'create', 'main', '--topic', 'jobs', '--subscription', subscription, '--sql', sql]))
       ok(await qjob(['rule', 'delete', '$Default', '--topic', 'jobs', '--subscription', subscription, '--yes']))
     }
-    const before = {resize: (await peekBodies('resize')).length, email: (await peekBodies('email')).length, audit: (await peekBodies('audit')).length}
+    const before = {
+      resize: (await peekBodies('resize')).length,
+      email: (await peekBodies('email')).length,
+      audit: (await peekBodies('audit')).length,
+    }
     const moved = JSON.parse(ok(await qjob(['dlq', 'resubmit', '--topic', 'jobs', '--subscription', 'audit', '--all', '--json'])).stdout)
     assert.equal(moved.resubmitted, 2)
     assert.equal((await peekBodies('audit')).length, before.audit + 2, 'audit got its two back, once each')
     assert.equal((await peekBodies('resize')).length, before.resize, 'no copy reached resize')
     assert.equal((await peekBodies('email')).length, before.email, 'no copy reached email')
     const rules = JSON.parse(ok(await qjob(['rule', 'list', '--topic', 'jobs', '--subscription', 'audit', '--json'])).stdout)
-    assert.ok(rules.some((rule: {name: string}) => rule.name === 'qjob-resubmit'), 'the targeting rule was created')
+    assert.ok(
+      rules.some((rule: {name: string}) => rule.name === 'qjob-resubmit'),
+      'the targeting rule was created',
+    )
 
     ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'audit', '-n', '1', '--settle', 'dead-letter', '--ndjson']))
     const purged = JSON.parse(ok(await qjob(['dlq', 'purge', '--topic', 'jobs', '--subscription', 'audit', '--yes', '--json'])).stdout)
@@ -98,7 +136,9 @@ describe('data commands on topics and subscriptions', () => {
   })
 
   it('schedule --topic and schedule cancel --topic', async () => {
-    const scheduled = JSON.parse(ok(await qjob(['schedule', '--topic', 'jobs', '--in', '1h', '--subject', 'email', 'later', '--json'])).stdout)
+    const scheduled = JSON.parse(
+      ok(await qjob(['schedule', '--topic', 'jobs', '--in', '1h', '--subject', 'email', 'later', '--json'])).stdout,
+    )
     assert.equal(scheduled.sequenceNumbers.length, 1)
     const shown = JSON.parse(ok(await qjob(['topic', 'show', 'jobs', '--json'])).stdout)
     assert.equal(shown.topic.counts.scheduled, 1)
@@ -128,7 +168,7 @@ describe('data commands on topics and subscriptions', () => {
 })
 
 describe('autoscale on a subscription', () => {
-  it('--once --dry-run reads the subscription\'s active count', async () => {
+  it("--once --dry-run reads the subscription's active count", async () => {
     const fx = await startAutoscaleFixture()
     try {
       const env = fx.heroku.env({SERVICEBUS_CONNECTION_STRING: fx.servicebus.connectionString})
@@ -136,7 +176,19 @@ describe('autoscale on a subscription', () => {
       assert.equal((await qjob(['topic', 'create', 'work'])).code, 0)
       assert.equal((await qjob(['subscription', 'create', 'w', '--topic', 'work'])).code, 0)
       assert.equal((await qjob(['send', '--topic', 'work', '--count', '120', 'x'])).code, 0)
-      const result = await qjob(['autoscale', '--topic', 'work', '--subscription', 'w', '--max', '10', '--per-worker', '50', '--once', '--dry-run'])
+      const result = await qjob([
+        'autoscale',
+        '--topic',
+        'work',
+        '--subscription',
+        'w',
+        '--max',
+        '10',
+        '--per-worker',
+        '50',
+        '--once',
+        '--dry-run',
+      ])
       assert.equal(result.code, 0, result.stderr)
       assert.match(result.stdout, /active=120 .*desired=3 action=dry-run/)
     } finally {

@@ -54,7 +54,11 @@ describe('qjob work against the emulator', () => {
       {body: Buffer.from('second'), subject: 'greet'},
     ])
     const out = join(fx.home, 'ok.txt')
-    const result = await work('ok', '--exec', `{ cat; echo " $QJOB_SUBJECT $QJOB_DELIVERY_COUNT $QJOB_PROP_TENANT $QJOB_PROP_ORDER_ID $QJOB_SEQUENCE_NUMBER"; } >> ${out}`)
+    const result = await work(
+      'ok',
+      '--exec',
+      `{ cat; echo " $QJOB_SUBJECT $QJOB_DELIVERY_COUNT $QJOB_PROP_TENANT $QJOB_PROP_ORDER_ID $QJOB_SEQUENCE_NUMBER"; } >> ${out}`,
+    )
     assert.equal(result.code, 0, result.stderr)
     assert.equal(readFileSync(out, 'utf8'), 'first greet 0 acme 7 1\nsecond greet 0   2\n')
     assert.equal(counts('ok').activeMessageCount, 0)
@@ -68,9 +72,18 @@ describe('qjob work against the emulator', () => {
     await send('retry', [{body: Buffer.from('flaky')}])
     const result = await work('retry', '--exec', '[ "$QJOB_DELIVERY_COUNT" -ge 1 ]', '--json')
     assert.equal(result.code, 0, result.stderr)
-    const lines = result.stderr.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>)
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line) as Record<string, unknown>)
     const jobs = lines.filter(line => line.at === 'job')
-    assert.deepEqual(jobs.map(job => [job.attempt, job.outcome, job.exit]), [[1, 'abandoned', 1], [2, 'completed', 0]])
+    assert.deepEqual(
+      jobs.map(job => [job.attempt, job.outcome, job.exit]),
+      [
+        [1, 'abandoned', 1],
+        [2, 'completed', 0],
+      ],
+    )
     assert.deepEqual(lines.at(-1), {at: 'summary', processed: 2, completed: 1, abandoned: 1, dead_lettered: 0})
     assert.equal(counts('retry').activeMessageCount, 0)
   })
@@ -102,7 +115,11 @@ describe('qjob work against the emulator', () => {
   })
 
   it('routes by subject; an unknown subject with no --exec is dead-lettered NoRoute', async () => {
-    await send('routes', [{body: Buffer.from('1'), subject: 'a'}, {body: Buffer.from('2'), subject: 'b'}, {body: Buffer.from('3'), subject: 'c'}])
+    await send('routes', [
+      {body: Buffer.from('1'), subject: 'a'},
+      {body: Buffer.from('2'), subject: 'b'},
+      {body: Buffer.from('3'), subject: 'c'},
+    ])
     const out = join(fx.home, 'routes.txt')
     const result = await work('routes', '--route', `a=echo A >> ${out}`, '--route', `b=echo B >> ${out}`)
     assert.equal(result.code, 0, result.stderr)
@@ -112,12 +129,25 @@ describe('qjob work against the emulator', () => {
   })
 
   it('--concurrency runs that many jobs at once, no more', async () => {
-    await send('parallel', Array.from({length: 6}, (_, i) => ({body: Buffer.from(String(i))})))
+    await send(
+      'parallel',
+      Array.from({length: 6}, (_, i) => ({body: Buffer.from(String(i))})),
+    )
     const log = join(fx.home, 'parallel.log')
     const started = Date.now()
-    const result = await work('parallel', '--concurrency', '3', '--exec', `echo "start $(date +%s%N)" >> ${log}; sleep 0.6; echo "end $(date +%s%N)" >> ${log}`)
+    const result = await work(
+      'parallel',
+      '--concurrency',
+      '3',
+      '--exec',
+      `echo "start $(date +%s%N)" >> ${log}; sleep 0.6; echo "end $(date +%s%N)" >> ${log}`,
+    )
     assert.equal(result.code, 0, result.stderr)
-    const events = readFileSync(log, 'utf8').trim().split('\n').map(line => line.split(' ')).sort((x, y) => Number(BigInt(x[1]) - BigInt(y[1])))
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map(line => line.split(' '))
+      .sort((x, y) => Number(BigInt(x[1]) - BigInt(y[1])))
     let running = 0
     let peak = 0
     for (const [kind] of events) {
@@ -142,7 +172,10 @@ describe('qjob work against the emulator', () => {
     await send('drain', [{body: Buffer.from('one')}, {body: Buffer.from('two')}])
     const marker = join(fx.home, 'drain-started')
     const done = join(fx.home, 'drain-done')
-    const child = spawn(process.execPath, [binPath, 'work', '-q', 'drain', '--exec', `echo go > ${marker}; sleep 1; cat >> ${done}`], {cwd: fx.home, env: fx.env})
+    const child = spawn(process.execPath, [binPath, 'work', '-q', 'drain', '--exec', `echo go > ${marker}; sleep 1; cat >> ${done}`], {
+      cwd: fx.home,
+      env: fx.env,
+    })
     let stderr = ''
     child.stderr.on('data', chunk => (stderr += chunk))
     await waitForFile(marker)
@@ -158,7 +191,10 @@ describe('qjob work against the emulator', () => {
   it('kill -9 of the worker loses nothing: the message comes back when its lock expires', async () => {
     await send('crash', [{body: Buffer.from('survivor'), messageId: 'survivor'}])
     const pidFile = join(fx.home, 'crash-job.pid')
-    const child = spawn(process.execPath, [binPath, 'work', '-q', 'crash', '--exec', `echo $$ > ${pidFile}; exec sleep 30`], {cwd: fx.home, env: fx.env})
+    const child = spawn(process.execPath, [binPath, 'work', '-q', 'crash', '--exec', `echo $$ > ${pidFile}; exec sleep 30`], {
+      cwd: fx.home,
+      env: fx.env,
+    })
     const jobPid = Number((await waitForFile(pidFile)).trim())
     child.kill('SIGKILL')
     await new Promise(resolve => child.on('close', resolve))
@@ -177,7 +213,12 @@ describe('qjob work against the emulator', () => {
   })
 
   it('bad usage is exit 2', async () => {
-    for (const args of [[], ['--exec', 'true', '--route', 'nosubject'], ['--exec', 'true', '--dead-letter-on', '0'], ['--exec', 'true', '--timeout', 'soon']]) {
+    for (const args of [
+      [],
+      ['--exec', 'true', '--route', 'nosubject'],
+      ['--exec', 'true', '--dead-letter-on', '0'],
+      ['--exec', 'true', '--timeout', 'soon'],
+    ]) {
       const result = await fx.qjob(['work', '-q', 'ok', ...args])
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`)
     }

@@ -29,12 +29,14 @@ Sources, highest first: flag, env (environment), .env (file in the working direc
       return {key, env: SETTINGS[key].env, value, source: found?.source ?? null}
     })
     if (!this.jsonEnabled()) {
-      this.log(formatTable(rows, [
-        {header: 'KEY', get: row => row.key},
-        {header: 'VALUE', get: row => row.value ?? '-', max: 60},
-        {header: 'SOURCE', get: row => row.source ?? ''},
-        {header: 'ENV', get: row => row.env},
-      ]))
+      this.log(
+        formatTable(rows, [
+          {header: 'KEY', get: row => row.key},
+          {header: 'VALUE', get: row => row.value ?? '-', max: 60},
+          {header: 'SOURCE', get: row => row.source ?? ''},
+          {header: 'ENV', get: row => row.env},
+        ]),
+      )
     }
     return rows
   }

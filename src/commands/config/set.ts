@@ -11,7 +11,10 @@ Saved settings are the last resort: a flag, an environment variable or a .env en
   static override examples = [
     {command: '<%= config.bin %> config set queue jobs', description: 'Use the "jobs" queue by default'},
     {command: '<%= config.bin %> config set app my-heroku-app', description: 'Default Heroku app'},
-    {command: '<%= config.bin %> config set connection-string "$SERVICEBUS_CONNECTION_STRING"', description: 'Save a connection string (never printed back)'},
+    {
+      command: '<%= config.bin %> config set connection-string "$SERVICEBUS_CONNECTION_STRING"',
+      description: 'Save a connection string (never printed back)',
+    },
   ]
 
   static override args = {

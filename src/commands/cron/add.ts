@@ -15,16 +15,33 @@ The schedule is one scheduled tick message in the control queue (--cron-queue, d
 --dry-run prints the next five fire times and schedules nothing.`
 
   static override examples = [
-    {command: '<%= config.bin %> cron add report --schedule "0 7 * * 1-5" --timezone Europe/Berlin --run-once "node report.js" --size standard-2x --ttl 30m', description: 'A one-off dyno at 07:00 Berlin time on weekdays'},
-    {command: '<%= config.bin %> cron add sweep --every 10m --send \'{"job":"sweep"}\' -q jobs', description: 'A message for the workers every ten minutes'},
-    {command: '<%= config.bin %> cron add office-hours --schedule "0 8 * * 1-5" --scale worker=4', description: 'Business-hours formation (pair it with one that scales down at night)'},
-    {command: '<%= config.bin %> cron add report --schedule @daily --run-once "node report.js" --dry-run', description: 'The next five fire times, nothing scheduled'},
+    {
+      command:
+        '<%= config.bin %> cron add report --schedule "0 7 * * 1-5" --timezone Europe/Berlin --run-once "node report.js" --size standard-2x --ttl 30m',
+      description: 'A one-off dyno at 07:00 Berlin time on weekdays',
+    },
+    {
+      command: '<%= config.bin %> cron add sweep --every 10m --send \'{"job":"sweep"}\' -q jobs',
+      description: 'A message for the workers every ten minutes',
+    },
+    {
+      command: '<%= config.bin %> cron add office-hours --schedule "0 8 * * 1-5" --scale worker=4',
+      description: 'Business-hours formation (pair it with one that scales down at night)',
+    },
+    {
+      command: '<%= config.bin %> cron add report --schedule @daily --run-once "node report.js" --dry-run',
+      description: 'The next five fire times, nothing scheduled',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Schedule name (letters, digits, ".", "_", "-")', required: true})}
 
   static override flags = {
-    schedule: Flags.string({char: 's', description: 'Cron expression, e.g. "0 7 * * 1-5", "*/30 * * * * *", @hourly', exclusive: ['every']}),
+    schedule: Flags.string({
+      char: 's',
+      description: 'Cron expression, e.g. "0 7 * * 1-5", "*/30 * * * * *", @hourly',
+      exclusive: ['every'],
+    }),
     every: Flags.string({description: 'Fixed interval instead, e.g. 10m, 2s'}),
     timezone: Flags.string({description: 'IANA time zone of the cron expression (default UTC)'}),
     'run-once': Flags.string({description: 'Action: run COMMAND on a detached one-off dyno', helpGroup: 'ACTION'}),
@@ -35,7 +52,12 @@ The schedule is one scheduled tick message in the control queue (--cron-queue, d
     queue: Flags.string({char: 'q', description: 'Queue of --send [env: QUEUE_NAME]', helpGroup: 'ACTION'}),
     'content-type': Flags.string({description: 'Content type of --send', helpGroup: 'ACTION'}),
     subject: Flags.string({description: 'Subject of --send', helpGroup: 'ACTION'}),
-    property: Flags.string({char: 'p', description: 'Application property of --send, key=value (repeatable)', multiple: true, helpGroup: 'ACTION'}),
+    property: Flags.string({
+      char: 'p',
+      description: 'Application property of --send, key=value (repeatable)',
+      multiple: true,
+      helpGroup: 'ACTION',
+    }),
     scale: Flags.string({description: 'Action: set the formation, TYPE=N (repeatable)', multiple: true, helpGroup: 'ACTION'}),
     overlap: Flags.string({description: 'When the previous run-once is still up', options: ['skip', 'allow', 'replace'], default: 'skip'}),
     'starting-deadline': Flags.string({description: 'A tick picked up later than this is missed', default: '5m'}),

@@ -4,7 +4,8 @@ import {cronFlags, ndjsonFlag} from '../../lib/cron/flags.js'
 export default class CronList extends BaseCommand {
   static override summary = 'List the schedules: next run and last outcome.'
 
-  static override description = 'The last outcome is ok (with the dyno of a run-once, and its state from dyno info: up, crashed, ended once gone), skipped, missed, failed or interrupted, with the reason.'
+  static override description =
+    'The last outcome is ok (with the dyno of a run-once, and its state from dyno info: up, crashed, ended once gone), skipped, missed, failed or interrupted, with the reason.'
 
   static override examples = [
     {command: '<%= config.bin %> cron list', description: 'NAME  SCHEDULE  ACTION  NEXT RUN  LAST OUTCOME'},

@@ -5,7 +5,8 @@ import {Args} from '../../lib/oclif.js'
 export default class CronPause extends BaseCommand {
   static override summary = 'Pause a schedule: its ticks are kept, nothing fires.'
 
-  static override description = 'The tick stays in the control queue (so list and show still see the schedule); when it comes due it is passed on to the next fire time without running the action, until "qjob cron resume".'
+  static override description =
+    'The tick stays in the control queue (so list and show still see the schedule); when it comes due it is passed on to the next fire time without running the action, until "qjob cron resume".'
 
   static override examples = [
     {command: '<%= config.bin %> cron pause report', description: 'Pause a schedule: its ticks are kept, nothing fires.'},

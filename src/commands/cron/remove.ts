@@ -8,9 +8,7 @@ export default class CronRemove extends BaseCommand {
 
   static override description = 'Cancels the tick of the schedule; its history goes with it. Asks on a terminal; needs --yes anywhere else.'
 
-  static override examples = [
-    {command: '<%= config.bin %> cron remove report --yes', description: 'Remove a schedule (cancels its tick).'},
-  ]
+  static override examples = [{command: '<%= config.bin %> cron remove report --yes', description: 'Remove a schedule (cancels its tick).'}]
 
   static override args = {name: Args.string({description: 'Schedule name', required: true})}
 

@@ -12,7 +12,10 @@ A tick whose body is not a schedule is dead-lettered with a reason. One line per
 
   static override examples = [
     {command: '<%= config.bin %> cron run', description: 'In a Procfile: clock: qjob cron run'},
-    {command: '<%= config.bin %> cron run --exit-when-idle --idle 1m --json', description: 'From a scheduled CI workflow: fire what comes due within a minute, then exit'},
+    {
+      command: '<%= config.bin %> cron run --exit-when-idle --idle 1m --json',
+      description: 'From a scheduled CI workflow: fire what comes due within a minute, then exit',
+    },
   ]
 
   static override flags = {

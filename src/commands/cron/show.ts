@@ -5,7 +5,8 @@ import {Args} from '../../lib/oclif.js'
 export default class CronShow extends BaseCommand {
   static override summary = 'Show a schedule and its last 20 outcomes.'
 
-  static override description = 'The schedule (expression, action, overlap policy, next run, app) and its last 20 outcomes, newest first: ok (with the run-once dyno or the sent message id), skipped, missed, failed or interrupted, with the reason. Triggered runs are marked.'
+  static override description =
+    'The schedule (expression, action, overlap policy, next run, app) and its last 20 outcomes, newest first: ok (with the run-once dyno or the sent message id), skipped, missed, failed or interrupted, with the reason. Triggered runs are marked.'
 
   static override examples = [
     {command: '<%= config.bin %> cron show report', description: 'The schedule and its last 20 outcomes'},

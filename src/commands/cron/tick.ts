@@ -6,7 +6,8 @@ import {Flags} from '../../lib/oclif.js'
 export default class CronTick extends BaseCommand {
   static override summary = 'Fire every schedule that is due now, then exit (for a CI cron job instead of a dyno).'
 
-  static override description = 'Receives every tick that is due now, fires it as "qjob cron run" does, and exits once none is left (a tick that comes due after the start is left for the next run). For a scheduled CI workflow or a Heroku Scheduler job instead of a clock dyno.'
+  static override description =
+    'Receives every tick that is due now, fires it as "qjob cron run" does, and exits once none is left (a tick that comes due after the start is left for the next run). For a scheduled CI workflow or a Heroku Scheduler job instead of a clock dyno.'
 
   static override examples = [
     {command: '<%= config.bin %> cron tick', description: 'Every five minutes from a scheduled workflow'},

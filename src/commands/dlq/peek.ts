@@ -11,7 +11,10 @@ export default class DlqPeek extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> dlq peek -q jobs', description: 'The first 10 dead letters'},
-    {command: '<%= config.bin %> dlq peek -q jobs --reason MaxDeliveryCountExceeded --all --json', description: 'Every message that failed too often'},
+    {
+      command: '<%= config.bin %> dlq peek -q jobs --reason MaxDeliveryCountExceeded --all --json',
+      description: 'Every message that failed too often',
+    },
   ]
 
   static override flags = {
@@ -31,7 +34,13 @@ export default class DlqPeek extends BaseCommand {
     const context = queueContext(this.settings, flags)
     return peekMessages(
       context,
-      {deadLetter: true, deadLetterView: true, limit: flags.all ? Infinity : flags.max, fromSequence: flags['from-sequence'], reason: flags.reason},
+      {
+        deadLetter: true,
+        deadLetterView: true,
+        limit: flags.all ? Infinity : flags.max,
+        fromSequence: flags['from-sequence'],
+        reason: flags.reason,
+      },
       {json: this.jsonEnabled(), ndjson: flags.ndjson},
     )
   }

@@ -7,7 +7,7 @@ import {purgeMessages} from '../../lib/servicebus/dead-letter.js'
 import {connectionFlags, receiveEntityFlags} from '../../lib/servicebus/flags.js'
 
 export default class DlqPurge extends BaseCommand {
-  static override description = 'Delete every message in a queue\'s dead-letter queue. Asks first on a terminal; needs --yes elsewhere.'
+  static override description = "Delete every message in a queue's dead-letter queue. Asks first on a terminal; needs --yes elsewhere."
 
   static override examples = [
     {command: '<%= config.bin %> dlq purge -q jobs', description: 'Asks, then deletes the dead letters'},

@@ -20,7 +20,10 @@ Each dead letter is sent to the queue again (same body, properties and applicati
   static override examples = [
     {command: '<%= config.bin %> dlq resubmit -q jobs --all', description: 'Move every dead letter back'},
     {command: '<%= config.bin %> dlq resubmit -q jobs --sequence 42 43', description: 'Move two dead letters back'},
-    {command: '<%= config.bin %> dlq resubmit -q jobs --reason TTLExpiredException --all --dry-run', description: 'What would move, without moving it'},
+    {
+      command: '<%= config.bin %> dlq resubmit -q jobs --reason TTLExpiredException --all --dry-run',
+      description: 'What would move, without moving it',
+    },
   ]
 
   static override flags = {
@@ -45,7 +48,9 @@ Each dead letter is sent to the queue again (same body, properties and applicati
     const filter = {reason: flags.reason, sequenceNumbers, limit: flags.max ?? Infinity}
     const context = queueContext(this.settings, flags)
     if (flags['keep-message-id'] && !flags['dry-run']) {
-      warn('--keep-message-id: if the queue has duplicate detection, Service Bus accepts and then drops a copy whose id is still in its window, and that dead letter is completed anyway.')
+      warn(
+        '--keep-message-id: if the queue has duplicate detection, Service Bus accepts and then drops a copy whose id is still in its window, and that dead letter is completed anyway.',
+      )
     }
     const moved: string[] = []
     const progress = new Progress(`Resubmitting to ${context.queue}`)
@@ -70,8 +75,15 @@ Each dead letter is sent to the queue again (same body, properties and applicati
     })
     if (!this.jsonEnabled()) {
       const verb = flags['dry-run'] ? 'Would resubmit' : 'Resubmitted'
-      this.log(`${verb} ${moved.length} dead letter${moved.length === 1 ? '' : 's'} to ${context.queue}${moved.length > 0 ? `: ${moved.join(' ')}` : ''}`)
+      this.log(
+        `${verb} ${moved.length} dead letter${moved.length === 1 ? '' : 's'} to ${context.queue}${moved.length > 0 ? `: ${moved.join(' ')}` : ''}`,
+      )
     }
-    return {queue: context.queue, resubmitted: flags['dry-run'] ? 0 : moved.length, sequenceNumbers: moved, dryRun: Boolean(flags['dry-run'])}
+    return {
+      queue: context.queue,
+      resubmitted: flags['dry-run'] ? 0 : moved.length,
+      sequenceNumbers: moved,
+      dryRun: Boolean(flags['dry-run']),
+    }
   }
 }

@@ -7,7 +7,10 @@ export default class EmulatorEnv extends BaseCommand {
 One \`export NAME=value\` line per setting, ready for \`eval\`, or a JSON object with --json: SERVICEBUS_CONNECTION_STRING (with its key), NODE_EXTRA_CA_CERTS (the emulator's certificate, for the admin client and the Heroku rendezvous) and, when the Heroku API runs, HEROKU_API_URL, HEROKU_API_KEY and HEROKU_APP. --arm adds the Azure Resource Manager settings. This is the one command that prints the keys.`
 
   static override examples = [
-    {command: '<%= config.bin %> emulator env', description: 'The export lines; use the emulator in this shell with eval "$(qjob emulator env)"'},
+    {
+      command: '<%= config.bin %> emulator env',
+      description: 'The export lines; use the emulator in this shell with eval "$(qjob emulator env)"',
+    },
     {command: '<%= config.bin %> emulator env >> .env', description: 'Keep the settings in a .env file'},
     {command: '<%= config.bin %> emulator env --json | jq -r .SERVICEBUS_CONNECTION_STRING', description: 'Just the connection string'},
   ]

@@ -22,7 +22,9 @@ The unmodified @azure/service-bus SDK works against it (AMQP on 127.0.0.1, real 
     foreground: Flags.boolean({description: 'Run in this process until SIGINT/SIGTERM'}),
     'app-dir': Flags.string({description: 'The Heroku app: a directory with a Procfile (default: the current directory, if it has one)'}),
     'heroku-port': Flags.integer({description: 'Port of the local Heroku API (default: a free one)', min: 0, max: 65_535}),
-    'reset-keys': Flags.boolean({description: 'Make a new namespace key (saved connection strings stop working); needed when namespace.json is damaged'}),
+    'reset-keys': Flags.boolean({
+      description: 'Make a new namespace key (saved connection strings stop working); needed when namespace.json is damaged',
+    }),
   }
 
   static override enableJsonFlag = true

@@ -27,7 +27,8 @@ Messages are kept on disk (unless it ran with --in-memory) and are there at the 
       process.stderr.write(`Error: the emulator (pid ${state.pid}) did not stop on SIGTERM within 10 s and was killed with SIGKILL\n`)
       process.exitCode = 1
     }
-    if (!this.jsonEnabled()) this.log(state ? `Stopped the emulator (pid ${state.pid})${forced ? ' with SIGKILL' : ''}.` : 'The emulator is not running.')
+    if (!this.jsonEnabled())
+      this.log(state ? `Stopped the emulator (pid ${state.pid})${forced ? ' with SIGKILL' : ''}.` : 'The emulator is not running.')
     return state ? {stopped: true, pid: state.pid, forced} : {stopped: false}
   }
 }

@@ -12,8 +12,14 @@ export default class QueueAttach extends BaseCommand {
 Ensures a policy on QUEUE with the rights the app needs (created unless --policy names an existing one; by default APP-listen), then sets the policy's connection string (--var, default SERVICEBUS_CONNECTION_STRING) and the queue name (--queue-var, default QUEUE_NAME) as the app's config vars. Setting them is a new release: the app's dynos restart with them. The key is never printed. A missing queue or app changes nothing (exit 3); a failure after the policy was created deletes it again.`
 
   static override examples = [
-    {command: '<%= config.bin %> queue attach jobs --app my-app', description: 'Workers of my-app receive from jobs with a Listen-only key'},
-    {command: '<%= config.bin %> queue attach jobs --app my-app --rights Listen,Send --var JOBS_CONNECTION', description: 'A web dyno that also sends'},
+    {
+      command: '<%= config.bin %> queue attach jobs --app my-app',
+      description: 'Workers of my-app receive from jobs with a Listen-only key',
+    },
+    {
+      command: '<%= config.bin %> queue attach jobs --app my-app --rights Listen,Send --var JOBS_CONNECTION',
+      description: 'A web dyno that also sends',
+    },
     {command: '<%= config.bin %> queue attach jobs --app my-app --dry-run', description: 'Say what would change; change nothing'},
   ]
 
@@ -46,7 +52,10 @@ Ensures a policy on QUEUE with the rights the app needs (created unless --policy
     })
     if (!this.jsonEnabled()) {
       if (result.dryRun) for (const step of result.steps) this.log(`Would ${step}`)
-      else info(`Attached queue ${result.queue} to ${result.app}: policy ${result.policy} (${result.rights.join(', ')})${result.policyCreated ? ', created' : ''}; set ${result.configVars.join(', ')}.`)
+      else
+        info(
+          `Attached queue ${result.queue} to ${result.app}: policy ${result.policy} (${result.rights.join(', ')})${result.policyCreated ? ', created' : ''}; set ${result.configVars.join(', ')}.`,
+        )
     }
     return result
   }

@@ -10,8 +10,15 @@ export default class QueueConnectionString extends BaseCommand {
 This is the one qjob command that prints a secret, and only because you asked for it: store it in your app's config (e.g. heroku config:set) rather than in logs.`
 
   static override examples = [
-    {command: '<%= config.bin %> queue connection-string --queue jobs --policy workers', description: 'The workers\' Listen-only connection string'},
-    {command: '<%= config.bin %> queue connection-string -q jobs --policy workers', description: 'Hand it to a Heroku app: heroku config:set SERVICEBUS_CONNECTION_STRING="$(qjob queue connection-string -q jobs --policy workers)"'},
+    {
+      command: '<%= config.bin %> queue connection-string --queue jobs --policy workers',
+      description: "The workers' Listen-only connection string",
+    },
+    {
+      command: '<%= config.bin %> queue connection-string -q jobs --policy workers',
+      description:
+        'Hand it to a Heroku app: heroku config:set SERVICEBUS_CONNECTION_STRING="$(qjob queue connection-string -q jobs --policy workers)"',
+    },
   ]
 
   static override flags = {

@@ -13,9 +13,18 @@ Settings not given keep Azure's defaults. Values are checked before anything is 
 
   static override examples = [
     {command: '<%= config.bin %> queue create jobs', description: 'A queue with the default settings'},
-    {command: '<%= config.bin %> queue create jobs --lock-duration 2m --max-delivery-count 5 --default-ttl 1d --dead-letter-on-expiration', description: 'Tuned for slow jobs'},
-    {command: '<%= config.bin %> queue create orders --requires-session --duplicate-detection-window 10m --if-not-exists', description: 'Ordered per session, deduplicated, idempotent'},
-    {command: '<%= config.bin %> queue create pr-123 --auto-delete-on-idle 1d --enable-partitioning', description: 'A partitioned preview queue that deletes itself after a day unused'},
+    {
+      command: '<%= config.bin %> queue create jobs --lock-duration 2m --max-delivery-count 5 --default-ttl 1d --dead-letter-on-expiration',
+      description: 'Tuned for slow jobs',
+    },
+    {
+      command: '<%= config.bin %> queue create orders --requires-session --duplicate-detection-window 10m --if-not-exists',
+      description: 'Ordered per session, deduplicated, idempotent',
+    },
+    {
+      command: '<%= config.bin %> queue create pr-123 --auto-delete-on-idle 1d --enable-partitioning',
+      description: 'A partitioned preview queue that deletes itself after a day unused',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Queue name', required: true})}

@@ -41,14 +41,25 @@ Removes the connection-string and queue-name config vars (a new release: the dyn
       queueVar: flags['queue-var'],
       deletePolicy: flags['delete-policy'],
     }
-    if (!flags['dry-run'] && !(await confirmOrYes(`Detach queue ${args.queue} (remove ${flags.var}, ${flags['queue-var']}${flags['delete-policy'] ? ` and policy ${flags['delete-policy']}` : ''})?`, flags.yes))) {
+    if (
+      !flags['dry-run'] &&
+      !(await confirmOrYes(
+        `Detach queue ${args.queue} (remove ${flags.var}, ${flags['queue-var']}${flags['delete-policy'] ? ` and policy ${flags['delete-policy']}` : ''})?`,
+        flags.yes,
+      ))
+    ) {
       this.log('Nothing changed.')
       return {queue: args.queue, removed: [], dryRun: false}
     }
     const result = await detachQueue(this.settings, flags, {...options, dryRun: flags['dry-run']})
     if (!this.jsonEnabled()) {
       if (result.dryRun) for (const step of result.steps) this.log(`Would ${step}`)
-      else info(result.removed.length > 0 || result.policyDeleted ? `Detached queue ${result.queue} from ${result.app}: removed ${[...result.removed, ...(result.policyDeleted ? [`policy ${result.policyDeleted}`] : [])].join(', ')}.` : `Nothing to remove on ${result.app}.`)
+      else
+        info(
+          result.removed.length > 0 || result.policyDeleted
+            ? `Detached queue ${result.queue} from ${result.app}: removed ${[...result.removed, ...(result.policyDeleted ? [`policy ${result.policyDeleted}`] : [])].join(', ')}.`
+            : `Nothing to remove on ${result.app}.`,
+        )
     }
     return result
   }

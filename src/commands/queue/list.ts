@@ -11,7 +11,10 @@ export default class QueueList extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> queue list', description: 'All queues as a table'},
-    {command: '<%= config.bin %> queue list --json | jq -r \'.[] | select(.counts.deadLetter > 0) | .name\'', description: 'Queues that have dead letters'},
+    {
+      command: "<%= config.bin %> queue list --json | jq -r '.[] | select(.counts.deadLetter > 0) | .name'",
+      description: 'Queues that have dead letters',
+    },
   ]
 
   static override flags = {...managementFlags}
@@ -25,7 +28,10 @@ export default class QueueList extends BaseCommand {
       for await (const queue of backend.listQueues()) all.push(queue)
       return all
     })
-    rememberQueueNames(this.config.cacheDir, queues.map(queue => queue.name))
+    rememberQueueNames(
+      this.config.cacheDir,
+      queues.map(queue => queue.name),
+    )
     if (!this.jsonEnabled()) this.log(queues.length === 0 ? 'No queues.' : formatTable(queues, queueColumns))
     return queues
   }

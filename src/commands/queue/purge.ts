@@ -42,7 +42,8 @@ Messages are removed in batches with progress; the count removed is printed. Ask
       onProgress: count => progress.update(count),
     })
     progress.done()
-    if (!this.jsonEnabled()) this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${args.name}${deadLetter ? ' (dead-letter queue)' : ''}`)
+    if (!this.jsonEnabled())
+      this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${args.name}${deadLetter ? ' (dead-letter queue)' : ''}`)
     return {queue: args.name, deadLetter, removed}
   }
 }

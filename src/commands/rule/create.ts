@@ -11,12 +11,22 @@ import {describeFilter} from '../../lib/management/topics/table.js'
 export default class RuleCreate extends BaseCommand {
   static override summary = 'Add a rule to a subscription: a SQL or correlation filter, and optionally an action.'
 
-  static override description = 'A subscription gets one copy of a message for each rule that matches it. Replace the $Default rule (every message) by creating yours and then deleting $Default. SQL uses the Service Bus filter syntax: sys.label, user properties, AND/OR/NOT, LIKE, IN, IS NULL, EXISTS.'
+  static override description =
+    'A subscription gets one copy of a message for each rule that matches it. Replace the $Default rule (every message) by creating yours and then deleting $Default. SQL uses the Service Bus filter syntax: sys.label, user properties, AND/OR/NOT, LIKE, IN, IS NULL, EXISTS.'
 
   static override examples = [
-    {command: '<%= config.bin %> rule create big-resizes --topic jobs --subscription resize --sql "type = \'resize\' AND size > 10"', description: 'A SQL filter'},
-    {command: '<%= config.bin %> rule create acme --topic jobs --subscription resize --correlation subject=resize -c tenant=acme', description: 'A correlation filter: all must match'},
-    {command: '<%= config.bin %> rule create tag --topic jobs --subscription audit --filter true --action "SET sys.label = \'audited\'"', description: 'Every message, relabelled in this subscription'},
+    {
+      command: '<%= config.bin %> rule create big-resizes --topic jobs --subscription resize --sql "type = \'resize\' AND size > 10"',
+      description: 'A SQL filter',
+    },
+    {
+      command: '<%= config.bin %> rule create acme --topic jobs --subscription resize --correlation subject=resize -c tenant=acme',
+      description: 'A correlation filter: all must match',
+    },
+    {
+      command: '<%= config.bin %> rule create tag --topic jobs --subscription audit --filter true --action "SET sys.label = \'audited\'"',
+      description: 'Every message, relabelled in this subscription',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Rule name', required: true})}

@@ -11,7 +11,9 @@ export default class RuleDelete extends BaseCommand {
 
   static override description = 'Asks first on a terminal; needs --yes elsewhere.'
 
-  static override examples = [{command: '<%= config.bin %> rule delete \'$Default\' --topic jobs --subscription resize --yes', description: 'Drop the catch-all rule'}]
+  static override examples = [
+    {command: "<%= config.bin %> rule delete '$Default' --topic jobs --subscription resize --yes", description: 'Drop the catch-all rule'},
+  ]
 
   static override args = {name: Args.string({description: 'Rule name', required: true})}
 

@@ -18,7 +18,8 @@ export default class RuleList extends BaseCommand {
   async run(): Promise<RuleInfo[]> {
     const {flags} = await this.parse(RuleList)
     const rules = await withBackend(this.settings, flags, ({topics}) => topics.listRules(flags.topic, flags.subscription))
-    if (!this.jsonEnabled()) this.log(rules.length === 0 ? 'No rules: this subscription receives nothing.' : formatTable(rules, ruleColumns))
+    if (!this.jsonEnabled())
+      this.log(rules.length === 0 ? 'No rules: this subscription receives nothing.' : formatTable(rules, ruleColumns))
     return rules
   }
 }

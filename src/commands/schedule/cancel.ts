@@ -11,7 +11,11 @@ export default class ScheduleCancel extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> schedule cancel -q jobs 17 18', description: 'Cancel two scheduled messages'},
-    {command: '<%= config.bin %> schedule list -q jobs --json | jq -r ".[].sequenceNumber" | xargs <%= config.bin %> schedule cancel -q jobs', description: 'Cancel everything scheduled'},
+    {
+      command:
+        '<%= config.bin %> schedule list -q jobs --json | jq -r ".[].sequenceNumber" | xargs <%= config.bin %> schedule cancel -q jobs',
+      description: 'Cancel everything scheduled',
+    },
   ]
 
   static override strict = false
@@ -32,7 +36,8 @@ export default class ScheduleCancel extends BaseCommand {
     const sequenceNumbers = parseSequenceNumbers(argv as string[])
     const context = queueContext(this.settings, flags, 'send')
     await withClient(context.target, context, client => cancelScheduled(client, context.queue, sequenceNumbers))
-    if (!this.jsonEnabled()) this.log(`Cancelled ${sequenceNumbers.length} scheduled message${sequenceNumbers.length === 1 ? '' : 's'} on ${context.queue}`)
+    if (!this.jsonEnabled())
+      this.log(`Cancelled ${sequenceNumbers.length} scheduled message${sequenceNumbers.length === 1 ? '' : 's'} on ${context.queue}`)
     return {queue: context.queue, cancelled: sequenceNumbers}
   }
 }

@@ -16,8 +16,14 @@ The message gets its sequence number at once (printed, for "qjob schedule cancel
 
   static override examples = [
     {command: '<%= config.bin %> schedule -q jobs \'{"job":"report"}\' --in 10m', description: 'Run a job in ten minutes'},
-    {command: '<%= config.bin %> schedule -q jobs --file job.json --at 2026-12-01T09:00:00Z --subject nightly', description: 'At a fixed time'},
-    {command: '<%= config.bin %> schedule -q jobs reminder --in 1h --count 3 --json', description: 'Three messages; sequence numbers as JSON'},
+    {
+      command: '<%= config.bin %> schedule -q jobs --file job.json --at 2026-12-01T09:00:00Z --subject nightly',
+      description: 'At a fixed time',
+    },
+    {
+      command: '<%= config.bin %> schedule -q jobs reminder --in 1h --count 3 --json',
+      description: 'Three messages; sequence numbers as JSON',
+    },
   ]
 
   static override args = {
@@ -46,7 +52,9 @@ The message gets its sequence number at once (printed, for "qjob schedule cancel
     const messages = [...repeatBody(body, fields, flags.count)]
     const sequenceNumbers = await withClient(context.target, context, client => scheduleMessages(client, context.queue, messages, at))
     if (!this.jsonEnabled()) {
-      this.log(`Scheduled ${sequenceNumbers.length} message${sequenceNumbers.length === 1 ? '' : 's'} on ${context.queue} for ${at.toISOString()}`)
+      this.log(
+        `Scheduled ${sequenceNumbers.length} message${sequenceNumbers.length === 1 ? '' : 's'} on ${context.queue} for ${at.toISOString()}`,
+      )
       this.log(`Sequence number${sequenceNumbers.length === 1 ? '' : 's'}: ${sequenceNumbers.join(' ')}`)
     }
     return {queue: context.queue, scheduledFor: at.toISOString(), sequenceNumbers}

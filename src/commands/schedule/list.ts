@@ -30,7 +30,12 @@ export default class ScheduleList extends BaseCommand {
     const {flags} = await this.parse(ScheduleList)
     const context = queueContext(this.settings, flags)
     return withClient(context.target, context, client =>
-      writeMessages(listScheduled(client, context.queue, flags.max), messageFormat({json: this.jsonEnabled(), ndjson: flags.ndjson}), scheduledColumns, 'No scheduled messages.'),
+      writeMessages(
+        listScheduled(client, context.queue, flags.max),
+        messageFormat({json: this.jsonEnabled(), ndjson: flags.ndjson}),
+        scheduledColumns,
+        'No scheduled messages.',
+      ),
     )
   }
 }

@@ -10,11 +10,18 @@ import type {SubscriptionInfo} from '../../lib/management/topics/types.js'
 export default class SubscriptionCreate extends BaseCommand {
   static override summary = 'Create a subscription on a topic: it gets a copy of every message its rules match.'
 
-  static override description = 'Without a filter the subscription gets the $Default rule (every message). With --sql, --correlation or --filter it gets one rule named by --rule-name instead. Settings not given keep Azure\'s defaults.'
+  static override description =
+    "Without a filter the subscription gets the $Default rule (every message). With --sql, --correlation or --filter it gets one rule named by --rule-name instead. Settings not given keep Azure's defaults."
 
   static override examples = [
-    {command: '<%= config.bin %> subscription create resize --topic jobs --correlation subject=resize', description: 'Only messages whose subject is "resize"'},
-    {command: '<%= config.bin %> subscription create big --topic jobs --sql "size > 10" --max-delivery-count 5', description: 'A SQL filter'},
+    {
+      command: '<%= config.bin %> subscription create resize --topic jobs --correlation subject=resize',
+      description: 'Only messages whose subject is "resize"',
+    },
+    {
+      command: '<%= config.bin %> subscription create big --topic jobs --sql "size > 10" --max-delivery-count 5',
+      description: 'A SQL filter',
+    },
     {command: '<%= config.bin %> subscription create audit --topic jobs --if-not-exists', description: 'Every message, idempotent'},
   ]
 

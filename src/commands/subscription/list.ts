@@ -11,7 +11,10 @@ export default class SubscriptionList extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> subscription list --topic jobs', description: 'As a table'},
-    {command: '<%= config.bin %> subscription list --topic jobs --json | jq -r \'.[] | select(.counts.deadLetter > 0) | .name\'', description: 'Subscriptions with dead letters'},
+    {
+      command: "<%= config.bin %> subscription list --topic jobs --json | jq -r '.[] | select(.counts.deadLetter > 0) | .name'",
+      description: 'Subscriptions with dead letters',
+    },
   ]
 
   static override flags = {...topicFlag, ...managementFlags}
@@ -25,7 +28,8 @@ export default class SubscriptionList extends BaseCommand {
       for await (const subscription of topics.listSubscriptions(flags.topic)) listed.push(subscription)
       return listed
     })
-    if (!this.jsonEnabled()) this.log(all.length === 0 ? `Topic ${flags.topic} has no subscriptions.` : formatTable(all, subscriptionColumns))
+    if (!this.jsonEnabled())
+      this.log(all.length === 0 ? `Topic ${flags.topic} has no subscriptions.` : formatTable(all, subscriptionColumns))
     return all
   }
 }

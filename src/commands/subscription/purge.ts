@@ -11,11 +11,15 @@ import {subscriptionPath} from '../../lib/servicebus/entity.js'
 export default class SubscriptionPurge extends BaseCommand {
   static override summary = 'Remove every message from a subscription (or its dead-letter queue), keeping its settings and rules.'
 
-  static override description = 'Messages are removed in batches with progress; the count removed is printed. Asks first on a terminal; needs --yes elsewhere.'
+  static override description =
+    'Messages are removed in batches with progress; the count removed is printed. Asks first on a terminal; needs --yes elsewhere.'
 
   static override examples = [
     {command: '<%= config.bin %> subscription purge resize --topic jobs --yes', description: 'Empty the subscription'},
-    {command: '<%= config.bin %> subscription purge resize --topic jobs --dead-letter --yes --json', description: 'Empty its dead-letter queue'},
+    {
+      command: '<%= config.bin %> subscription purge resize --topic jobs --dead-letter --yes --json',
+      description: 'Empty its dead-letter queue',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Subscription name', required: true})}
@@ -45,7 +49,8 @@ export default class SubscriptionPurge extends BaseCommand {
       onProgress: count => progress.update(count),
     })
     progress.done()
-    if (!this.jsonEnabled()) this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${label}${deadLetter ? ' (dead-letter queue)' : ''}`)
+    if (!this.jsonEnabled())
+      this.log(`Removed ${removed} message${removed === 1 ? '' : 's'} from ${label}${deadLetter ? ' (dead-letter queue)' : ''}`)
     return {topic: flags.topic, name: args.name, deadLetter, removed}
   }
 }

@@ -29,7 +29,10 @@ export default class SubscriptionShow extends BaseCommand {
       rules: await topics.listRules(flags.topic, args.name),
     }))
     if (!this.jsonEnabled()) {
-      const rules = shown.rules.map((rule): [string, unknown] => [`rule ${rule.name}`, describeFilter(rule.filter) + (rule.action ? `; action: ${rule.action}` : '')])
+      const rules = shown.rules.map((rule): [string, unknown] => [
+        `rule ${rule.name}`,
+        describeFilter(rule.filter) + (rule.action ? `; action: ${rule.action}` : ''),
+      ])
       this.log(formatProperties([...subscriptionProperties(shown), ...rules]))
     }
     return shown

@@ -10,11 +10,15 @@ import type {TopicInfo} from '../../lib/management/topics/types.js'
 export default class TopicCreate extends BaseCommand {
   static override summary = 'Create a topic, to fan messages out to its subscriptions.'
 
-  static override description = 'Settings not given keep Azure\'s defaults; values are checked before anything is sent. A topic delivers nothing by itself: create a subscription for each kind of worker (qjob subscription create). --if-not-exists makes the command succeed when the topic is already there.'
+  static override description =
+    "Settings not given keep Azure's defaults; values are checked before anything is sent. A topic delivers nothing by itself: create a subscription for each kind of worker (qjob subscription create). --if-not-exists makes the command succeed when the topic is already there."
 
   static override examples = [
     {command: '<%= config.bin %> topic create jobs', description: 'A topic with the default settings'},
-    {command: '<%= config.bin %> topic create jobs --default-ttl 1d --duplicate-detection-window 10m --if-not-exists', description: 'Deduplicated, idempotent'},
+    {
+      command: '<%= config.bin %> topic create jobs --default-ttl 1d --duplicate-detection-window 10m --if-not-exists',
+      description: 'Deduplicated, idempotent',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Topic name', required: true})}

@@ -10,7 +10,7 @@ export default class TopicList extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> topic list', description: 'All topics as a table'},
-    {command: '<%= config.bin %> topic list --json | jq -r \'.[].name\'', description: 'Just the names'},
+    {command: "<%= config.bin %> topic list --json | jq -r '.[].name'", description: 'Just the names'},
   ]
 
   static override flags = {...managementFlags}

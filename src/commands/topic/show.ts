@@ -8,11 +8,14 @@ import {type FanOut, formatFanOut, topicProperties} from '../../lib/management/t
 import {formatProperties} from '../../lib/output.js'
 
 export default class TopicShow extends BaseCommand {
-  static override summary = 'Show a topic\'s settings and its fan-out: each subscription with its rules and live counts.'
+  static override summary = "Show a topic's settings and its fan-out: each subscription with its rules and live counts."
 
   static override examples = [
     {command: '<%= config.bin %> topic show jobs', description: 'Settings, then the fan-out tree'},
-    {command: '<%= config.bin %> topic show jobs --json | jq \'.subscriptions[] | {name, active: .counts.active}\'', description: 'Counts per subscription'},
+    {
+      command: "<%= config.bin %> topic show jobs --json | jq '.subscriptions[] | {name, active: .counts.active}'",
+      description: 'Counts per subscription',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Topic name', required: true})}

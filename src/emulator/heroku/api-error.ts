@@ -18,7 +18,11 @@ export class ApiError extends Error {
 export const apiErrors = {
   unauthorized: () => new ApiError(401, 'unauthorized', 'Invalid credentials provided.'),
   noCredentials: () =>
-    new ApiError(401, 'unauthorized', 'There were no credentials in your `Authorization` header. Try `Authorization: Bearer {oauth_token}`.'),
+    new ApiError(
+      401,
+      'unauthorized',
+      'There were no credentials in your `Authorization` header. Try `Authorization: Bearer {oauth_token}`.',
+    ),
   forbidden: (message = 'You do not have access to this resource.') => new ApiError(403, 'forbidden', message),
   notFound: (resource: string) => new ApiError(404, 'not_found', `Couldn't find that ${resource}.`),
   noRoute: () =>

@@ -74,11 +74,14 @@ export class ConfigVars {
    * when nothing changed (the platform makes no release then).
    */
   update(body: unknown): ReleaseRecord | undefined {
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw apiErrors.invalidParams('The config vars must be an object of strings (null removes one).')
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+      throw apiErrors.invalidParams('The config vars must be an object of strings (null removes one).')
     const changes = Object.entries(body as Record<string, unknown>)
     for (const [key, value] of changes) {
-      if (key.length > MAX_CONFIG_KEY_LENGTH) throw apiErrors.invalidParams(`Config var name ${key.slice(0, 40)}… is too long (at most ${MAX_CONFIG_KEY_LENGTH} characters).`)
-      if (!KEY.test(key)) throw apiErrors.invalidParams(`Invalid config var name "${key}": use letters, digits and underscores, not starting with a digit.`)
+      if (key.length > MAX_CONFIG_KEY_LENGTH)
+        throw apiErrors.invalidParams(`Config var name ${key.slice(0, 40)}… is too long (at most ${MAX_CONFIG_KEY_LENGTH} characters).`)
+      if (!KEY.test(key))
+        throw apiErrors.invalidParams(`Invalid config var name "${key}": use letters, digits and underscores, not starting with a digit.`)
       if (value !== null && typeof value !== 'string') throw apiErrors.invalidParams(`The value of ${key} must be a string or null.`)
     }
     const before = this.current()
@@ -114,11 +117,17 @@ export class ConfigVars {
     try {
       const saved = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<SavedState>
       if (saved.overrides && typeof saved.overrides === 'object') {
-        for (const [key, value] of Object.entries(saved.overrides)) if (KEY.test(key) && (value === null || typeof value === 'string')) this.overrides[key] = value
+        for (const [key, value] of Object.entries(saved.overrides))
+          if (KEY.test(key) && (value === null || typeof value === 'string')) this.overrides[key] = value
       }
       for (const release of saved.releases ?? []) {
         if (typeof release?.id === 'string' && Number.isInteger(release.version) && typeof release.description === 'string') {
-          this.releases.push({id: release.id, version: release.version, description: release.description, createdAt: new Date(release.created_at)})
+          this.releases.push({
+            id: release.id,
+            version: release.version,
+            description: release.description,
+            createdAt: new Date(release.created_at),
+          })
         }
       }
     } catch {
@@ -130,7 +139,12 @@ export class ConfigVars {
     if (!this.file) return
     const state: SavedState = {
       overrides: this.overrides,
-      releases: this.releases.map(release => ({id: release.id, version: release.version, description: release.description, created_at: release.createdAt.toISOString()})),
+      releases: this.releases.map(release => ({
+        id: release.id,
+        version: release.version,
+        description: release.description,
+        created_at: release.createdAt.toISOString(),
+      })),
     }
     mkdirSync(join(this.file, '..'), {recursive: true, mode: 0o700})
     writeAtomically(this.file, `${JSON.stringify(state, null, 2)}\n`, 0o600)

@@ -7,7 +7,6 @@ import {readFileSync} from 'node:fs'
 import {writeAtomically} from '../certificate.js'
 import {processStartTime} from '../process-start.js'
 
-
 export class DynoPidRecords {
   private readonly groups = new Map<number, string>()
 

@@ -88,6 +88,9 @@ export function shellQuote(text: string): string {
 export function onTerminal(command: string, env: Record<string, string | undefined>): string {
   const columns = Number(env.COLUMNS)
   const lines = Number(env.LINES)
-  const size = Number.isInteger(columns) && Number.isInteger(lines) && columns > 0 && lines > 0 ? `stty cols ${columns} rows ${lines} 2>/dev/null; ` : ''
+  const size =
+    Number.isInteger(columns) && Number.isInteger(lines) && columns > 0 && lines > 0
+      ? `stty cols ${columns} rows ${lines} 2>/dev/null; `
+      : ''
   return `exec ${SCRIPT} -q -e -c ${shellQuote(`${size}${command}`)} /dev/null`
 }

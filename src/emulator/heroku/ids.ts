@@ -24,7 +24,10 @@ export function logTime(date: Date): string {
 
 /** An app name the API accepts (^[a-z][a-z0-9-]{1,28}[a-z0-9]$), made from a directory name. */
 export function appNameFrom(directoryName: string): string {
-  let name = directoryName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '')
+  let name = directoryName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
   name = name.slice(0, 30).replace(/-+$/, '')
   if (name.length < 3) name = `app-${name || 'local'}`.slice(0, 30).replace(/-+$/, '')
   return name

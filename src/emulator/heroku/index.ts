@@ -80,12 +80,16 @@ export interface HerokuEmulator {
 export async function startHerokuEmulator(options: HerokuEmulatorOptions): Promise<HerokuEmulator> {
   const appDir = resolve(options.appDir)
   if (!existsSync(join(appDir, 'Procfile'))) {
-    throw new UsageError(`${appDir} has no Procfile`, {hint: 'The local Heroku app is a directory with a Procfile, e.g. "worker: node worker.js".'})
+    throw new UsageError(`${appDir} has no Procfile`, {
+      hint: 'The local Heroku app is a directory with a Procfile, e.g. "worker: node worker.js".',
+    })
   }
   const host = options.host ?? DEFAULT_HOST
   const appName = options.appName ?? appNameFrom(basename(appDir))
   if (!/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/.test(appName)) {
-    throw new UsageError(`"${appName}" is not a valid app name`, {hint: 'App names are 3 to 30 lowercase letters, digits and dashes, starting with a letter.'})
+    throw new UsageError(`"${appName}" is not a valid app name`, {
+      hint: 'App names are 3 to 30 lowercase letters, digits and dashes, starting with a letter.',
+    })
   }
   const token = options.token ?? (options.dataDir ? loadOrCreateToken(options.dataDir) : newToken())
   const temporaryDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'qjob-heroku-'))

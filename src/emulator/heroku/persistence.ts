@@ -9,7 +9,6 @@ import {writeAtomically} from '../certificate.js'
 
 export const TOKEN_FILE = 'heroku-api-token'
 
-
 export function newToken(): string {
   return `HRKU-local-${randomBytes(24).toString('hex')}`
 }
@@ -41,7 +40,8 @@ export function loadFormation(dataDir: string, appName: string): SavedFormation 
     if (!data || typeof data !== 'object' || Array.isArray(data)) return {}
     const saved: SavedFormation = {}
     for (const [type, entry] of Object.entries(data as Record<string, {quantity?: unknown; size?: unknown}>)) {
-      if (Number.isInteger(entry?.quantity) && typeof entry?.size === 'string') saved[type] = {quantity: entry.quantity as number, size: entry.size}
+      if (Number.isInteger(entry?.quantity) && typeof entry?.size === 'string')
+        saved[type] = {quantity: entry.quantity as number, size: entry.size}
     }
     return saved
   } catch {

@@ -103,7 +103,15 @@ export class AppStore {
       if (existing) {
         if (existing.command !== command) Object.assign(existing, {command, updatedAt: now})
       } else {
-        this.formation.set(type, {id: stableUuid(`formation:${this.app.name}:${type}`), type, command, quantity: 0, size: DEFAULT_DYNO_SIZE, createdAt: now, updatedAt: now})
+        this.formation.set(type, {
+          id: stableUuid(`formation:${this.app.name}:${type}`),
+          type,
+          command,
+          quantity: 0,
+          size: DEFAULT_DYNO_SIZE,
+          createdAt: now,
+          updatedAt: now,
+        })
       }
     }
     return this.procfile

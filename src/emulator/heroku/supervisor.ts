@@ -21,7 +21,6 @@ import type {AppStore, DynoRecord} from './store.js'
 
 type AfterStop = 'remove' | 'restart'
 
-
 interface Running {
   dyno: DynoRecord
   child?: ChildProcess
@@ -95,7 +94,8 @@ export class Supervisor {
       this.clearPendingRestart(name)
       this.options.store.removeDyno(name)
       const next = afterStop ?? (crashed.oneOff ? 'remove' : 'restart')
-      if (next === 'restart' && !crashed.oneOff && !this.closing) this.startFormationDyno(crashed.type, crashed.name, crashed.command, crashed.size)
+      if (next === 'restart' && !crashed.oneOff && !this.closing)
+        this.startFormationDyno(crashed.type, crashed.name, crashed.command, crashed.size)
       return
     }
     const dyno = entry.dyno
@@ -110,7 +110,11 @@ export class Supervisor {
     signalGroup(entry.child, 'SIGTERM')
     entry.killTimer = setTimeout(() => {
       const seconds = Math.round(this.options.gracePeriodMs / 100) / 10
-      this.options.logs.append('heroku', dyno.name, `Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds} seconds of SIGTERM`)
+      this.options.logs.append(
+        'heroku',
+        dyno.name,
+        `Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds} seconds of SIGTERM`,
+      )
       this.options.logs.append('heroku', dyno.name, 'Stopping remaining processes with SIGKILL')
       if (entry.child) signalGroup(entry.child, 'SIGKILL')
     }, this.options.gracePeriodMs)
@@ -231,7 +235,18 @@ export class Supervisor {
 
   private startFormationDyno(type: string, name: string, command: string, size: string): void {
     const now = new Date()
-    const dyno: DynoRecord = {id: newId(), name, type, command, size, state: 'starting', attachUrl: null, oneOff: false, createdAt: now, updatedAt: now}
+    const dyno: DynoRecord = {
+      id: newId(),
+      name,
+      type,
+      command,
+      size,
+      state: 'starting',
+      attachUrl: null,
+      oneOff: false,
+      createdAt: now,
+      updatedAt: now,
+    }
     this.options.store.addDyno(dyno)
     void this.spawnDyno(this.track(dyno, {}))
   }
@@ -354,7 +369,8 @@ export class Supervisor {
     this.crashes.set(dyno.name, crashes)
     const base = this.options.crashCoolOffMs ?? CRASH_COOL_OFF_MS
     const delay = crashes === 1 ? 0 : Math.min(base * 2 ** (crashes - 2), CRASH_COOL_OFF_MAX_MS)
-    if (delay > 0) this.options.logs.append('heroku', dyno.name, `Crashed ${crashes} times in a row: restarting in ${Math.round(delay / 1000)} s`)
+    if (delay > 0)
+      this.options.logs.append('heroku', dyno.name, `Crashed ${crashes} times in a row: restarting in ${Math.round(delay / 1000)} s`)
     this.clearPendingRestart(dyno.name)
     const timer = setTimeout(() => {
       this.pendingRestarts.delete(dyno.name)
@@ -373,4 +389,3 @@ export class Supervisor {
     this.pendingRestarts.delete(name)
   }
 }
-

@@ -26,7 +26,15 @@ import {BrokerError} from './broker/broker-error.js'
 import {startIdleQueueReaper} from './broker/idle-queues.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
-import {ConfigError, defaultPolicy, readConfigFile, toQueueSettings, toRule, type PolicyConfig, type QueueConfig} from './config/namespace-config.js'
+import {
+  ConfigError,
+  defaultPolicy,
+  readConfigFile,
+  toQueueSettings,
+  toRule,
+  type PolicyConfig,
+  type QueueConfig,
+} from './config/namespace-config.js'
 import {applyTopicConfig} from './config/apply-topics.js'
 import {silentLogger, type EmulatorLogger} from './logger.js'
 import {startFrontDoor, type FrontDoor} from './front-door.js'
@@ -109,7 +117,8 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const fileConfig = options.configFile ? readConfigFile(options.configFile) : {policies: [], queues: []}
   const warnings = fileConfig.warnings ?? []
   for (const warning of warnings) logger.warn(warning)
-  const policyConfigs = options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir, options.resetKeys)])
+  const policyConfigs =
+    options.policies ?? (fileConfig.policies.length > 0 ? fileConfig.policies : [defaultPolicy(serviceBusDir, options.resetKeys)])
   const rules = policyConfigs.map(toRule)
   for (const rule of rules) {
     registerSecret(rule.primaryKey)
@@ -161,7 +170,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     })
     const armRoute = {matches: isArmPath, handle: arm}
     const health = healthRoute(() => ({queues: broker.listQueues().length}))
-    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [armRoute, health])
+    admin = createAdminServers(new AdminApi({broker, policies, logger}), certificate, () => `${host}:${server.port}`, logger, [
+      armRoute,
+      health,
+    ])
     const {http, https} = admin
     webSockets = attachWebSocketTransport([http, https], {accept: stream => amqp.accept(stream), logger})
     for (const admin of [http, https]) enforceHeaderDeadline(admin, logger, options.limits?.headersTimeoutMs)

@@ -2,16 +2,7 @@
 // the time in; the quantity wanted and the rule that set it out. Pure: no clock, no I/O.
 
 /** The rule that gave the final quantity (the last one that changed it; `target` when none did). */
-export type Rule =
-  | 'target'
-  | 'activation'
-  | 'min'
-  | 'max'
-  | 'tier-limit'
-  | 'locked'
-  | 'max-step'
-  | 'up-cooldown'
-  | 'down-cooldown'
+export type Rule = 'target' | 'activation' | 'min' | 'max' | 'tier-limit' | 'locked' | 'max-step' | 'up-cooldown' | 'down-cooldown'
 
 export interface AutoscaleConfig {
   min: number
@@ -84,7 +75,8 @@ export function decide(input: DecisionInput): Decision {
   if (current === 0 && counts.active <= config.activation) set(0, 'activation')
   if (desired < config.min) set(config.min, 'min')
   if (desired > config.max) set(config.max, 'max')
-  if (history.ceiling !== undefined && desired > history.ceiling) set(Math.max(history.ceiling, Math.min(current, config.max)), 'tier-limit')
+  if (history.ceiling !== undefined && desired > history.ceiling)
+    set(Math.max(history.ceiling, Math.min(current, config.max)), 'tier-limit')
   if (counts.locked !== undefined) {
     // Never below the workers busy with a locked message (a scale-down would stop one mid-job).
     const floor = Math.min(current, Math.ceil(counts.locked / config.jobsPerWorker), config.max)

@@ -90,7 +90,15 @@ export async function runAutoscaler(options: AutoscalerOptions): Promise<Autosca
     const failure = classifyFailure(error, stage)
     rateLimited = failure.kind === 'rate-limit' ? rateLimited + 1 : 0
     const retryInMs = failure.kind === 'rate-limit' ? Math.min(maxBackoffMs, options.intervalMs * 2 ** rateLimited) : options.intervalMs
-    const event: FailureEvent = {event: 'error', time: time(), stage, kind: failure.kind, message: failure.message, hint: failure.hint, retryInMs}
+    const event: FailureEvent = {
+      event: 'error',
+      time: time(),
+      stage,
+      kind: failure.kind,
+      message: failure.message,
+      hint: failure.hint,
+      retryInMs,
+    }
     summary.failures++
     summary.lastError = error
     summary.lastFailure = event

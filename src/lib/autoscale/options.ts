@@ -34,10 +34,14 @@ export function autoscaleSettings(flags: AutoscaleFlagValues): AutoscaleSettings
   if (min > max) throw new UsageError(`--min ${min} is above --max ${max}`, {hint: 'Give --min at most --max.'})
   if (flags['per-worker'] < 1) throw new UsageError(`--per-worker must be 1 or more, not ${flags['per-worker']}`)
   if (flags.activation < 0) throw new UsageError(`--activation must be 0 or more, not ${flags.activation}`)
-  if (flags['max-step'] !== undefined && flags['max-step'] < 1) throw new UsageError(`--max-step must be 1 or more, not ${flags['max-step']}`)
+  if (flags['max-step'] !== undefined && flags['max-step'] < 1)
+    throw new UsageError(`--max-step must be 1 or more, not ${flags['max-step']}`)
   if (flags['jobs-per-worker'] < 1) throw new UsageError(`--jobs-per-worker must be 1 or more, not ${flags['jobs-per-worker']}`)
   const intervalMs = duration(flags.interval, 'interval')
-  if (intervalMs < 1000) throw new UsageError(`--interval must be at least 1s, not ${flags.interval}`, {hint: 'Every request spends Platform API rate limit; 30s is the usual interval.'})
+  if (intervalMs < 1000)
+    throw new UsageError(`--interval must be at least 1s, not ${flags.interval}`, {
+      hint: 'Every request spends Platform API rate limit; 30s is the usual interval.',
+    })
   return {
     intervalMs,
     config: {

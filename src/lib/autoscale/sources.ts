@@ -34,7 +34,10 @@ export function queueCounts(backend: ManagementBackend, queue: string): CountsSo
     async read() {
       // A subscription has no scheduled count of its own: its topic holds the scheduled messages.
       const info = subscription === undefined ? await backend.getQueue(name) : await subscriptionCounts(backend, name, subscription)
-      if (!info.counts) throw new OperationError(`no message counts for queue ${queue}`, {hint: 'The management API answered without runtime properties; try again.'})
+      if (!info.counts)
+        throw new OperationError(`no message counts for queue ${queue}`, {
+          hint: 'The management API answered without runtime properties; try again.',
+        })
       return {active: info.counts.active, scheduled: info.counts.scheduled, deadLetter: info.counts.deadLetter}
     },
   }

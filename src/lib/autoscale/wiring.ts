@@ -26,7 +26,12 @@ export interface AutoscaleCommandOptions {
 }
 
 /** Decisions go to stdout, failures to stderr; text or JSON lines, secrets redacted either way. */
-export function eventPrinter(options: {json: boolean; config: AutoscaleConfig; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream}): (event: AutoscaleEvent) => void {
+export function eventPrinter(options: {
+  json: boolean
+  config: AutoscaleConfig
+  stdout?: NodeJS.WritableStream
+  stderr?: NodeJS.WritableStream
+}): (event: AutoscaleEvent) => void {
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
   return event => {

@@ -22,7 +22,11 @@ export function sendMessageId(name: string, fireTime: string): string {
   return `${name}@${fireTime}`
 }
 
-export async function performAction(context: ActionContext, definition: CronDefinition, fireTime: string): Promise<Pick<Outcome, 'status' | 'dyno' | 'messageId' | 'reason'>> {
+export async function performAction(
+  context: ActionContext,
+  definition: CronDefinition,
+  fireTime: string,
+): Promise<Pick<Outcome, 'status' | 'dyno' | 'messageId' | 'reason'>> {
   const action: CronAction = definition.action
   try {
     if (action.type === 'run-once') {
@@ -59,7 +63,11 @@ export async function performAction(context: ActionContext, definition: CronDefi
 export type OverlapCheck = {proceed: true} | {proceed: false; reason: string}
 
 /** --overlap: is the previous run's dyno still up? skip leaves it, replace stops it first. */
-export async function checkOverlap(context: ActionContext, definition: CronDefinition, lastDyno: string | undefined): Promise<OverlapCheck> {
+export async function checkOverlap(
+  context: ActionContext,
+  definition: CronDefinition,
+  lastDyno: string | undefined,
+): Promise<OverlapCheck> {
   if (definition.action.type !== 'run-once' || definition.overlap === 'allow' || !lastDyno) return {proceed: true}
   const {api, app} = await context.heroku(definition.app)
   let state: string

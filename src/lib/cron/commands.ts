@@ -32,19 +32,35 @@ function emit<T>(value: T, flags: {ndjson?: boolean}, output: Output, text: () =
   return undefined
 }
 
-export async function addCommand(settings: Settings, name: string, flags: AddFlags & CronCommandFlags & {replace?: boolean; 'dry-run'?: boolean}, output: Output): Promise<unknown> {
+export async function addCommand(
+  settings: Settings,
+  name: string,
+  flags: AddFlags & CronCommandFlags & {replace?: boolean; 'dry-run'?: boolean},
+  output: Output,
+): Promise<unknown> {
   const definition = definitionFromFlags(name, flags, settings)
   if (flags['dry-run']) {
     const times = nextFireTimes(definition.schedule, new Date(), 5).map(time => time.toISOString())
-    return emit({name, schedule: definition.schedule, action: definition.action, nextFireTimes: times}, {}, output, () =>
-      `${name}: ${describeSchedule(definition.schedule)}, ${describeAction(definition.action)}\n${times.join('\n')}`)
+    return emit(
+      {name, schedule: definition.schedule, action: definition.action, nextFireTimes: times},
+      {},
+      output,
+      () => `${name}: ${describeSchedule(definition.schedule)}, ${describeAction(definition.action)}\n${times.join('\n')}`,
+    )
   }
   if (definition.action.type !== 'send') {
     // A missing app (exit 2) or token (exit 4) fails here, before anything is scheduled.
     definition.app = (await connectHeroku(settings, {app: flags.app})).app
   }
-  const view = await withControlQueue(settings, flags, ({client, queue}) => addSchedule(client, queue, definition, {replace: flags.replace ?? false}))
-  return emit(view, flags, output, () => `Added ${name} (${describeSchedule(definition.schedule)}, ${describeAction(definition.action)}); next run ${view.nextRun}.`)
+  const view = await withControlQueue(settings, flags, ({client, queue}) =>
+    addSchedule(client, queue, definition, {replace: flags.replace ?? false}),
+  )
+  return emit(
+    view,
+    flags,
+    output,
+    () => `Added ${name} (${describeSchedule(definition.schedule)}, ${describeAction(definition.action)}); next run ${view.nextRun}.`,
+  )
 }
 
 export async function listCommand(settings: Settings, flags: CronCommandFlags, output: Output): Promise<unknown> {
@@ -80,13 +96,22 @@ export async function resumeCommand(settings: Settings, name: string, flags: Cro
   return emit(view, flags, output, () => `Resumed ${name}; next run ${view.nextRun}.`)
 }
 
-export async function removeCommand(settings: Settings, name: string, flags: CronCommandFlags & {yes?: boolean}, output: Output): Promise<unknown> {
+export async function removeCommand(
+  settings: Settings,
+  name: string,
+  flags: CronCommandFlags & {yes?: boolean},
+  output: Output,
+): Promise<unknown> {
   if (!(await confirmOrYes(`Remove the schedule "${name}"?`, flags.yes))) throw new ExitStatus(1)
   const result = await withControlQueue(settings, flags, ({client, queue}) => removeSchedule(client, queue, name))
   return emit(result, flags, output, () => `Removed ${name}.`)
 }
 
-export async function runCommand(settings: Settings, flags: CronCommandFlags & {concurrency?: number; 'exit-when-idle'?: boolean; idle?: string}, options: {mode: 'run' | 'tick'}): Promise<void> {
+export async function runCommand(
+  settings: Settings,
+  flags: CronCommandFlags & {concurrency?: number; 'exit-when-idle'?: boolean; idle?: string},
+  options: {mode: 'run' | 'tick'},
+): Promise<void> {
   const exitWhenIdleMs = flags['exit-when-idle'] ? parseDuration(flags.idle ?? '30s', 'idle time') : undefined
   const heroku = herokuSessions(settings)
   const stop = new AbortController()

@@ -11,7 +11,15 @@ export const DEFAULT_STARTING_DEADLINE_MS = 5 * 60_000
 
 export type CronAction =
   | {type: 'run-once'; command: string; size?: string; ttlSeconds?: number; env?: Record<string, string>}
-  | {type: 'send'; queue: string; body: string; contentType?: string; subject?: string; properties?: Record<string, string | number | boolean>; ttlMs?: number}
+  | {
+      type: 'send'
+      queue: string
+      body: string
+      contentType?: string
+      subject?: string
+      properties?: Record<string, string | number | boolean>
+      ttlMs?: number
+    }
   | {type: 'scale'; changes: ScaleChange[]}
 
 export type OverlapPolicy = 'skip' | 'allow' | 'replace'
@@ -87,7 +95,8 @@ export function parseDefinition(body: unknown): {definition: CronDefinition} | {
   if (candidate.kind !== TICK_KIND) return {reason: `the body is not a qjob cron schedule (kind is not "${TICK_KIND}")`}
   if (typeof candidate.name !== 'string' || checkName(candidate.name)) return {reason: 'the schedule has no valid name'}
   const schedule = candidate.schedule as Partial<{cron: unknown; everyMs: unknown}> | undefined
-  const validSchedule = schedule && (typeof schedule.cron === 'string' || (typeof schedule.everyMs === 'number' && schedule.everyMs >= 1000))
+  const validSchedule =
+    schedule && (typeof schedule.cron === 'string' || (typeof schedule.everyMs === 'number' && schedule.everyMs >= 1000))
   if (!validSchedule) return {reason: 'the schedule has no cron expression or interval'}
   const action = candidate.action as Partial<CronAction> | undefined
   if (!action || !['run-once', 'send', 'scale'].includes(action.type as string)) return {reason: 'the schedule has no valid action'}

@@ -31,7 +31,14 @@ export interface FireContext extends ActionContext {
 }
 
 /** Where the next tick goes after `from`; a schedule with no further fire time has none. */
-function nextState(definition: CronDefinition, from: number, base: TickState, revision: number, history: Outcome[], lastDyno?: string): TickState | undefined {
+function nextState(
+  definition: CronDefinition,
+  from: number,
+  base: TickState,
+  revision: number,
+  history: Outcome[],
+  lastDyno?: string,
+): TickState | undefined {
   const next = nextFireTime(definition.schedule, new Date(from))
   if (!next) return undefined
   return {fireTime: next.toISOString(), revision, history, lastDyno: lastDyno ?? base.lastDyno}
@@ -54,7 +61,9 @@ async function settledSiblings(context: FireContext, current: Tick): Promise<Tic
   const name = current.definition?.name as string
   const deadline = Date.now() + PREDECESSOR_WAIT_MS
   for (;;) {
-    const siblings = ticksOf(await readTicks(context.client, context.queue), name).filter(other => other.sequenceNumber !== current.sequenceNumber)
+    const siblings = ticksOf(await readTicks(context.client, context.queue), name).filter(
+      other => other.sequenceNumber !== current.sequenceNumber,
+    )
     const firing = current.tick.firing
     const predecessor = firing === undefined ? undefined : siblings.find(other => firingMark(other.tick) === firing)
     if (!predecessor) return siblings
@@ -79,16 +88,40 @@ export async function fireTick(context: FireContext, message: ServiceBusReceived
   if (newest) {
     const recorded = newest.tick.history.some(outcome => outcome.fireTime === tick.fireTime)
     if (newest.tick.firing === firingMark(tick) && !recorded) {
-      const outcome: Outcome = {fireTime: tick.fireTime, at: new Date(now()).toISOString(), status: 'interrupted', reason: 'the replica firing it stopped mid-fire; not run again'}
-      const state: TickState = {...newest.tick, firing: undefined, revision: newest.tick.revision + 1, history: withOutcome(newest.tick.history, outcome)}
-      await writeTick(context.client, context.queue, newest.definition ?? definition, state, tickMessageId(definition.name, state.fireTime, state.revision))
+      const outcome: Outcome = {
+        fireTime: tick.fireTime,
+        at: new Date(now()).toISOString(),
+        status: 'interrupted',
+        reason: 'the replica firing it stopped mid-fire; not run again',
+      }
+      const state: TickState = {
+        ...newest.tick,
+        firing: undefined,
+        revision: newest.tick.revision + 1,
+        history: withOutcome(newest.tick.history, outcome),
+      }
+      await writeTick(
+        context.client,
+        context.queue,
+        newest.definition ?? definition,
+        state,
+        tickMessageId(definition.name, state.fireTime, state.revision),
+      )
       await cancelTicksIfScheduled(context.client, context.queue, [newest])
       await context.receiver.completeMessage(message)
       context.emit({event: 'fired', name: definition.name, outcome, next: state.fireTime})
       return
     }
     await context.receiver.completeMessage(message)
-    context.emit({event: 'dropped', name: definition.name, fireTime: tick.fireTime, reason: newest.tick.revision === tick.revision ? 'a duplicate of a tick written by another replica' : `stale: revision ${tick.revision} was replaced by ${newest.tick.revision}`})
+    context.emit({
+      event: 'dropped',
+      name: definition.name,
+      fireTime: tick.fireTime,
+      reason:
+        newest.tick.revision === tick.revision
+          ? 'a duplicate of a tick written by another replica'
+          : `stale: revision ${tick.revision} was replaced by ${newest.tick.revision}`,
+    })
     return
   }
 
@@ -111,7 +144,13 @@ export async function fireTick(context: FireContext, message: ServiceBusReceived
     const state = nextState(definition, after, tick, tick.revision + (idRevision === undefined ? 1 : 2), history, extra.lastDyno)
     if (!state) return undefined
     const full = {...state, ...extra, lastDyno: extra.lastDyno ?? state.lastDyno}
-    const sequenceNumber = await writeTick(context.client, context.queue, definition, full, tickMessageId(definition.name, full.fireTime, idRevision))
+    const sequenceNumber = await writeTick(
+      context.client,
+      context.queue,
+      definition,
+      full,
+      tickMessageId(definition.name, full.fireTime, idRevision),
+    )
     return {sequenceNumber, messageId: '', state: 'scheduled', deliveryCount: 0, definition, tick: full}
   }
   const finish = async (outcome: Outcome | undefined, next: Tick | undefined) => {
@@ -120,13 +159,23 @@ export async function fireTick(context: FireContext, message: ServiceBusReceived
     if (outcome) context.emit({event: 'fired', name: definition.name, outcome, next: next?.tick.fireTime})
     else context.emit({event: 'dropped', name: definition.name, fireTime: tick.fireTime, reason: 'paused'})
     await context.receiver.completeMessage(message).catch((error: Error) => {
-      context.emit({event: 'dropped', name: definition.name, fireTime: tick.fireTime, reason: `recorded, but not completed (${error.message}); it comes back once and is dropped`})
+      context.emit({
+        event: 'dropped',
+        name: definition.name,
+        fireTime: tick.fireTime,
+        reason: `recorded, but not completed (${error.message}); it comes back once and is dropped`,
+      })
     })
   }
 
   if (definition.paused) return finish(undefined, await writeNext(tick.history))
   if (lateMs > definition.startingDeadlineMs && !definition.catchUp) {
-    const outcome: Outcome = {...outcomeBase, at: new Date(pickedUp).toISOString(), status: 'missed', reason: `picked up ${Math.round(lateMs / 1000)}s late, after the starting deadline`}
+    const outcome: Outcome = {
+      ...outcomeBase,
+      at: new Date(pickedUp).toISOString(),
+      status: 'missed',
+      reason: `picked up ${Math.round(lateMs / 1000)}s late, after the starting deadline`,
+    }
     return finish(outcome, await writeNext(withOutcome(tick.history, outcome)))
   }
   let overlap

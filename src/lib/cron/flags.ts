@@ -3,7 +3,11 @@ import {managementFlags} from '../management/flags.js'
 import {Flags} from '../oclif.js'
 
 export const cronFlags = {
-  'cron-queue': Flags.string({description: 'Control queue holding the schedules (created with duplicate detection) [env: QJOB_CRON_QUEUE]', default: undefined, helpGroup: 'CRON'}),
+  'cron-queue': Flags.string({
+    description: 'Control queue holding the schedules (created with duplicate detection) [env: QJOB_CRON_QUEUE]',
+    default: undefined,
+    helpGroup: 'CRON',
+  }),
   ...managementFlags,
 }
 

@@ -49,5 +49,8 @@ export function formatFireEvent(event: FireEvent | {event: 'error'; message: str
   if (event.event === 'dead-lettered') return `dead-lettered ${event.messageId}: ${event.reason}`
   if (event.event === 'dropped') return `dropped ${event.name ?? '?'}@${event.fireTime ?? '?'}: ${event.reason}`
   const late = event.outcome.lateMs === undefined ? '' : ` late=${event.outcome.lateMs}ms`
-  return `${event.outcome.status} ${event.name}@${event.outcome.fireTime}${late} ${describeOutcome(event.outcome).replace(/^\S+ ?/, '')}${event.next ? ` next=${event.next}` : ''}`.replace(/ {2,}/g, ' ')
+  return `${event.outcome.status} ${event.name}@${event.outcome.fireTime}${late} ${describeOutcome(event.outcome).replace(/^\S+ ?/, '')}${event.next ? ` next=${event.next}` : ''}`.replace(
+    / {2,}/g,
+    ' ',
+  )
 }

@@ -46,7 +46,13 @@ async function liveTick(client: ServiceBusClient, queue: string, name: string): 
 }
 
 /** Writes the replacement of a schedule's ticks (one revision up) and cancels the old ones. */
-async function replace(client: ServiceBusClient, queue: string, all: Tick[], definition: CronDefinition, state: Omit<TickState, 'revision'>): Promise<TickState> {
+async function replace(
+  client: ServiceBusClient,
+  queue: string,
+  all: Tick[],
+  definition: CronDefinition,
+  state: Omit<TickState, 'revision'>,
+): Promise<TickState> {
   const revision = Math.max(0, ...all.map(tick => tick.tick.revision)) + 1
   const next = {...state, revision}
   await writeTick(client, queue, definition, next, tickMessageId(definition.name, next.fireTime, revision))
@@ -60,11 +66,18 @@ function firstFire(definition: CronDefinition, now: number): string {
   return next.toISOString()
 }
 
-export async function addSchedule(client: ServiceBusClient, queue: string, definition: CronDefinition, options: {replace: boolean; now?: number}): Promise<ScheduleView> {
+export async function addSchedule(
+  client: ServiceBusClient,
+  queue: string,
+  definition: CronDefinition,
+  options: {replace: boolean; now?: number},
+): Promise<ScheduleView> {
   const all = ticksOf(await readTicks(client, queue), definition.name)
   const existing = liveTicks(all).get(definition.name)
   if (existing && !options.replace) {
-    throw new OperationError(`a schedule named "${definition.name}" exists`, {hint: 'Pass --replace to replace it (its history is kept), or choose another name.'})
+    throw new OperationError(`a schedule named "${definition.name}" exists`, {
+      hint: 'Pass --replace to replace it (its history is kept), or choose another name.',
+    })
   }
   const state = await replace(client, queue, all, definition, {
     fireTime: firstFire(definition, options.now ?? Date.now()),
@@ -78,16 +91,18 @@ export async function listSchedules(client: ServiceBusClient, queue: string, her
   const views = [...liveTicks(await readTicks(client, queue)).values()].map(view)
   if (heroku) {
     // The last run's dyno, as the platform reports it now (gone once a one-off has ended).
-    await Promise.all(views.map(async entry => {
-      const dyno = entry.lastOutcome?.dyno
-      if (!dyno || !entry.lastOutcome) return
-      try {
-        const {api, app} = await heroku(entry.app)
-        entry.lastOutcome = {...entry.lastOutcome, dynoState: (await dynoInfo(api, app, dyno)).state}
-      } catch (error) {
-        entry.lastOutcome = {...entry.lastOutcome, dynoState: error instanceof NotFoundError ? 'ended' : 'unknown'}
-      }
-    }))
+    await Promise.all(
+      views.map(async entry => {
+        const dyno = entry.lastOutcome?.dyno
+        if (!dyno || !entry.lastOutcome) return
+        try {
+          const {api, app} = await heroku(entry.app)
+          entry.lastOutcome = {...entry.lastOutcome, dynoState: (await dynoInfo(api, app, dyno)).state}
+        } catch (error) {
+          entry.lastOutcome = {...entry.lastOutcome, dynoState: error instanceof NotFoundError ? 'ended' : 'unknown'}
+        }
+      }),
+    )
   }
   return views
 }
@@ -96,7 +111,13 @@ export async function showSchedule(client: ServiceBusClient, queue: string, name
   return view((await liveTick(client, queue, name)).live)
 }
 
-export async function setPaused(client: ServiceBusClient, queue: string, name: string, paused: boolean, now = Date.now()): Promise<ScheduleView> {
+export async function setPaused(
+  client: ServiceBusClient,
+  queue: string,
+  name: string,
+  paused: boolean,
+  now = Date.now(),
+): Promise<ScheduleView> {
   const {live, all} = await liveTick(client, queue, name)
   const definition = {...(live.definition as CronDefinition), paused}
   // Resumed: from the next fire time after now (the paused windows are not caught up).
@@ -105,7 +126,12 @@ export async function setPaused(client: ServiceBusClient, queue: string, name: s
   return view({...live, definition, tick: state})
 }
 
-export async function removeSchedule(client: ServiceBusClient, queue: string, name: string, now = Date.now()): Promise<{name: string; cancelled: number; due: number}> {
+export async function removeSchedule(
+  client: ServiceBusClient,
+  queue: string,
+  name: string,
+  now = Date.now(),
+): Promise<{name: string; cancelled: number; due: number}> {
   const {live, all} = await liveTick(client, queue, name)
   const due = all.filter(tick => tick.state !== 'scheduled').length
   if (due > 0) {

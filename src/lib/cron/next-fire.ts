@@ -7,9 +7,7 @@ import {Cron} from 'croner'
 import {parseDuration} from '../../common/duration.js'
 import {UsageError} from '../../common/errors.js'
 
-export type ScheduleSpec =
-  | {cron: string; timezone?: string}
-  | {everyMs: number}
+export type ScheduleSpec = {cron: string; timezone?: string} | {everyMs: number}
 
 const FIELD_NAMES = ['second', 'minute', 'hour', 'day', 'month', 'dayOfWeek'] as const
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'])
@@ -27,7 +25,9 @@ export function checkTimezone(timezone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', {timeZone: timezone})
   } catch {
-    throw new UsageError(`unknown time zone "${timezone}"`, {hint: 'Use an IANA time zone name, e.g. Europe/Berlin, America/New_York or UTC.'})
+    throw new UsageError(`unknown time zone "${timezone}"`, {
+      hint: 'Use an IANA time zone name, e.g. Europe/Berlin, America/New_York or UTC.',
+    })
   }
 }
 
@@ -50,9 +50,12 @@ export function parseSchedule(input: {schedule?: string; every?: string; timezon
   if (input.timezone !== undefined) checkTimezone(input.timezone)
   const fields = expression.split(' ')
   if (!(expression.startsWith('@') && NICKNAMES.has(expression.toLowerCase())) && (fields.length < 5 || fields.length > 6)) {
-    throw new UsageError(`invalid cron expression "${expression}": ${fields.length} field${fields.length === 1 ? '' : 's'}, expected 5 (minute hour day month weekday) or 6 (seconds first)`, {
-      hint: 'E.g. "0 7 * * 1-5" (07:00 on weekdays), "*/10 * * * *", "*/5 * * * * *" (every 5 s), @hourly, @daily.',
-    })
+    throw new UsageError(
+      `invalid cron expression "${expression}": ${fields.length} field${fields.length === 1 ? '' : 's'}, expected 5 (minute hour day month weekday) or 6 (seconds first)`,
+      {
+        hint: 'E.g. "0 7 * * 1-5" (07:00 on weekdays), "*/10 * * * *", "*/5 * * * * *" (every 5 s), @hourly, @daily.',
+      },
+    )
   }
   try {
     cronOf(expression, input.timezone)
@@ -97,7 +100,12 @@ export function nextFireTimes(spec: ScheduleSpec, after: Date, count: number): D
 
 export function describeSchedule(spec: ScheduleSpec): string {
   if ('everyMs' in spec) {
-    const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']]
+    const units: Array<[number, string]> = [
+      [86_400_000, 'd'],
+      [3_600_000, 'h'],
+      [60_000, 'm'],
+      [1000, 's'],
+    ]
     const unit = units.find(([size]) => spec.everyMs % size === 0)
     return `every ${unit ? `${spec.everyMs / unit[0]}${unit[1]}` : `${spec.everyMs}ms`}`
   }

@@ -22,9 +22,12 @@ function keepLocked(receiver: ServiceBusReceiver, message: ServiceBusReceivedMes
   let timer: NodeJS.Timeout | undefined
   const schedule = () => {
     const remaining = (message.lockedUntilUtc?.getTime() ?? Date.now()) - Date.now()
-    timer = setTimeout(() => {
-      receiver.renewMessageLock(message).then(schedule, () => undefined)
-    }, Math.max(500, remaining / 2))
+    timer = setTimeout(
+      () => {
+        receiver.renewMessageLock(message).then(schedule, () => undefined)
+      },
+      Math.max(500, remaining / 2),
+    )
   }
   schedule()
   return () => clearTimeout(timer)

@@ -34,7 +34,9 @@ export function toTick(message: ServiceBusReceivedMessage): Tick {
     state: (message.state ?? 'active') as Tick['state'],
     scheduledAt: message.scheduledEnqueueTimeUtc,
     deliveryCount: message.deliveryCount ?? 0,
-    ...('definition' in parsed && (name === undefined || name === parsed.definition.name) ? {definition: parsed.definition} : {junk: 'reason' in parsed ? parsed.reason : 'the name property does not match the body'}),
+    ...('definition' in parsed && (name === undefined || name === parsed.definition.name)
+      ? {definition: parsed.definition}
+      : {junk: 'reason' in parsed ? parsed.reason : 'the name property does not match the body'}),
     tick: readState(message.applicationProperties as Record<string, unknown> | undefined),
   }
 }
@@ -43,7 +45,11 @@ export function toTick(message: ServiceBusReceivedMessage): Tick {
 export async function ensureControlQueue(backend: ManagementBackend, queue: string): Promise<void> {
   if (await backend.queueExists(queue)) return
   try {
-    await backend.createQueue(queue, {duplicateDetectionWindowMs: CONTROL_DUPLICATE_WINDOW_MS, lockDurationMs: CONTROL_LOCK_DURATION_MS, maxDeliveryCount: 100})
+    await backend.createQueue(queue, {
+      duplicateDetectionWindowMs: CONTROL_DUPLICATE_WINDOW_MS,
+      lockDurationMs: CONTROL_LOCK_DURATION_MS,
+      maxDeliveryCount: 100,
+    })
   } catch (error) {
     // Another replica created it a moment ago.
     if (!(await backend.queueExists(queue))) throw error
@@ -111,7 +117,13 @@ export function ticksOf(ticks: readonly Tick[], name: string): Tick[] {
   return ticks.filter(tick => tick.definition?.name === name)
 }
 
-export async function writeTick(client: ServiceBusClient, queue: string, definition: CronDefinition, state: TickState, messageId: string): Promise<string> {
+export async function writeTick(
+  client: ServiceBusClient,
+  queue: string,
+  definition: CronDefinition,
+  state: TickState,
+  messageId: string,
+): Promise<string> {
   const message = {
     body: Buffer.from(JSON.stringify(definition)),
     contentType: 'application/json',

@@ -14,7 +14,15 @@ import {openClient, resolveConnection} from '../servicebus/connection.js'
 import {toQjobError} from '../servicebus/errors.js'
 import {parseProperties} from '../servicebus/properties.js'
 import type {HerokuFor} from './actions.js'
-import {checkName, type CronAction, type CronDefinition, DEFAULT_CRON_QUEUE, DEFAULT_STARTING_DEADLINE_MS, type OverlapPolicy, TICK_KIND} from './definition.js'
+import {
+  checkName,
+  type CronAction,
+  type CronDefinition,
+  DEFAULT_CRON_QUEUE,
+  DEFAULT_STARTING_DEADLINE_MS,
+  type OverlapPolicy,
+  TICK_KIND,
+} from './definition.js'
 import {parseSchedule} from './next-fire.js'
 import {ensureControlQueue} from './store.js'
 
@@ -43,14 +51,23 @@ export function definitionFromFlags(name: string, flags: AddFlags, settings: Set
   if (badName) throw new UsageError(`invalid schedule name "${name}": ${badName}`)
   const schedule = parseSchedule(flags)
   const given = [flags['run-once'] !== undefined, flags.send !== undefined, (flags.scale?.length ?? 0) > 0].filter(Boolean).length
-  if (given !== 1) throw new UsageError('give one action: --run-once COMMAND, --send BODY -q QUEUE, or --scale TYPE=N', {hint: 'E.g. qjob cron add nightly --schedule "0 3 * * *" --run-once "node report.js".'})
+  if (given !== 1)
+    throw new UsageError('give one action: --run-once COMMAND, --send BODY -q QUEUE, or --scale TYPE=N', {
+      hint: 'E.g. qjob cron add nightly --schedule "0 3 * * *" --run-once "node report.js".',
+    })
   let action: CronAction
   if (flags['run-once'] !== undefined) {
     if (flags['run-once'].trim() === '') throw new UsageError('--run-once needs a command')
     const ttlSeconds = flags.ttl === undefined ? undefined : Math.round(parseDuration(flags.ttl, 'dyno time to live') / 1000)
     checkTimeToLive(ttlSeconds)
     const env = parseEnvFlags(flags.env ?? [])
-    action = {type: 'run-once', command: flags['run-once'], size: flags.size, ttlSeconds, env: Object.keys(env).length > 0 ? env : undefined}
+    action = {
+      type: 'run-once',
+      command: flags['run-once'],
+      size: flags.size,
+      ttlSeconds,
+      env: Object.keys(env).length > 0 ? env : undefined,
+    }
   } else if (flags.send !== undefined) {
     const queue = settings.require('queue', flags.queue, 'Pass -q QUEUE: the queue the message is sent to.')
     const properties = parseProperties(flags.property)
@@ -65,13 +82,25 @@ export function definitionFromFlags(name: string, flags: AddFlags, settings: Set
     }
   } else {
     const changes = parseScaleArgs(flags.scale ?? [])
-    if (changes.some(change => change.op !== 'set')) throw new UsageError('--scale takes TYPE=N (a quantity, not +N or -N)', {hint: 'E.g. --scale worker=3.'})
+    if (changes.some(change => change.op !== 'set'))
+      throw new UsageError('--scale takes TYPE=N (a quantity, not +N or -N)', {hint: 'E.g. --scale worker=3.'})
     action = {type: 'scale', changes}
   }
   if ((flags.env?.length || flags.size) && action.type !== 'run-once') throw new UsageError('--size and -e go with --run-once')
   const overlap = (flags.overlap ?? 'skip') as OverlapPolicy
-  const startingDeadlineMs = flags['starting-deadline'] === undefined ? DEFAULT_STARTING_DEADLINE_MS : parseDuration(flags['starting-deadline'], 'starting deadline')
-  return {kind: TICK_KIND, name, schedule, action, overlap, startingDeadlineMs, catchUp: flags['catch-up'] ?? false, paused: false, app: flags.app}
+  const startingDeadlineMs =
+    flags['starting-deadline'] === undefined ? DEFAULT_STARTING_DEADLINE_MS : parseDuration(flags['starting-deadline'], 'starting deadline')
+  return {
+    kind: TICK_KIND,
+    name,
+    schedule,
+    action,
+    overlap,
+    startingDeadlineMs,
+    catchUp: flags['catch-up'] ?? false,
+    paused: false,
+    app: flags.app,
+  }
 }
 
 /** A Platform API session per app, opened on first use. */
@@ -110,7 +139,11 @@ export async function openControlQueue(settings: Settings, flags: ManagementFlag
 }
 
 /** Runs `work` against the control queue; SDK errors become qjob errors. */
-export async function withControlQueue<T>(settings: Settings, flags: ManagementFlags & {'cron-queue'?: string}, work: (control: ControlQueue) => Promise<T>): Promise<T> {
+export async function withControlQueue<T>(
+  settings: Settings,
+  flags: ManagementFlags & {'cron-queue'?: string},
+  work: (control: ControlQueue) => Promise<T>,
+): Promise<T> {
   const control = await openControlQueue(settings, flags)
   try {
     return await work(control)

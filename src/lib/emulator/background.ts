@@ -37,13 +37,20 @@ export async function startInBackground(options: BackgroundOptions): Promise<Emu
   if (options.appDirExplicit) args.push('--app-dir', resolve(options.appDir))
   if (options.herokuPort !== undefined) args.push('--heroku-port', String(options.herokuPort))
   if (options.resetKeys) args.push('--reset-keys')
-  const child = spawn(process.execPath, args, {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, QJOB_EMULATOR_LOG: logFile}})
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', log, log, 'ipc'],
+    env: {...process.env, QJOB_EMULATOR_LOG: logFile},
+  })
   closeSync(log)
   try {
     return await new Promise<EmulatorState>((resolvePromise, reject) => {
       child.once('message', (message: ReadyMessage) => {
         if (message.type === 'ready') resolvePromise(message.state)
-        else reject(Object.assign(new OperationError(message.message, {hint: message.hint}), message.exitCode ? {exitCode: message.exitCode} : {}))
+        else
+          reject(
+            Object.assign(new OperationError(message.message, {hint: message.hint}), message.exitCode ? {exitCode: message.exitCode} : {}),
+          )
       })
       child.once('exit', code => reject(new OperationError(`the emulator exited during start (code ${code})`, {hint: `See ${logFile}.`})))
       child.once('error', error => reject(new OperationError(`cannot start the emulator: ${error.message}`)))
@@ -69,7 +76,8 @@ export async function stopEmulator(dataDir: string, onForced?: (state: EmulatorS
   try {
     process.kill(state.pid, 'SIGTERM')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw new OperationError(`cannot stop pid ${state.pid}: ${(error as Error).message}`)
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH')
+      throw new OperationError(`cannot stop pid ${state.pid}: ${(error as Error).message}`)
   }
   if (!(await gone(STOP_TIMEOUT_MS))) {
     onForced?.(state)

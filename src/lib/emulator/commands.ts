@@ -69,7 +69,8 @@ export function startBackground(options: StartOptions & Pick<BackgroundOptions, 
 
 /** `dataDirFlag`: the --data-dir the user gave, repeated in the hints so they reach this emulator. */
 export function startedSummary(state: EmulatorState, {foreground, dataDirFlag}: {foreground: boolean; dataDirFlag?: string}): string {
-  const where = dataDirFlag === undefined ? '' : ` --data-dir ${/^[\w./:@%+=-]+$/.test(dataDirFlag) ? dataDirFlag : shellQuote(dataDirFlag)}`
+  const where =
+    dataDirFlag === undefined ? '' : ` --data-dir ${/^[\w./:@%+=-]+$/.test(dataDirFlag) ? dataDirFlag : shellQuote(dataDirFlag)}`
   const lines = [`Emulator running (pid ${state.pid}), ${state.inMemory ? 'messages in memory' : `data in ${state.dataDir}`}`]
   const titles: Record<string, string> = {servicebus: 'Service Bus', heroku: 'Heroku API'}
   for (const [name, service] of Object.entries(state.services)) lines.push(`  ${titles[name] ?? name}: ${service.endpoint}`)
@@ -104,15 +105,28 @@ export async function emulatorStatus(dataDir: string): Promise<EmulatorStatusRep
     const code = (error as NodeJS.ErrnoException).code
     if (error instanceof ControlError || (code !== 'ECONNREFUSED' && code !== 'ECONNRESET')) throw error
     removeState(dataDir, state.pid)
-    throw new NotFoundError(`the emulator is not running (stale state for pid ${state.pid} in ${dataDir}: its control port ${state.control.port} refuses connections; removed)`, {
-      hint: 'Start it with `qjob emulator start`.',
-    })
+    throw new NotFoundError(
+      `the emulator is not running (stale state for pid ${state.pid} in ${dataDir}: its control port ${state.control.port} refuses connections; removed)`,
+      {
+        hint: 'Start it with `qjob emulator start`.',
+      },
+    )
   }
-  return {running: true, pid: state.pid, startedAt: state.startedAt, dataDir: state.dataDir, inMemory: state.inMemory, logFile: state.logFile, services: live.services}
+  return {
+    running: true,
+    pid: state.pid,
+    startedAt: state.startedAt,
+    dataDir: state.dataDir,
+    inMemory: state.inMemory,
+    logFile: state.logFile,
+    services: live.services,
+  }
 }
 
 export function formatStatus(status: EmulatorStatusReport): string {
-  const lines = [`Emulator running (pid ${status.pid}) since ${status.startedAt}, ${status.inMemory ? 'messages in memory' : `data in ${status.dataDir}`}`]
+  const lines = [
+    `Emulator running (pid ${status.pid}) since ${status.startedAt}, ${status.inMemory ? 'messages in memory' : `data in ${status.dataDir}`}`,
+  ]
   const serviceBus = status.services.servicebus
   if (serviceBus) {
     lines.push(`Service Bus: ${serviceBus.endpoint}`)
@@ -130,7 +144,7 @@ export function formatStatus(status: EmulatorStatusReport): string {
           ]),
     )
   }
-  const heroku = status.services.heroku as ({endpoint: string; app?: string; appDir?: string} | undefined)
+  const heroku = status.services.heroku as {endpoint: string; app?: string; appDir?: string} | undefined
   if (heroku) lines.push(`Heroku API: ${heroku.endpoint} (app ${heroku.app ?? '?'} in ${heroku.appDir ?? '?'})`)
   return lines.join('\n')
 }
@@ -143,7 +157,12 @@ export interface QueueCountsJson {
 }
 
 function countsJson(queue: QueueReset & {sizeInBytes?: number}): QueueCountsJson {
-  const counts = {active: queue.activeMessageCount, deadLetter: queue.deadLetterMessageCount, scheduled: queue.scheduledMessageCount, deferred: queue.deferredMessageCount}
+  const counts = {
+    active: queue.activeMessageCount,
+    deadLetter: queue.deadLetterMessageCount,
+    scheduled: queue.scheduledMessageCount,
+    deferred: queue.deferredMessageCount,
+  }
   return queue.sizeInBytes === undefined ? {name: queue.name, counts} : {name: queue.name, counts, sizeInBytes: queue.sizeInBytes}
 }
 
@@ -176,7 +195,9 @@ function shellQuote(value: string): string {
 }
 
 export function exportLines(env: Record<string, string>): string {
-  return Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('')
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}\n`)
+    .join('')
 }
 
 export interface QueueReset {
@@ -213,7 +234,10 @@ export function formatReset(result: {queues: QueueReset[]}): string {
     ].filter(([count]) => Number(count) > 0)
     return held.length === 0 ? 'was empty' : `removed ${held.map(([count, what]) => `${count} ${what}`).join(', ')}`
   }
-  return [`Emptied ${result.queues.length} queue${result.queues.length === 1 ? '' : 's'} (settings and policies kept):`, ...result.queues.map(queue => `  ${queue.name}: ${parts(queue)}`)].join('\n')
+  return [
+    `Emptied ${result.queues.length} queue${result.queues.length === 1 ? '' : 's'} (settings and policies kept):`,
+    ...result.queues.map(queue => `  ${queue.name}: ${parts(queue)}`),
+  ].join('\n')
 }
 
 /**

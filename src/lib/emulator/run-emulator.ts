@@ -16,12 +16,16 @@ export interface RunningEmulator {
 function startError(error: unknown, options: EmulatorRunOptions): Error {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'EADDRINUSE') {
-    return new OperationError(`port ${options.port} on ${options.host} is in use`, {hint: 'Choose another with --port (--port 0 picks a free one), or stop what uses it.'})
+    return new OperationError(`port ${options.port} on ${options.host} is in use`, {
+      hint: 'Choose another with --port (--port 0 picks a free one), or stop what uses it.',
+    })
   }
-  if (code === 'EACCES') return new OperationError(`cannot listen on port ${options.port}: permission denied`, {hint: 'Use a port above 1023.'})
+  if (code === 'EACCES')
+    return new OperationError(`cannot listen on port ${options.port}: permission denied`, {hint: 'Use a port above 1023.'})
   if ((error as Error).name === 'ConfigError') return new UsageError((error as Error).message)
   // A damaged message log or namespace file: refused rather than cut or replaced (exit 1).
-  if ((error as Error).name === 'StartRefusedError') return new OperationError((error as Error).message, {hint: (error as {hint?: string}).hint})
+  if ((error as Error).name === 'StartRefusedError')
+    return new OperationError((error as Error).message, {hint: (error as {hint?: string}).hint})
   if ((error as Error).name === 'BrokerError' && /in use/.test((error as Error).message)) {
     return new OperationError((error as Error).message, {hint: 'Stop that emulator (qjob emulator stop) or use another --data-dir.'})
   }
@@ -31,11 +35,14 @@ function startError(error: unknown, options: EmulatorRunOptions): Error {
 export async function runEmulator(options: EmulatorRunOptions & {logFile?: string}): Promise<RunningEmulator> {
   const existing = runningState(options.dataDir)
   if (existing && existing.pid !== process.pid) {
-    throw new OperationError(`the emulator is already running (pid ${existing.pid}) with data in ${options.dataDir}`, {hint: 'Stop it with `qjob emulator stop`, or use another --data-dir.'})
+    throw new OperationError(`the emulator is already running (pid ${existing.pid}) with data in ${options.dataDir}`, {
+      hint: 'Stop it with `qjob emulator stop`, or use another --data-dir.',
+    })
   }
   const services: RunningService[] = []
   const closeServices = async () => {
-    for (const service of [...services].reverse()) await service.close().catch(error => options.logger.error(`${service.name}: ${(error as Error).message}`))
+    for (const service of [...services].reverse())
+      await service.close().catch(error => options.logger.error(`${service.name}: ${(error as Error).message}`))
   }
   try {
     for (const start of SERVICES) {
@@ -49,7 +56,9 @@ export async function runEmulator(options: EmulatorRunOptions & {logFile?: strin
   const control = await startControlServer({
     status: () => ({
       pid: process.pid,
-      services: Object.fromEntries(services.map(service => [service.name, {endpoint: service.endpoint, port: service.port, ...(service.status() as object)}])),
+      services: Object.fromEntries(
+        services.map(service => [service.name, {endpoint: service.endpoint, port: service.port, ...(service.status() as object)}]),
+      ),
     }),
     reset: async queue => {
       const results: Record<string, unknown> = {}

@@ -89,7 +89,10 @@ const startServiceBus: ServiceStarter = async options => {
           sizeInBytes: counts.sizeInBytes,
         }
       }
-      return {queues: emulator.broker.listQueues().map(queue => row(queue.name)), subscriptions: emulator.broker.listSubscriptionPaths().map(row)}
+      return {
+        queues: emulator.broker.listQueues().map(queue => row(queue.name)),
+        subscriptions: emulator.broker.listSubscriptionPaths().map(row),
+      }
     },
     reset: async queue => {
       try {
@@ -109,7 +112,12 @@ const startHeroku: ServiceStarter = async options => {
     return undefined
   }
   const {herokuEmulatorEnv, startHerokuEmulator} = await import('../../emulator/heroku/index.js')
-  const heroku = await startHerokuEmulator({appDir: options.appDir, dataDir: options.dataDir, host: options.host, port: options.herokuPort ?? 0})
+  const heroku = await startHerokuEmulator({
+    appDir: options.appDir,
+    dataDir: options.dataDir,
+    host: options.host,
+    port: options.herokuPort ?? 0,
+  })
   options.logger.info(`Heroku API for app ${heroku.appName} listening on ${heroku.url}`)
   return {
     name: 'heroku',

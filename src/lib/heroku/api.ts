@@ -74,7 +74,13 @@ export class HerokuApi {
       const pause = rateLimitPause(this.remaining)
       if (pause > 0) await this.sleep(pause)
       try {
-        return await client.request<T>({method, path, body: options.body, headers: options.headers, timeout: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS})
+        return await client.request<T>({
+          method,
+          path,
+          body: options.body,
+          headers: options.headers,
+          timeout: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        })
       } catch (error) {
         const status = (error as {statusCode?: number}).statusCode
         const retryable = isRetryableStatus(status, {conflictIsTransient: options.conflictIsTransient})
@@ -124,9 +130,11 @@ export class HerokuApi {
         resolve()
       })
       socket.once('error', error => {
-        reject(new OperationError(`nothing answers at ${this.baseUrl} (${(error as NodeJS.ErrnoException).code ?? error.message})`, {
-          hint: 'Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.',
-        }))
+        reject(
+          new OperationError(`nothing answers at ${this.baseUrl} (${(error as NodeJS.ErrnoException).code ?? error.message})`, {
+            hint: 'Start the local emulator with "qjob emulator start", or unset HEROKU_API_URL to use api.heroku.com.',
+          }),
+        )
       })
     })
   }

@@ -29,7 +29,10 @@ export async function resolveApp(choice: AppChoice, cwd: string): Promise<string
       throw new UsageError(`no git remote "${remoteName}" (from ${from})`, {hint: `Git remotes here: ${known}.`})
     }
     const app = appFromGitUrl(remote.url)
-    if (!app) throw new UsageError(`git remote "${remoteName}" (from ${from}) is not a Heroku git URL: ${remote.url}`, {hint: 'Pass --app APP instead.'})
+    if (!app)
+      throw new UsageError(`git remote "${remoteName}" (from ${from}) is not a Heroku git URL: ${remote.url}`, {
+        hint: 'Pass --app APP instead.',
+      })
     return app
   }
   const fromGit = appFromGitRemotes(git.remotes)

@@ -36,7 +36,8 @@ export function parseAssignments(values: readonly string[]): Record<string, stri
   const changes: Record<string, string> = {}
   for (const value of values) {
     const index = value.indexOf('=')
-    if (index <= 0) throw new UsageError(`cannot read "${redact(value)}"`, {hint: 'Write KEY=VALUE, e.g. qjob app config set QUEUE_NAME=jobs.'})
+    if (index <= 0)
+      throw new UsageError(`cannot read "${redact(value)}"`, {hint: 'Write KEY=VALUE, e.g. qjob app config set QUEUE_NAME=jobs.'})
     changes[value.slice(0, index)] = value.slice(index + 1)
   }
   if (Object.keys(changes).length === 0) throw new UsageError('nothing to set', {hint: 'Give one or more KEY=VALUE.'})

@@ -11,10 +11,16 @@ export async function listFormation(api: HerokuApi, app: string): Promise<Format
 }
 
 /** Reads the formation, plans absolute quantities, and sends one batch update. */
-export async function scaleFormation(api: HerokuApi, app: string, changes: readonly ScaleChange[]): Promise<{updates: FormationUpdate[]; formation: Formation[]}> {
+export async function scaleFormation(
+  api: HerokuApi,
+  app: string,
+  changes: readonly ScaleChange[],
+): Promise<{updates: FormationUpdate[]; formation: Formation[]}> {
   const current = await listFormation(api, app)
   if (current.length === 0) {
-    throw new UsageError(`app ${app} has no process types to scale`, {hint: 'Add a Procfile (e.g. "worker: node worker.js") and deploy it.'})
+    throw new UsageError(`app ${app} has no process types to scale`, {
+      hint: 'Add a Procfile (e.g. "worker: node worker.js") and deploy it.',
+    })
   }
   const updates = planScale(changes, current)
   const updated = await api.patch<Formation[]>(appPath(app, '/formation'), {body: {updates}})
@@ -37,7 +43,12 @@ export interface WaitOptions {
  * moment later (a process that dies right after starting is caught). A crashed dyno of one of
  * those types is an error naming it.
  */
-export async function waitForFormation(api: HerokuApi, app: string, targets: ReadonlyArray<{type: string; quantity: number}>, options: WaitOptions): Promise<Dyno[]> {
+export async function waitForFormation(
+  api: HerokuApi,
+  app: string,
+  targets: ReadonlyArray<{type: string; quantity: number}>,
+  options: WaitOptions,
+): Promise<Dyno[]> {
   const deadline = Date.now() + options.timeoutMs
   let pollMs = options.pollMs ?? 250
   const settleMs = options.settleMs ?? 1000
@@ -59,9 +70,14 @@ export async function waitForFormation(api: HerokuApi, app: string, targets: Rea
     else if (Date.now() - settledSince >= settleMs) return relevant
     if (Date.now() + pollMs > deadline) {
       const summary = targets
-        .map(target => `${target.type} ${relevant.filter(dyno => dyno.type === target.type && dyno.state === 'up').length}/${target.quantity} up`)
+        .map(
+          target =>
+            `${target.type} ${relevant.filter(dyno => dyno.type === target.type && dyno.state === 'up').length}/${target.quantity} up`,
+        )
         .join(', ')
-      throw new OperationError(`timed out waiting for the dynos (${summary})`, {hint: 'Check "qjob ps" and "qjob logs"; raise --wait-timeout for slow starts.'})
+      throw new OperationError(`timed out waiting for the dynos (${summary})`, {
+        hint: 'Check "qjob ps" and "qjob logs"; raise --wait-timeout for slow starts.',
+      })
     }
     const wait = settledSince === undefined ? pollMs : Math.max(0, settleMs - (Date.now() - settledSince))
     await new Promise(resolve => setTimeout(resolve, wait))

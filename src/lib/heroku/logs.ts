@@ -36,7 +36,9 @@ function getStream(url: string): Promise<IncomingMessage> {
       }
       resolve(response)
     })
-    request.on('error', error => reject(new OperationError(`cannot open the log stream: ${(error as NodeJS.ErrnoException).code ?? error.message}`)))
+    request.on('error', error =>
+      reject(new OperationError(`cannot open the log stream: ${(error as NodeJS.ErrnoException).code ?? error.message}`)),
+    )
   })
 }
 

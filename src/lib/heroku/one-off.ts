@@ -64,13 +64,24 @@ export async function runAttached(
     terminal?: {columns?: number; rows?: number; term?: string}
   },
 ): Promise<AttachedRun> {
-  const dyno = await createOneOff(api, app, {...options, command: withExitMarker(options.command), attach: true, terminal: options.terminal})
+  const dyno = await createOneOff(api, app, {
+    ...options,
+    command: withExitMarker(options.command),
+    attach: true,
+    terminal: options.terminal,
+  })
   if (!dyno.attach_url) throw new OperationError(`the API started ${dyno.name} without an attach URL`)
   options.onStart?.(dyno)
   const stop = () => api.post(appPath(app, `/dynos/${encodeURIComponent(dyno.name)}/actions/stop`)).catch(() => undefined)
   let result: Awaited<ReturnType<typeof attachToDyno>>
   try {
-    result = await attachToDyno(dyno.attach_url, {write: options.write, signal: options.signal, extraCa: options.extraCa, stdin: options.stdin, tty: options.terminal !== undefined})
+    result = await attachToDyno(dyno.attach_url, {
+      write: options.write,
+      signal: options.signal,
+      extraCa: options.extraCa,
+      stdin: options.stdin,
+      tty: options.terminal !== undefined,
+    })
   } catch (error) {
     // Nobody will ever attach to it: do not leave it waiting.
     await stop()
@@ -124,7 +135,9 @@ export async function waitForDyno(api: HerokuApi, app: string, name: string, opt
   if (options.signal?.aborted) return {name, interrupted: true}
   try {
     const dyno = await dynoInfo(api, app, name)
-    throw new OperationError(`the log stream ended while ${name} is still ${dyno.state}`, {hint: `Follow it with "qjob logs -d ${name} -t".`})
+    throw new OperationError(`the log stream ended while ${name} is still ${dyno.state}`, {
+      hint: `Follow it with "qjob logs -d ${name} -t".`,
+    })
   } catch (error) {
     if (error instanceof NotFoundError) return {name, interrupted: false}
     throw error
@@ -142,6 +155,8 @@ export function extraCaFromDotenv(envValue: (name: string) => string | undefined
   try {
     return readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read NODE_EXTRA_CA_CERTS file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    throw new UsageError(
+      `cannot read NODE_EXTRA_CA_CERTS file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
   }
 }

@@ -45,13 +45,19 @@ export function defaultPolicyName(app: string, rights: readonly AccessRight[]): 
 
 function checkVarNames(...names: string[]): void {
   for (const name of names) {
-    if (!VAR_NAME.test(name)) throw new UsageError(`"${name}" is not a valid config var name`, {hint: 'Use letters, digits and underscores, not starting with a digit.'})
+    if (!VAR_NAME.test(name))
+      throw new UsageError(`"${name}" is not a valid config var name`, {
+        hint: 'Use letters, digits and underscores, not starting with a digit.',
+      })
   }
   if (names[0] === names[1]) throw new UsageError('--var and --queue-var name the same config var')
 }
 
 async function requireQueue(backend: ManagementBackend, queue: string): Promise<void> {
-  if (!(await backend.queueExists(queue))) throw new NotFoundError(`queue "${queue}" not found`, {hint: 'Create it with "qjob queue create", or check the name with "qjob queue list".'})
+  if (!(await backend.queueExists(queue)))
+    throw new NotFoundError(`queue "${queue}" not found`, {
+      hint: 'Create it with "qjob queue create", or check the name with "qjob queue list".',
+    })
 }
 
 export async function attachQueue(settings: Settings, flags: ManagementFlags, options: AttachOptions): Promise<AttachResult> {
@@ -67,7 +73,9 @@ export async function attachQueue(settings: Settings, flags: ManagementFlags, op
     if (existing) {
       const missing = options.rights.filter(right => !existing.rights.includes(right))
       if (missing.length > 0) {
-        throw new UsageError(`policy "${policyName}" on ${options.queue} lacks ${missing.join(', ')}`, {hint: 'Name another policy with --policy, or leave --policy out to have one created.'})
+        throw new UsageError(`policy "${policyName}" on ${options.queue} lacks ${missing.join(', ')}`, {
+          hint: 'Name another policy with --policy, or leave --policy out to have one created.',
+        })
       }
     }
     const steps = [
@@ -127,9 +135,14 @@ export async function detachQueue(settings: Settings, flags: ManagementFlags, op
   const current = await getConfigVars(api, app)
   const removed = [options.connectionVar, options.queueVar].filter(name => name in current)
   if (current[options.queueVar] !== undefined && current[options.queueVar] !== options.queue) {
-    throw new UsageError(`app ${app} has ${options.queueVar}=${current[options.queueVar]}, not ${options.queue}`, {hint: 'Nothing changed; name the queue the app is attached to.'})
+    throw new UsageError(`app ${app} has ${options.queueVar}=${current[options.queueVar]}, not ${options.queue}`, {
+      hint: 'Nothing changed; name the queue the app is attached to.',
+    })
   }
-  const steps = removed.length > 0 ? [`remove ${removed.join(', ')} from app ${app} (a new release; the dynos restart)`] : [`app ${app} has none of ${options.connectionVar}, ${options.queueVar}: nothing to remove`]
+  const steps =
+    removed.length > 0
+      ? [`remove ${removed.join(', ')} from app ${app} (a new release; the dynos restart)`]
+      : [`app ${app} has none of ${options.connectionVar}, ${options.queueVar}: nothing to remove`]
   if (options.deletePolicy) steps.push(`delete policy ${options.deletePolicy} of queue ${options.queue}`)
   const result: DetachResult = {app, queue: options.queue, removed, dryRun: options.dryRun, steps}
   if (options.dryRun) return result

@@ -113,7 +113,8 @@ export function parseRendezvousUrl(url: string): {host: string; port: number; se
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
   const port = Number(parsed.port || 5000)
   const secret = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  if (parsed.protocol !== 'rendezvous:' || !host || !secret) throw new OperationError(`the API returned an attach URL qjob cannot read: ${url}`)
+  if (parsed.protocol !== 'rendezvous:' || !host || !secret)
+    throw new OperationError(`the API returned an attach URL qjob cannot read: ${url}`)
   return {host, port, secret}
 }
 
@@ -166,11 +167,14 @@ export function attachToDyno(url: string, options: AttachOptions): Promise<Attac
     })
     socket.on('error', error => {
       const reason = (error as NodeJS.ErrnoException).code ?? error.message
-      finish(new OperationError(`cannot attach to the dyno at ${host}:${port}: ${reason}`, {
-        hint: reason.includes('CERT') || reason.includes('SELF_SIGNED')
-          ? 'For the local emulator, set NODE_EXTRA_CA_CERTS to its certificate ("qjob emulator env" prints it).'
-          : 'Try --detach and follow it with "qjob logs -t".',
-      }))
+      finish(
+        new OperationError(`cannot attach to the dyno at ${host}:${port}: ${reason}`, {
+          hint:
+            reason.includes('CERT') || reason.includes('SELF_SIGNED')
+              ? 'For the local emulator, set NODE_EXTRA_CA_CERTS to its certificate ("qjob emulator env" prints it).'
+              : 'Try --detach and follow it with "qjob logs -t".',
+        }),
+      )
     })
     socket.on('close', () => finish())
   })

@@ -78,7 +78,9 @@ export function planScale(changes: readonly ScaleChange[], current: readonly For
     }
     if (change.op === 'resize') return {type: change.type, quantity: existing.quantity, dyno_size: {name: change.size}}
     if (change.op === 'set') {
-      return change.size === undefined ? {type: change.type, quantity: change.quantity} : {type: change.type, quantity: change.quantity, dyno_size: {name: change.size}}
+      return change.size === undefined
+        ? {type: change.type, quantity: change.quantity}
+        : {type: change.type, quantity: change.quantity, dyno_size: {name: change.size}}
     }
     const quantity = existing.quantity + (change.op === 'add' ? change.quantity : -change.quantity)
     if (quantity < 0) {
@@ -86,7 +88,8 @@ export function planScale(changes: readonly ScaleChange[], current: readonly For
         hint: `Use ${change.type}=0 to stop them all.`,
       })
     }
-    if (quantity > MAX_QUANTITY) throw new UsageError(`"${change.arg}" would make ${quantity} ${change.type} dynos (at most ${MAX_QUANTITY})`)
+    if (quantity > MAX_QUANTITY)
+      throw new UsageError(`"${change.arg}" would make ${quantity} ${change.type} dynos (at most ${MAX_QUANTITY})`)
     return {type: change.type, quantity}
   })
 }

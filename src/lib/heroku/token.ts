@@ -125,7 +125,10 @@ function ask(where: string, file: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map(line => line.trim()).filter(line => line !== '')
+  const lines = text
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
   return lines.at(-1) ?? ''
 }
 

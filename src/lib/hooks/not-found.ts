@@ -16,7 +16,10 @@ const hook = async function (options: NotFoundOptions): Promise<never> {
   const spaced = (id: string) => id.replaceAll(':', ' ')
   const typed = spaced(options.id)
   const visible = config.commands.filter(command => !command.hidden)
-  const candidates = [...visible.flatMap(command => [command.id, ...command.aliases]), ...config.topics.filter(topic => !topic.hidden).map(topic => topic.name)].map(spaced)
+  const candidates = [
+    ...visible.flatMap(command => [command.id, ...command.aliases]),
+    ...config.topics.filter(topic => !topic.hidden).map(topic => topic.name),
+  ].map(spaced)
   const suggestion = closest(typed, new Set(candidates))
   throw new UsageError(`unknown command "${typed}"${suggestion ? `; did you mean "${config.bin} ${suggestion}"?` : ''}`, {
     hint: `Run "${config.bin} help" to list the commands.`,

@@ -9,7 +9,15 @@ import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged} from './queue-spec.js'
-import {type AccessRight, forwardTarget, type ManagementBackend, type PolicyInfo, type PolicyKey, type QueueInfo, type QueueSpec} from './types.js'
+import {
+  type AccessRight,
+  forwardTarget,
+  type ManagementBackend,
+  type PolicyInfo,
+  type PolicyKey,
+  type QueueInfo,
+  type QueueSpec,
+} from './types.js'
 import {ArmTopics} from './topics/arm-topics.js'
 import type {TopicManagement} from './topics/types.js'
 
@@ -90,26 +98,62 @@ function policyInfo(queue: string, rule: SBAuthorizationRule): PolicyInfo {
 
 /** ARM PUT replaces the resource: an update sends the current settings with the changes applied. */
 function settableFields(queue: SBQueue): SBQueue {
-  const {lockDuration, maxSizeInMegabytes, maxMessageSizeInKilobytes, requiresDuplicateDetection, requiresSession, defaultMessageTimeToLive,
-    deadLetteringOnMessageExpiration, duplicateDetectionHistoryTimeWindow, maxDeliveryCount, status, enableBatchedOperations, autoDeleteOnIdle,
-    enablePartitioning, enableExpress, forwardTo, forwardDeadLetteredMessagesTo} = queue
-  return {lockDuration, maxSizeInMegabytes, maxMessageSizeInKilobytes, requiresDuplicateDetection, requiresSession, defaultMessageTimeToLive,
-    deadLetteringOnMessageExpiration, duplicateDetectionHistoryTimeWindow, maxDeliveryCount, status, enableBatchedOperations, autoDeleteOnIdle,
-    enablePartitioning, enableExpress, forwardTo, forwardDeadLetteredMessagesTo}
+  const {
+    lockDuration,
+    maxSizeInMegabytes,
+    maxMessageSizeInKilobytes,
+    requiresDuplicateDetection,
+    requiresSession,
+    defaultMessageTimeToLive,
+    deadLetteringOnMessageExpiration,
+    duplicateDetectionHistoryTimeWindow,
+    maxDeliveryCount,
+    status,
+    enableBatchedOperations,
+    autoDeleteOnIdle,
+    enablePartitioning,
+    enableExpress,
+    forwardTo,
+    forwardDeadLetteredMessagesTo,
+  } = queue
+  return {
+    lockDuration,
+    maxSizeInMegabytes,
+    maxMessageSizeInKilobytes,
+    requiresDuplicateDetection,
+    requiresSession,
+    defaultMessageTimeToLive,
+    deadLetteringOnMessageExpiration,
+    duplicateDetectionHistoryTimeWindow,
+    maxDeliveryCount,
+    status,
+    enableBatchedOperations,
+    autoDeleteOnIdle,
+    enablePartitioning,
+    enableExpress,
+    forwardTo,
+    forwardDeadLetteredMessagesTo,
+  }
 }
 
 export class ArmBackend implements ManagementBackend {
   readonly kind = 'arm' as const
   readonly topics: TopicManagement
 
-  private constructor(private readonly client: ServiceBusManagementClient, private readonly scope: ArmScope) {
+  private constructor(
+    private readonly client: ServiceBusManagementClient,
+    private readonly scope: ArmScope,
+  ) {
     this.topics = new ArmTopics(client, [scope.resourceGroup, scope.namespaceName])
   }
 
   static async open(scope: ArmScope): Promise<ArmBackend> {
     const {ServiceBusManagementClient} = await import('@azure/arm-servicebus')
     const credential = scope.token ? staticTokenCredential(scope.token) : new (await import('@azure/identity')).DefaultAzureCredential()
-    const options = {retryOptions: {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000}, ...(scope.endpoint ? {endpoint: scope.endpoint} : {})}
+    const options = {
+      retryOptions: {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000},
+      ...(scope.endpoint ? {endpoint: scope.endpoint} : {}),
+    }
     return new ArmBackend(new ServiceBusManagementClient(credential, scope.subscription, options), scope)
   }
 
@@ -150,16 +194,24 @@ export class ArmBackend implements ManagementBackend {
   async createQueue(name: string, spec: QueueSpec): Promise<QueueInfo> {
     // ARM's PUT is an upsert; "already exists" is checked first, as the ATOM API does.
     if (await this.queueExists(name)) throw toManagementError({statusCode: 409}, {what: 'create queue', queue: name})
-    return this.call('create queue', async () => toQueueInfo(await this.client.queues.createOrUpdate(...this.at, name, specToQueue(spec))), name)
+    return this.call(
+      'create queue',
+      async () => toQueueInfo(await this.client.queues.createOrUpdate(...this.at, name, specToQueue(spec))),
+      name,
+    )
   }
 
   async updateQueue(name: string, spec: QueueSpec): Promise<QueueInfo> {
     const current = await this.call('get queue', () => this.client.queues.get(...this.at, name), name)
     if (spec.requiresSession !== undefined && spec.requiresSession !== (current.requiresSession ?? false)) {
-      throw new UsageError('sessions cannot be turned on or off on an existing queue', {hint: 'Create a new queue with --requires-session.'})
+      throw new UsageError('sessions cannot be turned on or off on an existing queue', {
+        hint: 'Create a new queue with --requires-session.',
+      })
     }
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
-      throw new UsageError('duplicate detection cannot be turned on for an existing queue', {hint: 'Create a new queue with --duplicate-detection-window.'})
+      throw new UsageError('duplicate detection cannot be turned on for an existing queue', {
+        hint: 'Create a new queue with --duplicate-detection-window.',
+      })
     }
     checkPartitioningUnchanged(spec, current.enablePartitioning)
     const merged = {...settableFields(current), ...specToQueue(spec)}
@@ -172,15 +224,23 @@ export class ArmBackend implements ManagementBackend {
   }
 
   async listPolicies(queue: string): Promise<PolicyInfo[]> {
-    return this.call('list policies', async () => {
-      const rules: PolicyInfo[] = []
-      for await (const rule of this.client.queues.listAuthorizationRules(...this.at, queue)) rules.push(policyInfo(queue, rule))
-      return rules
-    }, queue)
+    return this.call(
+      'list policies',
+      async () => {
+        const rules: PolicyInfo[] = []
+        for await (const rule of this.client.queues.listAuthorizationRules(...this.at, queue)) rules.push(policyInfo(queue, rule))
+        return rules
+      },
+      queue,
+    )
   }
 
   async createPolicy(queue: string, name: string, rights: AccessRight[]): Promise<PolicyInfo> {
-    const rule = await this.call('create policy', () => this.client.queues.createOrUpdateAuthorizationRule(...this.at, queue, name, {rights}), queue)
+    const rule = await this.call(
+      'create policy',
+      () => this.client.queues.createOrUpdateAuthorizationRule(...this.at, queue, name, {rights}),
+      queue,
+    )
     return policyInfo(queue, rule)
   }
 
@@ -191,7 +251,11 @@ export class ArmBackend implements ManagementBackend {
 
   async renewPolicyKey(queue: string, name: string, key: PolicyKey): Promise<PolicyInfo> {
     const rule = await this.call('get policy', () => this.client.queues.getAuthorizationRule(...this.at, queue, name), queue)
-    const keys = await this.call('regenerate key', () => this.client.queues.regenerateKeys(...this.at, queue, name, {keyType: key === 'primary' ? 'PrimaryKey' : 'SecondaryKey'}), queue)
+    const keys = await this.call(
+      'regenerate key',
+      () => this.client.queues.regenerateKeys(...this.at, queue, name, {keyType: key === 'primary' ? 'PrimaryKey' : 'SecondaryKey'}),
+      queue,
+    )
     registerSecret(keys.primaryKey)
     registerSecret(keys.secondaryKey)
     return policyInfo(queue, rule)

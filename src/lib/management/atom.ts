@@ -14,7 +14,15 @@ import type {ConnectionTarget} from '../servicebus/connection.js'
 import {entityConnectionString, newAuthorizationRule} from './atom-policies.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged, newKey} from './queue-spec.js'
-import {type AccessRight, forwardTarget, type ManagementBackend, type PolicyInfo, type PolicyKey, type QueueInfo, type QueueSpec} from './types.js'
+import {
+  type AccessRight,
+  forwardTarget,
+  type ManagementBackend,
+  type PolicyInfo,
+  type PolicyKey,
+  type QueueInfo,
+  type QueueSpec,
+} from './types.js'
 import {AtomTopics} from './topics/atom-topics.js'
 import type {TopicManagement} from './topics/types.js'
 
@@ -68,7 +76,8 @@ function applySpec<T extends object>(target: T, spec: QueueSpec): T {
   if (spec.maxDeliveryCount !== undefined) out.maxDeliveryCount = spec.maxDeliveryCount
   if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
   if (spec.deadLetterOnExpiration !== undefined) out.deadLetteringOnMessageExpiration = spec.deadLetterOnExpiration
-  if (spec.duplicateDetectionWindowMs !== undefined) out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
+  if (spec.duplicateDetectionWindowMs !== undefined)
+    out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
   if (spec.maxSizeMb !== undefined) out.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) out.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
   if (spec.autoDeleteOnIdleMs !== undefined) out.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
@@ -87,7 +96,10 @@ export class AtomBackend implements ManagementBackend {
   readonly kind = 'atom' as const
   readonly topics: TopicManagement
 
-  private constructor(private readonly client: ServiceBusAdministrationClient, private readonly target: ConnectionTarget) {
+  private constructor(
+    private readonly client: ServiceBusAdministrationClient,
+    private readonly target: ConnectionTarget,
+  ) {
     this.topics = new AtomTopics(client, target)
   }
 
@@ -100,7 +112,10 @@ export class AtomBackend implements ManagementBackend {
       return new AtomBackend(client, target)
     }
     const {DefaultAzureCredential} = await import('@azure/identity')
-    return new AtomBackend(new ServiceBusAdministrationClient(target.namespace, new DefaultAzureCredential(), {retryOptions} as never), target)
+    return new AtomBackend(
+      new ServiceBusAdministrationClient(target.namespace, new DefaultAzureCredential(), {retryOptions} as never),
+      target,
+    )
   }
 
   private async call<T>(what: string, work: () => Promise<T>, queue?: string): Promise<T> {
@@ -122,10 +137,14 @@ export class AtomBackend implements ManagementBackend {
   }
 
   async getQueue(name: string): Promise<QueueInfo> {
-    return this.call('get queue', async () => {
-      const [properties, runtime] = await Promise.all([this.client.getQueue(name), this.client.getQueueRuntimeProperties(name)])
-      return toQueueInfo(properties, runtime)
-    }, name)
+    return this.call(
+      'get queue',
+      async () => {
+        const [properties, runtime] = await Promise.all([this.client.getQueue(name), this.client.getQueueRuntimeProperties(name)])
+        return toQueueInfo(properties, runtime)
+      },
+      name,
+    )
   }
 
   queueExists(name: string): Promise<boolean> {
@@ -133,10 +152,13 @@ export class AtomBackend implements ManagementBackend {
   }
 
   async createQueue(name: string, spec: QueueSpec): Promise<QueueInfo> {
-    const options = applySpec({
-      requiresSession: spec.requiresSession,
-      requiresDuplicateDetection: spec.duplicateDetectionWindowMs !== undefined ? true : undefined,
-    }, spec)
+    const options = applySpec(
+      {
+        requiresSession: spec.requiresSession,
+        requiresDuplicateDetection: spec.duplicateDetectionWindowMs !== undefined ? true : undefined,
+      },
+      spec,
+    )
     const created = await this.call('create queue', () => this.client.createQueue(name, options), name)
     return toQueueInfo(created)
   }
@@ -144,10 +166,14 @@ export class AtomBackend implements ManagementBackend {
   async updateQueue(name: string, spec: QueueSpec): Promise<QueueInfo> {
     const current = await this.call('get queue', () => this.client.getQueue(name), name)
     if (spec.requiresSession !== undefined && spec.requiresSession !== current.requiresSession) {
-      throw new UsageError('sessions cannot be turned on or off on an existing queue', {hint: 'Create a new queue with --requires-session.'})
+      throw new UsageError('sessions cannot be turned on or off on an existing queue', {
+        hint: 'Create a new queue with --requires-session.',
+      })
     }
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
-      throw new UsageError('duplicate detection cannot be turned on for an existing queue', {hint: 'Create a new queue with --duplicate-detection-window.'})
+      throw new UsageError('duplicate detection cannot be turned on for an existing queue', {
+        hint: 'Create a new queue with --duplicate-detection-window.',
+      })
     }
     checkPartitioningUnchanged(spec, current.enablePartitioning)
     const updated = await this.call('update queue', () => this.client.updateQueue(applySpec(current, spec)), name)
@@ -176,23 +202,35 @@ export class AtomBackend implements ManagementBackend {
     const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
     const rules = properties.authorizationRules ?? []
     if (!rules.some(rule => rule.keyName === name)) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`)
-    await this.saveRules(properties, rules.filter(rule => rule.keyName !== name))
+    await this.saveRules(
+      properties,
+      rules.filter(rule => rule.keyName !== name),
+    )
   }
 
   async renewPolicyKey(queue: string, name: string, key: PolicyKey): Promise<PolicyInfo> {
     const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
     const rules = properties.authorizationRules ?? []
     const rule = rules.find(candidate => candidate.keyName === name)
-    if (!rule) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {hint: `List them with "qjob queue policy list --queue ${queue}".`})
+    if (!rule)
+      throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {
+        hint: `List them with "qjob queue policy list --queue ${queue}".`,
+      })
     const renewed: AuthorizationRule = {...rule, [key === 'primary' ? 'primaryKey' : 'secondaryKey']: newKey()}
-    await this.saveRules(properties, rules.map(candidate => (candidate === rule ? renewed : candidate)))
+    await this.saveRules(
+      properties,
+      rules.map(candidate => (candidate === rule ? renewed : candidate)),
+    )
     return policyInfo(queue, renewed)
   }
 
   async policyConnectionString(queue: string, name: string): Promise<string> {
     const properties = await this.call('get queue', () => this.client.getQueue(queue), queue)
     const rule = (properties.authorizationRules ?? []).find(candidate => candidate.keyName === name)
-    if (!rule?.primaryKey) throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {hint: `List them with "qjob queue policy list --queue ${queue}".`})
+    if (!rule?.primaryKey)
+      throw new NotFoundError(`queue "${queue}" has no policy named "${name}"`, {
+        hint: `List them with "qjob queue policy list --queue ${queue}".`,
+      })
     return entityConnectionString(this.target, rule, queue)
   }
 

@@ -39,7 +39,11 @@ export async function openBackend(settings: Settings, flags: ManagementFlags): P
   return AtomBackend.open(resolveConnection(settings, flags))
 }
 
-export async function withBackend<T>(settings: Settings, flags: ManagementFlags, work: (backend: ManagementBackend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(
+  settings: Settings,
+  flags: ManagementFlags,
+  work: (backend: ManagementBackend) => Promise<T>,
+): Promise<T> {
   const backend = await openBackend(settings, flags)
   try {
     return await work(backend)

@@ -34,7 +34,10 @@ export function toManagementError(error: unknown, context: ManagementErrorContex
     return new OperationError(`${entity.label} already exists`, {hint: entity.existsHint, cause: error})
   }
   if (rest?.code === 'UnauthorizedRequestError' || status === 401 || status === 403) {
-    return new AuthError(`not authorised to ${context.what}: ${message}`, {hint: 'Managing queues needs a policy with Manage rights.', cause: error})
+    return new AuthError(`not authorised to ${context.what}: ${message}`, {
+      hint: 'Managing queues needs a policy with Manage rights.',
+      cause: error,
+    })
   }
   if (status === 400) return new UsageError(`cannot ${context.what}: ${message}`, {cause: error})
   const mapped = toQjobError(error, {queue: context.queue, endpoint: context.endpoint})

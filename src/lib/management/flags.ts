@@ -4,7 +4,10 @@ import {connectionFlags} from '../servicebus/flags.js'
 
 export const managementFlags = {
   ...connectionFlags,
-  'azure-subscription': Flags.string({description: 'Azure subscription id: selects the ARM backend [env: AZURE_SUBSCRIPTION_ID]', helpGroup: 'ARM'}),
+  'azure-subscription': Flags.string({
+    description: 'Azure subscription id: selects the ARM backend [env: AZURE_SUBSCRIPTION_ID]',
+    helpGroup: 'ARM',
+  }),
   'resource-group': Flags.string({description: 'Resource group of the namespace [env: AZURE_RESOURCE_GROUP]', helpGroup: 'ARM'}),
   'namespace-name': Flags.string({description: 'Service Bus namespace name [env: SERVICEBUS_NAMESPACE_NAME]', helpGroup: 'ARM'}),
 }
@@ -22,5 +25,7 @@ export const queueSpecFlags = {
   status: Flags.string({description: 'Active, Disabled, SendDisabled or ReceiveDisabled (sends or receives are refused)'}),
   'forward-to': Flags.string({description: 'Auto-forward every message to this queue or topic ("" to stop)'}),
   'forward-dead-letters-to': Flags.string({description: 'Auto-forward dead letters to this queue or topic ("" to stop)'}),
-  'enable-partitioning': Flags.boolean({description: 'Partition the queue; fixed at creation (a partition key must then equal the session id)'}),
+  'enable-partitioning': Flags.boolean({
+    description: 'Partition the queue; fixed at creation (a partition key must then equal the session id)',
+  }),
 }

@@ -32,7 +32,10 @@ export interface QueueSpecFlags {
 
 export function within(name: string, ms: number, range: {min: number; max?: number}): number {
   if (ms < range.min || (range.max !== undefined && ms > range.max)) {
-    const limit = range.max === undefined ? `at least ${formatDuration(range.min)}` : `between ${formatDuration(range.min)} and ${formatDuration(range.max)}`
+    const limit =
+      range.max === undefined
+        ? `at least ${formatDuration(range.min)}`
+        : `between ${formatDuration(range.min)} and ${formatDuration(range.max)}`
     throw new UsageError(`--${name} must be ${limit}, got ${formatDuration(ms)}`)
   }
   return ms
@@ -40,10 +43,16 @@ export function within(name: string, ms: number, range: {min: number; max?: numb
 
 export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
   const spec: QueueSpec = {}
-  if (flags['lock-duration'] !== undefined) spec.lockDurationMs = within('lock-duration', parseDuration(flags['lock-duration'], 'lock duration'), LIMITS.lockDurationMs)
-  if (flags['default-ttl'] !== undefined) spec.defaultTtlMs = within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs)
+  if (flags['lock-duration'] !== undefined)
+    spec.lockDurationMs = within('lock-duration', parseDuration(flags['lock-duration'], 'lock duration'), LIMITS.lockDurationMs)
+  if (flags['default-ttl'] !== undefined)
+    spec.defaultTtlMs = within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs)
   if (flags['duplicate-detection-window'] !== undefined) {
-    spec.duplicateDetectionWindowMs = within('duplicate-detection-window', parseDuration(flags['duplicate-detection-window'], 'duplicate detection window'), LIMITS.duplicateDetectionWindowMs)
+    spec.duplicateDetectionWindowMs = within(
+      'duplicate-detection-window',
+      parseDuration(flags['duplicate-detection-window'], 'duplicate detection window'),
+      LIMITS.duplicateDetectionWindowMs,
+    )
   }
   const count = flags['max-delivery-count']
   if (count !== undefined) {
@@ -52,7 +61,10 @@ export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
     }
     spec.maxDeliveryCount = count
   }
-  for (const [flag, key] of [['max-size-mb', 'maxSizeMb'], ['max-message-size-kb', 'maxMessageSizeKb']] as const) {
+  for (const [flag, key] of [
+    ['max-size-mb', 'maxSizeMb'],
+    ['max-message-size-kb', 'maxMessageSizeKb'],
+  ] as const) {
     const value = flags[flag]
     if (value === undefined) continue
     if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${flag} must be a positive whole number, got ${value}`)
@@ -61,7 +73,11 @@ export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
   if (flags['dead-letter-on-expiration'] !== undefined) spec.deadLetterOnExpiration = flags['dead-letter-on-expiration']
   if (flags['requires-session'] !== undefined) spec.requiresSession = flags['requires-session']
   if (flags['auto-delete-on-idle'] !== undefined) {
-    spec.autoDeleteOnIdleMs = within('auto-delete-on-idle', parseDuration(flags['auto-delete-on-idle'], 'auto-delete-on-idle interval'), LIMITS.autoDeleteOnIdleMs)
+    spec.autoDeleteOnIdleMs = within(
+      'auto-delete-on-idle',
+      parseDuration(flags['auto-delete-on-idle'], 'auto-delete-on-idle interval'),
+      LIMITS.autoDeleteOnIdleMs,
+    )
   }
   if (flags['forward-to'] !== undefined) spec.forwardTo = flags['forward-to']
   if (flags['forward-dead-letters-to'] !== undefined) spec.forwardDeadLettersTo = flags['forward-dead-letters-to']
@@ -84,7 +100,9 @@ export function newKey(): string {
 /** Azure fixes partitioning at creation; refuse a change before calling the service. */
 export function checkPartitioningUnchanged(spec: QueueSpec, current: boolean | undefined): void {
   if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== (current ?? false)) {
-    throw new UsageError('partitioning cannot be turned on or off on an existing queue', {hint: 'Create a new queue with --enable-partitioning.'})
+    throw new UsageError('partitioning cannot be turned on or off on an existing queue', {
+      hint: 'Create a new queue with --enable-partitioning.',
+    })
   }
 }
 
@@ -92,11 +110,15 @@ const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 
 /** "Listen,Send" -> ['Listen', 'Send']; Manage needs Listen and Send too (as Azure requires). */
 export function parseRights(text: string): AccessRight[] {
-  const rights = text.split(',').map(part => part.trim()).filter(Boolean).map(part => {
-    const right = RIGHTS.find(candidate => candidate.toLowerCase() === part.toLowerCase())
-    if (!right) throw new UsageError(`unknown right "${part}"`, {hint: 'Rights: Listen, Send, Manage (comma-separated).'})
-    return right
-  })
+  const rights = text
+    .split(',')
+    .map(part => part.trim())
+    .filter(Boolean)
+    .map(part => {
+      const right = RIGHTS.find(candidate => candidate.toLowerCase() === part.toLowerCase())
+      if (!right) throw new UsageError(`unknown right "${part}"`, {hint: 'Rights: Listen, Send, Manage (comma-separated).'})
+      return right
+    })
   if (rights.length === 0) throw new UsageError('--rights needs at least one of Listen, Send, Manage')
   const unique = [...new Set(rights)]
   if (unique.includes('Manage') && !(unique.includes('Listen') && unique.includes('Send'))) {

@@ -16,10 +16,23 @@ export interface QueueCommandContext {
   timeoutSeconds?: number
 }
 
-export function queueContext(settings: Settings, flags: ConnectionFlags & EntityFlags, side: 'send' | 'receive' = 'receive'): QueueCommandContext {
+export function queueContext(
+  settings: Settings,
+  flags: ConnectionFlags & EntityFlags,
+  side: 'send' | 'receive' = 'receive',
+): QueueCommandContext {
   const entity = entityPathFromFlags(flags, side)
-  const queue = settings.require('queue', entity, 'Pass -q QUEUE (or --topic T, --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".')
-  return {queue, topic: flags.topic !== undefined && side === 'send', target: resolveConnection(settings, flags), timeoutSeconds: flags.timeout}
+  const queue = settings.require(
+    'queue',
+    entity,
+    'Pass -q QUEUE (or --topic T, --subscription S), set QUEUE_NAME, or run "qjob config set queue NAME".',
+  )
+  return {
+    queue,
+    topic: flags.topic !== undefined && side === 'send',
+    target: resolveConnection(settings, flags),
+    timeoutSeconds: flags.timeout,
+  }
 }
 
 export interface MessageFlagValues {

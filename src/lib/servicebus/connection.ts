@@ -15,8 +15,7 @@ export interface ConnectionFlags {
 }
 
 export type ConnectionTarget =
-  | {kind: 'connection-string'; connectionString: string; endpoint: string}
-  | {kind: 'namespace'; namespace: string; endpoint: string}
+  {kind: 'connection-string'; connectionString: string; endpoint: string} | {kind: 'namespace'; namespace: string; endpoint: string}
 
 const DEFAULT_TIMEOUT_SECONDS = 30
 

@@ -74,9 +74,12 @@ export async function selectDeadLetters(client: ServiceBusClient, queue: string,
   }
   if (wanted.size > 0) {
     const missing = [...wanted]
-    throw new NotFoundError(`no dead letter with sequence number${missing.length === 1 ? '' : 's'} ${missing.join(' ')} on queue "${queue}"`, {
-      hint: 'List dead letters with "qjob dlq peek"; nothing was moved.',
-    })
+    throw new NotFoundError(
+      `no dead letter with sequence number${missing.length === 1 ? '' : 's'} ${missing.join(' ')} on queue "${queue}"`,
+      {
+        hint: 'List dead letters with "qjob dlq peek"; nothing was moved.',
+      },
+    )
   }
   const last = chosen.at(-1)
   return {chosen, upToLast: last === undefined ? [] : seen.slice(0, seen.indexOf(last) + 1)}
@@ -175,7 +178,12 @@ export async function purgeMessages(
   }
 }
 
-async function removeScheduledAndDeferred(client: ServiceBusClient, queue: string, deadLetter: boolean, count: (n: number) => void): Promise<void> {
+async function removeScheduledAndDeferred(
+  client: ServiceBusClient,
+  queue: string,
+  deadLetter: boolean,
+  count: (n: number) => void,
+): Promise<void> {
   const peeker = await openReceiver(client, {queue, deadLetter})
   const scheduled: Long[] = []
   const deferred: Long[] = []

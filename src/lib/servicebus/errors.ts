@@ -15,9 +15,13 @@ function entityOf(context: ErrorContext): {label: string; notFoundHint: string} 
   if (!context.queue) return {label: 'the entity', notFoundHint: 'List queues with "qjob queue list", or topics with "qjob topic list".'}
   const {name, subscription} = splitEntityPath(context.queue)
   if (subscription !== undefined) {
-    return {label: `subscription "${subscription}" of topic "${name}"`, notFoundHint: `Check the topic and its subscriptions with "qjob topic show ${name}".`}
+    return {
+      label: `subscription "${subscription}" of topic "${name}"`,
+      notFoundHint: `Check the topic and its subscriptions with "qjob topic show ${name}".`,
+    }
   }
-  if (context.topic) return {label: `topic "${name}"`, notFoundHint: 'List topics with "qjob topic list", or create it with "qjob topic create".'}
+  if (context.topic)
+    return {label: `topic "${name}"`, notFoundHint: 'List topics with "qjob topic list", or create it with "qjob topic create".'}
   return {label: `queue "${name}"`, notFoundHint: 'List queues with "qjob queue list", or create it with "qjob queue create".'}
 }
 
@@ -49,20 +53,35 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
     case 'MessagingEntityNotFound':
       return new NotFoundError(`${queue} was not found`, {hint: entity.notFoundHint, cause: error})
     case 'UnauthorizedAccess':
-      return new AuthError(`not authorised: ${message}`, {hint: 'Check the key, and that its policy has the right (Send to send, Listen to receive or peek).', cause: error})
+      return new AuthError(`not authorised: ${message}`, {
+        hint: 'Check the key, and that its policy has the right (Send to send, Listen to receive or peek).',
+        cause: error,
+      })
     case 'MessageSizeExceeded':
-      return new UsageError(`message too large: ${message}`, {hint: 'Send a smaller body, or raise the queue\'s max message size.', cause: error})
+      return new UsageError(`message too large: ${message}`, {
+        hint: "Send a smaller body, or raise the queue's max message size.",
+        cause: error,
+      })
     case 'QuotaExceeded':
-      return new OperationError(`${queue} is full: ${message}`, {hint: 'Receive or purge messages, or raise the queue\'s max size.', cause: error})
+      return new OperationError(`${queue} is full: ${message}`, {
+        hint: "Receive or purge messages, or raise the queue's max size.",
+        cause: error,
+      })
     case 'MessagingEntityDisabled':
       return new OperationError(`${queue} is disabled`, {cause: error})
     case 'MessageNotFound':
       return new NotFoundError(message, {cause: error})
     case 'MessageLockLost':
     case 'SessionLockLost':
-      return new OperationError(`lock lost: ${message}`, {hint: 'The lock expired before the message was settled; it will be delivered again.', cause: error})
+      return new OperationError(`lock lost: ${message}`, {
+        hint: 'The lock expired before the message was settled; it will be delivered again.',
+        cause: error,
+      })
     case 'SessionCannotBeLocked':
-      return new OperationError(`session cannot be locked: ${message}`, {hint: 'Another receiver holds the session, or it has no messages.', cause: error})
+      return new OperationError(`session cannot be locked: ${message}`, {
+        hint: 'Another receiver holds the session, or it has no messages.',
+        cause: error,
+      })
     case 'ServiceTimeout':
     case 'ServiceCommunicationProblem':
       return new OperationError(`cannot reach Service Bus: ${message}`, {hint: reachHint(context), cause: error})
@@ -77,12 +96,15 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
   }
   if (/does not match the EntityPath in the connection string/i.test(message)) {
     return new AuthError(`this connection string is for another queue (its EntityPath), not ${queue}`, {
-      hint: 'A queue-level key works only on its own queue: use that queue\'s connection string, or a namespace-level one.',
+      hint: "A queue-level key works only on its own queue: use that queue's connection string, or a namespace-level one.",
       cause: error,
     })
   }
   if (/SessionId was not set/i.test(message)) {
-    return new UsageError(`${queue} requires sessions: every message needs a session id`, {hint: 'Pass --session-id (or a "sessionId" field in --ndjson input).', cause: error})
+    return new UsageError(`${queue} requires sessions: every message needs a session id`, {
+      hint: 'Pass --session-id (or a "sessionId" field in --ndjson input).',
+      cause: error,
+    })
   }
   const sysCode = (error as NodeJS.ErrnoException)?.code ?? sdk.code
   if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'ETIMEDOUT' || /ECONNREFUSED|ENOTFOUND/.test(message)) {
@@ -95,6 +117,7 @@ export function toQjobError(error: unknown, context: ErrorContext = {}): QjobErr
 }
 
 function reachHint(context: ErrorContext): string {
-  if (context.endpoint && /127\.0\.0\.1|localhost/.test(context.endpoint)) return 'Is the local emulator running? Check with "qjob emulator status".'
+  if (context.endpoint && /127\.0\.0\.1|localhost/.test(context.endpoint))
+    return 'Is the local emulator running? Check with "qjob emulator status".'
   return 'Check the namespace host name and your network; --timeout sets how long to wait.'
 }

@@ -2,8 +2,14 @@
 import {Flags} from '../oclif.js'
 
 export const connectionFlags = {
-  'connection-string': Flags.string({description: 'Service Bus connection string [env: SERVICEBUS_CONNECTION_STRING]', helpGroup: 'CONNECTION'}),
-  namespace: Flags.string({description: 'Namespace for Entra ID auth, e.g. myns.servicebus.windows.net [env: SERVICEBUS_NAMESPACE]', helpGroup: 'CONNECTION'}),
+  'connection-string': Flags.string({
+    description: 'Service Bus connection string [env: SERVICEBUS_CONNECTION_STRING]',
+    helpGroup: 'CONNECTION',
+  }),
+  namespace: Flags.string({
+    description: 'Namespace for Entra ID auth, e.g. myns.servicebus.windows.net [env: SERVICEBUS_NAMESPACE]',
+    helpGroup: 'CONNECTION',
+  }),
   timeout: Flags.integer({description: 'Seconds to wait for Service Bus before failing', default: 30, min: 1, helpGroup: 'CONNECTION'}),
 }
 

@@ -68,7 +68,11 @@ export function lineOf(message: OutgoingMessage): number | undefined {
  * NDJSON message objects, one a line, parsed as they are read (constant memory). Aborting `signal`
  * stops reading at once: the input is closed and the stream ends after the lines already read.
  */
-export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStream; signal?: AbortSignal}): AsyncGenerator<OutgoingMessage> {
+export async function* readNdjson(source: {
+  file?: string
+  stdin?: NodeJS.ReadStream
+  signal?: AbortSignal
+}): AsyncGenerator<OutgoingMessage> {
   const fromFile = source.file !== undefined && source.file !== '-'
   if (fromFile) {
     await access(source.file as string).catch((error: Error) => {
@@ -77,7 +81,9 @@ export async function* readNdjson(source: {file?: string; stdin?: NodeJS.ReadStr
   }
   const input = fromFile ? createReadStream(source.file as string) : (source.stdin ?? process.stdin)
   if (!fromFile && (input as NodeJS.ReadStream).isTTY) {
-    throw new UsageError('--ndjson reads messages from --file or stdin', {hint: 'Pipe NDJSON in, e.g. qjob peek --ndjson | qjob send --ndjson -q other.'})
+    throw new UsageError('--ndjson reads messages from --file or stdin', {
+      hint: 'Pipe NDJSON in, e.g. qjob peek --ndjson | qjob send --ndjson -q other.',
+    })
   }
   const lines = createInterface({input, crlfDelay: Infinity})
   const stop = () => {

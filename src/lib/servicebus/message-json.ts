@@ -37,12 +37,31 @@ export type OutgoingMessage = ServiceBusMessage | AmqpAnnotatedMessage
 
 /** Fields that describe a received message's life; `send --ndjson` accepts and ignores them. */
 const RECEIVED_ONLY = new Set([
-  'sequenceNumber', 'enqueuedTime', 'deliveryCount', 'state', 'lockedUntil',
-  'deadLetterReason', 'deadLetterErrorDescription', 'deadLetterSource', 'size',
+  'sequenceNumber',
+  'enqueuedTime',
+  'deliveryCount',
+  'state',
+  'lockedUntil',
+  'deadLetterReason',
+  'deadLetterErrorDescription',
+  'deadLetterSource',
+  'size',
 ])
 const SENDABLE = new Set([
-  'body', 'bodyEncoding', 'bodyType', 'messageId', 'contentType', 'subject', 'correlationId', 'sessionId',
-  'replyTo', 'replyToSessionId', 'to', 'timeToLive', 'scheduledEnqueueTime', 'applicationProperties',
+  'body',
+  'bodyEncoding',
+  'bodyType',
+  'messageId',
+  'contentType',
+  'subject',
+  'correlationId',
+  'sessionId',
+  'replyTo',
+  'replyToSessionId',
+  'to',
+  'timeToLive',
+  'scheduledEnqueueTime',
+  'applicationProperties',
 ])
 /** Dead-letter bookkeeping the service adds to application properties; dropped on resubmit. */
 const DEAD_LETTER_PROPERTIES = new Set(['DeadLetterReason', 'DeadLetterErrorDescription'])

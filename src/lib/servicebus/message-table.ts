@@ -12,7 +12,13 @@ export function bodyPreview(message: ServiceBusReceivedMessage): string {
   return typeof decoded.body === 'string' ? decoded.body : JSON.stringify(decoded.body)
 }
 
-const time = (date: Date | undefined) => (date ? date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '')
+const time = (date: Date | undefined) =>
+  date
+    ? date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : ''
 
 export const messageColumns: Array<Column<ServiceBusReceivedMessage>> = [
   {header: 'SEQ', get: message => message.sequenceNumber?.toString(), align: 'right'},

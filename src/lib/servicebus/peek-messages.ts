@@ -36,7 +36,10 @@ export async function peekMessages(context: QueueCommandContext, request: PeekRe
         if (request.limit <= 0) return
         let found = 0
         // With a reason filter the page size cannot follow the limit: read on until enough match.
-        const pages = peekAll(receiver, {limit: request.reason === undefined ? request.limit : Infinity, fromSequence: request.fromSequence})
+        const pages = peekAll(receiver, {
+          limit: request.reason === undefined ? request.limit : Infinity,
+          fromSequence: request.fromSequence,
+        })
         for await (const message of pages) {
           if (request.reason !== undefined && message.deadLetterReason !== request.reason) continue
           yield message

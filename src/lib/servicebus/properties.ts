@@ -18,10 +18,14 @@ export function parseProperty(input: string): [string, PropertyValue] {
     try {
       value = JSON.parse(raw[2])
     } catch {
-      throw new UsageError(`property "${raw[1]}": ${raw[2]} is not valid JSON`, {hint: 'Use -p key:=123, -p key:=true or -p key:=\'"text"\'.'})
+      throw new UsageError(`property "${raw[1]}": ${raw[2]} is not valid JSON`, {
+        hint: 'Use -p key:=123, -p key:=true or -p key:=\'"text"\'.',
+      })
     }
     if (value !== null && typeof value === 'object') {
-      throw new UsageError(`property "${raw[1]}" must be a string, number, boolean or null`, {hint: 'Service Bus application properties hold simple values only.'})
+      throw new UsageError(`property "${raw[1]}" must be a string, number, boolean or null`, {
+        hint: 'Service Bus application properties hold simple values only.',
+      })
     }
     return [raw[1], value as PropertyValue]
   }

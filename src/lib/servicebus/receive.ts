@@ -76,13 +76,15 @@ export async function receiveAndSettle(receiver: ServiceBusReceiver, options: Re
     while (result.received < options.count && !options.signal?.aborted) {
       const wait = Math.min(options.waitMs, deadline - Date.now())
       if (wait <= 0) break
-      const batch = await receiver.receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
-        maxWaitTimeInMs: wait,
-        abortSignal: options.signal,
-      }).catch((error: unknown) => {
-        if (options.signal?.aborted) return []
-        throw error
-      })
+      const batch = await receiver
+        .receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
+          maxWaitTimeInMs: wait,
+          abortSignal: options.signal,
+        })
+        .catch((error: unknown) => {
+          if (options.signal?.aborted) return []
+          throw error
+        })
       if (batch.length === 0) break
       for (const message of batch) {
         // Stopped: leave the rest unwritten and unsettled; their locks bring them back.

@@ -62,9 +62,14 @@ export function scheduleTime(at: string | undefined, inMs: number | undefined, n
 }
 
 export function parseSequenceNumbers(inputs: readonly string[]): string[] {
-  return inputs.flatMap(input => input.split(',')).map(text => {
-    const trimmed = text.trim()
-    if (!/^\d+$/.test(trimmed)) throw new UsageError(`invalid sequence number "${text}"`, {hint: 'Sequence numbers are whole numbers, as printed by qjob schedule or qjob peek.'})
-    return trimmed
-  })
+  return inputs
+    .flatMap(input => input.split(','))
+    .map(text => {
+      const trimmed = text.trim()
+      if (!/^\d+$/.test(trimmed))
+        throw new UsageError(`invalid sequence number "${text}"`, {
+          hint: 'Sequence numbers are whole numbers, as printed by qjob schedule or qjob peek.',
+        })
+      return trimmed
+    })
 }

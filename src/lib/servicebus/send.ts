@@ -134,9 +134,12 @@ export async function sendAll(
       if (!batch.tryAddMessage(message)) {
         if (batch.count > 0) await flush()
         if (!batch.tryAddMessage(message)) {
-          throw new UsageError(`message ${index} is too large: about ${approximateSize(message)} bytes, the queue accepts at most ${batch.maxSizeInBytes} bytes a batch`, {
-            hint: 'Send a smaller body, or raise the queue\'s max message size.',
-          })
+          throw new UsageError(
+            `message ${index} is too large: about ${approximateSize(message)} bytes, the queue accepts at most ${batch.maxSizeInBytes} bytes a batch`,
+            {
+              hint: "Send a smaller body, or raise the queue's max message size.",
+            },
+          )
         }
       }
       const id = messageIdOf(message)

@@ -15,7 +15,10 @@ export function resubmitRule(subscription: string): RuleSpec {
   return {name: RESUBMIT_RULE, filter: {kind: 'correlation', properties: {applicationProperties: {[RESUBMIT_PROPERTY]: subscription}}}}
 }
 
-const EXCLUSION = new RegExp(`^\\s*(?:\\((.*)\\)\\s+AND\\s+)?(?:${RESUBMIT_PROPERTY}\\s+IS\\s+NULL|NOT\\s+EXISTS\\s*\\(\\s*${RESUBMIT_PROPERTY}\\s*\\))\\s*$`, 'is')
+const EXCLUSION = new RegExp(
+  `^\\s*(?:\\((.*)\\)\\s+AND\\s+)?(?:${RESUBMIT_PROPERTY}\\s+IS\\s+NULL|NOT\\s+EXISTS\\s*\\(\\s*${RESUBMIT_PROPERTY}\\s*\\))\\s*$`,
+  'is',
+)
 
 /** True when the parentheses of `text` balance (so "(a) OR (b)" is not read as one group). */
 function balanced(text: string): boolean {
@@ -50,8 +53,14 @@ function sqlLiteral(value: string | number | boolean): string {
 }
 
 const SYSTEM_SQL: Record<string, string> = {
-  correlationId: 'sys.CorrelationId', messageId: 'sys.MessageId', to: 'sys.To', replyTo: 'sys.ReplyTo', subject: 'sys.Label',
-  sessionId: 'sys.SessionId', replyToSessionId: 'sys.ReplyToSessionId', contentType: 'sys.ContentType',
+  correlationId: 'sys.CorrelationId',
+  messageId: 'sys.MessageId',
+  to: 'sys.To',
+  replyTo: 'sys.ReplyTo',
+  subject: 'sys.Label',
+  sessionId: 'sys.SessionId',
+  replyToSessionId: 'sys.ReplyToSessionId',
+  contentType: 'sys.ContentType',
 }
 
 function correlationSql(properties: CorrelationProperties): string {
@@ -65,7 +74,8 @@ function correlationSql(properties: CorrelationProperties): string {
 
 /** The SQL filter that keeps what `rule` matches and leaves resubmitted copies out. */
 export function excludingResubmits(rule: RuleInfo): string {
-  const kept = rule.filter.kind === 'sql' ? rule.filter.expression : rule.filter.kind === 'correlation' ? correlationSql(rule.filter.properties) : ''
+  const kept =
+    rule.filter.kind === 'sql' ? rule.filter.expression : rule.filter.kind === 'correlation' ? correlationSql(rule.filter.properties) : ''
   return kept ? `(${kept}) AND ${RESUBMIT_PROPERTY} IS NULL` : `${RESUBMIT_PROPERTY} IS NULL`
 }
 
@@ -81,10 +91,16 @@ export async function prepareSubscriptionResubmit(topics: TopicManagement, topic
   const isTargetRule = (rule: RuleInfo) => rule.subscription === subscription && rule.name === RESUBMIT_RULE
   const blockers = rules.filter(rule => !isTargetRule(rule) && takesResubmitsFor(rule, subscription))
   if (blockers.length > 0) {
-    const fixes = blockers.map(rule => `  ${rule.subscription}/${rule.name}: qjob rule create ${rule.name}-x --topic ${topic} --subscription ${rule.subscription} --sql "${excludingResubmits(rule)}"${rule.action ? ` --action "${rule.action}"` : ''}, then delete ${rule.name}`)
-    throw new OperationError(`resubmitted copies would also reach ${blockers.map(rule => `${rule.subscription}/${rule.name}`).join(', ')}: nothing was resubmitted`, {
-      hint: `Service Bus sends a resubmitted message to the topic, where every matching rule copies it. Make these rules leave copies out (see README "Topics"):\n${fixes.join('\n')}`,
-    })
+    const fixes = blockers.map(
+      rule =>
+        `  ${rule.subscription}/${rule.name}: qjob rule create ${rule.name}-x --topic ${topic} --subscription ${rule.subscription} --sql "${excludingResubmits(rule)}"${rule.action ? ` --action "${rule.action}"` : ''}, then delete ${rule.name}`,
+    )
+    throw new OperationError(
+      `resubmitted copies would also reach ${blockers.map(rule => `${rule.subscription}/${rule.name}`).join(', ')}: nothing was resubmitted`,
+      {
+        hint: `Service Bus sends a resubmitted message to the topic, where every matching rule copies it. Make these rules leave copies out (see README "Topics"):\n${fixes.join('\n')}`,
+      },
+    )
   }
   if (!rules.some(isTargetRule)) await topics.createRule(topic, subscription, resubmitRule(subscription))
 }

@@ -37,5 +37,5 @@ export function jobEnvironment(message: ServiceBusReceivedMessage): Record<strin
 export function bodyBytes(message: ServiceBusReceivedMessage): Buffer {
   const {body} = message
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body) ?? '', 'utf8')
+  return Buffer.from(typeof body === 'string' ? body : (JSON.stringify(body) ?? ''), 'utf8')
 }

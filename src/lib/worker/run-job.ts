@@ -45,7 +45,7 @@ function tailOf(text: string): string {
  * until the worker's end closes, then kills its own group; the job runs without fd 3.
  */
 const WATCHED_JOB = [
-  "( trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep \"$2\"; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &",
+  '( trap \'\' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep "$2"; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &',
   'exec 3<&-',
   'exec /bin/sh -c "$1"',
 ].join('\n')
@@ -108,10 +108,13 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
       }
     }, graceMs).unref()
   }
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true
-    kill()
-  }, options.timeoutMs)
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true
+          kill()
+        }, options.timeoutMs)
   options.signal?.addEventListener('abort', kill, {once: true})
 
   const outputClosed = Promise.all([child.stdout, child.stderr].map(stream => new Promise(resolve => stream.once('close', resolve))))

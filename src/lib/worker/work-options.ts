@@ -24,7 +24,9 @@ export function parseExitCodes(input: string | undefined): Set<number> {
   for (const part of input.split(',')) {
     const code = Number(part.trim())
     if (part.trim() === '' || !Number.isInteger(code) || code < 1 || code > 255) {
-      throw new UsageError(`invalid exit code "${part}" in --dead-letter-on`, {hint: 'Give exit codes 1 to 255, comma-separated, e.g. --dead-letter-on 2,65.'})
+      throw new UsageError(`invalid exit code "${part}" in --dead-letter-on`, {
+        hint: 'Give exit codes 1 to 255, comma-separated, e.g. --dead-letter-on 2,65.',
+      })
     }
     codes.add(code)
   }

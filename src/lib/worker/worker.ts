@@ -58,16 +58,23 @@ export class Worker {
   private stoppedAt?: number
   private readonly stopped: Promise<void>
 
-  constructor(private readonly client: ServiceBusClient, private readonly options: WorkerOptions) {
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly options: WorkerOptions,
+  ) {
     this.stopped = new Promise(resolve => {
       if (options.stop.aborted) {
         this.stoppedAt = Date.now()
         resolve()
       } else {
-        options.stop.addEventListener('abort', () => {
-          this.stoppedAt = Date.now()
-          resolve()
-        }, {once: true})
+        options.stop.addEventListener(
+          'abort',
+          () => {
+            this.stoppedAt = Date.now()
+            resolve()
+          },
+          {once: true},
+        )
       }
     })
   }
@@ -89,9 +96,10 @@ export class Worker {
     if (this.options.sessions) await this.runSessions()
     else {
       const {name, subscription} = splitEntityPath(this.options.queue)
-      const receiver = subscription === undefined
-        ? this.client.createReceiver(name, this.receiverOptions())
-        : this.client.createReceiver(name, subscription, this.receiverOptions())
+      const receiver =
+        subscription === undefined
+          ? this.client.createReceiver(name, this.receiverOptions())
+          : this.client.createReceiver(name, subscription, this.receiverOptions())
       try {
         await this.consume(receiver, this.options.concurrency)
       } finally {
@@ -257,7 +265,11 @@ export class Worker {
     try {
       if (outcome === 'completed') await receiver.completeMessage(message)
       else if (outcome === 'abandoned') await receiver.abandonMessage(message)
-      else await receiver.deadLetterMessage(message, {deadLetterReason: deadLetter?.reason ?? 'Failed', deadLetterErrorDescription: deadLetter?.description ?? ''})
+      else
+        await receiver.deadLetterMessage(message, {
+          deadLetterReason: deadLetter?.reason ?? 'Failed',
+          deadLetterErrorDescription: deadLetter?.description ?? '',
+        })
     } catch (error) {
       this.summary.failedSettlements++
       this.options.log({at: 'worker', event: 'settle-failed', seq: message.sequenceNumber?.toString(), error: (error as Error).message})

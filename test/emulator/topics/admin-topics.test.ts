@@ -12,7 +12,11 @@ test('topics, subscriptions and rules through the admin client, then messages th
   const t = await startTestEmulator()
   try {
     const admin = adminClient(t.emulator)
-    const topic = await admin.createTopic('orders', {defaultMessageTimeToLive: 'PT1H', requiresDuplicateDetection: true, maxSizeInMegabytes: 2048})
+    const topic = await admin.createTopic('orders', {
+      defaultMessageTimeToLive: 'PT1H',
+      requiresDuplicateDetection: true,
+      maxSizeInMegabytes: 2048,
+    })
     assert.equal(topic.name, 'orders')
     assert.equal(topic.defaultMessageTimeToLive, 'PT1H')
     assert.equal(topic.requiresDuplicateDetection, true)
@@ -26,14 +30,35 @@ test('topics, subscriptions and rules through the admin client, then messages th
     assert.equal(all.topicName, 'orders')
     assert.equal(all.maxDeliveryCount, 3)
     assert.equal(all.lockDuration, 'PT30S')
-    await admin.createSubscription('orders', 'big', {defaultRuleOptions: {name: 'big', filter: {sqlExpression: 'amount > @min', sqlParameters: {'@min': 100}}}})
+    await admin.createSubscription('orders', 'big', {
+      defaultRuleOptions: {name: 'big', filter: {sqlExpression: 'amount > @min', sqlParameters: {'@min': 100}}},
+    })
     await admin.createSubscription('orders', 'eu')
     const rules = await admin.listRules('orders', 'eu').byPage().next()
-    assert.deepEqual(rules.value.map((rule: {name: string}) => rule.name), ['$Default'])
+    assert.deepEqual(
+      rules.value.map((rule: {name: string}) => rule.name),
+      ['$Default'],
+    )
     await admin.deleteRule('orders', 'eu', '$Default')
-    await admin.createRule('orders', 'eu', 'region', {correlationId: 'c1', applicationProperties: {region: 'eu'}}, {sqlExpression: "SET routed = 'eu'"})
+    await admin.createRule(
+      'orders',
+      'eu',
+      'region',
+      {correlationId: 'c1', applicationProperties: {region: 'eu'}},
+      {sqlExpression: "SET routed = 'eu'"},
+    )
     const region = await admin.getRule('orders', 'eu', 'region')
-    assert.deepEqual(region.filter, {correlationId: 'c1', subject: undefined, to: undefined, replyTo: undefined, replyToSessionId: undefined, sessionId: undefined, messageId: undefined, contentType: undefined, applicationProperties: {region: 'eu'}})
+    assert.deepEqual(region.filter, {
+      correlationId: 'c1',
+      subject: undefined,
+      to: undefined,
+      replyTo: undefined,
+      replyToSessionId: undefined,
+      sessionId: undefined,
+      messageId: undefined,
+      contentType: undefined,
+      applicationProperties: {region: 'eu'},
+    })
     assert.equal(region.action.sqlExpression, "SET routed = 'eu'")
     const big = await admin.getRule('orders', 'big', 'big')
     assert.deepEqual(big.filter, {sqlExpression: 'amount > @min', sqlParameters: {'@min': 100}})
@@ -54,10 +79,19 @@ test('topics, subscriptions and rules through the admin client, then messages th
     const runtime = await admin.getSubscriptionRuntimeProperties('orders', 'all')
     assert.equal(runtime.activeMessageCount, 2)
     assert.equal((await admin.getTopicRuntimeProperties('orders')).subscriptionCount, 3)
-    assert.deepEqual((await take('all')).map(m => m.body), [1, 2])
-    assert.deepEqual((await take('big')).map(m => m.body), [2])
+    assert.deepEqual(
+      (await take('all')).map(m => m.body),
+      [1, 2],
+    )
+    assert.deepEqual(
+      (await take('big')).map(m => m.body),
+      [2],
+    )
     const eu = await take('eu')
-    assert.deepEqual(eu.map(m => [m.body, m.applicationProperties?.routed]), [[1, 'eu']])
+    assert.deepEqual(
+      eu.map(m => [m.body, m.applicationProperties?.routed]),
+      [[1, 'eu']],
+    )
 
     const updated = await admin.updateSubscription({...all, maxDeliveryCount: 7})
     assert.equal(updated.maxDeliveryCount, 7)

@@ -12,7 +12,11 @@ test('topics, subscriptions, rules and topic keys through @azure/arm-servicebus'
   try {
     const {emulator} = t
     const credential = {getToken: async () => ({token: emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}
-    const arm = new ServiceBusManagementClient(credential, 'sub-1', {endpoint: emulator.armEndpoint, tlsOptions: {ca: emulator.certificate.cert}, retryOptions: {maxRetries: 0}} as never)
+    const arm = new ServiceBusManagementClient(credential, 'sub-1', {
+      endpoint: emulator.armEndpoint,
+      tlsOptions: {ca: emulator.certificate.cert},
+      retryOptions: {maxRetries: 0},
+    } as never)
     const [rg, ns] = ['local', 'qjob-emulator']
     const topic = await arm.topics.createOrUpdate(rg, ns, 'billing', {defaultMessageTimeToLive: 'PT1H', requiresDuplicateDetection: true})
     assert.equal(topic.name, 'billing')
@@ -20,9 +24,16 @@ test('topics, subscriptions, rules and topic keys through @azure/arm-servicebus'
     const created = await arm.subscriptions.createOrUpdate(rg, ns, 'billing', 'invoices', {maxDeliveryCount: 4, lockDuration: 'PT30S'})
     assert.equal(created.maxDeliveryCount, 4)
     await arm.rules.delete(rg, ns, 'billing', 'invoices', '$Default')
-    const rule = await arm.rules.createOrUpdate(rg, ns, 'billing', 'invoices', 'big', {filterType: 'SqlFilter', sqlFilter: {sqlExpression: 'amount > 10'}, action: {sqlExpression: "SET big = 'yes'"}})
+    const rule = await arm.rules.createOrUpdate(rg, ns, 'billing', 'invoices', 'big', {
+      filterType: 'SqlFilter',
+      sqlFilter: {sqlExpression: 'amount > 10'},
+      action: {sqlExpression: "SET big = 'yes'"},
+    })
     assert.equal(rule.sqlFilter?.sqlExpression, 'amount > 10')
-    const correlation = await arm.rules.createOrUpdate(rg, ns, 'billing', 'invoices', 'vip', {filterType: 'CorrelationFilter', correlationFilter: {label: 'vip', properties: {tier: 'gold'}}})
+    const correlation = await arm.rules.createOrUpdate(rg, ns, 'billing', 'invoices', 'vip', {
+      filterType: 'CorrelationFilter',
+      correlationFilter: {label: 'vip', properties: {tier: 'gold'}},
+    })
     assert.equal(correlation.correlationFilter?.label, 'vip')
     const rules: string[] = []
     for await (const item of arm.rules.listBySubscriptions(rg, ns, 'billing', 'invoices')) rules.push(item.name!)
@@ -34,7 +45,10 @@ test('topics, subscriptions, rules and topic keys through @azure/arm-servicebus'
     await arm.topics.createOrUpdateAuthorizationRule(rg, ns, 'billing', 'publisher', {rights: ['Send']})
     const keys = await arm.topics.listKeys(rg, ns, 'billing', 'publisher')
     const publisher = t.clientFor(keys.primaryConnectionString!)
-    await publisher.createSender('billing').sendMessages([{body: 'small', applicationProperties: {amount: 1}}, {body: 'large', applicationProperties: {amount: 99}}])
+    await publisher.createSender('billing').sendMessages([
+      {body: 'small', applicationProperties: {amount: 1}},
+      {body: 'large', applicationProperties: {amount: 99}},
+    ])
     const [message] = await t.client.createReceiver('billing', 'invoices').receiveMessages(5, {maxWaitTimeInMs: 1000})
     assert.deepEqual([message.body, message.applicationProperties?.big], ['large', 'yes'])
     const counts = await arm.subscriptions.get(rg, ns, 'billing', 'invoices')

@@ -14,7 +14,11 @@ test('ForwardTo and ForwardDeadLetteredMessagesTo move messages on, as Azure cha
     await admin.createQueue('final')
     await admin.createQueue('dead-letters')
     await admin.createTopic('hub')
-    const sub = await admin.createSubscription('hub', 'relay', {forwardTo: 'final', forwardDeadLetteredMessagesTo: 'dead-letters', maxDeliveryCount: 1})
+    const sub = await admin.createSubscription('hub', 'relay', {
+      forwardTo: 'final',
+      forwardDeadLetteredMessagesTo: 'dead-letters',
+      maxDeliveryCount: 1,
+    })
     assert.match(sub.forwardTo ?? '', /^sb:\/\/.+\/final$/, 'the admin client sends, and Azure answers, a full URL')
     const entry = await admin.createQueue('entry', {forwardTo: 'hub'})
     assert.match(entry.forwardTo ?? '', /\/hub$/)
@@ -42,7 +46,8 @@ test('ForwardTo and ForwardDeadLetteredMessagesTo move messages on, as Azure cha
     assert.equal((await admin.getQueueRuntimeProperties('fragile')).deadLetterMessageCount, 0)
 
     // Chains stop after four hops: the message stays in the fifth entity.
-    for (const name of ['c5', 'c4', 'c3', 'c2', 'c1']) await admin.createQueue(name, name === 'c5' ? {} : {forwardTo: `c${Number(name[1]) + 1}`})
+    for (const name of ['c5', 'c4', 'c3', 'c2', 'c1'])
+      await admin.createQueue(name, name === 'c5' ? {} : {forwardTo: `c${Number(name[1]) + 1}`})
     await admin.createQueue('c0', {forwardTo: 'c1'})
     await t.client.createSender('c0').sendMessages({body: 'far'})
     assert.equal(t.emulator.broker.runtimeCounts('c4').activeMessageCount, 1)

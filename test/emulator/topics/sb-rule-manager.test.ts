@@ -18,12 +18,18 @@ test('the rule manager adds, lists and removes rules, and they filter the next s
       for await (const rule of rules.listRules()) found.push(rule)
       return found
     }
-    assert.deepEqual((await all()).map(rule => rule.name), ['$Default'])
+    assert.deepEqual(
+      (await all()).map(rule => rule.name),
+      ['$Default'],
+    )
     await rules.deleteRule('$Default')
     await rules.createRule('images', {sqlExpression: "kind = 'image'"}, {sqlExpression: "SET lane = 'gpu'"})
     await rules.createRule('urgent', {subject: 'urgent', applicationProperties: {tier: 1}})
     const listed = await all()
-    assert.deepEqual(listed.map(rule => rule.name), ['images', 'urgent'])
+    assert.deepEqual(
+      listed.map(rule => rule.name),
+      ['images', 'urgent'],
+    )
     assert.deepEqual(listed[0].filter, {sqlExpression: "kind = 'image'"})
     assert.equal(listed[0].action.sqlExpression, "SET lane = 'gpu'")
     assert.equal((listed[1].filter as {subject?: string}).subject, 'urgent')
@@ -39,9 +45,15 @@ test('the rule manager adds, lists and removes rules, and they filter the next s
     ])
     const receiver = t.client.createReceiver('jobs', 'workers', {receiveMode: 'receiveAndDelete'})
     const messages = await receiver.receiveMessages(10, {maxWaitTimeInMs: 1000})
-    assert.deepEqual(messages.map(m => [m.body, m.applicationProperties?.lane]).sort(), [['hot', undefined], ['img', 'gpu']])
+    assert.deepEqual(messages.map(m => [m.body, m.applicationProperties?.lane]).sort(), [
+      ['hot', undefined],
+      ['img', 'gpu'],
+    ])
     await rules.deleteRule('images')
-    assert.deepEqual((await all()).map(rule => rule.name), ['urgent'])
+    assert.deepEqual(
+      (await all()).map(rule => rule.name),
+      ['urgent'],
+    )
   } finally {
     await t.stop()
   }
@@ -57,9 +69,18 @@ test('reset() empties topics and subscriptions and keeps them, with their rules'
     await sender.sendMessages([{body: 1, applicationProperties: {n: 2}}])
     await sender.scheduleMessages({body: 2, applicationProperties: {n: 2}}, new Date(Date.now() + 60_000))
     const summaries = await broker.reset('feed')
-    assert.deepEqual(summaries.map(s => [s.name, s.activeMessageCount, s.scheduledMessageCount]), [['feed', 0, 1], ['feed/Subscriptions/a', 1, 0]])
+    assert.deepEqual(
+      summaries.map(s => [s.name, s.activeMessageCount, s.scheduledMessageCount]),
+      [
+        ['feed', 0, 1],
+        ['feed/Subscriptions/a', 1, 0],
+      ],
+    )
     assert.equal(broker.runtimeCounts('feed/Subscriptions/a').activeMessageCount, 0)
-    await sender.sendMessages([{body: 3, applicationProperties: {n: 0}}, {body: 4, applicationProperties: {n: 5}}])
+    await sender.sendMessages([
+      {body: 3, applicationProperties: {n: 0}},
+      {body: 4, applicationProperties: {n: 5}},
+    ])
     const [message] = await t.client.createReceiver('feed', 'a').receiveMessages(5, {maxWaitTimeInMs: 1000})
     assert.equal(message.body, 4, 'the rule survived the reset')
   } finally {

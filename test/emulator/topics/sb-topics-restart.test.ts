@@ -17,7 +17,12 @@ test('topics, subscriptions, rules and copies survive compaction and restart', a
     const {topics} = first.broker
     await topics.create('t', {defaultMessageTimeToLiveMs: 3_600_000})
     await topics.createSubscription('t', 'all')
-    await topics.createSubscription('t', 'odd', {maxDeliveryCount: 2}, {name: 'odd', filter: {kind: 'sql', sqlExpression: 'n % 2 = 1'}, createdAt: 0})
+    await topics.createSubscription(
+      't',
+      'odd',
+      {maxDeliveryCount: 2},
+      {name: 'odd', filter: {kind: 'sql', sqlExpression: 'n % 2 = 1'}, createdAt: 0},
+    )
     const client = new ServiceBusClient(first.connectionString, FAST_FAIL)
     const sender = client.createSender('t')
     for (let n = 0; n < 6; n++) await sender.sendMessages({body: n, applicationProperties: {n}})
@@ -32,13 +37,19 @@ test('topics, subscriptions, rules and copies survive compaction and restart', a
     const second = await startServiceBusEmulator({port: 0, dataDir: dir.path})
     try {
       const {broker} = second
-      assert.deepEqual(broker.topics.listRules('t', 'odd').map(rule => rule.name), ['odd'])
+      assert.deepEqual(
+        broker.topics.listRules('t', 'odd').map(rule => rule.name),
+        ['odd'],
+      )
       assert.equal(broker.runtimeCounts('t/Subscriptions/all').activeMessageCount, 6)
       assert.equal(broker.runtimeCounts('t/Subscriptions/odd').activeMessageCount, 2)
       assert.equal(broker.runtimeCounts('t/Subscriptions/odd').deadLetterMessageCount, 1)
       assert.equal(broker.topics.runtimeCounts('t').scheduledMessageCount, 1)
       const after = new ServiceBusClient(second.connectionString, FAST_FAIL)
-      await after.createSender('t').sendMessages([{body: 'x', applicationProperties: {n: 2}}, {body: 'y', applicationProperties: {n: 3}}])
+      await after.createSender('t').sendMessages([
+        {body: 'x', applicationProperties: {n: 2}},
+        {body: 'y', applicationProperties: {n: 3}},
+      ])
       assert.equal(broker.runtimeCounts('t/Subscriptions/odd').activeMessageCount, 3, 'the rule still filters')
       assert.equal(broker.topics.getSubscription('t', 'odd')?.maxDeliveryCount, 2)
       await after.close()

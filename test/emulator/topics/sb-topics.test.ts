@@ -12,8 +12,18 @@ test('a topic send is copied to each subscription whose rules match', async () =
     const {broker} = t.emulator
     await broker.topics.create('events')
     await broker.topics.createSubscription('events', 'all')
-    await broker.topics.createSubscription('events', 'red', {}, {name: 'red', filter: {kind: 'sql', sqlExpression: "color = 'red' AND size > 2"}, createdAt: 0})
-    await broker.topics.createSubscription('events', 'orders', {}, {name: 'orders', filter: {kind: 'correlation', subject: 'order', applicationProperties: {region: 'eu'}}, createdAt: 0})
+    await broker.topics.createSubscription(
+      'events',
+      'red',
+      {},
+      {name: 'red', filter: {kind: 'sql', sqlExpression: "color = 'red' AND size > 2"}, createdAt: 0},
+    )
+    await broker.topics.createSubscription(
+      'events',
+      'orders',
+      {},
+      {name: 'orders', filter: {kind: 'correlation', subject: 'order', applicationProperties: {region: 'eu'}}, createdAt: 0},
+    )
     const sender = t.client.createSender('events')
     await sender.sendMessages([
       {body: 'a', applicationProperties: {color: 'red', size: 3}},
@@ -63,7 +73,10 @@ test('copies in different subscriptions carry the topic sequence number; subscri
     await dlq.completeMessage(dead)
     // s2 is untouched by s1's settlements
     const peeked = await r2.peekMessages(10)
-    assert.deepEqual(peeked.map(message => message.body), [1, 2, 3])
+    assert.deepEqual(
+      peeked.map(message => message.body),
+      [1, 2, 3],
+    )
     const counts = broker.entities.get('t1/subscriptions/s2')!.runtimeCounts()
     assert.equal(counts.activeMessageCount, 3)
     await rejectionOf(t.client.createSender('t1/Subscriptions/s1').sendMessages({body: 'no'}))
@@ -99,7 +112,12 @@ test('session subscriptions, scheduled topic messages and rule actions', async (
     const {broker} = t.emulator
     await broker.topics.create('t3')
     await broker.topics.createSubscription('t3', 'sessions', {requiresSession: true})
-    await broker.topics.createSubscription('t3', 'tagged', {}, {name: 'tag', filter: {kind: 'true'}, action: {sqlExpression: "SET stage = 'routed'; REMOVE secret"}, createdAt: 0})
+    await broker.topics.createSubscription(
+      't3',
+      'tagged',
+      {},
+      {name: 'tag', filter: {kind: 'true'}, action: {sqlExpression: "SET stage = 'routed'; REMOVE secret"}, createdAt: 0},
+    )
     const sender = t.client.createSender('t3')
     await sender.sendMessages([{body: 's1', sessionId: 'A', applicationProperties: {secret: 'x', keep: 1}}])
     const session = await t.client.acceptSession('t3', 'sessions', 'A')
@@ -136,8 +154,12 @@ test('topic-level policies: Send on the topic sends, Listen on the topic receive
     })
     await broker.topics.createSubscription('secure', 'one')
     const endpoint = t.emulator.endpoint
-    const pub = t.clientFor(`Endpoint=${endpoint};SharedAccessKeyName=pub;SharedAccessKey=cHVia2V5cHVia2V5cHVia2V5cHVia2V5;EntityPath=secure;UseDevelopmentEmulator=true`)
-    const sub = t.clientFor(`Endpoint=${endpoint};SharedAccessKeyName=sub;SharedAccessKey=c3Via2V5c3Via2V5c3Via2V5c3Via2V5;EntityPath=secure;UseDevelopmentEmulator=true`)
+    const pub = t.clientFor(
+      `Endpoint=${endpoint};SharedAccessKeyName=pub;SharedAccessKey=cHVia2V5cHVia2V5cHVia2V5cHVia2V5;EntityPath=secure;UseDevelopmentEmulator=true`,
+    )
+    const sub = t.clientFor(
+      `Endpoint=${endpoint};SharedAccessKeyName=sub;SharedAccessKey=c3Via2V5c3Via2V5c3Via2V5c3Via2V5;EntityPath=secure;UseDevelopmentEmulator=true`,
+    )
     await pub.createSender('secure').sendMessages({body: 'ok'})
     const [message] = await sub.createReceiver('secure', 'one').receiveMessages(1, {maxWaitTimeInMs: 2000})
     assert.equal(message.body, 'ok')
@@ -154,8 +176,18 @@ test('duplicate detection on the topic; filter evaluation errors dead-letter the
     const {broker} = t.emulator
     await broker.topics.create('dedup', {requiresDuplicateDetection: true})
     await broker.topics.createSubscription('dedup', 'all')
-    await broker.topics.createSubscription('dedup', 'broken', {}, {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0})
-    await broker.topics.createSubscription('dedup', 'quiet', {deadLetteringOnFilterEvaluationExceptions: false}, {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0})
+    await broker.topics.createSubscription(
+      'dedup',
+      'broken',
+      {},
+      {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0},
+    )
+    await broker.topics.createSubscription(
+      'dedup',
+      'quiet',
+      {deadLetteringOnFilterEvaluationExceptions: false},
+      {name: 'bad', filter: {kind: 'sql', sqlExpression: 'sys.NoSuchProperty = 1'}, createdAt: 0},
+    )
     const sender = t.client.createSender('dedup')
     await sender.sendMessages({body: 'one', messageId: 'same'})
     await sender.sendMessages({body: 'again', messageId: 'same'})

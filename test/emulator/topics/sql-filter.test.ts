@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {FilterEvaluationError, filterMatches, likeMatches, type FilterMessage} from '../../../src/emulator/servicebus/broker/rules/sql-eval.js'
+import {
+  FilterEvaluationError,
+  filterMatches,
+  likeMatches,
+  type FilterMessage,
+} from '../../../src/emulator/servicebus/broker/rules/sql-eval.js'
 import {parseSqlAction, parseSqlFilter} from '../../../src/emulator/servicebus/broker/rules/sql-parser.js'
 import {SqlSyntaxError} from '../../../src/emulator/servicebus/broker/rules/sql-ast.js'
 import {applyAction} from '../../../src/emulator/servicebus/broker/rules/sql-eval.js'
@@ -125,7 +130,19 @@ test('an unknown system property is an evaluation error, an unknown user propert
 })
 
 test('invalid SQL is refused by the parser, with the position', () => {
-  for (const expression of ['', "color = 'red", 'color ==', 'AND size', 'size >', 'color IN ()', "color LIKE 'x' ESCAPE", 'foo.bar = 1', 'unknownfn(1)', 'size = 1 garbage', '[unterminated']) {
+  for (const expression of [
+    '',
+    "color = 'red",
+    'color ==',
+    'AND size',
+    'size >',
+    'color IN ()',
+    "color LIKE 'x' ESCAPE",
+    'foo.bar = 1',
+    'unknownfn(1)',
+    'size = 1 garbage',
+    '[unterminated',
+  ]) {
     assert.throws(() => parseSqlFilter(expression), SqlSyntaxError, expression)
   }
   assert.throws(() => compileRule({name: 'bad', filter: {kind: 'sql', sqlExpression: 'color ='}, createdAt: 0}), /is not valid/)
@@ -141,7 +158,7 @@ test('LIKE matches without regular expressions, escapes included', () => {
   assert.equal(likeMatches('axc', 'a#%c', '#'), false)
 })
 
-test('rule actions SET and REMOVE change the copy\'s application properties', () => {
+test("rule actions SET and REMOVE change the copy's application properties", () => {
   const result = applyAction(parseSqlAction("SET color = 'blue'; SET size = size + 1; REMOVE vip; SET seen = sys.Label"), message)
   assert.equal(result.color, 'blue')
   assert.equal(result.size, 4)
@@ -172,9 +189,17 @@ test('correlation filters: every given system property and application property 
   for (const field of ['to', 'replyTo', 'sessionId', 'replyToSessionId']) {
     assert.equal(compileRule({name: 'r', filter: {kind: 'correlation', [field]: 'x'}, createdAt: 0}).matches(message), false, field)
   }
-  const withProps = compileRule({name: 'r', filter: {kind: 'correlation', subject: 'order', applicationProperties: {color: 'red', size: 3}}, createdAt: 0})
+  const withProps = compileRule({
+    name: 'r',
+    filter: {kind: 'correlation', subject: 'order', applicationProperties: {color: 'red', size: 3}},
+    createdAt: 0,
+  })
   assert.equal(withProps.matches(message), true)
-  const mismatch = compileRule({name: 'r', filter: {kind: 'correlation', subject: 'order', applicationProperties: {color: 'blue'}}, createdAt: 0})
+  const mismatch = compileRule({
+    name: 'r',
+    filter: {kind: 'correlation', subject: 'order', applicationProperties: {color: 'blue'}},
+    createdAt: 0,
+  })
   assert.equal(mismatch.matches(message), false)
   assert.throws(() => compileRule({name: 'r', filter: {kind: 'correlation'}, createdAt: 0}), /at least one/)
 })

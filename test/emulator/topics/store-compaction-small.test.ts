@@ -28,7 +28,14 @@ test('many small live messages do not make every write compact the log again', a
     await store.append([{type: 'queue-put', properties: newQueueProperties('q', {}, 0)}])
     // 200 writes of 20 live messages each: nothing is ever deleted, so the log only grows.
     for (let write = 0; write < 200; write++) {
-      await store.append(Array.from({length: 20}, (_, i) => ({type: 'message-put' as const, queue: 'q', subQueue: 'main' as const, message: small(write * 20 + i + 1)})))
+      await store.append(
+        Array.from({length: 20}, (_, i) => ({
+          type: 'message-put' as const,
+          queue: 'q',
+          subQueue: 'main' as const,
+          message: small(write * 20 + i + 1),
+        })),
+      )
     }
     const {compactions} = store.stats()
     // Doubling from 4 KiB to the final ~0.5 MiB allows about log2(128) = 7 compactions.

@@ -5,7 +5,13 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {loadOrCreateCertificate, type EmulatorCertificate} from '../../../src/emulator/certificate.js'
-import {herokuEmulatorEnv, startHerokuEmulator, type ApiExchange, type HerokuEmulator, type HerokuEmulatorOptions} from '../../../src/emulator/heroku/index.js'
+import {
+  herokuEmulatorEnv,
+  startHerokuEmulator,
+  type ApiExchange,
+  type HerokuEmulator,
+  type HerokuEmulatorOptions,
+} from '../../../src/emulator/heroku/index.js'
 import {formatLogLine} from '../../../src/emulator/heroku/log-hub.js'
 import {cleanEnv, runCli, tempDir, type CliResult} from '../../helpers/cli.js'
 import {validateExchange} from './schema.js'
@@ -63,8 +69,7 @@ export async function startLocalHeroku(options: LocalHerokuOptions): Promise<Loc
       violations.push(...validateExchange(exchange))
     },
   })
-  const env = (extra: NodeJS.ProcessEnv = {}) =>
-    cleanEnv(home, {...herokuEmulatorEnv(emulator), ...extra})
+  const env = (extra: NodeJS.ProcessEnv = {}) => cleanEnv(home, {...herokuEmulatorEnv(emulator), ...extra})
   return {
     emulator,
     appDir,
@@ -92,7 +97,10 @@ export function nodeCommand(script: string): string {
 }
 
 function waitForLog(emulator: HerokuEmulator, pattern: RegExp, timeoutMs: number): Promise<string> {
-  const seen = emulator.logs.recent({}, 1500).map(formatLogLine).find(line => pattern.test(line))
+  const seen = emulator.logs
+    .recent({}, 1500)
+    .map(formatLogLine)
+    .find(line => pattern.test(line))
   if (seen) return Promise.resolve(seen)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

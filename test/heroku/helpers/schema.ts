@@ -62,7 +62,8 @@ function links(): CompiledLink[] {
     if (key === 'example') return undefined
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const schema = value as Record<string, unknown>
-      if (schema.strictProperties === true && schema.properties && schema.additionalProperties === undefined) return {...schema, additionalProperties: false}
+      if (schema.strictProperties === true && schema.properties && schema.additionalProperties === undefined)
+        return {...schema, additionalProperties: false}
     }
     return value
   }) as SchemaDocument
@@ -107,11 +108,13 @@ function check(exchange: ApiExchange): string[] {
   const link = links().find(candidate => candidate.method === exchange.method && candidate.pattern.test(exchange.path))
   const problems: string[] = []
   if (!link) return [`${where}: no link in the schema for this request`]
-  if (!/version=3/.test(String(exchange.requestHeaders.accept ?? ''))) problems.push(`${where}: request without "Accept: application/vnd.heroku+json; version=3"`)
+  if (!/version=3/.test(String(exchange.requestHeaders.accept ?? '')))
+    problems.push(`${where}: request without "Accept: application/vnd.heroku+json; version=3"`)
   if (exchange.requestBody !== undefined) {
     const request = link.request()
     if (!request) problems.push(`${where}: a body was sent to ${link.resource} "${link.title}", which takes none`)
-    else if (!request(exchange.requestBody)) problems.push(`${where}: request body: ${describeErrors(request)} in ${JSON.stringify(exchange.requestBody)}`)
+    else if (!request(exchange.requestBody))
+      problems.push(`${where}: request body: ${describeErrors(request)} in ${JSON.stringify(exchange.requestBody)}`)
   }
   if (exchange.responseHeaders['RateLimit-Remaining'] === undefined) problems.push(`${where}: no RateLimit-Remaining header`)
   if (exchange.status >= 200 && exchange.status < 300) {

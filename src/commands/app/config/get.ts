@@ -27,7 +27,8 @@ export default class AppConfigGet extends BaseCommand {
     const {displayValue, getConfigVars} = await import('../../../lib/heroku/config-vars.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const vars = await getConfigVars(api, app)
-    if (!(args.name in vars)) throw new NotFoundError(`${app} has no config var ${args.name}`, {hint: `List them with "qjob app config --app ${app}".`})
+    if (!(args.name in vars))
+      throw new NotFoundError(`${app} has no config var ${args.name}`, {hint: `List them with "qjob app config --app ${app}".`})
     const value = displayValue(args.name, vars[args.name], flags.reveal)
     // Written directly: a value asked for with --reveal must not be masked on the way out.
     if (!this.jsonEnabled()) process.stdout.write(`${value}\n`)

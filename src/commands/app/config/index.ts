@@ -26,10 +26,20 @@ A value is masked when its name says it is secret (…KEY, …TOKEN, …SECRET, 
     const {displayValue, getConfigVars} = await import('../../../lib/heroku/config-vars.js')
     const {api, app} = await connectHeroku(this.settings, {app: flags.app, remote: flags.remote})
     const vars = await getConfigVars(api, app)
-    const shown = Object.fromEntries(Object.keys(vars).sort().map(name => [name, displayValue(name, vars[name], flags.reveal)]))
+    const shown = Object.fromEntries(
+      Object.keys(vars)
+        .sort()
+        .map(name => [name, displayValue(name, vars[name], flags.reveal)]),
+    )
     if (!this.jsonEnabled()) {
       const width = Math.max(0, ...Object.keys(shown).map(name => name.length))
-      this.log(Object.keys(shown).length === 0 ? `${app} has no config vars.` : Object.entries(shown).map(([name, value]) => `${`${name}:`.padEnd(width + 1)} ${value}`).join('\n'))
+      this.log(
+        Object.keys(shown).length === 0
+          ? `${app} has no config vars.`
+          : Object.entries(shown)
+              .map(([name, value]) => `${`${name}:`.padEnd(width + 1)} ${value}`)
+              .join('\n'),
+      )
     }
     return shown
   }

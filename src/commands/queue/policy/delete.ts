@@ -6,9 +6,11 @@ import {withBackend} from '../../../lib/management/backend.js'
 import {managementFlags} from '../../../lib/management/flags.js'
 
 export default class QueuePolicyDelete extends BaseCommand {
-  static override description = 'Delete a queue\'s shared access policy; clients using its key lose access. Asks first on a terminal.'
+  static override description = "Delete a queue's shared access policy; clients using its key lose access. Asks first on a terminal."
 
-  static override examples = [{command: '<%= config.bin %> queue policy delete workers --queue jobs --yes', description: 'Revoke the workers key'}]
+  static override examples = [
+    {command: '<%= config.bin %> queue policy delete workers --queue jobs --yes', description: 'Revoke the workers key'},
+  ]
 
   static override args = {name: Args.string({description: 'Policy name', required: true})}
 

@@ -22,7 +22,8 @@ export default class QueuePolicyList extends BaseCommand {
   async run(): Promise<PolicyInfo[]> {
     const {flags} = await this.parse(QueuePolicyList)
     const policies = await withBackend(this.settings, flags, backend => backend.listPolicies(flags.queue))
-    if (!this.jsonEnabled()) this.log(policies.length === 0 ? `Queue ${flags.queue} has no policies.` : formatTable(policies, policyColumns))
+    if (!this.jsonEnabled())
+      this.log(policies.length === 0 ? `Queue ${flags.queue} has no policies.` : formatTable(policies, policyColumns))
     return policies
   }
 }

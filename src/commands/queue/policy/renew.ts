@@ -13,7 +13,10 @@ Clients holding the old key keep their open connection until its token is due fo
 
   static override examples = [
     {command: '<%= config.bin %> queue policy renew workers --queue jobs --key secondary --yes', description: 'Rotate the secondary key'},
-    {command: '<%= config.bin %> queue policy renew workers --queue jobs --yes --json', description: 'Rotate the primary key, result as JSON'},
+    {
+      command: '<%= config.bin %> queue policy renew workers --queue jobs --yes --json',
+      description: 'Rotate the primary key, result as JSON',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Policy name', required: true})}
@@ -30,7 +33,9 @@ Clients holding the old key keep their open connection until its token is due fo
   async run(): Promise<PolicyInfo & {key: PolicyKey; renewed: boolean}> {
     const {args, flags} = await this.parse(QueuePolicyRenew)
     const key = flags.key as PolicyKey
-    if (!(await confirmOrYes(`Replace the ${key} key of policy ${args.name} on ${flags.queue}? Clients using it lose access.`, flags.yes))) {
+    if (
+      !(await confirmOrYes(`Replace the ${key} key of policy ${args.name} on ${flags.queue}? Clients using it lose access.`, flags.yes))
+    ) {
       this.log('Nothing changed.')
       return {name: args.name, queue: flags.queue, rights: [], key, renewed: false}
     }

@@ -12,7 +12,10 @@ export default class TopicPolicyCreate extends BaseCommand {
 
   static override examples = [
     {command: '<%= config.bin %> topic policy create web --topic jobs --rights Send', description: 'A Send-only policy for the web dyno'},
-    {command: '<%= config.bin %> topic policy create workers --topic jobs --rights Listen', description: 'A Listen-only policy for workers of every subscription'},
+    {
+      command: '<%= config.bin %> topic policy create workers --topic jobs --rights Listen',
+      description: 'A Listen-only policy for workers of every subscription',
+    },
   ]
 
   static override args = {name: Args.string({description: 'Policy name', required: true})}

@@ -7,7 +7,7 @@ import {managementFlags} from '../../../lib/management/flags.js'
 import {topicFlag} from '../../../lib/management/topics/flags.js'
 
 export default class TopicPolicyDelete extends BaseCommand {
-  static override summary = 'Delete a topic\'s shared access policy; clients using its key lose access.'
+  static override summary = "Delete a topic's shared access policy; clients using its key lose access."
 
   static override description = 'Asks first on a terminal; needs --yes elsewhere.'
 

@@ -18,7 +18,8 @@ export default class TopicPolicyList extends BaseCommand {
   async run(): Promise<TopicPolicyInfo[]> {
     const {flags} = await this.parse(TopicPolicyList)
     const policies = await withBackend(this.settings, flags, ({topics}) => topics.listTopicPolicies(flags.topic))
-    if (!this.jsonEnabled()) this.log(policies.length === 0 ? `Topic ${flags.topic} has no policies of its own.` : formatTable(policies, topicPolicyColumns))
+    if (!this.jsonEnabled())
+      this.log(policies.length === 0 ? `Topic ${flags.topic} has no policies of its own.` : formatTable(policies, topicPolicyColumns))
     return policies
   }
 }

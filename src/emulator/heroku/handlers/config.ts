@@ -21,7 +21,10 @@ export function updateConfigVars(ctx: HandlerContext, request: ApiRequest): ApiR
 
 export function listReleases(ctx: HandlerContext): ApiResult {
   const latest = ctx.store.config.latest
-  return {list: ctx.store.config.releases.map(release => presentRelease(ctx.store.app, release, release === latest)), rangeFields: ['version', 'id']}
+  return {
+    list: ctx.store.config.releases.map(release => presentRelease(ctx.store.app, release, release === latest)),
+    rangeFields: ['version', 'id'],
+  }
 }
 
 export function releaseInfo(ctx: HandlerContext, request: ApiRequest): ApiResult {

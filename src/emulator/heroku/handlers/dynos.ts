@@ -30,7 +30,8 @@ function readEnv(value: unknown): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, entry] of Object.entries(value)) {
     // The Heroku CLI sends COLUMNS and LINES as numbers, and the API takes them.
-    if (!/^\w+$/.test(key) || (typeof entry !== 'string' && typeof entry !== 'number')) throw apiErrors.invalidParams(`Invalid env entry "${key}": names are letters, digits and _, values strings.`)
+    if (!/^\w+$/.test(key) || (typeof entry !== 'string' && typeof entry !== 'number'))
+      throw apiErrors.invalidParams(`Invalid env entry "${key}": names are letters, digits and _, values strings.`)
     env[key] = String(entry)
   }
   return env
@@ -40,7 +41,8 @@ export async function createDyno(ctx: HandlerContext, request: ApiRequest): Prom
   const body = bodyObject(request.body)
   if (typeof body.command !== 'string' || body.command.trim() === '') throw apiErrors.invalidParams("Command can't be blank.")
   if (body.attach !== undefined && typeof body.attach !== 'boolean') throw apiErrors.invalidParams('attach must be a boolean.')
-  if (body.force_no_tty !== undefined && body.force_no_tty !== null && typeof body.force_no_tty !== 'boolean') throw apiErrors.invalidParams('force_no_tty must be a boolean.')
+  if (body.force_no_tty !== undefined && body.force_no_tty !== null && typeof body.force_no_tty !== 'boolean')
+    throw apiErrors.invalidParams('force_no_tty must be a boolean.')
   let size = DEFAULT_DYNO_SIZE
   if (body.size !== undefined && body.size !== null) {
     const found = typeof body.size === 'string' ? findSize(body.size) : undefined

@@ -71,7 +71,12 @@ export function createLogSession(ctx: HandlerContext, request: ApiRequest): ApiR
   const now = apiTime(session.createdAt)
   return {
     status: 201,
-    body: {created_at: now, id: session.id, logplex_url: `${ctx.baseUrl}/log-sessions/${session.id}/stream?srv=${Math.floor(Date.now() / 1000)}`, updated_at: now},
+    body: {
+      created_at: now,
+      id: session.id,
+      logplex_url: `${ctx.baseUrl}/log-sessions/${session.id}/stream?srv=${Math.floor(Date.now() / 1000)}`,
+      updated_at: now,
+    },
   }
 }
 

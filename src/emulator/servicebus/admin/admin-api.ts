@@ -122,7 +122,14 @@ export class AdminApi {
     if (path === '') return this.error(404, 'Name a resource: a queue, $Resources/Queues or $namespaceinfo.')
     if (lower === '$namespaceinfo') {
       if (method !== 'GET') return this.error(405, `${method} is not allowed on /${path}.`)
-      return this.entry(200, {baseUrl: request.baseUrl, path: '$namespaceinfo', title: NAMESPACE_INFO.name, published: this.createdAt, updated: this.createdAt, content: namespaceInfoXml(this.createdAt)})
+      return this.entry(200, {
+        baseUrl: request.baseUrl,
+        path: '$namespaceinfo',
+        title: NAMESPACE_INFO.name,
+        published: this.createdAt,
+        updated: this.createdAt,
+        content: namespaceInfoXml(this.createdAt),
+      })
     }
     if (lower === '$resources/queues' || lower === '$resources/topics') {
       if (method !== 'GET') return this.error(405, `${method} is not allowed on /${path}.`)
@@ -146,12 +153,16 @@ export class AdminApi {
     }
     const child = parseTopicPath(path)
     if (child) return handleTopicChild(context, child)
-    const isTopic = this.broker.topics.get(path) !== undefined || (method === 'PUT' && request.ifMatch === undefined && !this.broker.getQueue(path) && safeKind(request.body) === 'TopicDescription')
+    const isTopic =
+      this.broker.topics.get(path) !== undefined ||
+      (method === 'PUT' && request.ifMatch === undefined && !this.broker.getQueue(path) && safeKind(request.body) === 'TopicDescription')
     if (isTopic && ['GET', 'PUT', 'DELETE'].includes(method)) return handleTopic(context, path)
     switch (method) {
       case 'GET': {
         const queue = this.broker.getQueue(path)
-        return queue ? this.entry(200, this.queueEntry(request.baseUrl, queue)) : this.feed(emptyFeedDocument(request.baseUrl, path, this.broker.now()))
+        return queue
+          ? this.entry(200, this.queueEntry(request.baseUrl, queue))
+          : this.feed(emptyFeedDocument(request.baseUrl, path, this.broker.now()))
       }
       case 'PUT':
         return request.ifMatch === undefined ? this.create(request, path) : this.update(request, path)
@@ -164,9 +175,11 @@ export class AdminApi {
   }
 
   private async create(request: AdminRequest, name: string): Promise<AdminResponse> {
-    if (this.broker.topics.get(name)) throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
+    if (this.broker.topics.get(name))
+      throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
     const settings = queueSettingsFromEntry(parseXml(request.body))
-    if (this.broker.getQueue(name)) throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
+    if (this.broker.getQueue(name))
+      throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
     const queue = await this.broker.createQueue(name, settings)
     this.logger.info(`admin: created queue '${queue.name}'`)
     return this.entry(201, this.queueEntry(request.baseUrl, queue))
@@ -178,7 +191,8 @@ export class AdminApi {
     const current = this.broker.getQueue(name)
     if (!current) throw entityNotFound(name)
     for (const field of IMMUTABLE) {
-      if (sent[field] !== undefined && sent[field] !== current[field]) throw new BrokerError('BadRequest', `${field} of an existing queue cannot be changed.`)
+      if (sent[field] !== undefined && sent[field] !== current[field])
+        throw new BrokerError('BadRequest', `${field} of an existing queue cannot be changed.`)
     }
     const full = newQueueProperties(current.name, {
       ...sent,
@@ -224,7 +238,14 @@ export class AdminApi {
 
   private queueEntry(baseUrl: string, queue: QueueProperties): EntryParts {
     const counts = this.broker.runtimeCounts(queue.name)
-    return {baseUrl, path: queue.name, title: queue.name, published: queue.createdAt, updated: queue.updatedAt, content: queueDescriptionXml(queue, counts)}
+    return {
+      baseUrl,
+      path: queue.name,
+      title: queue.name,
+      published: queue.createdAt,
+      updated: queue.updatedAt,
+      content: queueDescriptionXml(queue, counts),
+    }
   }
 
   private entry(status: number, parts: EntryParts): AdminResponse {

@@ -26,8 +26,17 @@ function decodedLower(path: string): string {
  * @param resourcePath the request's path without the leading slash (`q1`, `$Resources/Queues`)
  * @param queueName the queue the request manages, whose own rules may grant Manage
  */
-export function authorizeAdminRequest(header: string | undefined, resourcePath: string, queueName: string | undefined, deps: AdminAuthDeps): AdminAuthDecision {
-  if (!header) return {allowed: false, detail: "MissingToken: the request has no authorization header; 'Manage' claim(s) are required for this operation."}
+export function authorizeAdminRequest(
+  header: string | undefined,
+  resourcePath: string,
+  queueName: string | undefined,
+  deps: AdminAuthDeps,
+): AdminAuthDecision {
+  if (!header)
+    return {
+      allowed: false,
+      detail: "MissingToken: the request has no authorization header; 'Manage' claim(s) are required for this operation.",
+    }
   const rulesFor = (keyName: string): AuthorizationRule[] => {
     const rules = deps.policies.list().filter(rule => rule.keyName === keyName)
     // The queue's rules, or the topic's (queueName may name a topic or one of its subscriptions or rules).
@@ -47,7 +56,10 @@ export function authorizeAdminRequest(header: string | undefined, resourcePath: 
     return {allowed: false, detail: `InvalidAudience: the token is for '${audience}', not for '${resourcePath}'.`}
   }
   if (!token.rights.has('Manage')) {
-    return {allowed: false, detail: `Unauthorized access. 'Manage' claim(s) are required to perform this operation. Resource: '${resourcePath}'.`}
+    return {
+      allowed: false,
+      detail: `Unauthorized access. 'Manage' claim(s) are required to perform this operation. Resource: '${resourcePath}'.`,
+    }
   }
   return {allowed: true}
 }

@@ -14,7 +14,11 @@ export function healthRoute(status: () => Record<string, unknown>): ExtraRoute {
     handle(request: IncomingMessage, response: ServerResponse) {
       const allowed = request.method === 'GET' || request.method === 'HEAD'
       const body = allowed ? JSON.stringify({status: 'Healthy', ...status()}) : JSON.stringify({status: 'MethodNotAllowed'})
-      response.writeHead(allowed ? 200 : 405, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(allowed ? {} : {allow: 'GET, HEAD'})})
+      response.writeHead(allowed ? 200 : 405, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        ...(allowed ? {} : {allow: 'GET, HEAD'}),
+      })
       response.end(request.method === 'HEAD' ? undefined : body)
     },
   }

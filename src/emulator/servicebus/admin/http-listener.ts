@@ -64,8 +64,11 @@ export function adminRequestListener(api: AdminApi, scheme: 'http' | 'https', fa
         const tooLarge = error instanceof BodyTooLarge
         if (!tooLarge) logger.error(`admin request failed: ${(error as Error).message}`)
         const status = tooLarge ? 413 : 500
-        const detail = tooLarge ? `The request body exceeds ${ADMIN_LIMITS.maxBodyBytes} bytes.` : 'The emulator failed to handle the request.'
-        if (!response.headersSent) send(response, {status, contentType: ATOM.errorContentType, body: errorDocument(status, detail), close: true})
+        const detail = tooLarge
+          ? `The request body exceeds ${ADMIN_LIMITS.maxBodyBytes} bytes.`
+          : 'The emulator failed to handle the request.'
+        if (!response.headersSent)
+          send(response, {status, contentType: ATOM.errorContentType, body: errorDocument(status, detail), close: true})
       })
   }
 }
@@ -84,7 +87,13 @@ export interface ExtraRoute {
 }
 
 /** Plain-HTTP and HTTPS servers for the admin API (not listening: see front-door.ts). */
-export function createAdminServers(api: AdminApi, tls: {cert: string; key: string}, fallbackHost: () => string, logger: EmulatorLogger, extraRoutes: ExtraRoute[] = []): AdminServers {
+export function createAdminServers(
+  api: AdminApi,
+  tls: {cert: string; key: string},
+  fallbackHost: () => string,
+  logger: EmulatorLogger,
+  extraRoutes: ExtraRoute[] = [],
+): AdminServers {
   const listener = (scheme: 'http' | 'https') => {
     const atom = adminRequestListener(api, scheme, fallbackHost, logger)
     return (request: IncomingMessage, response: ServerResponse) => {

@@ -18,7 +18,17 @@ const STATUSES: readonly EntityStatus[] = ['Active', 'Disabled', 'SendDisabled',
 const CLAIM_TYPE = 'SharedAccessKey'
 const RULE_TYPE = 'SharedAccessAuthorizationRule'
 /** Fields a client may send back (they come with getQueue's output) that only the service sets. */
-const READ_ONLY = new Set(['SizeInBytes', 'MessageCount', 'IsAnonymousAccessible', 'CreatedAt', 'UpdatedAt', 'AccessedAt', 'SupportOrdering', 'CountDetails', 'EntityAvailabilityStatus'])
+const READ_ONLY = new Set([
+  'SizeInBytes',
+  'MessageCount',
+  'IsAnonymousAccessible',
+  'CreatedAt',
+  'UpdatedAt',
+  'AccessedAt',
+  'SupportOrdering',
+  'CountDetails',
+  'EntityAvailabilityStatus',
+])
 
 function badRequest(message: string): BrokerError {
   return new BrokerError('BadRequest', message)
@@ -143,7 +153,8 @@ export function rulesFrom(value: XmlValue): AuthorizationRule[] {
   const rules = list.map(item => {
     const rule = childNode(item) ?? {}
     const keyName = textOf(rule.KeyName)?.trim() ?? ''
-    if (!/^[A-Za-z0-9._-]{1,256}$/.test(keyName)) throw badRequest(`An authorization rule needs a KeyName of letters, digits, '.', '-' or '_', got '${keyName}'.`)
+    if (!/^[A-Za-z0-9._-]{1,256}$/.test(keyName))
+      throw badRequest(`An authorization rule needs a KeyName of letters, digits, '.', '-' or '_', got '${keyName}'.`)
     const claimType = textOf(rule.ClaimType)
     if (claimType !== undefined && claimType !== CLAIM_TYPE) throw badRequest(`Rule '${keyName}': ClaimType must be '${CLAIM_TYPE}'.`)
     const rightsNode = childNode(rule.Rights)?.AccessRights
@@ -173,7 +184,10 @@ export function ruleXml(rule: AuthorizationRule, at: string): string {
     [
       leaf('ClaimType', CLAIM_TYPE),
       leaf('ClaimValue', 'None'),
-      element('Rights', rule.rights.map(right => leaf('AccessRights', right))),
+      element(
+        'Rights',
+        rule.rights.map(right => leaf('AccessRights', right)),
+      ),
       leaf('CreatedTime', at),
       leaf('ModifiedTime', at),
       leaf('KeyName', rule.keyName),
@@ -203,7 +217,10 @@ export function queueDescriptionXml(queue: QueueProperties, counts: QueueRuntime
       leaf('SizeInBytes', counts.sizeInBytes),
       leaf('MessageCount', counts.totalMessageCount),
       leaf('IsAnonymousAccessible', false),
-      element('AuthorizationRules', queue.authorizationRules.map(rule => ruleXml(rule, iso(queue.updatedAt)))),
+      element(
+        'AuthorizationRules',
+        queue.authorizationRules.map(rule => ruleXml(rule, iso(queue.updatedAt))),
+      ),
       leaf('Status', queue.status),
       queue.forwardTo ? leaf('ForwardTo', queue.forwardTo) : '',
       leaf('CreatedAt', iso(counts.createdAt)),

@@ -19,7 +19,11 @@ function temporaryCertificate(): Promise<EmulatorCertificate> {
   return processCertificate
 }
 
-export function emulatorCertificate(options: {certificate?: EmulatorCertificate; certDir?: string; dataDir?: string}): Promise<EmulatorCertificate> {
+export function emulatorCertificate(options: {
+  certificate?: EmulatorCertificate
+  certDir?: string
+  dataDir?: string
+}): Promise<EmulatorCertificate> {
   if (options.certificate) return Promise.resolve(options.certificate)
   const dir = options.certDir ?? options.dataDir
   return dir ? loadOrCreateCertificate(dir) : temporaryCertificate()

@@ -14,7 +14,20 @@ import {formatXsDuration, parseBoolean, parseInteger, parseXsDuration, ruleXml, 
 import {childNode, element, leaf, textOf, type XmlNode, type XmlValue} from './xml.js'
 
 const STATUSES: readonly EntityStatus[] = ['Active', 'Disabled', 'SendDisabled', 'ReceiveDisabled']
-const READ_ONLY = new Set(['SizeInBytes', 'MessageCount', 'SubscriptionCount', 'IsAnonymousAccessible', 'CreatedAt', 'UpdatedAt', 'AccessedAt', 'CountDetails', 'EntityAvailabilityStatus', 'FilteringMessagesBeforePublishing', 'IsExpress', 'EnableSubscriptionPartitioning'])
+const READ_ONLY = new Set([
+  'SizeInBytes',
+  'MessageCount',
+  'SubscriptionCount',
+  'IsAnonymousAccessible',
+  'CreatedAt',
+  'UpdatedAt',
+  'AccessedAt',
+  'CountDetails',
+  'EntityAvailabilityStatus',
+  'FilteringMessagesBeforePublishing',
+  'IsExpress',
+  'EnableSubscriptionPartitioning',
+])
 const iso = (ms: number) => new Date(ms).toISOString()
 const badRequest = (message: string) => new BrokerError('BadRequest', message)
 const XS = 'http://www.w3.org/2001/XMLSchema'
@@ -28,7 +41,8 @@ function status(text: string): EntityStatus {
 export function descriptionOf(document: XmlNode, expected: string): XmlNode {
   const content = childNode(childNode(document.entry)?.content)
   const names = content ? Object.keys(content).filter(key => key !== '$' && key !== '_') : []
-  if (names[0] !== expected) throw badRequest(`The request body must be an Atom entry whose content holds a ${expected}${names[0] ? `, not a ${names[0]}` : ''}.`)
+  if (names[0] !== expected)
+    throw badRequest(`The request body must be an Atom entry whose content holds a ${expected}${names[0] ? `, not a ${names[0]}` : ''}.`)
   return childNode(content![expected]) ?? {}
 }
 
@@ -102,7 +116,10 @@ export function topicDescriptionXml(topic: TopicProperties, counts: TopicRuntime
       leaf('SizeInBytes', counts.sizeInBytes),
       leaf('FilteringMessagesBeforePublishing', false),
       leaf('IsAnonymousAccessible', false),
-      element('AuthorizationRules', topic.authorizationRules.map(rule => ruleXml(rule, iso(topic.updatedAt)))),
+      element(
+        'AuthorizationRules',
+        topic.authorizationRules.map(rule => ruleXml(rule, iso(topic.updatedAt))),
+      ),
       leaf('Status', topic.status),
       leaf('CreatedAt', iso(counts.createdAt)),
       leaf('UpdatedAt', iso(counts.updatedAt)),
@@ -257,8 +274,12 @@ function keyValuesXml(values: Record<string, SqlValue>): string {
   return element(
     'Parameters',
     Object.entries(values).map(([key, value]) => {
-      const type = typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'double') : typeof value === 'boolean' ? 'boolean' : 'string'
-      return element('KeyValueOfstringanyType', [leaf('Key', key), leaf('Value', String(value ?? ''), {'i:type': `d6p1:${type}`, 'xmlns:d6p1': XS})])
+      const type =
+        typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'double') : typeof value === 'boolean' ? 'boolean' : 'string'
+      return element('KeyValueOfstringanyType', [
+        leaf('Key', key),
+        leaf('Value', String(value ?? ''), {'i:type': `d6p1:${type}`, 'xmlns:d6p1': XS}),
+      ])
     }),
   )
 }
@@ -305,13 +326,23 @@ function filterXml(filter: RuleFilter): string {
     case 'false':
       return typed('FalseFilter', [leaf('SqlExpression', '1=0'), leaf('CompatibilityLevel', 20)])
     case 'sql':
-      return typed('SqlFilter', [leaf('SqlExpression', filter.sqlExpression), filter.sqlParameters ? keyValuesXml(filter.sqlParameters) : '', leaf('CompatibilityLevel', 20)])
+      return typed('SqlFilter', [
+        leaf('SqlExpression', filter.sqlExpression),
+        filter.sqlParameters ? keyValuesXml(filter.sqlParameters) : '',
+        leaf('CompatibilityLevel', 20),
+      ])
     case 'correlation': {
       const xmlName: Record<string, string> = {subject: 'Label'}
       const order = ['correlationId', 'messageId', 'to', 'replyTo', 'subject', 'sessionId', 'replyToSessionId', 'contentType'] as const
       return typed('CorrelationFilter', [
-        ...order.map(field => (filter[field] === undefined ? '' : leaf(xmlName[field] ?? field[0].toUpperCase() + field.slice(1), filter[field]!))),
-        filter.applicationProperties ? keyValuesXml(filter.applicationProperties).replace(/^<Parameters>/, '<Properties>').replace(/<\/Parameters>$/, '</Properties>') : '',
+        ...order.map(field =>
+          filter[field] === undefined ? '' : leaf(xmlName[field] ?? field[0].toUpperCase() + field.slice(1), filter[field]!),
+        ),
+        filter.applicationProperties
+          ? keyValuesXml(filter.applicationProperties)
+              .replace(/^<Parameters>/, '<Properties>')
+              .replace(/<\/Parameters>$/, '</Properties>')
+          : '',
       ])
     }
   }
@@ -319,7 +350,15 @@ function filterXml(filter: RuleFilter): string {
 
 export function ruleDescriptionXml(rule: RuleProperties): string {
   const action = rule.action
-    ? element('Action', [leaf('SqlExpression', rule.action.sqlExpression), rule.action.sqlParameters ? keyValuesXml(rule.action.sqlParameters) : '', leaf('CompatibilityLevel', 20)], {'i:type': 'SqlRuleAction'})
+    ? element(
+        'Action',
+        [
+          leaf('SqlExpression', rule.action.sqlExpression),
+          rule.action.sqlParameters ? keyValuesXml(rule.action.sqlParameters) : '',
+          leaf('CompatibilityLevel', 20),
+        ],
+        {'i:type': 'SqlRuleAction'},
+      )
     : element('Action', '', {'i:type': 'EmptyRuleAction'})
   return element('RuleDescription', [filterXml(rule.filter), action, leaf('CreatedAt', iso(rule.createdAt)), leaf('Name', rule.name)], {
     xmlns: ATOM.connectNamespace,

@@ -13,7 +13,15 @@ import type {Broker} from '../broker/broker.js'
 import {BrokerError, entityNotFound} from '../broker/broker-error.js'
 import {subscriptionPath} from '../broker/topic-properties.js'
 import type {EntryParts} from './atom.js'
-import {descriptionOf, ruleDescriptionXml, ruleFrom, subscriptionDescriptionXml, subscriptionSettingsFrom, topicDescriptionXml, topicSettingsFrom} from './topic-description.js'
+import {
+  descriptionOf,
+  ruleDescriptionXml,
+  ruleFrom,
+  subscriptionDescriptionXml,
+  subscriptionSettingsFrom,
+  topicDescriptionXml,
+  topicSettingsFrom,
+} from './topic-description.js'
 import {parseXml} from './xml.js'
 
 export interface TopicRouteContext {
@@ -31,7 +39,9 @@ export interface TopicRouteContext {
 type Response = ReturnType<TopicRouteContext['entry']>
 
 /** `[topic, subscription?, rule?, listing?]` for subscription and rule paths; undefined for others. */
-export function parseTopicPath(path: string): {topic: string; subscription?: string; rule?: string; list?: 'subscriptions' | 'rules'} | undefined {
+export function parseTopicPath(
+  path: string,
+): {topic: string; subscription?: string; rule?: string; list?: 'subscriptions' | 'rules'} | undefined {
   const segments = path.split('/')
   const at = segments.findIndex((segment, index) => index > 0 && segment.toLowerCase() === 'subscriptions')
   if (at < 0) return undefined
@@ -47,17 +57,36 @@ export function parseTopicPath(path: string): {topic: string; subscription?: str
 
 export function topicEntry(broker: Broker, baseUrl: string, name: string): EntryParts {
   const topic = broker.topics.get(name)!
-  return {baseUrl, path: topic.name, title: topic.name, published: topic.createdAt, updated: topic.updatedAt, content: topicDescriptionXml(topic, broker.topics.runtimeCounts(topic.name))}
+  return {
+    baseUrl,
+    path: topic.name,
+    title: topic.name,
+    published: topic.createdAt,
+    updated: topic.updatedAt,
+    content: topicDescriptionXml(topic, broker.topics.runtimeCounts(topic.name)),
+  }
 }
 
 function subscriptionEntry(broker: Broker, baseUrl: string, topicName: string, name: string): EntryParts {
   const queue = broker.topics.requireSubscription(topicName, name)
   const subscription = queue.subscription
   const path = subscriptionPath(subscription.topicName, subscription.subscriptionName)
-  return {baseUrl, path, title: subscription.subscriptionName, published: subscription.createdAt, updated: subscription.updatedAt, content: subscriptionDescriptionXml(subscription, queue.runtimeCounts())}
+  return {
+    baseUrl,
+    path,
+    title: subscription.subscriptionName,
+    published: subscription.createdAt,
+    updated: subscription.updatedAt,
+    content: subscriptionDescriptionXml(subscription, queue.runtimeCounts()),
+  }
 }
 
-function ruleEntry(baseUrl: string, topicName: string, subscriptionName: string, rule: ReturnType<Broker['topics']['listRules']>[number]): EntryParts {
+function ruleEntry(
+  baseUrl: string,
+  topicName: string,
+  subscriptionName: string,
+  rule: ReturnType<Broker['topics']['listRules']>[number],
+): EntryParts {
   const path = `${subscriptionPath(topicName, subscriptionName)}/Rules/${rule.name}`
   return {baseUrl, path, title: rule.name, published: rule.createdAt, updated: rule.createdAt, content: ruleDescriptionXml(rule)}
 }
@@ -72,7 +101,8 @@ export async function handleTopic(context: TopicRouteContext, name: string): Pro
   }
   const settings = topicSettingsFrom(descriptionOf(parseXml(context.body), 'TopicDescription'))
   if (context.ifMatch === undefined) {
-    if (broker.topics.get(name) || broker.getQueue(name)) throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
+    if (broker.topics.get(name) || broker.getQueue(name))
+      throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
     await broker.topics.create(name, settings)
     return context.entry(201, topicEntry(broker, baseUrl, name))
   }
@@ -85,7 +115,10 @@ export async function handleTopic(context: TopicRouteContext, name: string): Pro
   return context.entry(200, topicEntry(broker, baseUrl, name))
 }
 
-export async function handleTopicChild(context: TopicRouteContext, parsed: NonNullable<ReturnType<typeof parseTopicPath>>): Promise<Response> {
+export async function handleTopicChild(
+  context: TopicRouteContext,
+  parsed: NonNullable<ReturnType<typeof parseTopicPath>>,
+): Promise<Response> {
   const {broker, baseUrl, method} = context
   const {topic, subscription, rule, list} = parsed
   if (list === 'subscriptions') {
@@ -101,7 +134,9 @@ export async function handleTopicChild(context: TopicRouteContext, parsed: NonNu
   if (rule === undefined) {
     const name = subscription!
     if (method === 'GET') {
-      return broker.topics.getSubscription(topic, name) ? context.entry(200, subscriptionEntry(broker, baseUrl, topic, name)) : context.emptyFeed(subscriptionPath(topic, name))
+      return broker.topics.getSubscription(topic, name)
+        ? context.entry(200, subscriptionEntry(broker, baseUrl, topic, name))
+        : context.emptyFeed(subscriptionPath(topic, name))
     }
     if (method === 'DELETE') {
       await broker.topics.deleteSubscription(topic, name)
@@ -117,13 +152,20 @@ export async function handleTopicChild(context: TopicRouteContext, parsed: NonNu
     if (settings.requiresSession !== undefined && settings.requiresSession !== current.requiresSession) {
       throw new BrokerError('BadRequest', 'requiresSession of an existing subscription cannot be changed.')
     }
-    await broker.topics.updateSubscription(topic, name, {userMetadata: '', forwardTo: undefined, forwardDeadLetteredMessagesTo: undefined, ...settings})
+    await broker.topics.updateSubscription(topic, name, {
+      userMetadata: '',
+      forwardTo: undefined,
+      forwardDeadLetteredMessagesTo: undefined,
+      ...settings,
+    })
     return context.entry(200, subscriptionEntry(broker, baseUrl, topic, name))
   }
   const sub = subscription!
   if (method === 'GET') {
     const found = broker.topics.getRule(topic, sub, rule)
-    return found ? context.entry(200, ruleEntry(baseUrl, topic, sub, found)) : context.emptyFeed(`${subscriptionPath(topic, sub)}/Rules/${rule}`)
+    return found
+      ? context.entry(200, ruleEntry(baseUrl, topic, sub, found))
+      : context.emptyFeed(`${subscriptionPath(topic, sub)}/Rules/${rule}`)
   }
   if (method === 'DELETE') {
     await broker.topics.deleteRule(topic, sub, rule)

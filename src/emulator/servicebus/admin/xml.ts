@@ -72,7 +72,8 @@ export function parseXml(text: string): XmlNode {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlError('the request body must not contain a DOCTYPE or entity declarations')
   if (nestingDepth(text) > MAX_XML_DEPTH) throw new XmlError(`the request body nests elements deeper than ${MAX_XML_DEPTH} levels`)
   const validation = XMLValidator.validate(text)
-  if (validation !== true) throw new XmlError(`the request body is not well-formed XML: ${validation.err.msg} (line ${validation.err.line})`)
+  if (validation !== true)
+    throw new XmlError(`the request body is not well-formed XML: ${validation.err.msg} (line ${validation.err.line})`)
   const parsed = parser.parse(text) as XmlNode
   delete parsed['?xml']
   return parsed

@@ -37,7 +37,8 @@ export interface AmqpServer {
   close(): Promise<void>
 }
 
-type LinkRole = {kind: 'cbs'} | {kind: 'management'; path: string} | {kind: 'send'; handler: SendLink} | {kind: 'receive'; handler: ReceiveLink}
+type LinkRole =
+  {kind: 'cbs'} | {kind: 'management'; path: string} | {kind: 'send'; handler: SendLink} | {kind: 'receive'; handler: ReceiveLink}
 
 /** How long close() lets the close frames reach the clients before dropping the sockets. */
 const STOP_GRACE_MS = 100
@@ -195,7 +196,9 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   }
   container.on('sender_close', linkGone)
   container.on('receiver_close', linkGone)
-  container.on('sender_error', (context: EventContext) => logger.debug(`client detached '${context.sender?.name}' with ${describe(context.sender?.error)}`))
+  container.on('sender_error', (context: EventContext) =>
+    logger.debug(`client detached '${context.sender?.name}' with ${describe(context.sender?.error)}`),
+  )
   container.on('receiver_error', (context: EventContext) => logger.debug(`client detached '${context.receiver?.name}' with an error`))
   container.on('session_close', (context: EventContext) => {
     const state = connectionState(context.connection)
@@ -209,7 +212,9 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   const connectionGone = (context: EventContext) => connectionState(context.connection).detachAll()
   container.on('connection_close', connectionGone)
   container.on('disconnected', connectionGone)
-  container.on('connection_error', (context: EventContext) => logger.info(`connection closed with an error: ${describe(context.connection.error)}`))
+  container.on('connection_error', (context: EventContext) =>
+    logger.info(`connection closed with an error: ${describe(context.connection.error)}`),
+  )
   container.on('protocol_error', (error: Error) => logger.warn(`protocol error from a client: ${error.message}`))
   container.on('error', (error: Error) => logger.warn(`AMQP error: ${error?.message ?? String(error)}`))
 
@@ -248,7 +253,8 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
     close: async () => {
       stopping = true
       for (const connection of connections) {
-        if (connection.is_remote_open() && !connection.is_closed()) connection.close({condition: 'amqp:connection:forced', description: 'The emulator is stopping.'})
+        if (connection.is_remote_open() && !connection.is_closed())
+          connection.close({condition: 'amqp:connection:forced', description: 'The emulator is stopping.'})
       }
       if (sockets.size > 0) {
         const allClosed = Promise.all([...sockets].map(socket => (socket.destroyed ? undefined : once(socket, 'close'))))

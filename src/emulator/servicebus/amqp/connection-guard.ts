@@ -163,7 +163,8 @@ export function guardConnection(connection: Connection, socket: Duplex, options:
   }
 
   const openTimer = setTimeout(() => {
-    if (!connection.is_remote_open() && !refused) drop('amqp:connection:framing-error', `the peer did not open the connection within ${limits.openTimeoutMs} ms`)
+    if (!connection.is_remote_open() && !refused)
+      drop('amqp:connection:framing-error', `the peer did not open the connection within ${limits.openTimeoutMs} ms`)
   }, limits.openTimeoutMs)
   openTimer.unref()
   socket.once('close', () => {
@@ -175,7 +176,10 @@ export function guardConnection(connection: Connection, socket: Duplex, options:
     const onOpen = internals.on_open
     internals.on_open = function refuseAtOpen(this: unknown, frame: unknown) {
       onOpen.call(connection, frame)
-      drop('amqp:resource-limit-exceeded', `The maximum number of connections (${limits.maxConnections}) to the namespace has been reached.`)
+      drop(
+        'amqp:resource-limit-exceeded',
+        `The maximum number of connections (${limits.maxConnections}) to the namespace has been reached.`,
+      )
     }
   }
 }

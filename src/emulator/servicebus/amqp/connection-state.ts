@@ -25,12 +25,15 @@ export class ConnectionState {
     clearTimeout(this.expiryTimer)
     const next = this.tokens.nextExpiry(now())
     if (next === undefined) return
-    this.expiryTimer = setTimeout(() => {
-      this.expiryTimer = undefined
-      const at = now()
-      for (const link of [...this.links]) link.reauthorize?.(this.tokens, at)
-      this.watchExpiry(now)
-    }, Math.min(Math.max(0, next - now()) + 1, 2 ** 31 - 1))
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined
+        const at = now()
+        for (const link of [...this.links]) link.reauthorize?.(this.tokens, at)
+        this.watchExpiry(now)
+      },
+      Math.min(Math.max(0, next - now()) + 1, 2 ** 31 - 1),
+    )
     this.expiryTimer.unref()
   }
 

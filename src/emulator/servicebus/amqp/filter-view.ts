@@ -53,7 +53,16 @@ export const messageInspector: MessageInspector = {
     const propertiesSpan = sections.find(section => section.code === SECTION.properties)
     if (propertiesSpan) {
       const fields = decodeTyped(payload.subarray(propertiesSpan.start, propertiesSpan.end)).value as AmqpTyped[]
-      const names: Array<[number, string]> = [[0, 'messageid'], [2, 'to'], [3, 'label'], [4, 'replyto'], [5, 'correlationid'], [6, 'contenttype'], [10, 'sessionid'], [12, 'replytosessionid']]
+      const names: Array<[number, string]> = [
+        [0, 'messageid'],
+        [2, 'to'],
+        [3, 'label'],
+        [4, 'replyto'],
+        [5, 'correlationid'],
+        [6, 'contenttype'],
+        [10, 'sessionid'],
+        [12, 'replytosessionid'],
+      ]
       for (const [index, name] of names) {
         const value = unwrapped(fields[index])
         if (value !== null) system.set(name, value)

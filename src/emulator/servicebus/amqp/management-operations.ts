@@ -146,11 +146,16 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
       const status = requiredString(body, 'disposition-status') as DispositionStatus
       if (!DISPOSITIONS.includes(status)) throw new BrokerError('BadRequest', `unknown disposition-status '${status}'`)
       const properties = body['properties-to-modify']
-      await broker.updateDisposition(lockTokens(body), status, {
-        deadLetterReason: optionalString(body, 'deadletter-reason'),
-        deadLetterDescription: optionalString(body, 'deadletter-description'),
-        propertiesToModify: properties && typeof properties === 'object' ? plainProperties(properties) : undefined,
-      }, path)
+      await broker.updateDisposition(
+        lockTokens(body),
+        status,
+        {
+          deadLetterReason: optionalString(body, 'deadletter-reason'),
+          deadLetterDescription: optionalString(body, 'deadletter-description'),
+          propertiesToModify: properties && typeof properties === 'object' ? plainProperties(properties) : undefined,
+        },
+        path,
+      )
       return ok()
     },
   },
@@ -172,7 +177,8 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
     rights: ['Listen'],
     async handle(broker, {path, body}) {
       const state = body['session-state']
-      if (state !== undefined && state !== null && !Buffer.isBuffer(state)) throw new BrokerError('BadRequest', "'session-state' must be binary")
+      if (state !== undefined && state !== null && !Buffer.isBuffer(state))
+        throw new BrokerError('BadRequest', "'session-state' must be binary")
       await broker.setSessionState(path, requiredString(body, 'session-id'), state ?? undefined)
       return ok()
     },

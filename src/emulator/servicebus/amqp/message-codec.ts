@@ -61,7 +61,8 @@ export function parseIncoming(payload: Buffer): IncomingMessage {
   if (typeof ttl === 'number' && ttl > 0) incoming.timeToLiveMs = ttl
   for (let i = 0; annotations && i + 1 < annotations.length; i += 2) {
     const key = annotations[i].value
-    if (key === 'x-opt-partition-key' && typeof annotations[i + 1].value === 'string') incoming.partitionKey = annotations[i + 1].value as string
+    if (key === 'x-opt-partition-key' && typeof annotations[i + 1].value === 'string')
+      incoming.partitionKey = annotations[i + 1].value as string
     if (key === 'x-opt-scheduled-enqueue-time') {
       const scheduled = timeValue(amqpTypes.unwrap(annotations[i + 1]))
       if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
@@ -131,7 +132,8 @@ export function encodeDelivery(delivery: Delivery, options: {omitBody?: boolean}
 
   const parts = [encodeTyped(headerSection, annotations)]
   for (const section of sections) {
-    if (section.code >= SECTION.properties && !(options.omitBody && BODY_SECTIONS.has(section.code))) parts.push(payload.subarray(section.start, section.end))
+    if (section.code >= SECTION.properties && !(options.omitBody && BODY_SECTIONS.has(section.code)))
+      parts.push(payload.subarray(section.start, section.end))
   }
   return Buffer.concat(parts)
 }

@@ -38,7 +38,8 @@ function subscriptionOf(broker: Broker, path: string): SubscriptionQueue {
   return entity
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
 
 function ruleName(body: Record<string, unknown>): string {
   const name = body['rule-name']
@@ -90,7 +91,12 @@ function ruleDescription(rule: RuleProperties): AmqpTyped {
   const action = rule.action
     ? described(DESCRIPTOR.sqlRuleAction, [amqpTypes.wrap_string(rule.action.sqlExpression), amqpTypes.wrap_int(COMPATIBILITY_LEVEL)])
     : described(DESCRIPTOR.emptyRuleAction, [])
-  return described(DESCRIPTOR.ruleDescription, [filterList(rule.filter), action, amqpTypes.wrap_string(rule.name), amqpTypes.wrap_timestamp(rule.createdAt)])
+  return described(DESCRIPTOR.ruleDescription, [
+    filterList(rule.filter),
+    action,
+    amqpTypes.wrap_string(rule.name),
+    amqpTypes.wrap_timestamp(rule.createdAt),
+  ])
 }
 
 function intField(body: Record<string, unknown>, field: string, fallback: number): number {

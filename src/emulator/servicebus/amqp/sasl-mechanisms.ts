@@ -49,7 +49,11 @@ class PlainKeyMechanism implements ServerMechanism {
   constructor(private readonly policies: NamespacePolicies) {}
   start(response: Buffer | undefined): void {
     const fields = plainFields(response)
-    const rule = fields && this.policies.list().find(candidate => candidate.keyName === fields[0] && [candidate.primaryKey, candidate.secondaryKey].includes(fields[1]))
+    const rule =
+      fields &&
+      this.policies
+        .list()
+        .find(candidate => candidate.keyName === fields[0] && [candidate.primaryKey, candidate.secondaryKey].includes(fields[1]))
     this.outcome = rule !== undefined
     if (!rule) return
     this.username = rule.keyName

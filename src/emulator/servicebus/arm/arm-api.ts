@@ -38,7 +38,11 @@ export function isArmPath(url: string): boolean {
 }
 
 export class ArmError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -80,7 +84,11 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 function send(response: ServerResponse, status: number, body?: unknown): void {
   const text = body === undefined ? '' : JSON.stringify(body)
-  response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-ms-request-id': randomBytes(8).toString('hex')})
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-ms-request-id': randomBytes(8).toString('hex'),
+  })
   response.end(text)
 }
 
@@ -146,7 +154,8 @@ export function createArmApi(options: ArmApiOptions) {
       throw new ArmError(405, 'MethodNotAllowed', `${method} is not allowed here.`)
     }
     if (sub !== 'authorizationRules') throw new ArmError(404, 'ResourceNotFound', `Unknown resource '${sub}'.`)
-    if (ruleName === undefined) return [200, {value: requireQueue(queueName).authorizationRules.map(rule => ruleResource(scope, queueName, rule))}]
+    if (ruleName === undefined)
+      return [200, {value: requireQueue(queueName).authorizationRules.map(rule => ruleResource(scope, queueName, rule))}]
     if (action === 'listKeys' && method === 'POST') {
       const rule = requireRule(queueName, ruleName)
       return [200, keysResource(rule, key => options.connectionString(rule.keyName, key, queueName))]
@@ -182,7 +191,11 @@ export function createArmApi(options: ArmApiOptions) {
   return async function handleArmRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       if (!tokenMatches(request.headers.authorization, options.token)) {
-        throw new ArmError(401, 'AuthenticationFailed', 'Authentication failed. The Authorization header is missing or its bearer token is not valid.')
+        throw new ArmError(
+          401,
+          'AuthenticationFailed',
+          'Authentication failed. The Authorization header is missing or its bearer token is not valid.',
+        )
       }
       const url = new URL(request.url ?? '/', 'http://emulator')
       const match = PREFIX.exec(url.pathname)

@@ -63,8 +63,15 @@ const DURATION_FIELDS = [
   ['autoDeleteOnIdle', 'autoDeleteOnIdleMs'],
 ] as const
 const PLAIN_FIELDS = [
-  'maxSizeInMegabytes', 'maxMessageSizeInKilobytes', 'requiresDuplicateDetection', 'requiresSession',
-  'deadLetteringOnMessageExpiration', 'maxDeliveryCount', 'status', 'enableBatchedOperations', 'enablePartitioning',
+  'maxSizeInMegabytes',
+  'maxMessageSizeInKilobytes',
+  'requiresDuplicateDetection',
+  'requiresSession',
+  'deadLetteringOnMessageExpiration',
+  'maxDeliveryCount',
+  'status',
+  'enableBatchedOperations',
+  'enablePartitioning',
 ] as const
 
 /** An ARM PUT body's `properties` -> broker queue settings (unknown or read-only fields ignored). */
@@ -77,7 +84,8 @@ export function queueSettingsOf(properties: Record<string, unknown>): QueueSetti
     if (properties[field] !== undefined && properties[field] !== null) settings[field] = properties[field]
   }
   // PUT replaces the resource: a forward not sent is a forward removed.
-  for (const field of ['forwardTo', 'forwardDeadLetteredMessagesTo'] as const) settings[field] = typeof properties[field] === 'string' ? properties[field] : ''
+  for (const field of ['forwardTo', 'forwardDeadLetteredMessagesTo'] as const)
+    settings[field] = typeof properties[field] === 'string' ? properties[field] : ''
   return settings as QueueSettings
 }
 

@@ -36,10 +36,35 @@ function settingsOf<T>(properties: Record<string, unknown>, durations: Record<st
   return settings as T
 }
 
-const TOPIC_DURATIONS = {defaultMessageTimeToLive: 'defaultMessageTimeToLiveMs', duplicateDetectionHistoryTimeWindow: 'duplicateDetectionHistoryTimeWindowMs', autoDeleteOnIdle: 'autoDeleteOnIdleMs'}
-const TOPIC_PLAIN = ['maxSizeInMegabytes', 'maxMessageSizeInKilobytes', 'requiresDuplicateDetection', 'enableBatchedOperations', 'status', 'supportOrdering', 'enablePartitioning'] as const
-const SUBSCRIPTION_DURATIONS = {lockDuration: 'lockDurationMs', defaultMessageTimeToLive: 'defaultMessageTimeToLiveMs', autoDeleteOnIdle: 'autoDeleteOnIdleMs'}
-const SUBSCRIPTION_PLAIN = ['requiresSession', 'deadLetteringOnMessageExpiration', 'deadLetteringOnFilterEvaluationExceptions', 'maxDeliveryCount', 'status', 'enableBatchedOperations', 'forwardTo', 'forwardDeadLetteredMessagesTo'] as const
+const TOPIC_DURATIONS = {
+  defaultMessageTimeToLive: 'defaultMessageTimeToLiveMs',
+  duplicateDetectionHistoryTimeWindow: 'duplicateDetectionHistoryTimeWindowMs',
+  autoDeleteOnIdle: 'autoDeleteOnIdleMs',
+}
+const TOPIC_PLAIN = [
+  'maxSizeInMegabytes',
+  'maxMessageSizeInKilobytes',
+  'requiresDuplicateDetection',
+  'enableBatchedOperations',
+  'status',
+  'supportOrdering',
+  'enablePartitioning',
+] as const
+const SUBSCRIPTION_DURATIONS = {
+  lockDuration: 'lockDurationMs',
+  defaultMessageTimeToLive: 'defaultMessageTimeToLiveMs',
+  autoDeleteOnIdle: 'autoDeleteOnIdleMs',
+}
+const SUBSCRIPTION_PLAIN = [
+  'requiresSession',
+  'deadLetteringOnMessageExpiration',
+  'deadLetteringOnFilterEvaluationExceptions',
+  'maxDeliveryCount',
+  'status',
+  'enableBatchedOperations',
+  'forwardTo',
+  'forwardDeadLetteredMessagesTo',
+] as const
 
 function topicResource(scope: ArmScopePath, topic: TopicProperties, broker: Broker): Record<string, unknown> {
   const counts = broker.topics.runtimeCounts(topic.name)
@@ -54,7 +79,13 @@ function topicResource(scope: ArmScopePath, topic: TopicProperties, broker: Brok
       updatedAt: iso(counts.updatedAt),
       accessedAt: iso(counts.accessedAt),
       subscriptionCount: counts.subscriptionCount,
-      countDetails: {activeMessageCount: 0, deadLetterMessageCount: 0, scheduledMessageCount: counts.scheduledMessageCount, transferMessageCount: 0, transferDeadLetterMessageCount: 0},
+      countDetails: {
+        activeMessageCount: 0,
+        deadLetterMessageCount: 0,
+        scheduledMessageCount: counts.scheduledMessageCount,
+        transferMessageCount: 0,
+        transferDeadLetterMessageCount: 0,
+      },
       defaultMessageTimeToLive: formatIsoDuration(topic.defaultMessageTimeToLiveMs),
       maxMessageSizeInKilobytes: topic.maxMessageSizeInKilobytes,
       maxSizeInMegabytes: topic.maxSizeInMegabytes,
@@ -105,7 +136,16 @@ function subscriptionResource(scope: ArmScopePath, subscription: SubscriptionPro
   }
 }
 
-const CORRELATION_ARM: Record<string, string> = {correlationId: 'correlationId', messageId: 'messageId', to: 'to', replyTo: 'replyTo', label: 'subject', sessionId: 'sessionId', replyToSessionId: 'replyToSessionId', contentType: 'contentType'}
+const CORRELATION_ARM: Record<string, string> = {
+  correlationId: 'correlationId',
+  messageId: 'messageId',
+  to: 'to',
+  replyTo: 'replyTo',
+  label: 'subject',
+  sessionId: 'sessionId',
+  replyToSessionId: 'replyToSessionId',
+  contentType: 'contentType',
+}
 
 function ruleOf(name: string, properties: Record<string, unknown>, now: number): RuleProperties {
   const sql = properties.sqlFilter as Record<string, unknown> | undefined
@@ -125,7 +165,9 @@ function ruleOf(name: string, properties: Record<string, unknown>, now: number):
 
 function ruleResource(scope: ArmScopePath, topic: string, subscription: string, rule: RuleProperties): Record<string, unknown> {
   const {filter} = rule
-  const properties: Record<string, unknown> = {action: rule.action ? {sqlExpression: rule.action.sqlExpression, compatibilityLevel: 20} : {}}
+  const properties: Record<string, unknown> = {
+    action: rule.action ? {sqlExpression: rule.action.sqlExpression, compatibilityLevel: 20} : {},
+  }
   if (filter.kind === 'correlation') {
     const correlation: Record<string, unknown> = {}
     for (const [arm, field] of Object.entries(CORRELATION_ARM)) {
@@ -147,7 +189,12 @@ function ruleResource(scope: ArmScopePath, topic: string, subscription: string, 
 }
 
 function topicRuleResource(scope: ArmScopePath, topic: string, rule: AuthorizationRule): Record<string, unknown> {
-  return {id: `${namespaceId(scope)}/topics/${topic}/authorizationRules/${rule.keyName}`, name: rule.keyName, type: 'Microsoft.ServiceBus/Namespaces/Topics/AuthorizationRules', properties: {rights: rule.rights}}
+  return {
+    id: `${namespaceId(scope)}/topics/${topic}/authorizationRules/${rule.keyName}`,
+    name: rule.keyName,
+    type: 'Microsoft.ServiceBus/Namespaces/Topics/AuthorizationRules',
+    properties: {rights: rule.rights},
+  }
 }
 
 export async function routeTopics(input: TopicRouteInput): Promise<[number, unknown?]> {
@@ -155,9 +202,11 @@ export async function routeTopics(input: TopicRouteInput): Promise<[number, unkn
   const {topics} = broker
   const [, topicName, sub, childName, child, grandchildName] = parts
   const body = async () => ((await readJson(request)).properties ?? {}) as Record<string, unknown>
-  const requireTopic = (name: string) => topics.get(name) ?? (() => {
-    throw notFound(`topic '${name}'`)
-  })()
+  const requireTopic = (name: string) =>
+    topics.get(name) ??
+    (() => {
+      throw notFound(`topic '${name}'`)
+    })()
   if (topicName === undefined) {
     if (method !== 'GET') throw notAllowed(method)
     return [200, {value: topics.list().map(topic => topicResource(scope, topic, broker))}]
@@ -194,7 +243,9 @@ export async function routeTopics(input: TopicRouteInput): Promise<[number, unkn
     }
     if (method !== 'PUT') throw notAllowed(method)
     const rights = parseRights((await body()).rights)
-    const rule: AuthorizationRule = existing ? {...existing, rights} : {keyName: childName, rights, primaryKey: randomBytes(32).toString('base64'), secondaryKey: randomBytes(32).toString('base64')}
+    const rule: AuthorizationRule = existing
+      ? {...existing, rights}
+      : {keyName: childName, rights, primaryKey: randomBytes(32).toString('base64'), secondaryKey: randomBytes(32).toString('base64')}
     await topics.update(topicName, {authorizationRules: [...rules.filter(candidate => candidate.keyName !== childName), rule]})
     return [200, topicRuleResource(scope, topicName, rule)]
   }
@@ -217,7 +268,9 @@ export async function routeTopics(input: TopicRouteInput): Promise<[number, unkn
     }
     if (method !== 'PUT') throw notAllowed(method)
     const settings = settingsOf<SubscriptionSettings>(await body(), SUBSCRIPTION_DURATIONS, SUBSCRIPTION_PLAIN)
-    const subscription = existing ? await topics.updateSubscription(topicName, childName, settings) : await topics.createSubscription(topicName, childName, settings)
+    const subscription = existing
+      ? await topics.updateSubscription(topicName, childName, settings)
+      : await topics.createSubscription(topicName, childName, settings)
     return [200, subscriptionResource(scope, subscription, broker)]
   }
   if (child !== 'rules') throw notFound(`resource '${child}'`)

@@ -43,7 +43,8 @@ export class ConnectionTokens {
   /** The earliest expiry still ahead (receive links are re-checked then). */
   nextExpiry(nowMs: number): number | undefined {
     let next: number | undefined
-    for (const token of this.tokens.values()) if (token.expiresAtMs > nowMs && (next === undefined || token.expiresAtMs < next)) next = token.expiresAtMs
+    for (const token of this.tokens.values())
+      if (token.expiresAtMs > nowMs && (next === undefined || token.expiresAtMs < next)) next = token.expiresAtMs
     return next
   }
 
@@ -61,7 +62,11 @@ export class ConnectionTokens {
       covered = true
       if (needed.some(right => grants(token.rights, right))) return {allowed: true}
     }
-    if (covered) return {allowed: false, reason: `Unauthorized access. '${needed.join("' or '")}' claim(s) are required to perform this operation. Resource: '${path}'.`}
+    if (covered)
+      return {
+        allowed: false,
+        reason: `Unauthorized access. '${needed.join("' or '")}' claim(s) are required to perform this operation. Resource: '${path}'.`,
+      }
     if (expired) return {allowed: false, reason: `Unauthorized access. The token for '${path}' has expired.`}
     return {allowed: false, reason: `Unauthorized access. No token was put for '${path}' through $cbs.`}
   }

@@ -26,7 +26,8 @@ export class SasError extends Error {
 const PREFIX = 'SharedAccessSignature '
 
 export function parseSasToken(token: string): SasTokenParts {
-  if (typeof token !== 'string' || !token.startsWith(PREFIX)) throw new SasError(401, 'InvalidSignature: the token is not a SharedAccessSignature.')
+  if (typeof token !== 'string' || !token.startsWith(PREFIX))
+    throw new SasError(401, 'InvalidSignature: the token is not a SharedAccessSignature.')
   const fields = new Map<string, string>()
   for (const part of token.slice(PREFIX.length).trim().split('&')) {
     const equals = part.indexOf('=')
@@ -42,7 +43,13 @@ export function parseSasToken(token: string): SasTokenParts {
   const expiresAtSeconds = Number(expiry)
   if (!Number.isFinite(expiresAtSeconds)) throw new SasError(401, 'InvalidSignature: se is not a number.')
   try {
-    return {encodedResource, audience: decodeURIComponent(encodedResource), signature: decodeURIComponent(signature), expiresAtSeconds, keyName: decodeURIComponent(keyName)}
+    return {
+      encodedResource,
+      audience: decodeURIComponent(encodedResource),
+      signature: decodeURIComponent(signature),
+      expiresAtSeconds,
+      keyName: decodeURIComponent(keyName),
+    }
   } catch {
     throw new SasError(401, 'InvalidSignature: the token is not URL-encoded correctly.')
   }
@@ -70,7 +77,10 @@ export function audiencePath(audience: string): string {
   const withoutScheme = audience.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
   const slash = withoutScheme.indexOf('/')
   const path = slash === -1 ? '' : withoutScheme.slice(slash + 1)
-  return path.split('?')[0].replace(/^\/+|\/+$/g, '').toLowerCase()
+  return path
+    .split('?')[0]
+    .replace(/^\/+|\/+$/g, '')
+    .toLowerCase()
 }
 
 export interface VerifiedToken {
@@ -94,7 +104,9 @@ export function verifySasToken(token: string, rulesFor: (keyName: string, path: 
   const rules = rulesFor(parts.keyName, path)
   if (rules.length === 0) throw new SasError(401, `InvalidSignature: the key name '${parts.keyName}' is not known.`)
   const rule = rules.find(candidate =>
-    [candidate.primaryKey, candidate.secondaryKey].some(key => key !== undefined && sameSignature(signSas(parts.encodedResource, parts.expiresAtSeconds, key), parts.signature)),
+    [candidate.primaryKey, candidate.secondaryKey].some(
+      key => key !== undefined && sameSignature(signSas(parts.encodedResource, parts.expiresAtSeconds, key), parts.signature),
+    ),
   )
   if (!rule) throw new SasError(401, 'InvalidSignature: the token has an invalid signature.')
   if (parts.expiresAtSeconds * 1000 <= nowMs) throw new SasError(401, 'ExpiredToken: the token has expired.')

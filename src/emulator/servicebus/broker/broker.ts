@@ -52,7 +52,6 @@ export interface DispositionOptions {
   propertiesToModify?: Record<string, PropertyValue>
 }
 
-
 /** What a path such as `q`, `q/$DeadLetterQueue` or `q/$management` names. */
 export interface ResolvedPath {
   queue: Queue
@@ -242,8 +241,7 @@ export class Broker {
         const holding = this.topics.require(topic.name)
         queues.push(holding, ...[...holding.subscriptions.values()].sort((a, b) => a.name.localeCompare(b.name)))
       }
-    }
-    else if (this.queues.has(queueKey(name))) queues = [this.requireQueue(name)]
+    } else if (this.queues.has(queueKey(name))) queues = [this.requireQueue(name)]
     else {
       const topic = this.topics.require(name)
       queues = [topic, ...topic.subscriptions.values()]
@@ -260,7 +258,9 @@ export class Broker {
 
   /** Paths of every subscription (`topic/Subscriptions/sub`), sorted. */
   listSubscriptionPaths(): string[] {
-    return this.topics.list().flatMap(topic => this.topics.listSubscriptions(topic.name).map(s => subscriptionPath(s.topicName, s.subscriptionName)))
+    return this.topics
+      .list()
+      .flatMap(topic => this.topics.listSubscriptions(topic.name).map(s => subscriptionPath(s.topicName, s.subscriptionName)))
   }
 
   /** The shared access policies of the queue or topic an entity path belongs to (SAS checks). */
@@ -326,7 +326,8 @@ export class Broker {
 
   private sendTarget(path: string): Queue {
     const {queue, entity, management} = this.resolve(path)
-    if (management || entity !== queue.main || queue instanceof SubscriptionQueue) throw new BrokerError('BadRequest', `cannot send to '${path}'`)
+    if (management || entity !== queue.main || queue instanceof SubscriptionQueue)
+      throw new BrokerError('BadRequest', `cannot send to '${path}'`)
     const {status} = queue.properties
     if (status === 'Disabled' || status === 'SendDisabled') {
       throw new BrokerError('EntityDisabled', `Messaging entity '${queue.name}' is currently disabled for send operations.`)
@@ -339,7 +340,10 @@ export class Broker {
   addConsumer(path: string, consumer: Consumer): ConsumerHandle {
     const {queue, entity} = this.receiveTarget(path)
     if (entity.sessions) {
-      throw new BrokerError('BadRequest', `It is not possible for an entity that requires sessions to create a non-sessionful message receiver. Entity: '${queue.name}'.`)
+      throw new BrokerError(
+        'BadRequest',
+        `It is not possible for an entity that requires sessions to create a non-sessionful message receiver. Entity: '${queue.name}'.`,
+      )
     }
     entity.consumers.push(consumer)
     this.pump(entity)
@@ -355,7 +359,11 @@ export class Broker {
   /** A session receiver: `granted` resolves once it holds a session's lock (see sessions.ts). */
   addSessionConsumer(path: string, consumer: Consumer, request: SessionRequest): SessionConsumerHandle {
     const {queue, entity} = this.receiveTarget(path)
-    if (!entity.sessions) throw new BrokerError('BadRequest', `The queue '${path}' does not require sessions; it cannot be received from with a session receiver.`)
+    if (!entity.sessions)
+      throw new BrokerError(
+        'BadRequest',
+        `The queue '${path}' does not require sessions; it cannot be received from with a session receiver.`,
+      )
     const granted = this.sessions.accept(queue, consumer, request)
     return {
       granted,
@@ -407,7 +415,11 @@ export class Broker {
       else if (status === 'abandoned') await this.settlement.abandon(token, options.propertiesToModify, scope)
       else if (status === 'defered') await this.settlement.defer(token, options.propertiesToModify, scope)
       else if (status === 'suspended') {
-        await this.settlement.deadLetter(token, {reason: options.deadLetterReason, description: options.deadLetterDescription, properties: options.propertiesToModify}, scope)
+        await this.settlement.deadLetter(
+          token,
+          {reason: options.deadLetterReason, description: options.deadLetterDescription, properties: options.propertiesToModify},
+          scope,
+        )
       } else throw new BrokerError('BadRequest', `unknown disposition status '${String(status)}'`)
     }
   }

@@ -16,7 +16,12 @@ export interface DeadLetterOptions {
 }
 
 /** The record that moves a main-queue message to the DLQ, and the moved message; nothing changes in memory yet. */
-export function deadLetterRecord(queue: Queue, message: StoredMessage, options: DeadLetterOptions, editor: PropertyEditor): {record: StoreRecord; moved: StoredMessage} {
+export function deadLetterRecord(
+  queue: Queue,
+  message: StoredMessage,
+  options: DeadLetterOptions,
+  editor: PropertyEditor,
+): {record: StoreRecord; moved: StoredMessage} {
   const properties: Record<string, PropertyValue> = {...options.properties}
   if (options.reason !== undefined) properties.DeadLetterReason = options.reason
   if (options.description !== undefined) properties.DeadLetterErrorDescription = options.description
@@ -41,10 +46,15 @@ export function deadLetterMessage(queue: Queue, message: StoredMessage, options:
 /** An expired message: dead-lettered when the queue says so, else dropped. */
 export function expireMessage(queue: Queue, message: StoredMessage, editor: PropertyEditor): StoreRecord | undefined {
   if (queue.properties.deadLetteringOnMessageExpiration) {
-    return deadLetterMessage(queue, message, {
-      reason: DEAD_LETTER_REASONS.ttlExpired,
-      description: 'The message expired and was dead lettered.',
-    }, editor)
+    return deadLetterMessage(
+      queue,
+      message,
+      {
+        reason: DEAD_LETTER_REASONS.ttlExpired,
+        description: 'The message expired and was dead lettered.',
+      },
+      editor,
+    )
   }
   if (!queue.main.remove(message.sequenceNumber)) return undefined
   return {type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber: message.sequenceNumber}

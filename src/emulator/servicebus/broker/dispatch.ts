@@ -52,10 +52,18 @@ export class Dispatcher {
     const unique = [...new Set(sequenceNumbers)]
     const missing = unique.filter(sequenceNumber => {
       const message = entity.messages.get(sequenceNumber)
-      return !message || message.state !== 'deferred' || entity.locked.has(sequenceNumber) || (sessionId !== undefined && message.sessionId !== sessionId)
+      return (
+        !message ||
+        message.state !== 'deferred' ||
+        entity.locked.has(sequenceNumber) ||
+        (sessionId !== undefined && message.sessionId !== sessionId)
+      )
     })
     if (missing.length > 0) {
-      throw new BrokerError('MessageNotFound', `Failed to lock one or more specified messages. Either the message is not deferred, is locked, or does not exist. Sequence numbers: ${missing.join(', ')}.`)
+      throw new BrokerError(
+        'MessageNotFound',
+        `Failed to lock one or more specified messages. Either the message is not deferred, is locked, or does not exist. Sequence numbers: ${missing.join(', ')}.`,
+      )
     }
     queue.accessedAt = this.deps.now()
     return unique.map(sequenceNumber => {
@@ -100,7 +108,9 @@ export class Dispatcher {
    */
   private removeDurably(queue: Queue, entity: Entity, message: StoredMessage): Promise<void> {
     entity.remove(message.sequenceNumber)
-    const durable = this.deps.append([{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+    const durable = this.deps.append([
+      {type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber},
+    ])
     durable.catch(() => {
       if (this.deps.queues.get(queueKey(queue.name)) !== queue || entity.messages.has(message.sequenceNumber)) return
       entity.insert(message)

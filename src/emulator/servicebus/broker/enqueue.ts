@@ -37,7 +37,8 @@ const SESSION_ID_REQUIRED =
 /** Puts a (durable) message into a queue's main entity with its timers. */
 export function admit(queue: Queue, message: StoredMessage): void {
   queue.main.insert(message)
-  if (message.state === 'scheduled' && message.scheduledEnqueueTimeUtc !== undefined) queue.activation.add(message.scheduledEnqueueTimeUtc, message.sequenceNumber)
+  if (message.state === 'scheduled' && message.scheduledEnqueueTimeUtc !== undefined)
+    queue.activation.add(message.scheduledEnqueueTimeUtc, message.sequenceNumber)
   if (message.expiresAtUtc !== undefined) queue.expiry.add(message.expiresAtUtc, message.sequenceNumber)
   if (queue.properties.requiresDuplicateDetection) {
     queue.rememberMessageId(message.messageId, message.enqueuedTimeUtc + queue.properties.duplicateDetectionHistoryTimeWindowMs)
@@ -59,13 +60,19 @@ export class Enqueuer {
     let bytes = 0
     for (const message of incoming) {
       if (message.payload.length > maxMessageBytes) {
-        throw new BrokerError('MessageSizeExceeded', `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`)
+        throw new BrokerError(
+          'MessageSizeExceeded',
+          `The message of ${message.payload.length} bytes exceeds the queue's limit of ${maxMessageBytes} bytes.`,
+        )
       }
       if (properties.requiresSession && message.sessionId === undefined) throw new BrokerError('BadRequest', SESSION_ID_REQUIRED)
       bytes += message.payload.length
     }
     if (queue.sizeBytes + queue.pendingBytes + bytes > queue.maxSizeBytes) {
-      throw new BrokerError('QuotaExceeded', `The maximum entity size of ${properties.maxSizeInMegabytes} MB has been exceeded for '${queue.name}'.`)
+      throw new BrokerError(
+        'QuotaExceeded',
+        `The maximum entity size of ${properties.maxSizeInMegabytes} MB has been exceeded for '${queue.name}'.`,
+      )
     }
     const now = this.deps.now()
     const accepted: StoredMessage[] = []
@@ -105,7 +112,9 @@ export class Enqueuer {
     if (missing.length > 0) throw new BrokerError('MessageNotFound', `Messages not found. Missing sequence numbers: ${missing.join(', ')}.`)
     const removed = [...new Set(sequenceNumbers)]
     for (const sequenceNumber of removed) queue.main.remove(sequenceNumber)
-    await this.deps.store.append(removed.map(sequenceNumber => ({type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber})))
+    await this.deps.store.append(
+      removed.map(sequenceNumber => ({type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber})),
+    )
   }
 }
 

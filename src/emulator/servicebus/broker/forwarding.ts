@@ -56,7 +56,10 @@ export class Forwarding {
   arrive(queue: Queue, message: StoredMessage, hops = 0): Routed {
     const next = hops < MAX_HOPS ? this.target(queue) : undefined
     if (next) return this.into(next, message, hops + 1)
-    return {records: [{type: 'message-put', queue: queue.name, subQueue: 'main', message}], placements: [{queue, message, deadLetter: false}]}
+    return {
+      records: [{type: 'message-put', queue: queue.name, subQueue: 'main', message}],
+      placements: [{queue, message, deadLetter: false}],
+    }
   }
 
   /** A copy a topic made for a subscription (main or, on a filter exception, dead-letter). */
@@ -64,7 +67,10 @@ export class Forwarding {
     const {queue, message, deadLetter} = placement
     const next = deadLetter ? this.target(queue, true) : this.target(queue)
     if (next && hops < MAX_HOPS) return this.into(next, message, hops + 1)
-    return {records: [{type: 'message-put', queue: queue.name, subQueue: deadLetter ? 'deadLetter' : 'main', message}], placements: [placement]}
+    return {
+      records: [{type: 'message-put', queue: queue.name, subQueue: deadLetter ? 'deadLetter' : 'main', message}],
+      placements: [placement],
+    }
   }
 
   /**
@@ -78,7 +84,15 @@ export class Forwarding {
     queue.deadLetter.remove(record.message.sequenceNumber)
     const routed = this.into(next, record.message, 1)
     this.place(routed.placements)
-    return [{type: 'batch', records: [...routed.records, {type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber: record.message.sequenceNumber}]}]
+    return [
+      {
+        type: 'batch',
+        records: [
+          ...routed.records,
+          {type: 'message-delete', queue: queue.name, subQueue: 'main', sequenceNumber: record.message.sequenceNumber},
+        ],
+      },
+    ]
   }
 
   /** Into a destination entity: a queue takes it with a new number, a topic fans it out. */

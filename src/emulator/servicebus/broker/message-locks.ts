@@ -21,7 +21,10 @@ export class MessageLocks<E> {
    * `onExpire` may be given here, or later with setExpiryHandler: the broker builds its locks
    * before the settlement that handles their expiry (settlement needs the locks).
    */
-  constructor(onExpire?: (lock: MessageLock<E>) => void, private readonly now: () => number = Date.now) {
+  constructor(
+    onExpire?: (lock: MessageLock<E>) => void,
+    private readonly now: () => number = Date.now,
+  ) {
     if (onExpire) this.onExpire = onExpire
   }
 

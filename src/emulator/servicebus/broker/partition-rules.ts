@@ -13,7 +13,10 @@ export const MAX_PARTITION_KEY_LENGTH = 128
 export function checkPartitionKeys(properties: QueueProperties, messages: IncomingMessage[]): void {
   for (const message of messages) {
     if (message.partitionKey !== undefined && message.partitionKey.length > MAX_PARTITION_KEY_LENGTH) {
-      throw new BrokerError('BadRequest', `The PartitionKey '${message.partitionKey.slice(0, 20)}…' exceeds ${MAX_PARTITION_KEY_LENGTH} characters.`)
+      throw new BrokerError(
+        'BadRequest',
+        `The PartitionKey '${message.partitionKey.slice(0, 20)}…' exceeds ${MAX_PARTITION_KEY_LENGTH} characters.`,
+      )
     }
     if (message.partitionKey !== undefined && message.sessionId !== undefined && message.partitionKey !== message.sessionId) {
       throw new BrokerError(
@@ -25,6 +28,9 @@ export function checkPartitionKeys(properties: QueueProperties, messages: Incomi
   if (!properties.enablePartitioning || messages.length < 2) return
   const keys = new Set(messages.map(message => message.sessionId ?? message.partitionKey))
   if (keys.size > 1) {
-    throw new BrokerError('BadRequest', `All messages of a batch sent to the partitioned entity '${properties.name}' must have the same PartitionKey (or SessionId).`)
+    throw new BrokerError(
+      'BadRequest',
+      `All messages of a batch sent to the partitioned entity '${properties.name}' must have the same PartitionKey (or SessionId).`,
+    )
   }
 }

@@ -45,7 +45,10 @@ const STATUSES: readonly EntityStatus[] = ['Active', 'Disabled', 'SendDisabled',
 
 function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isFinite(value) || value <= 0 || value > max) {
-    throw new BrokerError('BadRequest', `${name} must be a positive number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${value}`)
+    throw new BrokerError(
+      'BadRequest',
+      `${name} must be a positive number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${value}`,
+    )
   }
   return value
 }
@@ -62,7 +65,10 @@ export function validateQueueName(name: string): string {
     /[A-Za-z0-9]$/.test(name) &&
     segments.every(segment => segment !== '' && segment !== '.' && segment !== '..')
   if (!valid) {
-    throw new BrokerError('BadRequest', `invalid queue name "${name}": use letters, digits, '.', '-', '_' or '/', start and end with a letter or digit, no empty, '.' or '..' segments (at most 260 characters)`)
+    throw new BrokerError(
+      'BadRequest',
+      `invalid queue name "${name}": use letters, digits, '.', '-', '_' or '/', start and end with a letter or digit, no empty, '.' or '..' segments (at most 260 characters)`,
+    )
   }
   return name
 }
@@ -116,7 +122,13 @@ export function applyQueueSettings(current: QueueProperties, settings: QueueSett
   }
   if (!Number.isInteger(next.maxDeliveryCount)) throw new BrokerError('BadRequest', 'maxDeliveryCount must be an integer')
   if (!STATUSES.includes(next.status)) throw new BrokerError('BadRequest', `status must be one of ${STATUSES.join(', ')}`)
-  for (const flag of ['requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'enableBatchedOperations', 'enablePartitioning'] as const) {
+  for (const flag of [
+    'requiresSession',
+    'requiresDuplicateDetection',
+    'deadLetteringOnMessageExpiration',
+    'enableBatchedOperations',
+    'enablePartitioning',
+  ] as const) {
     if (next[flag] !== undefined && typeof next[flag] !== 'boolean') throw new BrokerError('BadRequest', `${flag} must be true or false`)
   }
   return next

@@ -33,7 +33,10 @@ export class Queue {
   constructor(
     public properties: QueueProperties,
     public nextSequenceNumber: number,
-    handlers: {expire: (queue: Queue, sequenceNumber: number, at: number) => void; activate: (queue: Queue, sequenceNumber: number, at: number) => void},
+    handlers: {
+      expire: (queue: Queue, sequenceNumber: number, at: number) => void
+      activate: (queue: Queue, sequenceNumber: number, at: number) => void
+    },
   ) {
     this.main = new Entity(properties.name, 'main', properties.requiresSession)
     this.deadLetter = new Entity(properties.name, 'deadLetter')

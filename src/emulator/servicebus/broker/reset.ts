@@ -49,16 +49,25 @@ function count(summary: QueueResetSummary, message: StoredMessage, entity: Entit
 
 /** Records that empty a container in the store and put it back as it is (a topic's subscriptions are separate). */
 function recreated(queue: Queue): StoreRecord[] {
-  if (queue instanceof TopicQueue) return [{type: 'topic-delete', name: queue.name}, {type: 'topic-put', properties: queue.topic}]
+  if (queue instanceof TopicQueue)
+    return [
+      {type: 'topic-delete', name: queue.name},
+      {type: 'topic-put', properties: queue.topic},
+    ]
   if (queue instanceof SubscriptionQueue) {
     const {topicName, subscriptionName} = queue.subscription
     return [
       {type: 'subscription-delete', topic: topicName, subscription: subscriptionName},
       {type: 'subscription-put', properties: queue.subscription},
-      ...[...queue.rules.values()].map(rule => ({type: 'rule-put', topic: topicName, subscription: subscriptionName, rule: rule.properties}) as StoreRecord),
+      ...[...queue.rules.values()].map(
+        rule => ({type: 'rule-put', topic: topicName, subscription: subscriptionName, rule: rule.properties}) as StoreRecord,
+      ),
     ]
   }
-  return [{type: 'queue-delete', name: queue.name}, {type: 'queue-put', properties: queue.properties}]
+  return [
+    {type: 'queue-delete', name: queue.name},
+    {type: 'queue-put', properties: queue.properties},
+  ]
 }
 
 /**

@@ -38,7 +38,10 @@ interface Waiter {
 }
 
 export function sessionLockLost(sessionId: string): BrokerError {
-  return new BrokerError('SessionLockLost', `The session lock has expired on the session with id ${sessionId}, or the session is not locked.`)
+  return new BrokerError(
+    'SessionLockLost',
+    `The session lock has expired on the session with id ${sessionId}, or the session is not locked.`,
+  )
 }
 
 export class SessionManager {
@@ -52,7 +55,12 @@ export class SessionManager {
     if (request.sessionId !== undefined) {
       const entry = entity.session(request.sessionId)
       if (entry.lock) {
-        return Promise.reject(new BrokerError('SessionCannotBeLocked', `The requested session '${request.sessionId}' cannot be accepted. It may be locked by another receiver.`))
+        return Promise.reject(
+          new BrokerError(
+            'SessionCannotBeLocked',
+            `The requested session '${request.sessionId}' cannot be accepted. It may be locked by another receiver.`,
+          ),
+        )
       }
       return Promise.resolve(this.lockFor(queue, entry, consumer))
     }
@@ -140,7 +148,12 @@ export class SessionManager {
 
   private lockFor(queue: Queue, entry: SessionEntry, consumer: Consumer): SessionGrant {
     const durationMs = queue.properties.lockDurationMs
-    entry.lock = {consumer, lockedUntilUtc: this.deps.now() + durationMs, timer: setTimeout(() => this.expired(queue, entry), durationMs), tokens: new Set()}
+    entry.lock = {
+      consumer,
+      lockedUntilUtc: this.deps.now() + durationMs,
+      timer: setTimeout(() => this.expired(queue, entry), durationMs),
+      tokens: new Set(),
+    }
     consumer.sessionId = entry.id
     queue.main.consumers.push(consumer)
     return {sessionId: entry.id, lockedUntilUtc: entry.lock.lockedUntilUtc}
@@ -185,6 +198,7 @@ export class SessionManager {
 }
 
 function requireSessions(queue: Queue): Entity {
-  if (!queue.main.sessions) throw new BrokerError('BadRequest', `The queue '${queue.name}' does not require sessions; use a receiver without a session.`)
+  if (!queue.main.sessions)
+    throw new BrokerError('BadRequest', `The queue '${queue.name}' does not require sessions; use a receiver without a session.`)
   return queue.main
 }

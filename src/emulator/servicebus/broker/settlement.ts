@@ -4,7 +4,14 @@
 import type {EmulatorLogger} from '../logger.js'
 import {queueKey, type MessageStore, type StoreRecord} from '../store/message-store.js'
 import {BrokerError} from './broker-error.js'
-import {applyDeadLetter, deadLetterMessage, deadLetterRecord, DEAD_LETTER_REASONS, type DeadLetterOptions, expireMessage} from './dead-letter.js'
+import {
+  applyDeadLetter,
+  deadLetterMessage,
+  deadLetterRecord,
+  DEAD_LETTER_REASONS,
+  type DeadLetterOptions,
+  expireMessage,
+} from './dead-letter.js'
 import type {Entity} from './entity.js'
 import type {PropertyEditor, PropertyValue, StoredMessage} from './message.js'
 import type {MessageLock, MessageLocks} from './message-locks.js'
@@ -34,7 +41,10 @@ interface TakenLock {
 }
 
 export function lockLost(): BrokerError {
-  return new BrokerError('MessageLockLost', 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.')
+  return new BrokerError(
+    'MessageLockLost',
+    'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+  )
 }
 
 export class Settlement {
@@ -46,7 +56,9 @@ export class Settlement {
   async complete(lockToken: string, scope?: Entity): Promise<void> {
     const taken = this.takeLock(lockToken, scope)
     const {queue, entity, message} = taken
-    await this.durably(taken, [{type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber}])
+    await this.durably(taken, [
+      {type: 'message-delete', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber},
+    ])
     entity.remove(message.sequenceNumber)
   }
 
@@ -55,11 +67,15 @@ export class Settlement {
     const {queue, entity, message} = taken
     const deliveryCount = message.deliveryCount + 1
     if (entity === queue.main && deliveryCount >= queue.properties.maxDeliveryCount) {
-      await this.deadLetterDurably(taken, {...message, deliveryCount}, {
-        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
-        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
-        properties: propertiesToModify,
-      })
+      await this.deadLetterDurably(
+        taken,
+        {...message, deliveryCount},
+        {
+          reason: DEAD_LETTER_REASONS.maxDeliveryCount,
+          description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
+          properties: propertiesToModify,
+        },
+      )
       this.deps.pump(queue.deadLetter)
       return
     }
@@ -79,7 +95,9 @@ export class Settlement {
     const taken = this.takeLock(lockToken, scope)
     const {queue, entity, message} = taken
     const payload = this.modifiedPayload(message, propertiesToModify)
-    await this.durably(taken, [this.changeRecord(queue, entity, message, {deliveryCount: message.deliveryCount, state: 'deferred'}, payload)])
+    await this.durably(taken, [
+      this.changeRecord(queue, entity, message, {deliveryCount: message.deliveryCount, state: 'deferred'}, payload),
+    ])
     entity.locked.delete(message.sequenceNumber)
     // Azure counts every lock that ends without completion as a delivery attempt, deferral too: the
     // SDK's own deferral test expects deliveryCount 1 when the deferred message is received again.
@@ -153,11 +171,19 @@ export class Settlement {
   }
 
   private modifiedPayload(message: StoredMessage, properties?: Record<string, PropertyValue>): Buffer | undefined {
-    return properties && Object.keys(properties).length > 0 ? this.deps.editor.setApplicationProperties(message.payload, properties) : undefined
+    return properties && Object.keys(properties).length > 0
+      ? this.deps.editor.setApplicationProperties(message.payload, properties)
+      : undefined
   }
 
   /** The record of a settlement's change, made before the change itself (a put with a copy when the payload changes). */
-  private changeRecord(queue: Queue, entity: Entity, message: StoredMessage, fields: {deliveryCount: number; state: StoredMessage['state']}, payload?: Buffer): StoreRecord {
+  private changeRecord(
+    queue: Queue,
+    entity: Entity,
+    message: StoredMessage,
+    fields: {deliveryCount: number; state: StoredMessage['state']},
+    payload?: Buffer,
+  ): StoreRecord {
     if (payload) return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message: {...message, ...fields, payload}}
     return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, ...fields}
   }
@@ -166,18 +192,30 @@ export class Settlement {
     const queue = this.deps.queues.get(queueKey(lock.entity.queueName))
     const message = lock.entity.messages.get(lock.sequenceNumber)
     if (!queue || !message || this.deps.isClosed()) return
-    this.redeliverOrDeadLetter(queue, lock.entity, message).catch(error => this.deps.logger.error(`lock expiry: ${(error as Error).message}`))
+    this.redeliverOrDeadLetter(queue, lock.entity, message).catch(error =>
+      this.deps.logger.error(`lock expiry: ${(error as Error).message}`),
+    )
   }
 
   /** After a lock expired: delivery count +1, then back to the queue or to the DLQ (in memory at once: the lock is gone). */
-  private async redeliverOrDeadLetter(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): Promise<void> {
+  private async redeliverOrDeadLetter(
+    queue: Queue,
+    entity: Entity,
+    message: StoredMessage,
+    properties?: Record<string, PropertyValue>,
+  ): Promise<void> {
     message.deliveryCount++
     if (entity === queue.main && message.deliveryCount >= queue.properties.maxDeliveryCount) {
-      const record = deadLetterMessage(queue, message, {
-        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
-        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
-        properties,
-      }, this.deps.editor)
+      const record = deadLetterMessage(
+        queue,
+        message,
+        {
+          reason: DEAD_LETTER_REASONS.maxDeliveryCount,
+          description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
+          properties,
+        },
+        this.deps.editor,
+      )
       await this.deps.store.append(this.deps.deadLettered(queue, record))
       this.deps.pump(queue.deadLetter)
       return
@@ -193,12 +231,24 @@ export class Settlement {
     await this.deps.store.append([record])
   }
 
-  private expiryChangeRecord(queue: Queue, entity: Entity, message: StoredMessage, properties?: Record<string, PropertyValue>): StoreRecord {
+  private expiryChangeRecord(
+    queue: Queue,
+    entity: Entity,
+    message: StoredMessage,
+    properties?: Record<string, PropertyValue>,
+  ): StoreRecord {
     if (properties && Object.keys(properties).length > 0) {
       entity.replacePayload(message, this.deps.editor.setApplicationProperties(message.payload, properties))
       return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message}
     }
-    return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, deliveryCount: message.deliveryCount, state: message.state}
+    return {
+      type: 'message-update',
+      queue: queue.name,
+      subQueue: entity.subQueue,
+      sequenceNumber: message.sequenceNumber,
+      deliveryCount: message.deliveryCount,
+      state: message.state,
+    }
   }
 
   /** TTL timer: the message expires unless it is locked (then it expires when the lock ends). */
@@ -223,7 +273,12 @@ export class Settlement {
     const message = queue.main.messages.get(sequenceNumber)
     if (!message || message.state !== 'scheduled') return
     queue.main.remove(sequenceNumber)
-    const activated: StoredMessage = {...message, sequenceNumber: queue.nextSequenceNumber++, enqueuedTimeUtc: this.deps.now(), state: 'active'}
+    const activated: StoredMessage = {
+      ...message,
+      sequenceNumber: queue.nextSequenceNumber++,
+      enqueuedTimeUtc: this.deps.now(),
+      state: 'active',
+    }
     queue.main.insert(activated)
     if (activated.expiresAtUtc !== undefined) queue.expiry.add(activated.expiresAtUtc, activated.sequenceNumber)
     // Put before delete: a crash between the two leaves a copy rather than losing the message.

@@ -3,7 +3,14 @@
 // queue-properties.ts does for queues. Durations are milliseconds.
 import {QUEUE_DEFAULTS, TIMESPAN_MAX_MS} from '../constants.js'
 import {BrokerError} from './broker-error.js'
-import {applyQueueSettings, newQueueProperties, validateQueueName, type AuthorizationRule, type EntityStatus, type QueueProperties} from './queue-properties.js'
+import {
+  applyQueueSettings,
+  newQueueProperties,
+  validateQueueName,
+  type AuthorizationRule,
+  type EntityStatus,
+  type QueueProperties,
+} from './queue-properties.js'
 
 export interface TopicProperties {
   name: string
@@ -56,7 +63,8 @@ function positive(name: string, value: number): void {
 }
 
 function booleans<T extends object>(target: T, flags: Array<keyof T>): void {
-  for (const flag of flags) if (typeof target[flag] !== 'boolean') throw new BrokerError('BadRequest', `${String(flag)} must be true or false`)
+  for (const flag of flags)
+    if (typeof target[flag] !== 'boolean') throw new BrokerError('BadRequest', `${String(flag)} must be true or false`)
 }
 
 export function newTopicProperties(name: string, settings: TopicSettings = {}, now = Date.now()): TopicProperties {
@@ -92,9 +100,17 @@ export function applyTopicSettings(current: TopicProperties, settings: TopicSett
 
 const SUBSCRIPTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/
 
-export function newSubscriptionProperties(topicName: string, subscriptionName: string, settings: SubscriptionSettings = {}, now = Date.now()): SubscriptionProperties {
+export function newSubscriptionProperties(
+  topicName: string,
+  subscriptionName: string,
+  settings: SubscriptionSettings = {},
+  now = Date.now(),
+): SubscriptionProperties {
   if (!SUBSCRIPTION_NAME.test(subscriptionName)) {
-    throw new BrokerError('BadRequest', `invalid subscription name "${subscriptionName}": use letters, digits, '.', '-' or '_' (at most 50 characters)`)
+    throw new BrokerError(
+      'BadRequest',
+      `invalid subscription name "${subscriptionName}": use letters, digits, '.', '-' or '_' (at most 50 characters)`,
+    )
   }
   const base: SubscriptionProperties = {
     topicName,
@@ -114,7 +130,11 @@ export function newSubscriptionProperties(topicName: string, subscriptionName: s
   return applySubscriptionSettings(base, settings, now)
 }
 
-export function applySubscriptionSettings(current: SubscriptionProperties, settings: SubscriptionSettings, now = Date.now()): SubscriptionProperties {
+export function applySubscriptionSettings(
+  current: SubscriptionProperties,
+  settings: SubscriptionSettings,
+  now = Date.now(),
+): SubscriptionProperties {
   const next: SubscriptionProperties = {...current}
   for (const [key, value] of Object.entries(settings)) if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
   next.updatedAt = now

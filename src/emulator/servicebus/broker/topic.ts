@@ -9,7 +9,13 @@ import type {PropertyEditor, StoredMessage} from './message.js'
 import {Queue} from './queue.js'
 import {compileRule, copiesFor, type CompiledRule, type RuleProperties} from './rules/rule.js'
 import {FilterEvaluationError, type FilterMessage, type SqlValue} from './rules/sql-eval.js'
-import {holdingQueueProperties, subscriptionPath, subscriptionQueueProperties, type SubscriptionProperties, type TopicProperties} from './topic-properties.js'
+import {
+  holdingQueueProperties,
+  subscriptionPath,
+  subscriptionQueueProperties,
+  type SubscriptionProperties,
+  type TopicProperties,
+} from './topic-properties.js'
 
 type TimerHandlers = ConstructorParameters<typeof Queue>[2]
 
@@ -122,11 +128,15 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
         const copy: StoredMessage = {...message, sequenceNumber: index === 0 ? message.sequenceNumber : topic.nextSequenceNumber++}
         if (properties) copy.payload = inspector.replaceApplicationProperties(message.payload, properties)
         const ttl = subscription.subscription.defaultMessageTimeToLiveMs
-        if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc)) copy.expiresAtUtc = copy.enqueuedTimeUtc + ttl
+        if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc))
+          copy.expiresAtUtc = copy.enqueuedTimeUtc + ttl
         const deadLetter = failure !== undefined
         if (deadLetter) {
           copy.deadLetterSource = subscription.path
-          copy.payload = editor.setApplicationProperties(copy.payload, {DeadLetterReason: FILTER_DEAD_LETTER_REASON, DeadLetterErrorDescription: failure!})
+          copy.payload = editor.setApplicationProperties(copy.payload, {
+            DeadLetterReason: FILTER_DEAD_LETTER_REASON,
+            DeadLetterErrorDescription: failure!,
+          })
         }
         result.records.push({type: 'message-put', queue: subscription.name, subQueue: deadLetter ? 'deadLetter' : 'main', message: copy})
         result.copies.push({subscription, message: copy, deadLetter})

@@ -89,7 +89,8 @@ export class Topics {
   }
 
   async create(name: string, settings: TopicSettings = {}): Promise<TopicProperties> {
-    if (this.deps.entities.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
+    if (this.deps.entities.has(queueKey(name)))
+      throw new BrokerError('EntityAlreadyExists', `The messaging entity '${name}' already exists.`)
     const properties = newTopicProperties(name, settings, this.deps.now())
     this.addTopic(properties, 1)
     await this.deps.store.append([{type: 'topic-put', properties}])
@@ -140,20 +141,34 @@ export class Topics {
   }
 
   listSubscriptions(topicName: string): SubscriptionProperties[] {
-    return [...this.require(topicName).subscriptions.values()].map(s => s.subscription).sort((a, b) => a.subscriptionName.localeCompare(b.subscriptionName))
+    return [...this.require(topicName).subscriptions.values()]
+      .map(s => s.subscription)
+      .sort((a, b) => a.subscriptionName.localeCompare(b.subscriptionName))
   }
 
   /** A new subscription gets the `$Default` rule (a TRUE filter) unless another rule is given. */
-  async createSubscription(topicName: string, name: string, settings: SubscriptionSettings = {}, rule?: RuleProperties): Promise<SubscriptionProperties> {
+  async createSubscription(
+    topicName: string,
+    name: string,
+    settings: SubscriptionSettings = {},
+    rule?: RuleProperties,
+  ): Promise<SubscriptionProperties> {
     const topic = this.require(topicName)
-    if (topic.subscriptions.has(queueKey(name))) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${subscriptionPath(topic.name, name)}' already exists.`)
+    if (topic.subscriptions.has(queueKey(name)))
+      throw new BrokerError('EntityAlreadyExists', `The messaging entity '${subscriptionPath(topic.name, name)}' already exists.`)
     const properties = newSubscriptionProperties(topic.name, name, settings, this.deps.now())
     const first = rule ?? defaultRule(this.deps.now())
     compileRule(first)
     const subscription = this.addSubscription(topic, properties, 1)
     subscription.putRule(first)
     await this.deps.store.append([
-      {type: 'batch', records: [{type: 'subscription-put', properties}, {type: 'rule-put', topic: topic.name, subscription: name, rule: first}]},
+      {
+        type: 'batch',
+        records: [
+          {type: 'subscription-put', properties},
+          {type: 'rule-put', topic: topic.name, subscription: name, rule: first},
+        ],
+      },
     ])
     return properties
   }
@@ -193,11 +208,19 @@ export class Topics {
   async putRule(topicName: string, subscriptionName: string, rule: RuleProperties, replace = false): Promise<RuleProperties> {
     const subscription = this.requireSubscription(topicName, subscriptionName)
     const existing = subscription.rules.get(rule.name.toLowerCase())
-    if (existing && !replace) throw new BrokerError('EntityAlreadyExists', `The messaging entity '${subscription.path}/Rules/${rule.name}' already exists.`)
+    if (existing && !replace)
+      throw new BrokerError('EntityAlreadyExists', `The messaging entity '${subscription.path}/Rules/${rule.name}' already exists.`)
     if (!existing && replace) throw entityNotFound(`${subscription.path}/Rules/${rule.name}`)
     const stored = existing ? {...rule, name: existing.properties.name, createdAt: existing.properties.createdAt} : rule
     subscription.putRule(stored)
-    await this.deps.store.append([{type: 'rule-put', topic: subscription.subscription.topicName, subscription: subscription.subscription.subscriptionName, rule: stored}])
+    await this.deps.store.append([
+      {
+        type: 'rule-put',
+        topic: subscription.subscription.topicName,
+        subscription: subscription.subscription.subscriptionName,
+        rule: stored,
+      },
+    ])
     return stored
   }
 
@@ -206,7 +229,14 @@ export class Topics {
     const rule = subscription.rules.get(name.toLowerCase())
     if (!rule) throw new BrokerError('EntityNotFound', `The messaging entity '${subscription.path}/Rules/${name}' could not be found.`)
     subscription.rules.delete(name.toLowerCase())
-    await this.deps.store.append([{type: 'rule-delete', topic: subscription.subscription.topicName, subscription: subscription.subscription.subscriptionName, name: rule.properties.name}])
+    await this.deps.store.append([
+      {
+        type: 'rule-delete',
+        topic: subscription.subscription.topicName,
+        subscription: subscription.subscription.subscriptionName,
+        name: rule.properties.name,
+      },
+    ])
   }
 
   // ---- messages -----------------------------------------------------------------------------
@@ -217,11 +247,18 @@ export class Topics {
     const scheduled = accepted.filter(message => message.state === 'scheduled')
     const active = accepted.filter(message => message.state !== 'scheduled')
     const copies = this.copiesOf(queue, active)
-    const records: StoreRecord[] = [...scheduled.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message}) as StoreRecord), ...copies.records]
+    const records: StoreRecord[] = [
+      ...scheduled.map(message => ({type: 'message-put', queue: queue.name, subQueue: 'main', message}) as StoreRecord),
+      ...copies.records,
+    ]
     records.push({type: 'sequence', queue: queue.name, next: queue.nextSequenceNumber})
     if (queue.topic.requiresDuplicateDetection && active.length > 0) {
       const window = queue.topic.duplicateDetectionHistoryTimeWindowMs
-      records.push({type: 'message-ids', queue: queue.name, ids: active.map(message => [message.messageId, message.enqueuedTimeUtc + window])})
+      records.push({
+        type: 'message-ids',
+        queue: queue.name,
+        ids: active.map(message => [message.messageId, message.enqueuedTimeUtc + window]),
+      })
     }
     return {
       records: [{type: 'batch', records}],
@@ -237,12 +274,24 @@ export class Topics {
     const message = topic.main.messages.get(sequenceNumber)
     if (!message || message.state !== 'scheduled') return
     topic.main.remove(sequenceNumber)
-    const activated: StoredMessage = {...message, sequenceNumber: topic.nextSequenceNumber++, enqueuedTimeUtc: this.deps.now(), state: 'active'}
+    const activated: StoredMessage = {
+      ...message,
+      sequenceNumber: topic.nextSequenceNumber++,
+      enqueuedTimeUtc: this.deps.now(),
+      state: 'active',
+    }
     delete activated.scheduledEnqueueTimeUtc
     if (message.timeToLiveMs !== undefined) activated.expiresAtUtc = activated.enqueuedTimeUtc + message.timeToLiveMs
     const copies = this.copiesOf(topic, [activated])
     this.deps.persist([
-      {type: 'batch', records: [...copies.records, {type: 'sequence', queue: topic.name, next: topic.nextSequenceNumber}, {type: 'message-delete', queue: topic.name, subQueue: 'main', sequenceNumber}]},
+      {
+        type: 'batch',
+        records: [
+          ...copies.records,
+          {type: 'sequence', queue: topic.name, next: topic.nextSequenceNumber},
+          {type: 'message-delete', queue: topic.name, subQueue: 'main', sequenceNumber},
+        ],
+      },
     ])
     this.deps.forwarding.place(copies.placements)
   }

@@ -11,7 +11,8 @@ export async function applyTopicConfig(broker: Broker, topics: TopicConfig[]): P
     else await registry.create(topic.name, topic.settings)
     for (const subscription of topic.subscriptions) {
       const [first, ...others] = subscription.rules ?? []
-      if (registry.getSubscription(topic.name, subscription.name)) await registry.updateSubscription(topic.name, subscription.name, subscription.settings)
+      if (registry.getSubscription(topic.name, subscription.name))
+        await registry.updateSubscription(topic.name, subscription.name, subscription.settings)
       else await registry.createSubscription(topic.name, subscription.name, subscription.settings, first)
       if (subscription.rules === undefined) continue
       const wanted = new Set(subscription.rules.map(rule => rule.name.toLowerCase()))

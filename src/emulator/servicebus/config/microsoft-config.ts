@@ -77,7 +77,10 @@ export function fromMicrosoftConfig(data: unknown, source = 'config'): Converted
   const extra = Object.keys(userConfig).filter(key => !USER_CONFIG_FIELDS.has(key))
   if (extra.length > 0) throw new ConfigError(`${source}: UserConfig has unknown field(s) ${extra.join(', ')}`)
   const namespaces = listOf(userConfig.Namespaces, `${source}: UserConfig.Namespaces`)
-  if (namespaces.length > 1) throw new ConfigError(`${source}: UserConfig.Namespaces holds ${namespaces.length} namespaces; the emulator (like Microsoft's) serves one`)
+  if (namespaces.length > 1)
+    throw new ConfigError(
+      `${source}: UserConfig.Namespaces holds ${namespaces.length} namespaces; the emulator (like Microsoft's) serves one`,
+    )
   const queues: QueueConfig[] = []
   const topics: NamespaceConfig['topics'] = []
   for (const [i, namespace] of namespaces.entries()) {

@@ -74,8 +74,14 @@ function properties<T>(value: unknown, fields: Record<string, [keyof T, Kind]>, 
 }
 
 const CORRELATION: Record<string, string> = {
-  ContentType: 'contentType', CorrelationId: 'correlationId', Label: 'subject', MessageId: 'messageId',
-  ReplyTo: 'replyTo', ReplyToSessionId: 'replyToSessionId', SessionId: 'sessionId', To: 'to',
+  ContentType: 'contentType',
+  CorrelationId: 'correlationId',
+  Label: 'subject',
+  MessageId: 'messageId',
+  ReplyTo: 'replyTo',
+  ReplyToSessionId: 'replyToSessionId',
+  SessionId: 'sessionId',
+  To: 'to',
 }
 
 function rule(value: unknown, where: string): RuleProperties {
@@ -104,7 +110,8 @@ function rule(value: unknown, where: string): RuleProperties {
     filter = result
   } else throw new ConfigError(`${where}: FilterType must be "Sql" or "Correlation"`)
   const properties: RuleProperties = {name: value.Name, filter, createdAt: Date.now()}
-  if (isObject(props.Action) && typeof props.Action.SqlExpression === 'string' && props.Action.SqlExpression !== '') properties.action = {sqlExpression: props.Action.SqlExpression}
+  if (isObject(props.Action) && typeof props.Action.SqlExpression === 'string' && props.Action.SqlExpression !== '')
+    properties.action = {sqlExpression: props.Action.SqlExpression}
   return properties
 }
 
@@ -123,8 +130,19 @@ export function convertTopic(value: unknown, where: string): TopicConfig {
     subscriptions: list(value.Subscriptions, `${where}.Subscriptions`).map((subscription, i) => {
       const at = `${where}.Subscriptions[${i}]`
       if (!isObject(subscription) || typeof subscription.Name !== 'string') throw new ConfigError(`${at} needs a "Name"`)
-      const rules = subscription.Rules === undefined ? undefined : list(subscription.Rules, `${at}.Rules`).map((item, j) => rule(item, `${at}.Rules[${j}]`))
-      return {name: subscription.Name, settings: properties<SubscriptionSettings>(subscription.Properties, SUBSCRIPTION_FIELDS, `subscription "${name}/${subscription.Name}"`), rules}
+      const rules =
+        subscription.Rules === undefined
+          ? undefined
+          : list(subscription.Rules, `${at}.Rules`).map((item, j) => rule(item, `${at}.Rules[${j}]`))
+      return {
+        name: subscription.Name,
+        settings: properties<SubscriptionSettings>(
+          subscription.Properties,
+          SUBSCRIPTION_FIELDS,
+          `subscription "${name}/${subscription.Name}"`,
+        ),
+        rules,
+      }
     }),
   }
 }

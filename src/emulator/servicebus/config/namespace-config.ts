@@ -60,15 +60,27 @@ export class ConfigError extends Error {
 
 const RIGHTS: readonly AccessRight[] = ['Listen', 'Send', 'Manage']
 const QUEUE_FIELDS = new Set([
-  'name', 'lockDuration', 'maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection',
-  'defaultMessageTimeToLive', 'duplicateDetectionHistoryTimeWindow', 'deadLetteringOnMessageExpiration',
-  'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata', 'policies',
+  'name',
+  'lockDuration',
+  'maxSizeInMegabytes',
+  'maxDeliveryCount',
+  'requiresSession',
+  'requiresDuplicateDetection',
+  'defaultMessageTimeToLive',
+  'duplicateDetectionHistoryTimeWindow',
+  'deadLetteringOnMessageExpiration',
+  'maxMessageSizeInKilobytes',
+  'enableBatchedOperations',
+  'status',
+  'userMetadata',
+  'policies',
 ])
 
 function checkPolicy(value: unknown, where: string): PolicyConfig {
   const policy = value as Partial<PolicyConfig> | null
   if (!policy || typeof policy.name !== 'string' || policy.name === '') throw new ConfigError(`${where}: a policy needs a "name"`)
-  if (typeof policy.key !== 'string' || policy.key.length < 8) throw new ConfigError(`${where}: policy "${policy.name}" needs a "key" of at least 8 characters`)
+  if (typeof policy.key !== 'string' || policy.key.length < 8)
+    throw new ConfigError(`${where}: policy "${policy.name}" needs a "key" of at least 8 characters`)
   if (!Array.isArray(policy.rights) || policy.rights.length === 0 || !policy.rights.every(right => RIGHTS.includes(right))) {
     throw new ConfigError(`${where}: policy "${policy.name}" needs "rights", some of ${RIGHTS.join(', ')}`)
   }
@@ -117,14 +129,30 @@ export function toQueueSettings(queue: QueueConfig): QueueSettings {
   const where = `queue "${queue.name}"`
   try {
     if (queue.lockDuration !== undefined) settings.lockDurationMs = parseDurationMs(queue.lockDuration, `${where} lockDuration`)
-    if (queue.defaultMessageTimeToLive !== undefined) settings.defaultMessageTimeToLiveMs = parseDurationMs(queue.defaultMessageTimeToLive, `${where} defaultMessageTimeToLive`)
+    if (queue.defaultMessageTimeToLive !== undefined)
+      settings.defaultMessageTimeToLiveMs = parseDurationMs(queue.defaultMessageTimeToLive, `${where} defaultMessageTimeToLive`)
     if (queue.duplicateDetectionHistoryTimeWindow !== undefined) {
-      settings.duplicateDetectionHistoryTimeWindowMs = parseDurationMs(queue.duplicateDetectionHistoryTimeWindow, `${where} duplicateDetectionHistoryTimeWindow`)
+      settings.duplicateDetectionHistoryTimeWindowMs = parseDurationMs(
+        queue.duplicateDetectionHistoryTimeWindow,
+        `${where} duplicateDetectionHistoryTimeWindow`,
+      )
     }
   } catch (error) {
     throw new ConfigError((error as Error).message)
   }
-  for (const key of ['maxSizeInMegabytes', 'maxDeliveryCount', 'requiresSession', 'requiresDuplicateDetection', 'deadLetteringOnMessageExpiration', 'maxMessageSizeInKilobytes', 'enableBatchedOperations', 'status', 'userMetadata', 'forwardTo', 'forwardDeadLetteredMessagesTo'] as const) {
+  for (const key of [
+    'maxSizeInMegabytes',
+    'maxDeliveryCount',
+    'requiresSession',
+    'requiresDuplicateDetection',
+    'deadLetteringOnMessageExpiration',
+    'maxMessageSizeInKilobytes',
+    'enableBatchedOperations',
+    'status',
+    'userMetadata',
+    'forwardTo',
+    'forwardDeadLetteredMessagesTo',
+  ] as const) {
     if (queue[key] !== undefined) (settings as Record<string, unknown>)[key] = queue[key]
   }
   settings.authorizationRules = (queue.policies ?? []).map(toRule)
@@ -175,7 +203,8 @@ export function defaultPolicy(dir: string | undefined, resetKeys = false): Polic
 function savedKey(text: string): {policyName?: string; key: string} | undefined {
   try {
     const saved = JSON.parse(text) as {policyName?: unknown; key?: unknown} | null
-    if (saved && typeof saved.key === 'string' && saved.key.length >= 8) return {policyName: typeof saved.policyName === 'string' ? saved.policyName : undefined, key: saved.key}
+    if (saved && typeof saved.key === 'string' && saved.key.length >= 8)
+      return {policyName: typeof saved.policyName === 'string' ? saved.policyName : undefined, key: saved.key}
   } catch {
     return undefined
   }

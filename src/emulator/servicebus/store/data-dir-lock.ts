@@ -29,7 +29,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-
 function runsNode(pid: number): boolean {
   try {
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''
@@ -62,9 +61,16 @@ export class DataDirLock {
   constructor(readonly path: string) {}
 
   acquire(): void {
-    if (heldHere.has(this.path)) throw new BrokerError('BadRequest', `the data directory is in use by another emulator in this process (lock file ${this.path})`)
+    if (heldHere.has(this.path))
+      throw new BrokerError('BadRequest', `the data directory is in use by another emulator in this process (lock file ${this.path})`)
     for (let attempt = 0; attempt < 2; attempt++) {
-      const record: LockRecord = {pid: process.pid, startTime: processStartTime(process.pid), host: hostname(), token: randomUUID(), createdAt: new Date().toISOString()}
+      const record: LockRecord = {
+        pid: process.pid,
+        startTime: processStartTime(process.pid),
+        host: hostname(),
+        token: randomUUID(),
+        createdAt: new Date().toISOString(),
+      }
       try {
         writeFileSync(this.path, `${JSON.stringify(record)}\n`, {flag: 'wx', mode: 0o600})
         this.held = true
@@ -75,7 +81,11 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       }
       const owner = this.liveOwner()
-      if (owner) throw new BrokerError('BadRequest', `the data directory is in use by another emulator (${owner}; lock file ${this.path}). Stop it first; if no emulator runs, remove the lock file.`)
+      if (owner)
+        throw new BrokerError(
+          'BadRequest',
+          `the data directory is in use by another emulator (${owner}; lock file ${this.path}). Stop it first; if no emulator runs, remove the lock file.`,
+        )
       rmSync(this.path, {force: true})
     }
     throw new BrokerError('Internal', `cannot take the lock file ${this.path}`)

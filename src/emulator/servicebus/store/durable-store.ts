@@ -259,7 +259,9 @@ export class DurableStore implements MessageStore {
     } catch (error) {
       await rm(this.compactPath, {force: true}).catch(() => {})
       if (this.compactionBackoffMs === 0) {
-        this.options.logger.error(`store: compaction failed, the log stays as it is and compaction is retried later: ${(error as Error).message}`)
+        this.options.logger.error(
+          `store: compaction failed, the log stays as it is and compaction is retried later: ${(error as Error).message}`,
+        )
       }
       this.compactionBackoffMs = Math.min(COMPACTION_BACKOFF_MS.max, Math.max(COMPACTION_BACKOFF_MS.first, this.compactionBackoffMs * 2))
       this.compactionRetryAt = Date.now() + this.compactionBackoffMs

@@ -38,7 +38,10 @@ function recordJson(record: StoreRecord): string {
 }
 
 function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
-  return crc32(frame.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength), crc32(frame.subarray(offset + 4, offset + 8)))
+  return crc32(
+    frame.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength),
+    crc32(frame.subarray(offset + 4, offset + 8)),
+  )
 }
 
 export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC): Buffer {

@@ -5,7 +5,16 @@
 import type {FileHandle} from 'node:fs/promises'
 
 import {StartRefusedError} from '../start-refused.js'
-import {FRAME_HEADER_BYTES, FRAME_MAGIC, headerAt, LEGACY_HEADER_BYTES, legacyHeaderAt, legacyRecordAt, MAX_BODY_BYTES, recordAt} from './log-codec.js'
+import {
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  headerAt,
+  LEGACY_HEADER_BYTES,
+  legacyHeaderAt,
+  legacyRecordAt,
+  MAX_BODY_BYTES,
+  recordAt,
+} from './log-codec.js'
 import type {StoreRecord} from './message-store.js'
 
 const WINDOW_BYTES = 1024 * 1024

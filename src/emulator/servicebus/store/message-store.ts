@@ -15,7 +15,14 @@ export type StoreRecord =
   /** Insert a message, or replace it whole (same queue, sub-queue and sequence number). */
   | {type: 'message-put'; queue: string; subQueue: SubQueue; message: StoredMessage}
   /** Change the small mutable fields of a stored message. */
-  | {type: 'message-update'; queue: string; subQueue: SubQueue; sequenceNumber: number; deliveryCount: number; state: StoredMessage['state']}
+  | {
+      type: 'message-update'
+      queue: string
+      subQueue: SubQueue
+      sequenceNumber: number
+      deliveryCount: number
+      state: StoredMessage['state']
+    }
   | {type: 'message-delete'; queue: string; subQueue: SubQueue; sequenceNumber: number}
   /** Atomic move (dead-lettering): delete from `from`, put `message` into `to`. */
   | {type: 'message-move'; queue: string; from: SubQueue; to: SubQueue; message: StoredMessage}

@@ -4,7 +4,15 @@ import type {StoredMessage} from '../broker/message.js'
 import type {QueueProperties} from '../broker/queue-properties.js'
 import type {RuleProperties} from '../broker/rules/rule.js'
 import {subscriptionPath, type SubscriptionProperties, type TopicProperties} from '../broker/topic-properties.js'
-import {queueKey, type StoredQueue, type StoredSubscription, type StoredTopic, type StoreRecord, type StoreSnapshot, type SubQueue} from './message-store.js'
+import {
+  queueKey,
+  type StoredQueue,
+  type StoredSubscription,
+  type StoredTopic,
+  type StoreRecord,
+  type StoreSnapshot,
+  type SubQueue,
+} from './message-store.js'
 
 /** Queues, topics and subscriptions all hold messages; the kind says which properties they have. */
 type Container =
@@ -108,7 +116,16 @@ export class StoreIndex {
   private putContainer(name: string, container: Container): void {
     const existing = this.queues.get(queueKey(name))
     if (existing) Object.assign(existing, container)
-    else this.queues.set(queueKey(name), {...container, name, nextSequenceNumber: 1, main: new Map(), deadLetter: new Map(), sessionStates: new Map(), recentMessageIds: new Map()})
+    else
+      this.queues.set(queueKey(name), {
+        ...container,
+        name,
+        nextSequenceNumber: 1,
+        main: new Map(),
+        deadLetter: new Map(),
+        sessionStates: new Map(),
+        recentMessageIds: new Map(),
+      })
   }
 
   private deleteContainer(name: string): void {
@@ -146,7 +163,8 @@ export class StoreIndex {
         sessionStates: Object.fromEntries(queue.sessionStates),
       }
       if (queue.kind === 'queue') queues.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
-      else if (queue.kind === 'topic') topics.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
+      else if (queue.kind === 'topic')
+        topics.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
       else subscriptions.push({properties: queue.properties, rules: [...queue.rules.values()], ...contents})
     }
     // Stores without topics answer as they did before topics existed.
@@ -162,7 +180,8 @@ export class StoreIndex {
       else if (queue.kind === 'topic') yield {type: 'topic-put', properties: queue.properties}
       else {
         yield {type: 'subscription-put', properties: queue.properties}
-        for (const rule of queue.rules.values()) yield {type: 'rule-put', topic: queue.properties.topicName, subscription: queue.properties.subscriptionName, rule}
+        for (const rule of queue.rules.values())
+          yield {type: 'rule-put', topic: queue.properties.topicName, subscription: queue.properties.subscriptionName, rule}
       }
       yield {type: 'sequence', queue: name, next: queue.nextSequenceNumber}
       for (const subQueue of ['main', 'deadLetter'] as const) {

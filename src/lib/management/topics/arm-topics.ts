@@ -10,7 +10,16 @@ import {formatIsoDuration, parseIsoDuration} from '../../../common/duration.js'
 import type {AccessRight} from '../types.js'
 import {namingTheMissing, ruleEntity, subscriptionEntity, topicEntity} from './entities.js'
 import {fromArmRule, toArmRule} from './rule-mapping.js'
-import type {RuleInfo, RuleSpec, SubscriptionInfo, SubscriptionSpec, TopicInfo, TopicManagement, TopicPolicyInfo, TopicSpec} from './types.js'
+import type {
+  RuleInfo,
+  RuleSpec,
+  SubscriptionInfo,
+  SubscriptionSpec,
+  TopicInfo,
+  TopicManagement,
+  TopicPolicyInfo,
+  TopicSpec,
+} from './types.js'
 
 function toTopicInfo(topic: SBTopic): TopicInfo {
   return {
@@ -91,13 +100,29 @@ function specToSubscription(spec: SubscriptionSpec): SBSubscription {
 
 /** The writable fields of a resource read back (ARM PUT replaces the whole resource). */
 function writable<T extends object>(resource: T): T {
-  const {id: _id, name: _name, type: _type, location: _location, systemData: _systemData, createdAt: _c, updatedAt: _u, accessedAt: _a,
-    countDetails: _counts, messageCount: _m, sizeInBytes: _s, subscriptionCount: _sc, ...rest} = resource as Record<string, unknown>
+  const {
+    id: _id,
+    name: _name,
+    type: _type,
+    location: _location,
+    systemData: _systemData,
+    createdAt: _c,
+    updatedAt: _u,
+    accessedAt: _a,
+    countDetails: _counts,
+    messageCount: _m,
+    sizeInBytes: _s,
+    subscriptionCount: _sc,
+    ...rest
+  } = resource as Record<string, unknown>
   return rest as T
 }
 
 export class ArmTopics implements TopicManagement {
-  constructor(private readonly client: ServiceBusManagementClient, private readonly at: [string, string]) {}
+  constructor(
+    private readonly client: ServiceBusManagementClient,
+    private readonly at: [string, string],
+  ) {}
 
   private async call<T>(what: string, entity: ManagementErrorContext['entity'], work: () => Promise<T>): Promise<T> {
     try {
@@ -108,9 +133,10 @@ export class ArmTopics implements TopicManagement {
   }
 
   private onSubscription<T>(what: string, topic: string, subscription: string, work: () => Promise<T>): Promise<T> {
-    return namingTheMissing(() => this.call(what, subscriptionEntity(topic, subscription), work), [
-      {exists: () => this.topicExists(topic), entity: topicEntity(topic)},
-    ])
+    return namingTheMissing(
+      () => this.call(what, subscriptionEntity(topic, subscription), work),
+      [{exists: () => this.topicExists(topic), entity: topicEntity(topic)}],
+    )
   }
 
   private async exists(work: () => Promise<unknown>): Promise<boolean> {
@@ -141,19 +167,25 @@ export class ArmTopics implements TopicManagement {
 
   async createTopic(name: string, spec: TopicSpec): Promise<TopicInfo> {
     if (await this.topicExists(name)) throw toManagementError({statusCode: 409}, {what: 'create topic', entity: topicEntity(name)})
-    return this.call('create topic', topicEntity(name), async () => toTopicInfo(await this.client.topics.createOrUpdate(...this.at, name, specToTopic(spec))))
+    return this.call('create topic', topicEntity(name), async () =>
+      toTopicInfo(await this.client.topics.createOrUpdate(...this.at, name, specToTopic(spec))),
+    )
   }
 
   async updateTopic(name: string, spec: TopicSpec): Promise<TopicInfo> {
     const current = await this.call('get topic', topicEntity(name), () => this.client.topics.get(...this.at, name))
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
-      throw new UsageError('duplicate detection cannot be turned on for an existing topic', {hint: 'Create a new topic with --duplicate-detection-window.'})
+      throw new UsageError('duplicate detection cannot be turned on for an existing topic', {
+        hint: 'Create a new topic with --duplicate-detection-window.',
+      })
     }
     if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== (current.enablePartitioning ?? false)) {
       throw new UsageError('partitioning cannot be changed on an existing topic', {hint: 'Create a new topic with --enable-partitioning.'})
     }
     const merged = {...writable(current), ...specToTopic(spec)}
-    return this.call('update topic', topicEntity(name), async () => toTopicInfo(await this.client.topics.createOrUpdate(...this.at, name, merged)))
+    return this.call('update topic', topicEntity(name), async () =>
+      toTopicInfo(await this.client.topics.createOrUpdate(...this.at, name, merged)),
+    )
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -164,7 +196,8 @@ export class ArmTopics implements TopicManagement {
   async *listSubscriptions(topic: string): AsyncIterable<SubscriptionInfo> {
     await this.getTopic(topic)
     try {
-      for await (const subscription of this.client.subscriptions.listByTopic(...this.at, topic)) yield toSubscriptionInfo(topic, subscription)
+      for await (const subscription of this.client.subscriptions.listByTopic(...this.at, topic))
+        yield toSubscriptionInfo(topic, subscription)
     } catch (error) {
       throw toManagementError(error, {what: 'list subscriptions', entity: topicEntity(topic)})
     }
@@ -172,11 +205,14 @@ export class ArmTopics implements TopicManagement {
 
   getSubscription(topic: string, name: string): Promise<SubscriptionInfo> {
     return this.onSubscription('get subscription', topic, name, async () =>
-      toSubscriptionInfo(topic, await this.client.subscriptions.get(...this.at, topic, name)))
+      toSubscriptionInfo(topic, await this.client.subscriptions.get(...this.at, topic, name)),
+    )
   }
 
   subscriptionExists(topic: string, name: string): Promise<boolean> {
-    return this.exists(() => this.call('get subscription', subscriptionEntity(topic, name), () => this.client.subscriptions.get(...this.at, topic, name)))
+    return this.exists(() =>
+      this.call('get subscription', subscriptionEntity(topic, name), () => this.client.subscriptions.get(...this.at, topic, name)),
+    )
   }
 
   async createSubscription(topic: string, name: string, spec: SubscriptionSpec): Promise<SubscriptionInfo> {
@@ -185,7 +221,8 @@ export class ArmTopics implements TopicManagement {
       throw toManagementError({statusCode: 409}, {what: 'create subscription', entity: subscriptionEntity(topic, name)})
     }
     const created = await this.onSubscription('create subscription', topic, name, () =>
-      this.client.subscriptions.createOrUpdate(...this.at, topic, name, specToSubscription(spec)))
+      this.client.subscriptions.createOrUpdate(...this.at, topic, name, specToSubscription(spec)),
+    )
     if (spec.rule) {
       // ARM has no "default rule" on create: Azure adds $Default (true filter); replace it with the
       // rule asked for. A rule the service refuses (invalid SQL) takes the subscription with it, so
@@ -205,11 +242,14 @@ export class ArmTopics implements TopicManagement {
   async updateSubscription(topic: string, name: string, spec: SubscriptionSpec): Promise<SubscriptionInfo> {
     const current = await this.onSubscription('get subscription', topic, name, () => this.client.subscriptions.get(...this.at, topic, name))
     if (spec.requiresSession !== undefined && spec.requiresSession !== (current.requiresSession ?? false)) {
-      throw new UsageError('sessions cannot be turned on or off on an existing subscription', {hint: 'Create a new subscription with --requires-session.'})
+      throw new UsageError('sessions cannot be turned on or off on an existing subscription', {
+        hint: 'Create a new subscription with --requires-session.',
+      })
     }
     const merged = {...writable(current), ...specToSubscription(spec)}
     return this.onSubscription('update subscription', topic, name, async () =>
-      toSubscriptionInfo(topic, await this.client.subscriptions.createOrUpdate(...this.at, topic, name, merged)))
+      toSubscriptionInfo(topic, await this.client.subscriptions.createOrUpdate(...this.at, topic, name, merged)),
+    )
   }
 
   async deleteSubscription(topic: string, name: string): Promise<void> {
@@ -220,7 +260,8 @@ export class ArmTopics implements TopicManagement {
   listRules(topic: string, subscription: string): Promise<RuleInfo[]> {
     return this.onSubscription('list rules', topic, subscription, async () => {
       const rules: RuleInfo[] = []
-      for await (const rule of this.client.rules.listBySubscriptions(...this.at, topic, subscription)) rules.push({topic, subscription, ...fromArmRule(rule)})
+      for await (const rule of this.client.rules.listBySubscriptions(...this.at, topic, subscription))
+        rules.push({topic, subscription, ...fromArmRule(rule)})
       return rules
     })
   }
@@ -228,9 +269,13 @@ export class ArmTopics implements TopicManagement {
   async createRule(topic: string, subscription: string, rule: RuleSpec): Promise<RuleInfo> {
     await this.getSubscription(topic, subscription)
     const entity = ruleEntity(topic, subscription, rule.name)
-    const existing = await this.exists(() => this.call('get rule', entity, () => this.client.rules.get(...this.at, topic, subscription, rule.name)))
+    const existing = await this.exists(() =>
+      this.call('get rule', entity, () => this.client.rules.get(...this.at, topic, subscription, rule.name)),
+    )
     if (existing) throw toManagementError({statusCode: 409}, {what: 'create rule', entity})
-    const created = await this.call('create rule', entity, () => this.client.rules.createOrUpdate(...this.at, topic, subscription, rule.name, toArmRule(rule)))
+    const created = await this.call('create rule', entity, () =>
+      this.client.rules.createOrUpdate(...this.at, topic, subscription, rule.name, toArmRule(rule)),
+    )
     return {topic, subscription, ...fromArmRule(created)}
   }
 
@@ -244,13 +289,16 @@ export class ArmTopics implements TopicManagement {
   async listTopicPolicies(topic: string): Promise<TopicPolicyInfo[]> {
     return this.call('list policies', topicEntity(topic), async () => {
       const policies: TopicPolicyInfo[] = []
-      for await (const rule of this.client.topics.listAuthorizationRules(...this.at, topic)) policies.push({name: rule.name ?? '', topic, rights: (rule.rights ?? []) as AccessRight[]})
+      for await (const rule of this.client.topics.listAuthorizationRules(...this.at, topic))
+        policies.push({name: rule.name ?? '', topic, rights: (rule.rights ?? []) as AccessRight[]})
       return policies
     })
   }
 
   async createTopicPolicy(topic: string, name: string, rights: AccessRight[]): Promise<TopicPolicyInfo> {
-    const rule = await this.call('create policy', topicEntity(topic), () => this.client.topics.createOrUpdateAuthorizationRule(...this.at, topic, name, {rights}))
+    const rule = await this.call('create policy', topicEntity(topic), () =>
+      this.client.topics.createOrUpdateAuthorizationRule(...this.at, topic, name, {rights}),
+    )
     return {name: rule.name ?? name, topic, rights: (rule.rights ?? rights) as AccessRight[]}
   }
 

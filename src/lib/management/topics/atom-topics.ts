@@ -16,7 +16,16 @@ import {formatIsoDuration, parseIsoDuration} from '../../../common/duration.js'
 import type {AccessRight} from '../types.js'
 import {namingTheMissing, ruleEntity, subscriptionEntity, topicEntity} from './entities.js'
 import {fromAtomRule, toAtomAction, toAtomFilter} from './rule-mapping.js'
-import type {RuleInfo, RuleSpec, SubscriptionInfo, SubscriptionSpec, TopicInfo, TopicManagement, TopicPolicyInfo, TopicSpec} from './types.js'
+import type {
+  RuleInfo,
+  RuleSpec,
+  SubscriptionInfo,
+  SubscriptionSpec,
+  TopicInfo,
+  TopicManagement,
+  TopicPolicyInfo,
+  TopicSpec,
+} from './types.js'
 
 function toTopicInfo(properties: TopicProperties, runtime?: TopicRuntimeProperties): TopicInfo {
   return {
@@ -66,7 +75,8 @@ function toSubscriptionInfo(properties: SubscriptionProperties, runtime?: Subscr
 function topicOptions(spec: TopicSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
-  if (spec.duplicateDetectionWindowMs !== undefined) out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
+  if (spec.duplicateDetectionWindowMs !== undefined)
+    out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
   if (spec.maxSizeMb !== undefined) out.maxSizeInMegabytes = spec.maxSizeMb
   if (spec.maxMessageSizeKb !== undefined) out.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
   if (spec.supportOrdering !== undefined) out.supportOrdering = spec.supportOrdering
@@ -90,7 +100,10 @@ function subscriptionOptions(spec: SubscriptionSpec): Record<string, unknown> {
 }
 
 export class AtomTopics implements TopicManagement {
-  constructor(private readonly client: ServiceBusAdministrationClient, private readonly target: ConnectionTarget) {}
+  constructor(
+    private readonly client: ServiceBusAdministrationClient,
+    private readonly target: ConnectionTarget,
+  ) {}
 
   private async call<T>(what: string, entity: ManagementErrorContext['entity'], work: () => Promise<T>): Promise<T> {
     try {
@@ -102,9 +115,10 @@ export class AtomTopics implements TopicManagement {
 
   /** Runs a call on a subscription (or its rules); a not-found names the topic when that is what is missing. */
   private onSubscription<T>(what: string, topic: string, subscription: string, work: () => Promise<T>): Promise<T> {
-    return namingTheMissing(() => this.call(what, subscriptionEntity(topic, subscription), work), [
-      {exists: () => this.topicExists(topic), entity: topicEntity(topic)},
-    ])
+    return namingTheMissing(
+      () => this.call(what, subscriptionEntity(topic, subscription), work),
+      [{exists: () => this.topicExists(topic), entity: topicEntity(topic)}],
+    )
   }
 
   async *listTopics(): AsyncIterable<TopicInfo> {
@@ -140,7 +154,9 @@ export class AtomTopics implements TopicManagement {
   async updateTopic(name: string, spec: TopicSpec): Promise<TopicInfo> {
     const current = await this.call('get topic', topicEntity(name), () => this.client.getTopic(name))
     if (spec.duplicateDetectionWindowMs !== undefined && !current.requiresDuplicateDetection) {
-      throw new UsageError('duplicate detection cannot be turned on for an existing topic', {hint: 'Create a new topic with --duplicate-detection-window.'})
+      throw new UsageError('duplicate detection cannot be turned on for an existing topic', {
+        hint: 'Create a new topic with --duplicate-detection-window.',
+      })
     }
     if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== current.enablePartitioning) {
       throw new UsageError('partitioning cannot be changed on an existing topic', {hint: 'Create a new topic with --enable-partitioning.'})
@@ -154,11 +170,13 @@ export class AtomTopics implements TopicManagement {
   }
 
   async *listSubscriptions(topic: string): AsyncIterable<SubscriptionInfo> {
-    if (!(await this.topicExists(topic))) throw new NotFoundError(`${topicEntity(topic).label} was not found`, {hint: topicEntity(topic).listHint})
+    if (!(await this.topicExists(topic)))
+      throw new NotFoundError(`${topicEntity(topic).label} was not found`, {hint: topicEntity(topic).listHint})
     const runtimes = new Map<string, SubscriptionRuntimeProperties>()
     try {
       for await (const runtime of this.client.listSubscriptionsRuntimeProperties(topic)) runtimes.set(runtime.subscriptionName, runtime)
-      for await (const properties of this.client.listSubscriptions(topic)) yield toSubscriptionInfo(properties, runtimes.get(properties.subscriptionName))
+      for await (const properties of this.client.listSubscriptions(topic))
+        yield toSubscriptionInfo(properties, runtimes.get(properties.subscriptionName))
     } catch (error) {
       throw toManagementError(error, {what: 'list subscriptions', entity: topicEntity(topic), endpoint: this.target.endpoint})
     }
@@ -182,16 +200,24 @@ export class AtomTopics implements TopicManagement {
     const options = {
       ...subscriptionOptions(spec),
       requiresSession: spec.requiresSession,
-      defaultRuleOptions: spec.rule && {name: spec.rule.name, filter: toAtomFilter(spec.rule.filter), action: toAtomAction(spec.rule.action)},
+      defaultRuleOptions: spec.rule && {
+        name: spec.rule.name,
+        filter: toAtomFilter(spec.rule.filter),
+        action: toAtomAction(spec.rule.action),
+      },
     }
-    const created = await this.onSubscription('create subscription', topic, name, () => this.client.createSubscription(topic, name, options))
+    const created = await this.onSubscription('create subscription', topic, name, () =>
+      this.client.createSubscription(topic, name, options),
+    )
     return toSubscriptionInfo(created)
   }
 
   async updateSubscription(topic: string, name: string, spec: SubscriptionSpec): Promise<SubscriptionInfo> {
     const current = await this.onSubscription('get subscription', topic, name, () => this.client.getSubscription(topic, name))
     if (spec.requiresSession !== undefined && spec.requiresSession !== current.requiresSession) {
-      throw new UsageError('sessions cannot be turned on or off on an existing subscription', {hint: 'Create a new subscription with --requires-session.'})
+      throw new UsageError('sessions cannot be turned on or off on an existing subscription', {
+        hint: 'Create a new subscription with --requires-session.',
+      })
     }
     const updated = await this.onSubscription('update subscription', topic, name, () =>
       this.client.updateSubscription({...current, ...subscriptionOptions(spec)}),
@@ -215,8 +241,12 @@ export class AtomTopics implements TopicManagement {
     const filter = toAtomFilter(rule.filter)
     const action = toAtomAction(rule.action)
     const created = await namingTheMissing(
-      () => this.call('create rule', ruleEntity(topic, subscription, rule.name), () =>
-        action ? this.client.createRule(topic, subscription, rule.name, filter, action) : this.client.createRule(topic, subscription, rule.name, filter)),
+      () =>
+        this.call('create rule', ruleEntity(topic, subscription, rule.name), () =>
+          action
+            ? this.client.createRule(topic, subscription, rule.name, filter, action)
+            : this.client.createRule(topic, subscription, rule.name, filter),
+        ),
       [
         {exists: () => this.topicExists(topic), entity: topicEntity(topic)},
         {exists: () => this.subscriptionExists(topic, subscription), entity: subscriptionEntity(topic, subscription)},
@@ -226,10 +256,13 @@ export class AtomTopics implements TopicManagement {
   }
 
   async deleteRule(topic: string, subscription: string, name: string): Promise<void> {
-    await namingTheMissing(() => this.call('delete rule', ruleEntity(topic, subscription, name), () => this.client.deleteRule(topic, subscription, name)), [
-      {exists: () => this.topicExists(topic), entity: topicEntity(topic)},
-      {exists: () => this.subscriptionExists(topic, subscription), entity: subscriptionEntity(topic, subscription)},
-    ])
+    await namingTheMissing(
+      () => this.call('delete rule', ruleEntity(topic, subscription, name), () => this.client.deleteRule(topic, subscription, name)),
+      [
+        {exists: () => this.topicExists(topic), entity: topicEntity(topic)},
+        {exists: () => this.subscriptionExists(topic, subscription), entity: subscriptionEntity(topic, subscription)},
+      ],
+    )
   }
 
   async listTopicPolicies(topic: string): Promise<TopicPolicyInfo[]> {
@@ -259,7 +292,10 @@ export class AtomTopics implements TopicManagement {
   async topicPolicyConnectionString(topic: string, name: string): Promise<string> {
     const properties = await this.call('get topic', topicEntity(topic), () => this.client.getTopic(topic))
     const rule = (properties.authorizationRules ?? []).find(candidate => candidate.keyName === name)
-    if (!rule?.primaryKey) throw new NotFoundError(`topic "${topic}" has no policy named "${name}"`, {hint: `List them with "qjob topic policy list --topic ${topic}".`})
+    if (!rule?.primaryKey)
+      throw new NotFoundError(`topic "${topic}" has no policy named "${name}"`, {
+        hint: `List them with "qjob topic policy list --topic ${topic}".`,
+      })
     return entityConnectionString(this.target, rule, topic)
   }
 }

@@ -42,7 +42,8 @@ export async function namingTheMissing<T>(
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error
     for (const parent of parents) {
-      if (!(await parent.exists())) throw new NotFoundError(`${parent.entity.label} was not found`, {hint: parent.entity.listHint, cause: error})
+      if (!(await parent.exists()))
+        throw new NotFoundError(`${parent.entity.label} was not found`, {hint: parent.entity.listHint, cause: error})
     }
     throw error
   }

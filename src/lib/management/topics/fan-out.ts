@@ -6,6 +6,8 @@ export async function readFanOut(topics: TopicManagement, name: string): Promise
   const topic = await topics.getTopic(name)
   const listed = []
   for await (const subscription of topics.listSubscriptions(name)) listed.push(subscription)
-  const subscriptions = await Promise.all(listed.map(async subscription => ({...subscription, rules: await topics.listRules(name, subscription.name)})))
+  const subscriptions = await Promise.all(
+    listed.map(async subscription => ({...subscription, rules: await topics.listRules(name, subscription.name)})),
+  )
   return {topic, subscriptions}
 }

@@ -37,7 +37,8 @@ export const ruleFilterFlags = {
   correlation: Flags.string({
     char: 'c',
     multiple: true,
-    description: 'Correlation filter KEY=VALUE (repeatable; all must match): a system property (subject, correlationId, messageId, to, replyTo, sessionId, replyToSessionId, contentType) or an application property',
+    description:
+      'Correlation filter KEY=VALUE (repeatable; all must match): a system property (subject, correlationId, messageId, to, replyTo, sessionId, replyToSessionId, contentType) or an application property',
   }),
   filter: Flags.string({description: 'A fixed filter: true (every message) or false (none)', options: ['true', 'false']}),
   action: Flags.string({description: 'SQL rule action applied to the copy, e.g. "SET sys.label = \'x\'"'}),

@@ -42,9 +42,10 @@ export function fromAtomRule(rule: RuleProperties): RuleSpec {
   const filter = rule.filter as Partial<SqlRuleFilter> & CorrelationRuleFilter
   const spec: RuleSpec = {
     name: rule.name,
-    filter: typeof filter.sqlExpression === 'string'
-      ? sqlFilter(filter.sqlExpression)
-      : {kind: 'correlation', properties: defined({...filter} as CorrelationProperties)},
+    filter:
+      typeof filter.sqlExpression === 'string'
+        ? sqlFilter(filter.sqlExpression)
+        : {kind: 'correlation', properties: defined({...filter} as CorrelationProperties)},
   }
   if (rule.action?.sqlExpression) spec.action = rule.action.sqlExpression
   return spec
@@ -54,7 +55,8 @@ export function toArmRule(rule: RuleSpec): ArmRule {
   const armRule: ArmRule = rule.action ? {action: {sqlExpression: rule.action}} : {}
   if (rule.filter.kind === 'correlation') {
     const {subject, applicationProperties, ...rest} = rule.filter.properties
-    const properties = applicationProperties && Object.fromEntries(Object.entries(applicationProperties).map(([key, value]) => [key, String(value)]))
+    const properties =
+      applicationProperties && Object.fromEntries(Object.entries(applicationProperties).map(([key, value]) => [key, String(value)]))
     return {...armRule, filterType: 'CorrelationFilter', correlationFilter: defined({...rest, label: subject, properties})}
   }
   const expression = rule.filter.kind === 'sql' ? rule.filter.expression : rule.filter.kind === 'true' ? TRUE_SQL : FALSE_SQL
@@ -65,7 +67,10 @@ export function fromArmRule(rule: ArmRule): RuleSpec {
   const spec: RuleSpec = {name: rule.name ?? '', filter: {kind: 'true'}}
   if (rule.filterType === 'CorrelationFilter' && rule.correlationFilter) {
     const {label, properties, requiresPreprocessing: _ignored, ...rest} = rule.correlationFilter
-    spec.filter = {kind: 'correlation', properties: defined({...rest, subject: label, applicationProperties: properties} as CorrelationProperties)}
+    spec.filter = {
+      kind: 'correlation',
+      properties: defined({...rest, subject: label, applicationProperties: properties} as CorrelationProperties),
+    }
   } else if (rule.sqlFilter?.sqlExpression !== undefined) {
     spec.filter = sqlFilter(rule.sqlFilter.sqlExpression)
   }

@@ -46,15 +46,25 @@ function positive(flag: string, value: number | undefined): number | undefined {
 }
 
 function autoDelete(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : within('auto-delete-on-idle', parseDuration(text, 'auto-delete-on-idle'), {min: AUTO_DELETE_MIN_MS})
+  return text === undefined
+    ? undefined
+    : within('auto-delete-on-idle', parseDuration(text, 'auto-delete-on-idle'), {min: AUTO_DELETE_MIN_MS})
 }
 
 export function topicSpecFromFlags(flags: TopicSpecFlags): TopicSpec {
   const spec: TopicSpec = {
-    defaultTtlMs: flags['default-ttl'] === undefined ? undefined : within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs),
-    duplicateDetectionWindowMs: flags['duplicate-detection-window'] === undefined
-      ? undefined
-      : within('duplicate-detection-window', parseDuration(flags['duplicate-detection-window'], 'duplicate detection window'), LIMITS.duplicateDetectionWindowMs),
+    defaultTtlMs:
+      flags['default-ttl'] === undefined
+        ? undefined
+        : within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs),
+    duplicateDetectionWindowMs:
+      flags['duplicate-detection-window'] === undefined
+        ? undefined
+        : within(
+            'duplicate-detection-window',
+            parseDuration(flags['duplicate-detection-window'], 'duplicate detection window'),
+            LIMITS.duplicateDetectionWindowMs,
+          ),
     maxSizeMb: positive('max-size-mb', flags['max-size-mb']),
     maxMessageSizeKb: positive('max-message-size-kb', flags['max-message-size-kb']),
     supportOrdering: flags['support-ordering'],
@@ -71,9 +81,15 @@ export function subscriptionSpecFromFlags(flags: SubscriptionSpecFlags): Subscri
     throw new UsageError(`--max-delivery-count must be between 1 and ${LIMITS.maxDeliveryCount.max}, got ${count}`)
   }
   const spec: SubscriptionSpec = {
-    lockDurationMs: flags['lock-duration'] === undefined ? undefined : within('lock-duration', parseDuration(flags['lock-duration'], 'lock duration'), LIMITS.lockDurationMs),
+    lockDurationMs:
+      flags['lock-duration'] === undefined
+        ? undefined
+        : within('lock-duration', parseDuration(flags['lock-duration'], 'lock duration'), LIMITS.lockDurationMs),
     maxDeliveryCount: count,
-    defaultTtlMs: flags['default-ttl'] === undefined ? undefined : within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs),
+    defaultTtlMs:
+      flags['default-ttl'] === undefined
+        ? undefined
+        : within('default-ttl', parseDuration(flags['default-ttl'], 'time to live'), LIMITS.defaultTtlMs),
     deadLetterOnExpiration: flags['dead-letter-on-expiration'],
     deadLetterOnFilterError: flags['dead-letter-on-filter-error'],
     requiresSession: flags['requires-session'],
@@ -120,10 +136,18 @@ export function parseCorrelation(inputs: readonly string[]): CorrelationProperti
 
 /** The filter the flags name; undefined when none is given. */
 export function ruleFilterFromFlags(flags: RuleFilterFlags): RuleFilter | undefined {
-  const given = [flags.sql !== undefined && '--sql', Boolean(flags.correlation?.length) && '--correlation', flags.filter !== undefined && '--filter'].filter(Boolean)
-  if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be used together: a rule has one filter`, {hint: 'Create one rule per filter; a message matching several rules is copied once per rule.'})
+  const given = [
+    flags.sql !== undefined && '--sql',
+    Boolean(flags.correlation?.length) && '--correlation',
+    flags.filter !== undefined && '--filter',
+  ].filter(Boolean)
+  if (given.length > 1)
+    throw new UsageError(`${given.join(' and ')} cannot be used together: a rule has one filter`, {
+      hint: 'Create one rule per filter; a message matching several rules is copied once per rule.',
+    })
   if (flags.sql !== undefined) {
-    if (flags.sql.trim() === '') throw new UsageError('--sql needs an expression', {hint: 'For a filter that takes every message use --filter true.'})
+    if (flags.sql.trim() === '')
+      throw new UsageError('--sql needs an expression', {hint: 'For a filter that takes every message use --filter true.'})
     return {kind: 'sql', expression: flags.sql}
   }
   if (flags.correlation?.length) return {kind: 'correlation', properties: parseCorrelation(flags.correlation)}
@@ -134,7 +158,10 @@ export function ruleFilterFromFlags(flags: RuleFilterFlags): RuleFilter | undefi
 
 export function ruleSpecFromFlags(name: string, flags: RuleFilterFlags): RuleSpec {
   const filter = ruleFilterFromFlags(flags)
-  if (!filter) throw new UsageError('a rule needs a filter', {hint: 'Give one of --sql EXPR, --correlation KEY=VALUE (repeatable) or --filter true|false.'})
+  if (!filter)
+    throw new UsageError('a rule needs a filter', {
+      hint: 'Give one of --sql EXPR, --correlation KEY=VALUE (repeatable) or --filter true|false.',
+    })
   return flags.action ? {name, filter, action: flags.action} : {name, filter}
 }
 

@@ -100,14 +100,23 @@ export interface FanOut {
 
 /** The topic, then each subscription with its counts and its rules, drawn as a tree. */
 export function formatFanOut({topic, subscriptions}: FanOut): string {
-  const lines = [`${topic.name} (${topic.status}; ${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'}; ${topic.counts?.scheduled ?? 0} scheduled)`]
+  const lines = [
+    `${topic.name} (${topic.status}; ${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'}; ${topic.counts?.scheduled ?? 0} scheduled)`,
+  ]
   if (subscriptions.length === 0) lines.push('└─ no subscriptions: messages sent to this topic are dropped')
   subscriptions.forEach((subscription, index) => {
     const last = index === subscriptions.length - 1
     const counts = subscription.counts
     const forward = subscription.forwardTo ? ` -> ${subscription.forwardTo}` : ''
-    lines.push(`${last ? '└─' : '├─'} ${subscription.name}  active ${counts?.active ?? '?'}, dead-letter ${counts?.deadLetter ?? '?'}${forward}`)
-    const rules = subscription.rules.length === 0 ? ['no rules: receives nothing'] : subscription.rules.map(rule => `rule ${rule.name}: ${describeFilter(rule.filter)}${rule.action ? `; action: ${rule.action}` : ''}`)
+    lines.push(
+      `${last ? '└─' : '├─'} ${subscription.name}  active ${counts?.active ?? '?'}, dead-letter ${counts?.deadLetter ?? '?'}${forward}`,
+    )
+    const rules =
+      subscription.rules.length === 0
+        ? ['no rules: receives nothing']
+        : subscription.rules.map(
+            rule => `rule ${rule.name}: ${describeFilter(rule.filter)}${rule.action ? `; action: ${rule.action}` : ''}`,
+          )
     for (const rule of rules) lines.push(`${last ? '   ' : '│  '}   ${rule}`)
   })
   return lines.join('\n')

@@ -36,10 +36,7 @@ export interface TopicInfo {
 
 /** The filter of a rule: a SQL expression, a correlation filter, or always / never. */
 export type RuleFilter =
-  | {kind: 'sql'; expression: string}
-  | {kind: 'correlation'; properties: CorrelationProperties}
-  | {kind: 'true'}
-  | {kind: 'false'}
+  {kind: 'sql'; expression: string} | {kind: 'correlation'; properties: CorrelationProperties} | {kind: 'true'} | {kind: 'false'}
 
 /** A correlation filter: every property given must equal the message's. */
 export interface CorrelationProperties {

@@ -11,7 +11,16 @@ import {parseSqlAction, parseSqlFilter} from './sql-parser.js'
 export const DEFAULT_RULE_NAME = '$Default'
 
 /** The correlation filter's system properties, as the SDK's CorrelationRuleFilter names them. */
-export const CORRELATION_FIELDS = ['correlationId', 'messageId', 'to', 'replyTo', 'subject', 'sessionId', 'replyToSessionId', 'contentType'] as const
+export const CORRELATION_FIELDS = [
+  'correlationId',
+  'messageId',
+  'to',
+  'replyTo',
+  'subject',
+  'sessionId',
+  'replyToSessionId',
+  'contentType',
+] as const
 export type CorrelationField = (typeof CORRELATION_FIELDS)[number]
 
 export type RuleFilter =
@@ -86,10 +95,14 @@ export function compileRule(properties: RuleProperties): CompiledRule {
       break
     }
     case 'correlation': {
-      const system = CORRELATION_FIELDS.filter(field => filter[field] !== undefined).map(field => [SYSTEM_OF[field], filter[field]] as const)
+      const system = CORRELATION_FIELDS.filter(field => filter[field] !== undefined).map(
+        field => [SYSTEM_OF[field], filter[field]] as const,
+      )
       const user = Object.entries(filter.applicationProperties ?? {})
-      if (system.length === 0 && user.length === 0) throw new BrokerError('BadRequest', 'A correlation filter needs at least one property to match. SubCode=40000.')
-      matches = message => system.every(([key, value]) => message.system.get(key) === value) && user.every(([key, value]) => message.user[key] === value)
+      if (system.length === 0 && user.length === 0)
+        throw new BrokerError('BadRequest', 'A correlation filter needs at least one property to match. SubCode=40000.')
+      matches = message =>
+        system.every(([key, value]) => message.system.get(key) === value) && user.every(([key, value]) => message.user[key] === value)
       break
     }
     default:

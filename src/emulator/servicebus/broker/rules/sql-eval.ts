@@ -26,9 +26,26 @@ export class FilterEvaluationError extends Error {
 
 /** The system properties a filter can read (`sys.Name`, case-insensitive), as Azure names them. */
 export const SYSTEM_PROPERTIES = [
-  'MessageId', 'CorrelationId', 'To', 'ReplyTo', 'Label', 'Subject', 'SessionId', 'ReplyToSessionId', 'ContentType',
-  'TimeToLive', 'ScheduledEnqueueTimeUtc', 'PartitionKey', 'ViaPartitionKey', 'SequenceNumber', 'EnqueuedTimeUtc', 'Size',
-  'DeliveryCount', 'ExpiresAtUtc', 'EnqueuedSequenceNumber', 'LockToken',
+  'MessageId',
+  'CorrelationId',
+  'To',
+  'ReplyTo',
+  'Label',
+  'Subject',
+  'SessionId',
+  'ReplyToSessionId',
+  'ContentType',
+  'TimeToLive',
+  'ScheduledEnqueueTimeUtc',
+  'PartitionKey',
+  'ViaPartitionKey',
+  'SequenceNumber',
+  'EnqueuedTimeUtc',
+  'Size',
+  'DeliveryCount',
+  'ExpiresAtUtc',
+  'EnqueuedSequenceNumber',
+  'LockToken',
 ] as const
 const SYSTEM_NAMES = new Set(SYSTEM_PROPERTIES.map(name => name.toLowerCase()))
 
@@ -141,7 +158,9 @@ export function evaluate(node: SqlNode, message: FilterMessage, parameters: Para
       {
         const name = evaluate(node.args[0], message, parameters)
         if (typeof name !== 'string') return undefined
-        return name.toLowerCase().startsWith('sys.') ? read({scope: 'sys', name: name.slice(4)}, message) : read({scope: 'user', name}, message)
+        return name.toLowerCase().startsWith('sys.')
+          ? read({scope: 'sys', name: name.slice(4)}, message)
+          : read({scope: 'user', name}, message)
       }
     case 'unary': {
       const value = evaluate(node.operand, message, parameters)
@@ -188,13 +207,15 @@ export function evaluate(node: SqlNode, message: FilterMessage, parameters: Para
       const value = evaluate(node.operand, message, parameters)
       const pattern = evaluate(node.pattern, message, parameters)
       const escape = node.escape ? evaluate(node.escape, message, parameters) : undefined
-      if (escape !== undefined && (typeof escape !== 'string' || escape.length !== 1)) throw new FilterEvaluationError('the LIKE escape must be one character')
+      if (escape !== undefined && (typeof escape !== 'string' || escape.length !== 1))
+        throw new FilterEvaluationError('the LIKE escape must be one character')
       if (typeof value !== 'string' || typeof pattern !== 'string') return undefined
       const matches = likeMatches(value, pattern, escape)
       return node.negated ? !matches : matches
     }
     case 'exists':
-      if (node.ref.scope === 'sys') return message.system.get(node.ref.name.toLowerCase()) !== undefined && message.system.get(node.ref.name.toLowerCase()) !== null
+      if (node.ref.scope === 'sys')
+        return message.system.get(node.ref.name.toLowerCase()) !== undefined && message.system.get(node.ref.name.toLowerCase()) !== null
       return Object.hasOwn(message.user, node.ref.name)
   }
 }
@@ -209,7 +230,8 @@ export function applyAction(statements: SqlStatement[], message: FilterMessage, 
   const user = {...message.user}
   const view: FilterMessage = {system: message.system, user}
   for (const statement of statements) {
-    if (statement.ref.scope === 'sys') throw new FilterEvaluationError(`the emulator's rule actions change application properties only, not sys.${statement.ref.name}`)
+    if (statement.ref.scope === 'sys')
+      throw new FilterEvaluationError(`the emulator's rule actions change application properties only, not sys.${statement.ref.name}`)
     if (statement.kind === 'remove') delete user[statement.ref.name]
     else user[statement.ref.name] = evaluate(statement.value, view, parameters) ?? null
   }
