@@ -7,6 +7,7 @@ import type {AccessToken, TokenCredential} from '@azure/identity'
 import {formatIsoDuration, parseIsoDuration} from '../../common/duration.js'
 import {NotFoundError, UsageError} from '../../common/errors.js'
 import {registerSecret} from '../../common/redact.js'
+import {writableFields} from './arm-writable.js'
 import {toManagementError} from './errors.js'
 import {checkPartitioningUnchanged} from './queue-spec.js'
 import {
@@ -96,46 +97,6 @@ function policyInfo(queue: string, rule: SBAuthorizationRule): PolicyInfo {
   return {name: rule.name ?? '', queue, rights: (rule.rights ?? []) as AccessRight[]}
 }
 
-/** ARM PUT replaces the resource: an update sends the current settings with the changes applied. */
-function settableFields(queue: SBQueue): SBQueue {
-  const {
-    lockDuration,
-    maxSizeInMegabytes,
-    maxMessageSizeInKilobytes,
-    requiresDuplicateDetection,
-    requiresSession,
-    defaultMessageTimeToLive,
-    deadLetteringOnMessageExpiration,
-    duplicateDetectionHistoryTimeWindow,
-    maxDeliveryCount,
-    status,
-    enableBatchedOperations,
-    autoDeleteOnIdle,
-    enablePartitioning,
-    enableExpress,
-    forwardTo,
-    forwardDeadLetteredMessagesTo,
-  } = queue
-  return {
-    lockDuration,
-    maxSizeInMegabytes,
-    maxMessageSizeInKilobytes,
-    requiresDuplicateDetection,
-    requiresSession,
-    defaultMessageTimeToLive,
-    deadLetteringOnMessageExpiration,
-    duplicateDetectionHistoryTimeWindow,
-    maxDeliveryCount,
-    status,
-    enableBatchedOperations,
-    autoDeleteOnIdle,
-    enablePartitioning,
-    enableExpress,
-    forwardTo,
-    forwardDeadLetteredMessagesTo,
-  }
-}
-
 export class ArmBackend implements ManagementBackend {
   readonly kind = 'arm' as const
   readonly topics: TopicManagement
@@ -214,7 +175,7 @@ export class ArmBackend implements ManagementBackend {
       })
     }
     checkPartitioningUnchanged(spec, current.enablePartitioning)
-    const merged = {...settableFields(current), ...specToQueue(spec)}
+    const merged = {...writableFields(current), ...specToQueue(spec)}
     return this.call('update queue', async () => toQueueInfo(await this.client.queues.createOrUpdate(...this.at, name, merged)), name)
   }
 

@@ -5,6 +5,7 @@ import type {SBSubscription, SBTopic, ServiceBusManagementClient} from '@azure/a
 
 import {NotFoundError, UsageError} from '../../../common/errors.js'
 import {registerSecret} from '../../../common/redact.js'
+import {writableFields} from '../arm-writable.js'
 import {type ManagementErrorContext, toManagementError} from '../errors.js'
 import {formatIsoDuration, parseIsoDuration} from '../../../common/duration.js'
 import type {AccessRight} from '../types.js'
@@ -98,26 +99,6 @@ function specToSubscription(spec: SubscriptionSpec): SBSubscription {
   return subscription
 }
 
-/** The writable fields of a resource read back (ARM PUT replaces the whole resource). */
-function writable<T extends object>(resource: T): T {
-  const {
-    id: _id,
-    name: _name,
-    type: _type,
-    location: _location,
-    systemData: _systemData,
-    createdAt: _c,
-    updatedAt: _u,
-    accessedAt: _a,
-    countDetails: _counts,
-    messageCount: _m,
-    sizeInBytes: _s,
-    subscriptionCount: _sc,
-    ...rest
-  } = resource as Record<string, unknown>
-  return rest as T
-}
-
 export class ArmTopics implements TopicManagement {
   constructor(
     private readonly client: ServiceBusManagementClient,
@@ -182,7 +163,7 @@ export class ArmTopics implements TopicManagement {
     if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== (current.enablePartitioning ?? false)) {
       throw new UsageError('partitioning cannot be changed on an existing topic', {hint: 'Create a new topic with --enable-partitioning.'})
     }
-    const merged = {...writable(current), ...specToTopic(spec)}
+    const merged = {...writableFields(current), ...specToTopic(spec)}
     return this.call('update topic', topicEntity(name), async () =>
       toTopicInfo(await this.client.topics.createOrUpdate(...this.at, name, merged)),
     )
@@ -246,7 +227,7 @@ export class ArmTopics implements TopicManagement {
         hint: 'Create a new subscription with --requires-session.',
       })
     }
-    const merged = {...writable(current), ...specToSubscription(spec)}
+    const merged = {...writableFields(current), ...specToSubscription(spec)}
     return this.onSubscription('update subscription', topic, name, async () =>
       toSubscriptionInfo(topic, await this.client.subscriptions.createOrUpdate(...this.at, topic, name, merged)),
     )
