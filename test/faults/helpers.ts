@@ -80,10 +80,13 @@ export function alive(pid: number): boolean {
 }
 
 /** A TCP proxy in front of the emulator that can drop every connection and refuse new ones. */
-export async function startCuttableProxy(targetPort: number): Promise<{port: number; cut(): void; restore(): void; close(): void}> {
+export async function startCuttableProxy(
+  targetPort: number,
+): Promise<{port: number; cut(): void; restore(): void; close(): void; quiet(ms: number): Promise<void>}> {
   const {createServer, connect} = await import('node:net')
   const sockets = new Set<import('node:net').Socket>()
   let cut = false
+  let lastServerBytesAt = Date.now()
   const server = createServer(client => {
     if (cut) {
       client.destroy()
@@ -97,6 +100,7 @@ export async function startCuttableProxy(targetPort: number): Promise<{port: num
     }
     client.pipe(upstream)
     upstream.pipe(client)
+    upstream.on('data', () => (lastServerBytesAt = Date.now()))
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
   })
@@ -109,6 +113,14 @@ export async function startCuttableProxy(targetPort: number): Promise<{port: num
     },
     restore() {
       cut = false
+    },
+    /**
+     * Resolves once the server has sent nothing for `ms`: what it had to say (e.g. the accept of a
+     * send the broker already counts) has reached the client. The client's side is not observable
+     * from the test, so quiet on the wire is the event waited for.
+     */
+    async quiet(ms: number) {
+      while (Date.now() - lastServerBytesAt < ms) await new Promise(resolve => setTimeout(resolve, ms / 4))
     },
     close() {
       for (const socket of sockets) socket.destroy()

@@ -66,6 +66,8 @@ describe('qjob send under faults', () => {
       const running = start(['send', '-q', 'cut', '--ndjson', '--timeout', '2'], {cwd: fx.home, env})
       running.child.stdin.write(line(1) + line(2) + line(3))
       await until(() => active('cut') === 3, 'the first lines to be sent', 20_000)
+      // The broker counts them once durable; the client counts them once the accept arrives.
+      await proxy.quiet(300)
       proxy.cut()
       running.child.stdin.end(line(4))
       const result = await running.exit(120_000)
