@@ -54,7 +54,13 @@ describe('qjob run-once: stdin and terminals', () => {
           }
       })
       const waitFor = (pattern: RegExp) =>
-        pattern.test(output) ? Promise.resolve() : new Promise<void>(resolve => waiters.push({pattern, resolve}))
+        pattern.test(output)
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => {
+              // A step that never comes fails with what the terminal showed, not a silent hang.
+              const timer = setTimeout(() => reject(new Error(`waited 20 s for ${pattern}: ${JSON.stringify(output)}`)), 20_000)
+              waiters.push({pattern, resolve: () => (clearTimeout(timer), resolve())})
+            })
       // Both terminals (the test's and the dyno's) turn \n into \r\n, and bash's prompt ends in \r.
       const closed = new Promise<number | null>(resolve => child.on('close', resolve))
 
@@ -62,7 +68,9 @@ describe('qjob run-once: stdin and terminals', () => {
       child.stdin.write('stty size; test -t 0 && echo "tty=yes"\r')
       await waitFor(/27 91\r*\n/)
       await waitFor(/[\r\n]tty=yes\r*\n/)
-      child.stdin.write('echo sleeping; sleep 30\r')
+      // "sleeping" is printed by the process that then becomes sleep, so once it shows, Ctrl-C can only
+      // reach that process (a bare `echo; sleep` let it land before sleep was in the foreground).
+      child.stdin.write('sh -c "echo sleeping; exec sleep 30"\r')
       await waitFor(/[\r\n]sleeping\r*\n/)
       child.stdin.write('\u0003')
       child.stdin.write('echo "after-$((6*7)) status=$?"\r')
