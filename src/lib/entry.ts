@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 import {flush, run as runOclif} from './oclif.js'
 
 import {wantsJsonErrors} from './json-errors.js'
+import {watchStdout} from './stdout.js'
 import {debugEnabled, describeError, errorJson, exitCodeOf, UsageError} from '../common/errors.js'
 import {closest} from '../common/suggest.js'
 
@@ -45,6 +46,8 @@ function knownIds(binUrl: string): string[] {
 
 export async function run(binUrl: string, options: {development?: boolean} = {}): Promise<void> {
   const argv = process.argv.slice(2)
+  // A reader that goes away while oclif prints (`qjob help | head -1`): exit 141, not a hang.
+  watchStdout()
   try {
     // Development (bin/dev.js) runs the TypeScript sources; errors are reported the same way.
     if (options.development) process.env.NODE_ENV = 'development'

@@ -1,0 +1,69 @@
+// Answers that need no oclif: `qjob --version`, and help pages off a terminal (`qjob scale --help`,
+// `qjob help queue`, `qjob`), printed from dist/help-cache.json, which the build renders with oclif's
+// own Help class (scripts/render-help.mjs). Scripts and CI ask for these often; loading oclif and
+// building its Config would cost more than node's own start-up. Anything else, or anything that
+// could render differently (a terminal's width and colours, colour or width settings, DEBUG), goes
+// to oclif.
+import {readFileSync} from 'node:fs'
+import {arch, platform, release} from 'node:os'
+
+import {watchStdout} from '../stdout.js'
+
+interface HelpCache {
+  root: string
+  commands: Record<string, string>
+  topics: Record<string, string>
+}
+
+const HELP_FLAGS = new Set(['--help', '-h'])
+const VERSION_FLAGS = new Set(['--version', '-v'])
+/** What oclif's help or its colour library reads besides a terminal (scripts/render-help.mjs clears the same). */
+const RENDER_SETTINGS = /^(FORCE_COLOR|NO_COLOR|COLORTERM|TF_BUILD|CI|OCLIF_COLUMNS|DEBUG|PM2_HOME|NEXT_RUNTIME)$|^TEAMCI/
+
+/** Prints the answer and returns true, or returns false for oclif to handle argv. */
+export function answerWithoutOclif(argv: string[], root: URL): boolean {
+  const text = VERSION_FLAGS.has(argv[0]) && argv.length === 1 ? `${userAgent(root)}\n` : cachedHelp(argv, root)
+  if (text === undefined) return false
+  watchStdout() // a reader that went away: exit 141, no stack trace
+  process.stdout.write(text)
+  return true
+}
+
+/** As oclif's config.userAgent: qjob/0.1.0 linux-x64 node-v20.20.2 ("wsl" on WSL, as oclif says). */
+function userAgent(root: URL): string {
+  const {version} = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {version: string}
+  const os = platform() === 'linux' && release().toLowerCase().includes('microsoft') ? 'wsl' : platform()
+  return `qjob/${version} ${os}-${arch()} node-${process.version}`
+}
+
+function cachedHelp(argv: string[], root: URL): string | undefined {
+  if (process.stdout.isTTY || Object.keys(process.env).some(key => RENDER_SETTINGS.test(key))) return undefined
+  const page = helpPage(argv)
+  if (page === undefined) return undefined
+  let cache: HelpCache
+  try {
+    cache = JSON.parse(readFileSync(new URL('dist/help-cache.json', root), 'utf8')) as HelpCache
+  } catch {
+    return undefined // not built (bin/dev.js) or unreadable: oclif renders it
+  }
+  // `qjob queue` (a topic, no flag) shows the topic's page, as oclif does; a command needs the flag.
+  const text = page.words === '' ? cache.root : ((page.asked ? cache.commands[page.words] : undefined) ?? cache.topics[page.words])
+  // The root page (and `help --help`, which is the root page) names the version, platform and node.
+  return text?.replaceAll('{{userAgent}}', userAgent(root))
+}
+
+/**
+ * The words of the page asked for, when argv is nothing but words and one help flag (`scale --help`),
+ * `help` and words, or words alone; otherwise undefined (arguments or flags: oclif decides).
+ */
+function helpPage(argv: string[]): {words: string; asked: boolean} | undefined {
+  if (argv[0] === 'help') return wordsOnly(argv.slice(1)) ? {words: argv.slice(1).join(' '), asked: true} : undefined
+  const flags = argv.filter(arg => HELP_FLAGS.has(arg))
+  const words = argv.filter(arg => !HELP_FLAGS.has(arg))
+  if (flags.length > 1 || !wordsOnly(words)) return undefined
+  return {words: words.join(' '), asked: flags.length === 1 || argv.length === 0}
+}
+
+function wordsOnly(args: string[]): boolean {
+  return args.every(arg => /^[a-z][a-z0-9-]*$/.test(arg))
+}

@@ -1,0 +1,96 @@
+// Help pages off a terminal come from dist/help-cache.json without loading oclif. Each cached page
+// must be what oclif itself prints for it (oclif renders it when OCLIF_COLUMNS is set, which skips
+// the cache, at the same 80 columns as any pipe); anything the cache cannot answer goes to oclif.
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, describe, it} from 'node:test'
+
+import {binPath, cleanEnv, repoRoot, runCli, tempDir} from '../helpers/cli.js'
+
+interface HelpCache {
+  root: string
+  commands: Record<string, string>
+  topics: Record<string, string>
+}
+
+const cache = JSON.parse(readFileSync(join(repoRoot, 'dist', 'help-cache.json'), 'utf8')) as HelpCache
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+
+describe('help pages from the build-time cache', () => {
+  const home = tempDir('qjob-help-cache-')
+  after(() => home.cleanup())
+  const env = (extra: NodeJS.ProcessEnv = {}) => cleanEnv(home.path, extra)
+  const byOclif = (args: string[]) => runCli(args, {cwd: home.path, env: env({OCLIF_COLUMNS: '80'})})
+
+  it('has a page for every command in the manifest, and every page is what oclif prints', async () => {
+    // qjob's own commands, and the help and version plugins' ones.
+    const ids = [...Object.keys(manifest.commands).map(id => id.replaceAll(':', ' ')), 'help', 'version']
+    assert.deepEqual(Object.keys(cache.commands).sort(), ids.sort())
+    const pages: Array<[string[], string]> = [
+      [['--help'], cache.root],
+      ...Object.entries(cache.commands).map(([words, text]): [string[], string] => [[...words.split(' '), '--help'], text]),
+      ...Object.entries(cache.topics).map(([words, text]): [string[], string] => [[...words.split(' '), '--help'], text]),
+    ]
+    // Four at a time: each is a whole oclif start-up.
+    for (let i = 0; i < pages.length; i += 4)
+      await Promise.all(
+        pages.slice(i, i + 4).map(async ([args, text]) => {
+          const result = await byOclif(args)
+          assert.equal(result.code, 0, result.stderr)
+          // The cache holds a placeholder where the root page names version, platform and node.
+          assert.equal(text, result.stdout.replace(/qjob\/\S+ \S+ node-\S+/, '{{userAgent}}'), `qjob ${args.join(' ')}`)
+        }),
+      )
+  })
+
+  it('answers --help, -h, "help WORDS", a bare topic and no arguments the way oclif does, without loading oclif', async () => {
+    for (const args of [['scale', '--help'], ['-h', 'queue', 'policy'], ['help', 'dlq', 'resubmit'], ['queue'], [], ['help'], ['--help']]) {
+      const traced = await tracedRun(args)
+      const oclif = await byOclif(args)
+      assert.equal(traced.code, 0, traced.stderr)
+      assert.equal(traced.stdout, oclif.stdout, `qjob ${args.join(' ')}`)
+      assert.ok(traced.modules.includes('bin/run.js'), 'the trace saw the entry point')
+      assert.ok(!/dist\/lib\/entry\.js|oclif/.test(traced.modules), `qjob ${args.join(' ')} loaded oclif`)
+    }
+  })
+
+  it('leaves to oclif what could render differently or is not a plain page: colour settings, arguments, unknown words', async () => {
+    for (const [args, extra] of [
+      [['scale', '--help'], {FORCE_COLOR: '1'}],
+      [['scale', '--help'], {CI: 'true'}],
+      [['scale', 'worker=2', '--help'], {}],
+      [['help', 'nosuch'], {}],
+    ] as Array<[string[], NodeJS.ProcessEnv]>) {
+      const traced = await tracedRun(args, extra)
+      assert.ok(traced.modules.includes('dist/lib/entry.js'), `qjob ${args.join(' ')} with ${JSON.stringify(extra)} did not go to oclif`)
+    }
+    const unknown = await runCli(['help', 'nosuch'], {cwd: home.path, env: env()})
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /unknown command "nosuch"/)
+  })
+
+  /** qjob run with the module-trace preloads: its output and every module it loaded. */
+  async function tracedRun(args: string[], extra: NodeJS.ProcessEnv = {}) {
+    const traceFile = join(home.path, `trace-${Math.random().toString(36).slice(2)}.txt`)
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
+        '--import',
+        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
+        binPath,
+        ...args,
+      ],
+      {cwd: home.path, env: env({QJOB_TRACE_FILE: traceFile, ...extra}), stdio: ['ignore', 'pipe', 'pipe']},
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const code = await new Promise<number | null>(resolve => child.on('close', resolve))
+    return {code, stdout, stderr, modules: readFileSync(traceFile, 'utf8')}
+  }
+})
