@@ -1,6 +1,7 @@
 import {Flags} from '../lib/oclif.js'
 
 import {BaseCommand} from '../lib/base-command.js'
+import {secondsFlag} from '../lib/duration-flag.js'
 import {UsageError} from '../common/errors.js'
 import {queueContext} from '../lib/servicebus/command-support.js'
 import {connectionFlags, receiveEntityFlags} from '../lib/servicebus/flags.js'
@@ -34,8 +35,11 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
   static override flags = {
     ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'Receive at most this many messages', default: 1, min: 1}),
-    wait: Flags.integer({description: 'Seconds to wait for the first message (and each later batch)', default: 5, min: 0}),
-    'max-wait': Flags.integer({description: 'Seconds to run in all, at most', min: 1}),
+    wait: secondsFlag({
+      description: 'How long to wait for the first message (and each later batch), e.g. 5s, 2m (bare numbers are seconds)',
+      default: 5,
+    }),
+    'max-wait': secondsFlag({description: 'How long to run in all, at most, e.g. 1m (bare numbers are seconds)', minSeconds: 1}),
     mode: Flags.string({description: 'Receive mode', options: ['peek-lock', 'receive-and-delete'], default: 'peek-lock'}),
     settle: Flags.string({
       description: 'What to do with each message once written (peek-lock)',
@@ -76,8 +80,8 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
           sessionId: flags['session-id'],
           nextSession: flags['next-session'],
           count: flags.max,
-          waitMs: flags.wait * 1000,
-          maxWaitMs: flags['max-wait'] === undefined ? undefined : flags['max-wait'] * 1000,
+          waitMs: Math.round(flags.wait * 1000),
+          maxWaitMs: flags['max-wait'] === undefined ? undefined : Math.round(flags['max-wait'] * 1000),
           settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
           deadLetterReason: flags.reason,
           deadLetterDescription: flags.description,

@@ -1,6 +1,7 @@
 import {Flags} from '../lib/oclif.js'
 
 import {ndjsonFlag} from '../lib/event-flags.js'
+import {secondsFlag} from '../lib/duration-flag.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {parseDuration} from '../common/duration.js'
 import {UsageError} from '../common/errors.js'
@@ -56,10 +57,10 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
     session: Flags.boolean({description: 'Work through sessions one at a time (session-enabled queues)'}),
     ndjson: ndjsonFlag('Log one JSON object a line instead of logfmt'),
     ...workConnectionFlags,
-    'connection-timeout': Flags.integer({
-      description: 'Seconds to wait for Service Bus before failing',
+    'connection-timeout': secondsFlag({
+      description: 'How long to wait for Service Bus before failing, e.g. 30s, 2m (bare numbers are seconds)',
       default: 30,
-      min: 1,
+      minSeconds: 1,
       helpGroup: 'CONNECTION',
     }),
   }

@@ -101,11 +101,11 @@ describe('qjob send and receive against the emulator', () => {
     assert.equal(fx.emulator.broker.runtimeCounts('bulk').activeMessageCount, 5000)
   })
 
-  it('receives as NDJSON, completing each message after writing it', async () => {
+  it('receives as NDJSON, completing each message after writing it (waits written as durations)', async () => {
     const sender = client.createSender('settle')
     await sender.sendMessages([{body: Buffer.from('one')}, {body: Buffer.from('two'), subject: 's2', applicationProperties: {n: 2}}])
     await sender.close()
-    const result = await fx.qjob(['receive', '-q', 'settle', '-n', '2', '--ndjson', '--wait', '5'])
+    const result = await fx.qjob(['receive', '-q', 'settle', '-n', '2', '--ndjson', '--wait', '5s', '--timeout', '1m'])
     assert.equal(result.code, 0, result.stderr)
     const lines = ndjson(result.stdout)
     assert.deepEqual(
@@ -115,8 +115,21 @@ describe('qjob send and receive against the emulator', () => {
     assert.equal(lines[1].subject, 's2')
     assert.deepEqual(lines[1].applicationProperties, {n: 2})
     assert.equal(lines[0].deliveryCount, 0)
-    const again = await fx.qjob(['receive', '-q', 'settle', '--wait', '1', '--json'])
+    const again = await fx.qjob(['receive', '-q', 'settle', '--wait', '500ms', '--max-wait', 'PT2S', '--json'])
+    assert.equal(again.code, 0, again.stderr)
     assert.deepEqual(JSON.parse(again.stdout), [])
+  })
+
+  it('the connection --timeout and receive waits take the duration grammar; a bad one is exit 2 naming the flag', async () => {
+    for (const [args, message] of [
+      [['--timeout', 'soon'], /Parsing --timeout: invalid duration "soon"/],
+      [['--timeout', '500ms'], /Parsing --timeout: "500ms" is too short: at least 1 s/],
+      [['--max-wait', '0'], /Parsing --max-wait: "0" is too short/],
+    ] as Array<[string[], RegExp]>) {
+      const result = await fx.qjob(['receive', '-q', 'settle', ...args])
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, message)
+    }
   })
 
   it('--settle abandon puts the message back with its delivery count raised; dead-letter moves it', async () => {

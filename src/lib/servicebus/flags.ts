@@ -1,4 +1,5 @@
 // Flags shared by the messaging commands, defined once.
+import {secondsFlag} from '../duration-flag.js'
 import {Flags} from '../oclif.js'
 
 export const connectionFlags = {
@@ -10,7 +11,12 @@ export const connectionFlags = {
     description: 'Namespace for Entra ID auth, e.g. myns.servicebus.windows.net [env: SERVICEBUS_NAMESPACE]',
     helpGroup: 'CONNECTION',
   }),
-  timeout: Flags.integer({description: 'Seconds to wait for Service Bus before failing', default: 30, min: 1, helpGroup: 'CONNECTION'}),
+  timeout: secondsFlag({
+    description: 'How long to wait for Service Bus before failing, e.g. 30s, 2m (bare numbers are seconds)',
+    default: 30,
+    minSeconds: 1,
+    helpGroup: 'CONNECTION',
+  }),
 }
 
 export const queueFlag = {
