@@ -308,15 +308,16 @@ export class Broker {
    * and dropped, as Azure does, and get no sequence number.
    */
   async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueuer.enqueue(this.sendTarget(path), incoming, true)
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming)
   }
 
   /**
    * schedule-message: each message becomes active at its `scheduledEnqueueTimeUtc` (at once when
-   * that has passed). Every message gets a sequence number, duplicates included.
+   * that has passed). Every message gets a sequence number; a duplicate's names nothing (Azure
+   * drops it as a send's, and hands back a number all the same).
    */
   async schedule(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueuer.enqueue(this.sendTarget(path), incoming, false)
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming, true)
   }
 
   /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */
