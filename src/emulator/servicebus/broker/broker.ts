@@ -17,7 +17,7 @@ import {SessionManager, type SessionGrant, type SessionRequest} from './sessions
 import {resetQueues, type QueueResetSummary} from './reset.js'
 import {SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
 import {Topics} from './topics.js'
-import {Forwarding, type Placement} from './forwarding.js'
+import {checkForwardTargets, Forwarding, type Placement} from './forwarding.js'
 import {subscriptionPath} from './topic-properties.js'
 import {systemOnlyInspector} from './rules/system-view.js'
 
@@ -226,6 +226,14 @@ export class Broker {
       this.locks.dropEntity(entity)
       for (const consumer of entity.consumers.splice(0)) consumer.close(entityNotFound(entity.path))
     }
+  }
+
+  /**
+   * For the management APIs (ATOM, ARM): refuses forwards to a queue or topic that does not exist,
+   * as Azure does. Config files are not checked, as their entities may name each other in any order.
+   */
+  requireForwardTargets(settings: {forwardTo?: string; forwardDeadLetteredMessagesTo?: string}): void {
+    checkForwardTargets(this.entities, settings)
   }
 
   /**
