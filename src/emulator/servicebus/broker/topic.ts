@@ -8,7 +8,7 @@ import type {StoreRecord} from '../store/message-store.js'
 import type {PropertyEditor, StoredMessage} from './message.js'
 import {Queue} from './queue.js'
 import {compileRule, copiesFor, type CompiledRule, type RuleProperties} from './rules/rule.js'
-import {FilterEvaluationError, type FilterMessage, type SqlValue} from './rules/sql-eval.js'
+import {FilterEvaluationError, type ActionResult, type FilterMessage, type SqlValue} from './rules/sql-eval.js'
 import {
   holdingQueueProperties,
   subscriptionPath,
@@ -19,10 +19,26 @@ import {
 
 type TimerHandlers = ConstructorParameters<typeof Queue>[2]
 
-/** Reads a stored message for rules, and rewrites its application properties (rule actions). */
+/** Reads a stored message for rules, and rewrites its application and system properties (rule actions). */
 export interface MessageInspector {
   filterView(message: StoredMessage): FilterMessage
   replaceApplicationProperties(payload: Buffer, properties: Record<string, SqlValue>): Buffer
+  /** Lower-cased system property names (sql-eval.ts SETTABLE_SYSTEM_PROPERTIES); null clears. */
+  replaceSystemProperties(payload: Buffer, changes: ReadonlyMap<string, string | null>): Buffer
+}
+
+/** A rule action's changes, applied to a subscription's copy: its payload, and the ids the broker keeps. */
+function applyActionResult(copy: StoredMessage, result: ActionResult, inspector: MessageInspector): void {
+  copy.payload = inspector.replaceApplicationProperties(copy.payload, result.user)
+  if (result.system.size === 0) return
+  copy.payload = inspector.replaceSystemProperties(copy.payload, result.system)
+  const messageId = result.system.get('messageid')
+  if (messageId) copy.messageId = messageId
+  if (result.system.has('sessionid')) {
+    const sessionId = result.system.get('sessionid')
+    if (sessionId === null || sessionId === undefined) delete copy.sessionId
+    else copy.sessionId = sessionId
+  }
 }
 
 export class TopicQueue extends Queue {
@@ -111,7 +127,7 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
     for (const subscription of topic.subscriptions.values()) {
       if (subscription.subscription.status === 'Disabled') continue
       if (subscription.subscription.requiresSession && message.sessionId === undefined) continue
-      let variants: Array<Record<string, SqlValue> | undefined>
+      let variants: Array<ActionResult | undefined>
       let failure: string | undefined
       if (subscription.acceptsAll) variants = [undefined]
       else {
@@ -124,9 +140,9 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
           variants = subscription.subscription.deadLetteringOnFilterEvaluationExceptions ? [undefined] : []
         }
       }
-      variants.forEach((properties, index) => {
+      variants.forEach((action, index) => {
         const copy: StoredMessage = {...message, sequenceNumber: index === 0 ? message.sequenceNumber : topic.nextSequenceNumber++}
-        if (properties) copy.payload = inspector.replaceApplicationProperties(message.payload, properties)
+        if (action) applyActionResult(copy, action, inspector)
         const ttl = subscription.subscription.defaultMessageTimeToLiveMs
         if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc))
           copy.expiresAtUtc = copy.enqueuedTimeUtc + ttl
