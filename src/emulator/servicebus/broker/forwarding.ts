@@ -135,7 +135,8 @@ export class Forwarding {
       if (this.deps.entities.get(queueKey(queue.name)) !== queue) continue
       if (deadLetter) queue.deadLetter.insert(message)
       else admit(queue, message)
-      queue.accessedAt = message.enqueuedTimeUtc
+      // A send (or forward) into a queue is its activity; a topic's copy arriving is not the subscription's.
+      if (!(queue instanceof SubscriptionQueue)) queue.accessedAt = message.enqueuedTimeUtc
       touched.add(deadLetter ? queue.deadLetter : queue.main)
     }
     for (const entity of touched) this.deps.pump(entity)
