@@ -108,6 +108,14 @@ export class SubscriptionQueue extends Queue {
 
 export const FILTER_DEAD_LETTER_REASON = 'FilterEvaluationException'
 
+/**
+ * A copy without a session id for a subscription that requires sessions is dead-lettered, as
+ * Azure does (its reason and description, reported in azure-service-bus#196 and
+ * azure-sdk-for-js#1118); the check runs after rule actions, which may set sys.SessionId.
+ */
+export const SESSION_ID_NULL_REASON = 'Session id is null.'
+export const SESSION_ID_NULL_DESCRIPTION = "Session enabled entity doesn't allow a message whose session identifier is null."
+
 export interface FanOut {
   /** The copies' store records (message-put into each subscription). */
   records: StoreRecord[]
@@ -126,7 +134,6 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
     let view: FilterMessage | undefined
     for (const subscription of topic.subscriptions.values()) {
       if (subscription.subscription.status === 'Disabled') continue
-      if (subscription.subscription.requiresSession && message.sessionId === undefined) continue
       let variants: Array<ActionResult | undefined>
       let failure: string | undefined
       if (subscription.acceptsAll) variants = [undefined]
@@ -146,13 +153,13 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
         const ttl = subscription.subscription.defaultMessageTimeToLiveMs
         if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc))
           copy.expiresAtUtc = copy.enqueuedTimeUtc + ttl
-        const deadLetter = failure !== undefined
-        if (deadLetter) {
+        let reason: [string, string] | undefined = failure === undefined ? undefined : [FILTER_DEAD_LETTER_REASON, failure]
+        if (!reason && subscription.subscription.requiresSession && copy.sessionId === undefined)
+          reason = [SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION]
+        const deadLetter = reason !== undefined
+        if (reason) {
           copy.deadLetterSource = subscription.path
-          copy.payload = editor.setApplicationProperties(copy.payload, {
-            DeadLetterReason: FILTER_DEAD_LETTER_REASON,
-            DeadLetterErrorDescription: failure!,
-          })
+          copy.payload = editor.setApplicationProperties(copy.payload, {DeadLetterReason: reason[0], DeadLetterErrorDescription: reason[1]})
         }
         result.records.push({type: 'message-put', queue: subscription.name, subQueue: deadLetter ? 'deadLetter' : 'main', message: copy})
         result.copies.push({subscription, message: copy, deadLetter})
