@@ -1,13 +1,13 @@
 // Queue settings that real namespaces and the SDK's own tests use: EnablePartitioning (accepted,
 // shown, fixed at creation, with Azure's partition-key rules), AutoDeleteOnIdle (accepted, 5 min
-// minimum, honoured with Azure's idea of "idle"), and Status (settable, enforced with Azure's
+// minimum, honoured with Azure's idea of "idle"; topics and subscriptions: topics/sb-topics-idle.test.ts), and Status (settable, enforced with Azure's
 // MessagingEntityDisabled). Through the stock SDK clients.
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
-import {deleteIdleQueues} from '../../src/emulator/servicebus/broker/idle-queues.js'
+import {deleteIdleEntities} from '../../src/emulator/servicebus/broker/idle-queues.js'
 import {startServiceBusEmulator} from '../../src/emulator/servicebus/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {adminClient} from './admin-helpers.js'
@@ -116,21 +116,24 @@ describe('queue entity settings', () => {
     const admin = adminClient(t.emulator)
     await admin.createQueue('idle', {autoDeleteOnIdle: 'PT5M'})
     await admin.createQueue('scheduled-idle', {autoDeleteOnIdle: 'PT5M'})
+    await admin.createQueue('idle-target')
+    await admin.createQueue('forwarding-idle', {autoDeleteOnIdle: 'PT5M', forwardTo: 'idle-target'})
     await t.client.createSender('scheduled-idle').scheduleMessages({body: 'later'}, new Date(Date.now() + 60 * MINUTE))
 
     offsetMs += 4 * MINUTE
-    assert.deepEqual(await deleteIdleQueues(t.emulator.broker), [])
+    assert.deepEqual(await deleteIdleEntities(t.emulator.broker), [])
     await t.client.createSender('idle').sendMessages({body: 'activity'})
     offsetMs += 4 * MINUTE
-    assert.deepEqual(await deleteIdleQueues(t.emulator.broker), [], 'a send 4 minutes ago keeps it')
+    assert.deepEqual(await deleteIdleEntities(t.emulator.broker), [], 'a send 4 minutes ago keeps it')
     await t.client.createReceiver('idle').peekMessages(1)
     offsetMs += 4 * MINUTE
-    assert.deepEqual(await deleteIdleQueues(t.emulator.broker), [], 'a peek 4 minutes ago keeps it')
+    assert.deepEqual(await deleteIdleEntities(t.emulator.broker), [], 'a peek 4 minutes ago keeps it')
     offsetMs += 2 * MINUTE
-    assert.deepEqual(await deleteIdleQueues(t.emulator.broker), ['idle'])
+    assert.deepEqual(await deleteIdleEntities(t.emulator.broker), ['idle'])
     // (The clock is 14 minutes ahead now: past the SDK's admin token lifetime, so ask the broker.)
     assert.equal(t.emulator.broker.getQueue('idle'), undefined)
     assert.ok(t.emulator.broker.getQueue('scheduled-idle'), 'a queue holding a scheduled message is not idle')
+    assert.ok(t.emulator.broker.getQueue('forwarding-idle'), 'a queue that auto-forwards is not idle (the docs count it as receiving)')
   })
 })
 
@@ -151,9 +154,9 @@ test('AutoDeleteOnIdle after a restart: the time before it does not count as idl
     const second = await startServiceBusEmulator({port: 0, dataDir: dir.path, now})
     try {
       const startedAt = second.broker.now()
-      assert.deepEqual(await deleteIdleQueues(second.broker, undefined, startedAt), [])
+      assert.deepEqual(await deleteIdleEntities(second.broker, undefined, startedAt), [])
       offsetMs += 6 * MINUTE
-      assert.deepEqual(await deleteIdleQueues(second.broker, undefined, startedAt), ['kept'])
+      assert.deepEqual(await deleteIdleEntities(second.broker, undefined, startedAt), ['kept'])
     } finally {
       await second.close()
     }

@@ -23,7 +23,7 @@ import {messageInspector} from './amqp/filter-view.js'
 import {NamespacePolicies} from './auth/namespace-policies.js'
 import {Broker} from './broker/broker.js'
 import {BrokerError} from './broker/broker-error.js'
-import {startIdleQueueReaper} from './broker/idle-queues.js'
+import {startIdleReaper} from './broker/idle-queues.js'
 import type {AuthorizationRule} from './broker/queue-properties.js'
 import {AMQP} from './constants.js'
 import {
@@ -189,7 +189,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     await broker.close()
     throw error
   }
-  const idleReaper = startIdleQueueReaper(broker, logger)
+  const idleReaper = startIdleReaper(broker, logger)
   const endpoint = `sb://${host}:${server.port}`
   const main = rules.find(rule => rule.rights.includes('Manage')) ?? rules[0]
   logger.info(`Service Bus emulator listening on ${endpoint} (${store.durable ? `data in ${serviceBusDir}` : 'in memory'})`)

@@ -21,6 +21,14 @@ test('topics, subscriptions, rules and topic keys through @azure/arm-servicebus'
     const topic = await arm.topics.createOrUpdate(rg, ns, 'billing', {defaultMessageTimeToLive: 'PT1H', requiresDuplicateDetection: true})
     assert.equal(topic.name, 'billing')
     assert.equal(topic.requiresDuplicateDetection, true)
+    // A forward to nothing is refused (the broker's 400), and nothing is created.
+    const forward = await arm.subscriptions.createOrUpdate(rg, ns, 'billing', 'lost', {forwardTo: 'nowhere'}).then(
+      () => undefined,
+      (error: {statusCode?: number; message: string}) => error,
+    )
+    assert.equal(forward?.statusCode, 400)
+    assert.match(forward?.message ?? '', /auto forwarding destination entity does not exist/)
+    assert.equal(emulator.broker.topics.getSubscription('billing', 'lost'), undefined)
     const created = await arm.subscriptions.createOrUpdate(rg, ns, 'billing', 'invoices', {maxDeliveryCount: 4, lockDuration: 'PT30S'})
     assert.equal(created.maxDeliveryCount, 4)
     await arm.rules.delete(rg, ns, 'billing', 'invoices', '$Default')

@@ -76,3 +76,43 @@ test('a subscription that forwards dead letters sends max-delivery dead letters 
     await t.stop()
   }
 })
+
+test('a forward to an entity that does not exist is refused at create and update, as Azure does (400, SubCode=40400)', async () => {
+  const t = await startTestEmulator()
+  try {
+    const admin = adminClient(t.emulator)
+    await admin.createTopic('orders')
+    await admin.createQueue('sink')
+    const refused = async (operation: Promise<unknown>) => {
+      const error = (await operation.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )) as {statusCode?: number; code?: string; message: string} | undefined
+      assert.ok(error, 'refused')
+      assert.equal(error.statusCode, 400)
+      assert.equal(error.code, 'ServiceError')
+      assert.match(error.message, /SubCode=40400\. The auto forwarding destination entity does not exist/)
+      return error
+    }
+    const missing = await refused(admin.createSubscription('orders', 'lost', {forwardTo: 'nowhere'}))
+    assert.match(missing.message, /nowhere/)
+    await refused(admin.createSubscription('orders', 'lost', {forwardDeadLetteredMessagesTo: 'nowhere'}))
+    assert.equal(t.emulator.broker.topics.getSubscription('orders', 'lost'), undefined, 'nothing created')
+    await refused(admin.createQueue('lost-queue', {forwardTo: 'nowhere'}))
+    assert.equal(t.emulator.broker.getQueue('lost-queue'), undefined)
+    // A subscription is no forwarding destination either (only queues and topics are).
+    await admin.createSubscription('orders', 'kept')
+    await refused(admin.createQueue('lost-queue', {forwardTo: 'orders/Subscriptions/kept'}))
+
+    const kept = await admin.getSubscription('orders', 'kept')
+    await refused(admin.updateSubscription({...kept, forwardTo: 'nowhere'}))
+    const queue = await admin.getQueue('sink')
+    await refused(admin.updateQueue({...queue, forwardDeadLetteredMessagesTo: 'nowhere'}))
+    assert.equal(t.emulator.broker.getQueue('sink')?.forwardDeadLetteredMessagesTo, undefined)
+    // Existing destinations still work, by name or by the admin client's full URL.
+    await admin.updateSubscription({...kept, forwardTo: 'sink'})
+    assert.match((await admin.getSubscription('orders', 'kept')).forwardTo ?? '', /\/sink$/)
+  } finally {
+    await t.stop()
+  }
+})

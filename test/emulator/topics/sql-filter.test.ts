@@ -159,12 +159,43 @@ test('LIKE matches without regular expressions, escapes included', () => {
 })
 
 test("rule actions SET and REMOVE change the copy's application properties", () => {
-  const result = applyAction(parseSqlAction("SET color = 'blue'; SET size = size + 1; REMOVE vip; SET seen = sys.Label"), message)
-  assert.equal(result.color, 'blue')
-  assert.equal(result.size, 4)
-  assert.equal(result.seen, 'order')
-  assert.equal(Object.hasOwn(result, 'vip'), false)
+  const {user, system} = applyAction(parseSqlAction("SET color = 'blue'; SET size = size + 1; REMOVE vip; SET seen = sys.Label"), message)
+  assert.equal(user.color, 'blue')
+  assert.equal(user.size, 4)
+  assert.equal(user.seen, 'order')
+  assert.equal(Object.hasOwn(user, 'vip'), false)
+  assert.equal(system.size, 0)
   assert.throws(() => parseSqlAction('DROP color'), SqlSyntaxError)
+})
+
+test('rule actions SET and REMOVE settable system properties; read-only ones are refused at rule creation', () => {
+  const {user, system} = applyAction(
+    parseSqlAction(
+      "SET sys.Label = 'x'; SET sys.To = sys.Subject + '-queue'; REMOVE sys.CorrelationId; SET sys.SessionId = color; SET was = sys.Label",
+    ),
+    message,
+  )
+  assert.deepEqual(
+    [...system],
+    [
+      ['label', 'x'],
+      ['to', 'x-queue'],
+      ['correlationid', null],
+      ['sessionid', 'red'],
+    ],
+  )
+  assert.equal(user.was, 'x', 'a later statement sees what an earlier one set')
+  for (const property of ['MessageId', 'ReplyTo', 'ReplyToSessionId', 'ContentType', 'Subject']) {
+    compileRule({name: 'ok', filter: {kind: 'true'}, action: {sqlExpression: `SET sys.${property} = 'v'`}, createdAt: 0})
+  }
+  for (const property of ['SequenceNumber', 'EnqueuedTimeUtc', 'DeliveryCount', 'Size', 'ExpiresAtUtc', 'LockToken', 'Nonsense']) {
+    assert.throws(
+      () => compileRule({name: 'bad', filter: {kind: 'true'}, action: {sqlExpression: `SET sys.${property} = 1`}, createdAt: 0}),
+      (error: Error & {code?: string}) => error.code === 'BadRequest' && /SubCode=40000/.test(error.message),
+      property,
+    )
+  }
+  assert.throws(() => applyAction(parseSqlAction('REMOVE sys.MessageId'), message), FilterEvaluationError)
 })
 
 test('several rules: one plain copy for the rules without actions, one per matching rule with an action', () => {
@@ -177,7 +208,7 @@ test('several rules: one plain copy for the rules without actions, one per match
   const copies = copiesFor(rules, message)
   assert.equal(copies.length, 2)
   assert.equal(copies[0], undefined)
-  assert.equal(copies[1]!.tag, 'c')
+  assert.equal(copies[1]!.user.tag, 'c')
 })
 
 test('correlation filters: every given system property and application property must match', () => {

@@ -180,6 +180,7 @@ export class AdminApi {
     const settings = queueSettingsFromEntry(parseXml(request.body))
     if (this.broker.getQueue(name))
       throw new BrokerError('EntityAlreadyExists', `SubCode=40900. The messaging entity '${name}' already exists.`)
+    this.broker.requireForwardTargets(settings)
     const queue = await this.broker.createQueue(name, settings)
     this.logger.info(`admin: created queue '${queue.name}'`)
     return this.entry(201, this.queueEntry(request.baseUrl, queue))
@@ -206,6 +207,7 @@ export class AdminApi {
     // Absent from `full` means removed: '' says so to the update, which keeps what is not given.
     settings.forwardTo = full.forwardTo ?? ''
     settings.forwardDeadLetteredMessagesTo = full.forwardDeadLetteredMessagesTo ?? ''
+    this.broker.requireForwardTargets(settings)
     const queue = await this.broker.updateQueue(current.name, settings)
     this.logger.info(`admin: updated queue '${queue.name}'`)
     return this.entry(200, this.queueEntry(request.baseUrl, queue))

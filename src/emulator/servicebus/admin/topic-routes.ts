@@ -143,6 +143,7 @@ export async function handleTopicChild(
       return {status: 200, body: ''}
     }
     const {settings, defaultRule} = subscriptionSettingsFrom(descriptionOf(parseXml(context.body), 'SubscriptionDescription'), broker.now())
+    broker.requireForwardTargets(settings)
     if (context.ifMatch === undefined) {
       await broker.topics.createSubscription(topic, name, settings, defaultRule)
       return context.entry(201, subscriptionEntry(broker, baseUrl, topic, name))

@@ -1,10 +1,11 @@
 // What a subscription rule sees of a stored message (broker/rules/sql-eval.ts FilterMessage):
 // its AMQP properties as Service Bus system properties, its application properties as plain
-// values; and the payload with its application properties replaced (rule actions).
+// values; and the payload with its application and system properties replaced (rule actions).
 import type {MessageInspector} from '../broker/topic.js'
 import type {StoredMessage} from '../broker/message.js'
 import type {FilterMessage, SqlValue} from '../broker/rules/sql-eval.js'
 import {SECTION, splitSections} from './message-sections.js'
+import {setSystemProperties} from './message-codec.js'
 import {amqpTypes, decodeTyped, encodeTyped, type AmqpTyped} from './rhea-types.js'
 
 function plain(value: unknown): SqlValue {
@@ -79,6 +80,8 @@ export const messageInspector: MessageInspector = {
     if (message.expiresAtUtc !== undefined) system.set('expiresatutc', message.expiresAtUtc)
     return {system, user: applicationPropertiesOf(payload)}
   },
+
+  replaceSystemProperties: setSystemProperties,
 
   replaceApplicationProperties(payload: Buffer, properties: Record<string, SqlValue>): Buffer {
     const sections = splitSections(payload)

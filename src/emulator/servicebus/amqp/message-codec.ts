@@ -72,17 +72,50 @@ export function parseIncoming(payload: Buffer): IncomingMessage {
 }
 
 function withMessageId(payload: Buffer, sections: SectionSpan[], messageId: string): Buffer {
+  return withPropertyFields(payload, sections, [[0, amqpTypes.wrap_string(messageId)]])
+}
+
+/** Replaces fields of the AMQP properties section by index (creating it if absent); the other sections stay byte for byte. */
+function withPropertyFields(payload: Buffer, sections: SectionSpan[], fields: Array<[number, AmqpTyped]>): Buffer {
   const existing = sections.find(section => section.code === SECTION.properties)
-  if (existing) {
-    const list = decodeTyped(payload.subarray(existing.start, existing.end))
-    const items = [...(list.value as AmqpTyped[])]
-    items[0] = amqpTypes.wrap_string(messageId)
-    const section = encodeTyped(amqpTypes.described(amqpTypes.wrap_ulong(SECTION.properties), amqpTypes.List32(items)))
-    return Buffer.concat([payload.subarray(0, existing.start), section, payload.subarray(existing.end)])
+  const items = existing ? [...(decodeTyped(payload.subarray(existing.start, existing.end)).value as AmqpTyped[])] : []
+  for (const [index, value] of fields) {
+    while (items.length < index) items.push(amqpTypes.wrap(null))
+    items[index] = value
   }
+  const section = encodeTyped(amqpTypes.described(amqpTypes.wrap_ulong(SECTION.properties), amqpTypes.List32(items)))
+  if (existing) return Buffer.concat([payload.subarray(0, existing.start), section, payload.subarray(existing.end)])
   const insertAt = sections.find(section => section.code > SECTION.properties)?.start ?? payload.length
-  const section = encodeTyped(amqpMessage.properties({message_id: messageId}).described())
   return Buffer.concat([payload.subarray(0, insertAt), section, payload.subarray(insertAt)])
+}
+
+/** Where the system properties a rule action can set live in the properties section (content-type is a symbol). */
+const SYSTEM_PROPERTY_FIELDS: Record<string, number> = {
+  messageid: 0,
+  to: 2,
+  label: 3,
+  replyto: 4,
+  correlationid: 5,
+  contenttype: 6,
+  sessionid: 10,
+  replytosessionid: 12,
+}
+
+/**
+ * Sets system properties (lower-cased names, as rule actions give them; null clears) in the
+ * payload's properties section: what `SET sys.Label = 'x'` does to a subscription's copy.
+ */
+export function setSystemProperties(payload: Buffer, changes: ReadonlyMap<string, string | null>): Buffer {
+  const fields: Array<[number, AmqpTyped]> = []
+  for (const [name, value] of changes) {
+    const index = SYSTEM_PROPERTY_FIELDS[name]
+    if (index === undefined) throw new Error(`sys.${name} is not in the AMQP properties section`)
+    fields.push([
+      index,
+      value === null ? amqpTypes.wrap(null) : name === 'contenttype' ? amqpTypes.wrap_symbol(value) : amqpTypes.wrap_string(value),
+    ])
+  }
+  return fields.length === 0 ? payload : withPropertyFields(payload, splitSections(payload), fields)
 }
 
 /**

@@ -148,6 +148,7 @@ export function createArmApi(options: ArmApiOptions) {
         const body = await readJson(request)
         const settings = queueSettingsOf((body.properties ?? {}) as Record<string, unknown>)
         const existing = broker.getQueue(queueName)
+        broker.requireForwardTargets(settings)
         const queue = existing ? await broker.updateQueue(queueName, settings) : await broker.createQueue(queueName, settings)
         return [200, queueResource(scope, queue, broker)]
       }

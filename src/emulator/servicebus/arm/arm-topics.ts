@@ -268,6 +268,7 @@ export async function routeTopics(input: TopicRouteInput): Promise<[number, unkn
     }
     if (method !== 'PUT') throw notAllowed(method)
     const settings = settingsOf<SubscriptionSettings>(await body(), SUBSCRIPTION_DURATIONS, SUBSCRIPTION_PLAIN)
+    broker.requireForwardTargets(settings)
     const subscription = existing
       ? await topics.updateSubscription(topicName, childName, settings)
       : await topics.createSubscription(topicName, childName, settings)

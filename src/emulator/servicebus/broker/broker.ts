@@ -17,7 +17,7 @@ import {SessionManager, type SessionGrant, type SessionRequest} from './sessions
 import {resetQueues, type QueueResetSummary} from './reset.js'
 import {SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
 import {Topics} from './topics.js'
-import {Forwarding, type Placement} from './forwarding.js'
+import {checkForwardTargets, Forwarding, type Placement} from './forwarding.js'
 import {subscriptionPath} from './topic-properties.js'
 import {systemOnlyInspector} from './rules/system-view.js'
 
@@ -229,6 +229,14 @@ export class Broker {
   }
 
   /**
+   * For the management APIs (ATOM, ARM): refuses forwards to a queue or topic that does not exist,
+   * as Azure does. Config files are not checked, as their entities may name each other in any order.
+   */
+  requireForwardTargets(settings: {forwardTo?: string; forwardDeadLetteredMessagesTo?: string}): void {
+    checkForwardTargets(this.entities, settings)
+  }
+
+  /**
    * Empties every queue, topic and subscription, or the one named (a topic: with its
    * subscriptions), keeping entities, rules and settings (reset.ts).
    */
@@ -308,15 +316,16 @@ export class Broker {
    * and dropped, as Azure does, and get no sequence number.
    */
   async send(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueuer.enqueue(this.sendTarget(path), incoming, true)
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming)
   }
 
   /**
    * schedule-message: each message becomes active at its `scheduledEnqueueTimeUtc` (at once when
-   * that has passed). Every message gets a sequence number, duplicates included.
+   * that has passed). Every message gets a sequence number; a duplicate's names nothing (Azure
+   * drops it as a send's, and hands back a number all the same).
    */
   async schedule(path: string, incoming: IncomingMessage[]): Promise<number[]> {
-    return this.enqueuer.enqueue(this.sendTarget(path), incoming, false)
+    return this.enqueuer.enqueue(this.sendTarget(path), incoming, true)
   }
 
   /** cancel-scheduled-message: all or nothing; an unknown or no longer scheduled number fails. */

@@ -49,10 +49,12 @@ export class Enqueuer {
   constructor(private readonly deps: EnqueueDependencies) {}
 
   /**
-   * All or nothing. `dropDuplicates`: a duplicate (when the queue detects them) is accepted and
-   * dropped, as Azure does for sends, and gets no sequence number; schedule-message keeps them.
+   * All or nothing. A duplicate (when the queue detects them) is accepted and dropped, as Azure
+   * does. `numberDuplicates` (schedule-message): the duplicate still gets a sequence number, of
+   * nothing (cancelling it fails), as Azure hands one back (azure-service-bus#265); a send's
+   * duplicate gets none.
    */
-  async enqueue(queue: Queue, incoming: IncomingMessage[], dropDuplicates: boolean): Promise<number[]> {
+  async enqueue(queue: Queue, incoming: IncomingMessage[], numberDuplicates = false): Promise<number[]> {
     if (incoming.length === 0) return []
     const {properties} = queue
     checkPartitionKeys(properties, incoming)
@@ -76,24 +78,39 @@ export class Enqueuer {
     }
     const now = this.deps.now()
     const accepted: StoredMessage[] = []
+    const numbers: number[] = []
+    let burned = false
     for (const message of incoming) {
       const messageId = message.messageId ?? randomUUID()
-      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now) && dropDuplicates) continue
-      accepted.push(newMessage(queue, message, messageId, now))
+      if (properties.requiresDuplicateDetection && queue.isDuplicate(messageId, now)) {
+        if (numberDuplicates) {
+          numbers.push(queue.nextSequenceNumber++)
+          burned = true
+        }
+        continue
+      }
+      const stored = newMessage(queue, message, messageId, now)
+      accepted.push(stored)
+      numbers.push(stored.sequenceNumber)
     }
-    if (accepted.length === 0) return []
+    // A number handed out for a dropped duplicate is never given again, after a restart too.
+    const sequence: StoreRecord[] = burned ? [{type: 'sequence', queue: queue.name, next: queue.nextSequenceNumber}] : []
+    if (accepted.length === 0) {
+      if (sequence.length > 0) await this.deps.store.append(sequence)
+      return numbers
+    }
     const acceptedBytes = accepted.reduce((sum, message) => sum + message.payload.length, 0)
     queue.pendingBytes += acceptedBytes
     const plan = this.deps.route?.(queue, accepted) ?? this.ownPlan(queue, accepted)
+    if (sequence.length > 0) plan.records.push(...sequence)
     try {
       await this.deps.store.append(plan.records)
     } finally {
       queue.pendingBytes -= acceptedBytes
     }
     queue.accessedAt = now
-    if (!this.deps.isLive(queue)) return accepted.map(message => message.sequenceNumber)
-    plan.commit()
-    return accepted.map(message => message.sequenceNumber)
+    if (this.deps.isLive(queue)) plan.commit()
+    return numbers
   }
 
   private ownPlan(queue: Queue, accepted: StoredMessage[]): EnqueuePlan {

@@ -5,6 +5,7 @@
 // queue. The destination numbers the message anew. The records come back to the caller, so a
 // forwarded send is still one batch: durable all together or not at all.
 import {queueKey, type StoreRecord} from '../store/message-store.js'
+import {BrokerError} from './broker-error.js'
 import {admit} from './enqueue.js'
 import type {Entity} from './entity.js'
 import type {PropertyEditor, StoredMessage} from './message.js'
@@ -20,6 +21,23 @@ export function entityName(forwardTo: string): string {
   if (scheme < 0) return forwardTo
   const slash = forwardTo.indexOf('/', scheme + 3)
   return slash < 0 ? '' : forwardTo.slice(slash + 1).replace(/\/+$/, '')
+}
+
+/**
+ * Azure refuses a ForwardTo or ForwardDeadLetteredMessagesTo naming no queue or topic when the
+ * entity is created or updated: 400, "SubCode=40400. The auto forwarding destination entity does
+ * not exist." (azure-service-bus#203; since 2023 the message names the entity). '' removes a forward.
+ */
+export function checkForwardTargets(
+  entities: Map<string, Queue>,
+  settings: {forwardTo?: string; forwardDeadLetteredMessagesTo?: string},
+): void {
+  for (const name of [settings.forwardTo, settings.forwardDeadLetteredMessagesTo]) {
+    if (name === undefined || name.trim() === '') continue
+    const target = entities.get(queueKey(entityName(name)))
+    if (!target || target instanceof SubscriptionQueue)
+      throw new BrokerError('BadRequest', `SubCode=40400. The auto forwarding destination entity does not exist: '${entityName(name)}'.`)
+  }
 }
 
 export interface ForwardingDependencies {
@@ -117,7 +135,8 @@ export class Forwarding {
       if (this.deps.entities.get(queueKey(queue.name)) !== queue) continue
       if (deadLetter) queue.deadLetter.insert(message)
       else admit(queue, message)
-      queue.accessedAt = message.enqueuedTimeUtc
+      // A send (or forward) into a queue is its activity; a topic's copy arriving is not the subscription's.
+      if (!(queue instanceof SubscriptionQueue)) queue.accessedAt = message.enqueuedTimeUtc
       touched.add(deadLetter ? queue.deadLetter : queue.main)
     }
     for (const entity of touched) this.deps.pump(entity)

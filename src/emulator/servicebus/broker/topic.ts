@@ -8,7 +8,7 @@ import type {StoreRecord} from '../store/message-store.js'
 import type {PropertyEditor, StoredMessage} from './message.js'
 import {Queue} from './queue.js'
 import {compileRule, copiesFor, type CompiledRule, type RuleProperties} from './rules/rule.js'
-import {FilterEvaluationError, type FilterMessage, type SqlValue} from './rules/sql-eval.js'
+import {FilterEvaluationError, type ActionResult, type FilterMessage, type SqlValue} from './rules/sql-eval.js'
 import {
   holdingQueueProperties,
   subscriptionPath,
@@ -19,10 +19,26 @@ import {
 
 type TimerHandlers = ConstructorParameters<typeof Queue>[2]
 
-/** Reads a stored message for rules, and rewrites its application properties (rule actions). */
+/** Reads a stored message for rules, and rewrites its application and system properties (rule actions). */
 export interface MessageInspector {
   filterView(message: StoredMessage): FilterMessage
   replaceApplicationProperties(payload: Buffer, properties: Record<string, SqlValue>): Buffer
+  /** Lower-cased system property names (sql-eval.ts SETTABLE_SYSTEM_PROPERTIES); null clears. */
+  replaceSystemProperties(payload: Buffer, changes: ReadonlyMap<string, string | null>): Buffer
+}
+
+/** A rule action's changes, applied to a subscription's copy: its payload, and the ids the broker keeps. */
+function applyActionResult(copy: StoredMessage, result: ActionResult, inspector: MessageInspector): void {
+  copy.payload = inspector.replaceApplicationProperties(copy.payload, result.user)
+  if (result.system.size === 0) return
+  copy.payload = inspector.replaceSystemProperties(copy.payload, result.system)
+  const messageId = result.system.get('messageid')
+  if (messageId) copy.messageId = messageId
+  if (result.system.has('sessionid')) {
+    const sessionId = result.system.get('sessionid')
+    if (sessionId === null || sessionId === undefined) delete copy.sessionId
+    else copy.sessionId = sessionId
+  }
 }
 
 export class TopicQueue extends Queue {
@@ -92,6 +108,14 @@ export class SubscriptionQueue extends Queue {
 
 export const FILTER_DEAD_LETTER_REASON = 'FilterEvaluationException'
 
+/**
+ * A copy without a session id for a subscription that requires sessions is dead-lettered, as
+ * Azure does (its reason and description, reported in azure-service-bus#196 and
+ * azure-sdk-for-js#1118); the check runs after rule actions, which may set sys.SessionId.
+ */
+export const SESSION_ID_NULL_REASON = 'Session id is null.'
+export const SESSION_ID_NULL_DESCRIPTION = "Session enabled entity doesn't allow a message whose session identifier is null."
+
 export interface FanOut {
   /** The copies' store records (message-put into each subscription). */
   records: StoreRecord[]
@@ -110,8 +134,7 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
     let view: FilterMessage | undefined
     for (const subscription of topic.subscriptions.values()) {
       if (subscription.subscription.status === 'Disabled') continue
-      if (subscription.subscription.requiresSession && message.sessionId === undefined) continue
-      let variants: Array<Record<string, SqlValue> | undefined>
+      let variants: Array<ActionResult | undefined>
       let failure: string | undefined
       if (subscription.acceptsAll) variants = [undefined]
       else {
@@ -124,19 +147,19 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
           variants = subscription.subscription.deadLetteringOnFilterEvaluationExceptions ? [undefined] : []
         }
       }
-      variants.forEach((properties, index) => {
+      variants.forEach((action, index) => {
         const copy: StoredMessage = {...message, sequenceNumber: index === 0 ? message.sequenceNumber : topic.nextSequenceNumber++}
-        if (properties) copy.payload = inspector.replaceApplicationProperties(message.payload, properties)
+        if (action) applyActionResult(copy, action, inspector)
         const ttl = subscription.subscription.defaultMessageTimeToLiveMs
         if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc))
           copy.expiresAtUtc = copy.enqueuedTimeUtc + ttl
-        const deadLetter = failure !== undefined
-        if (deadLetter) {
+        let reason: [string, string] | undefined = failure === undefined ? undefined : [FILTER_DEAD_LETTER_REASON, failure]
+        if (!reason && subscription.subscription.requiresSession && copy.sessionId === undefined)
+          reason = [SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION]
+        const deadLetter = reason !== undefined
+        if (reason) {
           copy.deadLetterSource = subscription.path
-          copy.payload = editor.setApplicationProperties(copy.payload, {
-            DeadLetterReason: FILTER_DEAD_LETTER_REASON,
-            DeadLetterErrorDescription: failure!,
-          })
+          copy.payload = editor.setApplicationProperties(copy.payload, {DeadLetterReason: reason[0], DeadLetterErrorDescription: reason[1]})
         }
         result.records.push({type: 'message-put', queue: subscription.name, subQueue: deadLetter ? 'deadLetter' : 'main', message: copy})
         result.copies.push({subscription, message: copy, deadLetter})

@@ -5,7 +5,7 @@
 import {BrokerError} from '../broker-error.js'
 import type {SqlNode, SqlStatement} from './sql-ast.js'
 import {SqlSyntaxError} from './sql-ast.js'
-import {applyAction, filterMatches, type FilterMessage, type SqlValue} from './sql-eval.js'
+import {applyAction, filterMatches, unsettableReason, type ActionResult, type FilterMessage, type SqlValue} from './sql-eval.js'
 import {parseSqlAction, parseSqlFilter} from './sql-parser.js'
 
 export const DEFAULT_RULE_NAME = '$Default'
@@ -45,8 +45,8 @@ export interface RuleProperties {
 export interface CompiledRule {
   properties: RuleProperties
   matches(message: FilterMessage): boolean
-  /** The application properties after the action (undefined: the rule has no action). */
-  act?(message: FilterMessage): Record<string, SqlValue>
+  /** The copy's properties after the action (undefined: the rule has no action). */
+  act?(message: FilterMessage): ActionResult
 }
 
 const SYSTEM_OF: Record<CorrelationField, string> = {
@@ -116,6 +116,12 @@ export function compileRule(properties: RuleProperties): CompiledRule {
     } catch (error) {
       sqlError(error, 'SQL rule action', action.sqlExpression)
     }
+    // A system property the action cannot set is refused here, not when a message arrives.
+    for (const statement of statements) {
+      const reason = statement.ref.scope === 'sys' ? unsettableReason(statement.ref.name) : undefined
+      if (reason)
+        throw new BrokerError('BadRequest', `The SQL rule action '${action.sqlExpression}' is not valid: ${reason}. SubCode=40000.`)
+    }
     compiled.act = message => applyAction(statements, message, action.sqlParameters)
   }
   return compiled
@@ -126,12 +132,12 @@ export function defaultRule(now: number): RuleProperties {
 }
 
 /**
- * What one message becomes in a subscription with these rules: undefined application properties
- * for the plain copy (any matching rule without an action), one entry per matching rule with an
- * action. Empty: no copy. Throws FilterEvaluationError from a filter or action.
+ * What one message becomes in a subscription with these rules: undefined for the plain copy (any
+ * matching rule without an action), one action result per matching rule with an action. Empty:
+ * no copy. Throws FilterEvaluationError from a filter or action.
  */
-export function copiesFor(rules: Iterable<CompiledRule>, message: FilterMessage): Array<Record<string, SqlValue> | undefined> {
-  const copies: Array<Record<string, SqlValue> | undefined> = []
+export function copiesFor(rules: Iterable<CompiledRule>, message: FilterMessage): Array<ActionResult | undefined> {
+  const copies: Array<ActionResult | undefined> = []
   let plain = false
   for (const rule of rules) {
     if (!rule.matches(message)) continue

@@ -56,7 +56,7 @@ function read(ref: PropertyRef, message: FilterMessage): SqlValue {
     const key = ref.name.toLowerCase()
     if (!SYSTEM_NAMES.has(key)) throw new FilterEvaluationError(`sys.${ref.name} is not a system property`)
     // `Subject` is the new name of `Label`.
-    return message.system.get(key === 'subject' ? 'label' : key) ?? null
+    return message.system.get(systemKey(key)) ?? null
   }
   return Object.hasOwn(message.user, ref.name) ? message.user[ref.name] : undefined
 }
@@ -214,8 +214,10 @@ export function evaluate(node: SqlNode, message: FilterMessage, parameters: Para
       return node.negated ? !matches : matches
     }
     case 'exists':
-      if (node.ref.scope === 'sys')
-        return message.system.get(node.ref.name.toLowerCase()) !== undefined && message.system.get(node.ref.name.toLowerCase()) !== null
+      if (node.ref.scope === 'sys') {
+        const value = message.system.get(systemKey(node.ref.name))
+        return value !== undefined && value !== null
+      }
       return Object.hasOwn(message.user, node.ref.name)
   }
 }
@@ -225,15 +227,68 @@ export function filterMatches(node: SqlNode, message: FilterMessage, parameters?
   return evaluate(node, message, parameters) === true
 }
 
-/** The application properties after a rule action: SET and REMOVE, in order. */
-export function applyAction(statements: SqlStatement[], message: FilterMessage, parameters?: Parameters): Record<string, SqlValue> {
+/**
+ * The system properties a rule action can SET or REMOVE (lower-cased; `Subject` is `Label`): the
+ * settable properties of the message that live in its AMQP properties section. The docs' `sys`
+ * scope is "any of the properties on the Service Bus message"; the ones the broker assigns
+ * (sequence number, enqueued time, size, delivery count, expiry, lock token) are read-only.
+ */
+export const SETTABLE_SYSTEM_PROPERTIES: ReadonlySet<string> = new Set([
+  'messageid',
+  'correlationid',
+  'to',
+  'replyto',
+  'label',
+  'sessionid',
+  'replytosessionid',
+  'contenttype',
+])
+
+/** Settable on a message, but not (yet) by the emulator's rule actions. */
+const UNSUPPORTED_SETTABLE = new Set(['timetolive', 'scheduledenqueuetimeutc', 'partitionkey', 'viapartitionkey'])
+
+/** `sys.Subject` and `sys.Label` are one property. */
+export function systemKey(name: string): string {
+  const key = name.toLowerCase()
+  return key === 'subject' ? 'label' : key
+}
+
+/** Why a rule action cannot SET or REMOVE `sys.name`, or undefined when it can. */
+export function unsettableReason(name: string): string | undefined {
+  const key = systemKey(name)
+  if (SETTABLE_SYSTEM_PROPERTIES.has(key)) return undefined
+  if (UNSUPPORTED_SETTABLE.has(key)) return `the emulator's rule actions do not set sys.${name}`
+  if (SYSTEM_NAMES.has(key)) return `sys.${name} is read-only`
+  return `sys.${name} is not a system property`
+}
+
+/** What a rule action makes of a message: its application properties, and the system properties it changed. */
+export interface ActionResult {
+  user: Record<string, SqlValue>
+  /** Changed system properties by systemKey(); null: removed. */
+  system: Map<string, string | null>
+}
+
+/** SET and REMOVE, in order; a later statement sees what an earlier one set. */
+export function applyAction(statements: SqlStatement[], message: FilterMessage, parameters?: Parameters): ActionResult {
   const user = {...message.user}
-  const view: FilterMessage = {system: message.system, user}
+  const system = new Map(message.system)
+  const changed = new Map<string, string | null>()
+  const view: FilterMessage = {system, user}
   for (const statement of statements) {
-    if (statement.ref.scope === 'sys')
-      throw new FilterEvaluationError(`the emulator's rule actions change application properties only, not sys.${statement.ref.name}`)
-    if (statement.kind === 'remove') delete user[statement.ref.name]
+    if (statement.ref.scope === 'sys') {
+      const reason = unsettableReason(statement.ref.name)
+      if (reason) throw new FilterEvaluationError(reason)
+      const key = systemKey(statement.ref.name)
+      const value = statement.kind === 'remove' ? null : (evaluate(statement.value, view, parameters) ?? null)
+      if (value === null && key === 'messageid') throw new FilterEvaluationError('sys.MessageId cannot be removed')
+      // These system properties are strings (.NET's BrokeredMessage), as are their AMQP fields.
+      const text = value === null ? null : String(value)
+      if (text === null) system.delete(key)
+      else system.set(key, text)
+      changed.set(key, text)
+    } else if (statement.kind === 'remove') delete user[statement.ref.name]
     else user[statement.ref.name] = evaluate(statement.value, view, parameters) ?? null
   }
-  return user
+  return {user, system: changed}
 }

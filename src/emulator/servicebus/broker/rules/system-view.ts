@@ -17,4 +17,5 @@ export const systemOnlyInspector: MessageInspector = {
     return {system, user: {}}
   },
   replaceApplicationProperties: payload => payload,
+  replaceSystemProperties: payload => payload,
 }
