@@ -27,7 +27,8 @@ test("a rule action's SET sys.* and REMOVE sys.* change that subscription's copy
           sqlExpression:
             "SET sys.To = 'to-' + kind; SET sys.ReplyTo = 'replies'; SET sys.ContentType = 'text/plain'; " +
             "SET sys.MessageId = sys.MessageId + '-copy'; SET sys.ReplyToSessionId = 'rs'; SET sys.SessionId = 'S1'; " +
-            'REMOVE sys.CorrelationId; SET seenLabel = sys.Label',
+            "SET sys.PartitionKey = 'p-' + kind; SET sys.ViaPartitionKey = 'via'; " +
+            'REMOVE sys.CorrelationId; SET seenLabel = sys.Label; SET seenKey = sys.PartitionKey',
         },
       },
     })
@@ -37,6 +38,7 @@ test("a rule action's SET sys.* and REMOVE sys.* change that subscription's copy
       subject: 'original',
       correlationId: 'c-1',
       contentType: 'application/json',
+      partitionKey: 'p-0',
       applicationProperties: {kind: 'invoice'},
     })
     const one = async (subscription: string): Promise<ServiceBusReceivedMessage> => {
@@ -62,7 +64,10 @@ test("a rule action's SET sys.* and REMOVE sys.* change that subscription's copy
     assert.equal(rewritten.sessionId, 'S1')
     assert.equal(rewritten.correlationId, undefined)
     assert.equal(rewritten.subject, 'original')
-    assert.deepEqual(rewritten.applicationProperties, {kind: 'invoice', seenLabel: 'original'})
+    assert.equal(rewritten.partitionKey, 'p-invoice')
+    assert.equal(rewritten._rawAmqpMessage.messageAnnotations?.['x-opt-via-partition-key'], 'via')
+    assert.equal(plain.partitionKey, 'p-0')
+    assert.deepEqual(rewritten.applicationProperties, {kind: 'invoice', seenLabel: 'original', seenKey: 'p-invoice'})
 
     // An action that sets a read-only system property is refused when the rule is created.
     const refused = await admin

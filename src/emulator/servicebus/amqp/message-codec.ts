@@ -101,13 +101,39 @@ const SYSTEM_PROPERTY_FIELDS: Record<string, number> = {
   replytosessionid: 12,
 }
 
+/** System properties that travel as message annotations (the SDK's partitionKey and viaPartitionKey). */
+const SYSTEM_PROPERTY_ANNOTATIONS: Record<string, string> = {
+  partitionkey: 'x-opt-partition-key',
+  viapartitionkey: 'x-opt-via-partition-key',
+}
+
+/** The payload with these annotations set (a string) or removed (null) in its message-annotations section. */
+function withAnnotations(payload: Buffer, sections: SectionSpan[], changes: Array<[string, string | null]>): Buffer {
+  const existing = sections.find(section => section.code === SECTION.messageAnnotations)
+  const map = existing ? (decodeTyped(payload.subarray(existing.start, existing.end)).value as AmqpTyped[]) : []
+  const changed = new Set(changes.map(([key]) => key))
+  const items: AmqpTyped[] = []
+  for (let i = 0; i + 1 < map.length; i += 2) if (!changed.has(String(map[i].value))) items.push(map[i], map[i + 1])
+  for (const [key, value] of changes) if (value !== null) items.push(amqpTypes.wrap_symbol(key), amqpTypes.wrap_string(value))
+  const section = encodeTyped(amqpTypes.described(amqpTypes.wrap_ulong(SECTION.messageAnnotations), amqpTypes.Map32(items)))
+  if (existing) return Buffer.concat([payload.subarray(0, existing.start), section, payload.subarray(existing.end)])
+  const insertAt = sections.find(span => span.code > SECTION.messageAnnotations)?.start ?? payload.length
+  return Buffer.concat([payload.subarray(0, insertAt), section, payload.subarray(insertAt)])
+}
+
 /**
  * Sets system properties (lower-cased names, as rule actions give them; null clears) in the
- * payload's properties section: what `SET sys.Label = 'x'` does to a subscription's copy.
+ * payload's properties section, or its annotations for the partition keys: what
+ * `SET sys.Label = 'x'` does to a subscription's copy.
  */
 export function setSystemProperties(payload: Buffer, changes: ReadonlyMap<string, string | null>): Buffer {
   const fields: Array<[number, AmqpTyped]> = []
+  const annotations: Array<[string, string | null]> = []
   for (const [name, value] of changes) {
+    if (SYSTEM_PROPERTY_ANNOTATIONS[name]) {
+      annotations.push([SYSTEM_PROPERTY_ANNOTATIONS[name], value])
+      continue
+    }
     const index = SYSTEM_PROPERTY_FIELDS[name]
     if (index === undefined) throw new Error(`sys.${name} is not in the AMQP properties section`)
     fields.push([
@@ -115,7 +141,9 @@ export function setSystemProperties(payload: Buffer, changes: ReadonlyMap<string
       value === null ? amqpTypes.wrap(null) : name === 'contenttype' ? amqpTypes.wrap_symbol(value) : amqpTypes.wrap_string(value),
     ])
   }
-  return fields.length === 0 ? payload : withPropertyFields(payload, splitSections(payload), fields)
+  let result = annotations.length === 0 ? payload : withAnnotations(payload, splitSections(payload), annotations)
+  if (fields.length > 0) result = withPropertyFields(result, splitSections(result), fields)
+  return result
 }
 
 /**

@@ -39,6 +39,11 @@ function applyActionResult(copy: StoredMessage, result: ActionResult, inspector:
     if (sessionId === null || sessionId === undefined) delete copy.sessionId
     else copy.sessionId = sessionId
   }
+  if (result.system.has('partitionkey')) {
+    const partitionKey = result.system.get('partitionkey')
+    if (partitionKey === null || partitionKey === undefined) delete copy.partitionKey
+    else copy.partitionKey = partitionKey
+  }
 }
 
 export class TopicQueue extends Queue {

@@ -229,9 +229,10 @@ export function filterMatches(node: SqlNode, message: FilterMessage, parameters?
 
 /**
  * The system properties a rule action can SET or REMOVE (lower-cased; `Subject` is `Label`): the
- * settable properties of the message that live in its AMQP properties section. The docs' `sys`
- * scope is "any of the properties on the Service Bus message"; the ones the broker assigns
- * (sequence number, enqueued time, size, delivery count, expiry, lock token) are read-only.
+ * settable string properties of the message (its AMQP properties section, and the partition keys
+ * in its annotations). The docs' `sys` scope is "any of the properties on the Service Bus
+ * message"; the ones the broker assigns (sequence number, enqueued time, size, delivery count,
+ * expiry, lock token) are read-only.
  */
 export const SETTABLE_SYSTEM_PROPERTIES: ReadonlySet<string> = new Set([
   'messageid',
@@ -242,10 +243,15 @@ export const SETTABLE_SYSTEM_PROPERTIES: ReadonlySet<string> = new Set([
   'sessionid',
   'replytosessionid',
   'contenttype',
+  'partitionkey',
+  'viapartitionkey',
 ])
 
-/** Settable on a message, but not (yet) by the emulator's rule actions. */
-const UNSUPPORTED_SETTABLE = new Set(['timetolive', 'scheduledenqueuetimeutc', 'partitionkey', 'viapartitionkey'])
+/**
+ * Settable on a message, but not by the emulator's rule actions: what a SQL value means for a
+ * TimeSpan or a DateTime here is documented nowhere, so the emulator refuses rather than guesses.
+ */
+const UNSUPPORTED_SETTABLE = new Set(['timetolive', 'scheduledenqueuetimeutc'])
 
 /** `sys.Subject` and `sys.Label` are one property. */
 export function systemKey(name: string): string {
