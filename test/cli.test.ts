@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {binPath, cleanEnv, repoRoot, runCli, tempDir} from './helpers/cli.js'
+import {cleanEnv, repoRoot, runCli, runCliTraced, tempDir} from './helpers/cli.js'
 
 const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {version: string}
 
@@ -70,22 +70,9 @@ describe('start-up stays light', () => {
   after(() => dir.cleanup())
 
   async function loadedModules(args: string[]): Promise<string> {
-    const traceFile = join(dir.path, `trace-${args.join('-')}.txt`)
-    const {spawnSync} = await import('node:child_process')
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--require',
-        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
-        '--import',
-        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
-        binPath,
-        ...args,
-      ],
-      {cwd: dir.path, env: cleanEnv(dir.path, {QJOB_TRACE_FILE: traceFile}), encoding: 'utf8'},
-    )
-    assert.equal(result.status, 0, result.stderr)
-    return readFileSync(traceFile, 'utf8')
+    const result = await runCliTraced(args, {home: dir.path})
+    assert.equal(result.code, 0, result.stderr)
+    return result.modules
   }
 
   for (const args of [['--version'], ['config', 'list'], ['--help']]) {

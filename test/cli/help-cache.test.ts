@@ -2,12 +2,11 @@
 // must be what oclif itself prints for it (oclif renders it when OCLIF_COLUMNS is set, which skips
 // the cache, at the same 80 columns as any pipe); anything the cache cannot answer goes to oclif.
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {binPath, cleanEnv, repoRoot, runCli, tempDir} from '../helpers/cli.js'
+import {cleanEnv, repoRoot, runCli, runCliTraced, tempDir} from '../helpers/cli.js'
 
 interface HelpCache {
   root: string
@@ -47,7 +46,7 @@ describe('help pages from the build-time cache', () => {
 
   it('answers --help, -h, "help WORDS", a bare topic and no arguments the way oclif does, without loading oclif', async () => {
     for (const args of [['scale', '--help'], ['-h', 'queue', 'policy'], ['help', 'dlq', 'resubmit'], ['queue'], [], ['help'], ['--help']]) {
-      const traced = await tracedRun(args)
+      const traced = await runCliTraced(args, {home: home.path, env: env()})
       const oclif = await byOclif(args)
       assert.equal(traced.code, 0, traced.stderr)
       assert.equal(traced.stdout, oclif.stdout, `qjob ${args.join(' ')}`)
@@ -63,34 +62,11 @@ describe('help pages from the build-time cache', () => {
       [['scale', 'worker=2', '--help'], {}],
       [['help', 'nosuch'], {}],
     ] as Array<[string[], NodeJS.ProcessEnv]>) {
-      const traced = await tracedRun(args, extra)
+      const traced = await runCliTraced(args, {home: home.path, env: env(extra)})
       assert.ok(traced.modules.includes('dist/lib/entry.js'), `qjob ${args.join(' ')} with ${JSON.stringify(extra)} did not go to oclif`)
     }
     const unknown = await runCli(['help', 'nosuch'], {cwd: home.path, env: env()})
     assert.equal(unknown.code, 2)
     assert.match(unknown.stderr, /unknown command "nosuch"/)
   })
-
-  /** qjob run with the module-trace preloads: its output and every module it loaded. */
-  async function tracedRun(args: string[], extra: NodeJS.ProcessEnv = {}) {
-    const traceFile = join(home.path, `trace-${Math.random().toString(36).slice(2)}.txt`)
-    const child = spawn(
-      process.execPath,
-      [
-        '--require',
-        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
-        '--import',
-        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
-        binPath,
-        ...args,
-      ],
-      {cwd: home.path, env: env({QJOB_TRACE_FILE: traceFile, ...extra}), stdio: ['ignore', 'pipe', 'pipe']},
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const code = await new Promise<number | null>(resolve => child.on('close', resolve))
-    return {code, stdout, stderr, modules: readFileSync(traceFile, 'utf8')}
-  }
 })

@@ -1,7 +1,8 @@
 // Runs bin/run.js exactly as a user would, in an isolated HOME and config dir, and captures
 // stdout, stderr and the exit code.
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {randomUUID} from 'node:crypto'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -22,6 +23,8 @@ export interface CliOptions {
   input?: string | Buffer
   home?: string
   timeoutMs?: number
+  /** Node options before bin/run.js (preloads). */
+  nodeArgs?: string[]
 }
 
 /** A temp dir removed by the returned cleanup function. */
@@ -43,7 +46,7 @@ export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const home = options.home ?? options.cwd ?? tmpdir()
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
       cwd: options.cwd ?? home,
       env: options.env ?? cleanEnv(home),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -57,4 +60,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('close', (code, signal) => resolvePromise({code, signal, stdout, stderr}))
     child.stdin.end(options.input ?? '')
   })
+}
+
+/** runCli with the module-trace preloads: the result and every module the run loaded (a path a line). */
+export async function runCliTraced(args: string[], options: CliOptions & {home: string}): Promise<CliResult & {modules: string}> {
+  const traceFile = join(options.home, `trace-${randomUUID()}.txt`)
+  const result = await runCli(args, {
+    ...options,
+    env: {...(options.env ?? cleanEnv(options.home)), QJOB_TRACE_FILE: traceFile},
+    nodeArgs: ['--require', join(repoRoot, 'test/fixtures/trace-cjs.cjs'), '--import', join(repoRoot, 'test/fixtures/trace-esm.mjs')],
+  })
+  return {...result, modules: readFileSync(traceFile, 'utf8')}
 }

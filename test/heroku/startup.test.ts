@@ -1,12 +1,9 @@
 // What the Heroku commands load: help loads neither heroku-client nor any Azure code; a real
 // `qjob scale` loads heroku-client but never the Azure SDK or rhea.
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {binPath, repoRoot} from '../helpers/cli.js'
+import {runCliTraced} from '../helpers/cli.js'
 import {nodeCommand, startLocalHeroku, type LocalHeroku} from './helpers/local-heroku.js'
 
 describe('Heroku commands start light', () => {
@@ -21,24 +18,9 @@ describe('Heroku commands start light', () => {
 
   /** Async, never spawnSync: the local API answering the child runs in this very process. */
   async function loadedModules(args: string[]): Promise<string> {
-    const traceFile = join(heroku.home, `trace-${args.join('-')}.txt`)
-    const child = spawn(
-      process.execPath,
-      [
-        '--require',
-        join(repoRoot, 'test/fixtures/trace-cjs.cjs'),
-        '--import',
-        join(repoRoot, 'test/fixtures/trace-esm.mjs'),
-        binPath,
-        ...args,
-      ],
-      {cwd: heroku.home, env: heroku.env({QJOB_TRACE_FILE: traceFile}), stdio: ['ignore', 'ignore', 'pipe']},
-    )
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
-    const code = await new Promise(resolve => child.on('close', resolve))
-    assert.equal(code, 0, stderr)
-    return readFileSync(traceFile, 'utf8')
+    const result = await runCliTraced(args, {home: heroku.home, env: heroku.env()})
+    assert.equal(result.code, 0, result.stderr)
+    return result.modules
   }
 
   for (const command of ['scale', 'ps', 'run-once', 'logs', 'stop', 'restart']) {
