@@ -1,6 +1,5 @@
 // The AMQP 1.0 server: rhea container events routed to the links that handle them. Holds no
 // broker state of its own; each connection's tokens and links live in its ConnectionState.
-import {once} from 'node:events'
 import type {Duplex} from 'node:stream'
 
 import rhea, {type Connection, type EventContext, type link, type Receiver, type Sender} from 'rhea'
@@ -257,7 +256,11 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
           connection.close({condition: 'amqp:connection:forced', description: 'The emulator is stopping.'})
       }
       if (sockets.size > 0) {
-        const allClosed = Promise.all([...sockets].map(socket => (socket.destroyed ? undefined : once(socket, 'close'))))
+        // Not events.once: that rejects on an 'error' first (rhea writing a late disposition to a
+        // socket the client already ended), and a stop must not fail over a connection going away.
+        const allClosed = Promise.all(
+          [...sockets].map(socket => (socket.destroyed ? undefined : new Promise(resolve => socket.once('close', resolve)))),
+        )
         let grace: NodeJS.Timeout | undefined
         await Promise.race([allClosed, new Promise(resolve => (grace = setTimeout(resolve, STOP_GRACE_MS)))])
         clearTimeout(grace)
