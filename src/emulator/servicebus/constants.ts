@@ -54,6 +54,8 @@ export const STORE = {
   /** Compact when the log is bigger than this and more than twice the live data. */
   compactMinBytes: 64 * 1024 * 1024,
   compactLiveRatio: 2,
+  /** Message bodies kept in memory besides the log (the latest written or read); the rest is read from the log. */
+  hotBodyBytes: 8 * 1024 * 1024,
 } as const
 
 export const NAMESPACE = {

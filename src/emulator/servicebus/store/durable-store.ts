@@ -5,6 +5,10 @@
 // start. When the log grows much bigger than the live data it is compacted into a new file that
 // replaces the old one atomically. A full disk refuses the writes it hits (nothing is applied)
 // and the store carries on by itself once space is free.
+// Message bodies stay in the log (issue 24): once a record is durable its bodies are parked at
+// their offsets in the file (queued-message.ts, body-log.ts) and read back when delivered or
+// peeked, with the latest ones kept in a bounded cache of hot bodies. A compaction re-parks every
+// live body at its place in the new file when it swaps the files.
 import {closeSync, fsyncSync, openSync} from 'node:fs'
 import {mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -13,9 +17,11 @@ import {BrokerError} from '../broker/broker-error.js'
 import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
-import {encodeRecord} from './log-codec.js'
+import {bodyLogs, HotBodies} from './body-log.js'
+import {encodeRecord, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
 import {LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
+import {QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 export interface DurableStoreOptions {
@@ -23,11 +29,15 @@ export interface DurableStoreOptions {
   logger: EmulatorLogger
   /** Compact when the log exceeds this many bytes (and twice the live data). */
   compactMinBytes?: number
+  /** Bytes of message bodies kept in memory besides the log (hot bodies); the rest is read from the log. */
+  hotBodyBytes?: number
 }
 
 interface PendingWrite {
   records: StoreRecord[]
   frames: Buffer[]
+  /** The bodies in `frames`, at offsets from the first frame's start. */
+  bodies: BodyPlacement[]
   resolve: () => void
   reject: (error: Error) => void
 }
@@ -54,6 +64,9 @@ export class DurableStore implements MessageStore {
   private readonly logPath: string
   private readonly lock: DataDirLock
   private handle?: FileHandle
+  /** The number `handle` is registered under as a body log (0: none). */
+  private log = 0
+  private readonly hot: HotBodies
   private pending: PendingWrite[] = []
   private writing?: Promise<void>
   /** A failure the store cannot recover from (an I/O error other than a full disk). */
@@ -70,6 +83,7 @@ export class DurableStore implements MessageStore {
   constructor(private readonly options: DurableStoreOptions) {
     this.logPath = join(options.dir, STORE.logFileName)
     this.lock = new DataDirLock(join(options.dir, STORE.lockFileName))
+    this.hot = new HotBodies(options.hotBodyBytes ?? STORE.hotBodyBytes)
   }
 
   async open(): Promise<StoreSnapshot> {
@@ -78,6 +92,7 @@ export class DurableStore implements MessageStore {
     try {
       await this.openLog()
     } catch (error) {
+      this.releaseBodies()
       await this.handle?.close()
       this.handle = undefined
       this.lock.release()
@@ -90,7 +105,8 @@ export class DurableStore implements MessageStore {
     // A compaction cut short (crash, full disk) leaves its temp file; the log itself is whole.
     await rm(this.compactPath, {force: true})
     this.handle = await open(this.logPath, 'a+', 0o600)
-    const replay = await replayLog(this.handle, record => this.index.apply(record))
+    this.log = bodyLogs.register(this.handle.fd, this.hot)
+    const replay = await replayLog(this.handle, record => this.index.apply(record), this.log)
     const {size: fileBytes} = await this.handle.stat()
     const {logger} = this.options
     if (replay.tail && !replay.tail.torn) throw this.unboundedDamage(replay, replay.tail)
@@ -148,25 +164,39 @@ export class DurableStore implements MessageStore {
     if (this.failure) return Promise.reject(this.failure)
     if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
     // Encoded now: the broker may change its message objects once this call returns.
-    const frames = records.map(record => encodeRecord(record))
+    const bodies: BodyPlacement[] = []
+    let offset = 0
+    const frames = records.map(record => {
+      const frame = encodeRecord(record, FRAME_MAGIC, bodies, offset)
+      offset += frame.length
+      return frame
+    })
     this.counters.records += records.length
     return new Promise((resolve, reject) => {
-      this.pending.push({records, frames, resolve, reject})
+      this.pending.push({records, frames, bodies, resolve, reject})
       this.writing ??= this.writeLoop()
     })
   }
 
   stats(): StoreStats {
-    return {durable: true, logBytes: this.logBytes, ...this.counters, diskFull: this.diskFull}
+    return {durable: true, logBytes: this.logBytes, ...this.counters, diskFull: this.diskFull, hotBodyBytes: this.hot.cachedBytes}
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await this.writing
+    this.releaseBodies()
     await this.handle?.close()
     this.handle = undefined
     this.lock.release()
+  }
+
+  /** The log is going away: its parked bodies can no longer be read (a message still held would fail loudly). */
+  private releaseBodies(): void {
+    if (this.log) bodyLogs.unregister(this.log)
+    this.log = 0
+    this.hot.clear()
   }
 
   private get compactPath(): string {
@@ -180,6 +210,7 @@ export class DurableStore implements MessageStore {
         this.pending = []
         const frames = group.flatMap(write => write.frames)
         let written = 0
+        const base = this.logBytes
         try {
           written = await this.writeAll(frames)
           await this.handle!.datasync()
@@ -191,6 +222,7 @@ export class DurableStore implements MessageStore {
         this.counters.commits++
         // The index (what compaction writes out) only ever holds what is durable.
         for (const write of group) for (const record of write.records) this.index.apply(record)
+        this.parkBodies(group, base)
         for (const write of group) write.resolve()
         if (this.diskFull) {
           this.diskFull = false
@@ -230,6 +262,15 @@ export class DurableStore implements MessageStore {
     this.options.logger.error(`store: write failed, refusing further writes: ${error.message}`)
     for (const write of [...group, ...this.pending]) write.reject(error)
     this.pending = []
+  }
+
+  /** The group's bodies are durable at `base` onwards: they need not stay in memory (beyond the hot ones). */
+  private parkBodies(group: PendingWrite[], base: number): void {
+    let at = base
+    for (const write of group) {
+      for (const body of write.bodies) if (body.message instanceof QueuedMessage) body.message.park(this.log, at + body.at, body.inMemory, true)
+      for (const frame of write.frames) at += frame.length
+    }
   }
 
   private async writeAll(frames: Buffer[]): Promise<number> {
@@ -272,9 +313,10 @@ export class DurableStore implements MessageStore {
   private async compact(): Promise<void> {
     const started = Date.now()
     const before = this.logBytes
-    const records = [...this.index.records()]
     // Opened for appending: once renamed it is the log, without a reopen that could fail.
     const temporary = await open(this.compactPath, 'ax+', 0o600)
+    // Where each live body will be in the new file; they move there when the files are swapped.
+    const bodies: BodyPlacement[] = []
     let bytes = 0
     try {
       let chunk: Buffer[] = []
@@ -287,8 +329,9 @@ export class DurableStore implements MessageStore {
         chunk = []
         chunkBytes = 0
       }
-      for (const record of records) {
-        const frame = encodeRecord(record)
+      // The index changes only in the write loop, which is here: iterating it lazily is safe.
+      for (const record of this.index.records()) {
+        const frame = encodeRecord(record, FRAME_MAGIC, bodies, bytes + chunkBytes)
         chunk.push(frame)
         chunkBytes += frame.length
         if (chunkBytes >= COMPACTION_CHUNK_BYTES) await flush()
@@ -302,7 +345,11 @@ export class DurableStore implements MessageStore {
       throw error
     }
     const old = this.handle
+    const oldLog = this.log
     this.handle = temporary
+    this.log = bodyLogs.register(temporary.fd, this.hot)
+    for (const body of bodies) if (body.message instanceof QueuedMessage) body.message.park(this.log, body.at, body.inMemory, false)
+    bodyLogs.unregister(oldLog)
     await old?.close()
     this.logBytes = bytes
     this.compactedBytes = bytes

@@ -76,14 +76,15 @@ interface Frame {
   end: number
 }
 
-async function frameAt(window: FileWindow, offset: number): Promise<Frame | undefined> {
+/** `log`: the body log the file is registered as (body-log.ts); its message bodies are left there. */
+async function frameAt(window: FileWindow, offset: number, log?: number): Promise<Frame | undefined> {
   const head = await window.at(offset, FRAME_HEADER_BYTES)
   const bodyLength = headerAt(head.data, head.at)
   if (bodyLength === undefined) return undefined
   const end = offset + FRAME_HEADER_BYTES + bodyLength
   if (end > window.size) return undefined
   const whole = await window.at(offset, end - offset)
-  const record = recordAt(whole.data, whole.at, bodyLength)
+  const record = recordAt(whole.data, whole.at, bodyLength, log === undefined ? undefined : {log, at: offset})
   return record && {record, end}
 }
 
@@ -163,14 +164,15 @@ async function formatOf(window: FileWindow): Promise<1 | 2> {
   return data.length - at >= FRAME_MAGIC.length && data.compare(FRAME_MAGIC, 0, 4, at, at + 4) === 0 ? 2 : 1
 }
 
-export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void): Promise<ReplayResult> {
+/** `log`: the number the file is registered under as a body log; its bodies are then not kept in memory. */
+export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void, log?: number): Promise<ReplayResult> {
   const {size} = await handle.stat()
   const window = new FileWindow(handle, size)
   const format = await formatOf(window)
   const result: ReplayResult = {format, records: 0, damaged: []}
   let position = 0
   while (position < size) {
-    const frame = format === 2 ? await frameAt(window, position) : await legacyFrameAt(window, position)
+    const frame = format === 2 ? await frameAt(window, position, log) : await legacyFrameAt(window, position)
     if (frame) {
       apply(frame.record)
       result.records++
