@@ -124,7 +124,13 @@ function newMessage(queue: Queue, message: IncomingMessage, messageId: string, n
   const ttl = message.timeToLiveMs !== undefined && message.timeToLiveMs > 0 ? Math.min(message.timeToLiveMs, queueTtl) : queueTtl
   const scheduled = message.scheduledEnqueueTimeUtc !== undefined && message.scheduledEnqueueTimeUtc > now
   const stored: StoredMessage = new QueuedMessage(
-    {sequenceNumber: queue.nextSequenceNumber++, enqueuedTimeUtc: now, deliveryCount: 0, state: scheduled ? 'scheduled' : 'active', messageId},
+    {
+      sequenceNumber: queue.nextSequenceNumber++,
+      enqueuedTimeUtc: now,
+      deliveryCount: 0,
+      state: scheduled ? 'scheduled' : 'active',
+      messageId,
+    },
     message.payload,
   )
   if (ttl < TIMESPAN_MAX_MS) stored.expiresAtUtc = (scheduled ? message.scheduledEnqueueTimeUtc! : now) + ttl

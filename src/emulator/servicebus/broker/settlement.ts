@@ -68,15 +68,11 @@ export class Settlement {
     const {queue, entity, message} = taken
     const deliveryCount = message.deliveryCount + 1
     if (entity === queue.main && deliveryCount >= queue.properties.maxDeliveryCount) {
-      await this.deadLetterDurably(
-        taken,
-        copyMessage(message, {deliveryCount}),
-        {
-          reason: DEAD_LETTER_REASONS.maxDeliveryCount,
-          description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
-          properties: propertiesToModify,
-        },
-      )
+      await this.deadLetterDurably(taken, copyMessage(message, {deliveryCount}), {
+        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
+        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
+        properties: propertiesToModify,
+      })
       this.deps.pump(queue.deadLetter)
       return
     }
@@ -185,7 +181,8 @@ export class Settlement {
     fields: {deliveryCount: number; state: StoredMessage['state']},
     payload?: Buffer,
   ): StoreRecord {
-    if (payload) return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message: copyMessage(message, {...fields, payload})}
+    if (payload)
+      return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message: copyMessage(message, {...fields, payload})}
     return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, ...fields}
   }
 

@@ -268,7 +268,8 @@ export class DurableStore implements MessageStore {
   private parkBodies(group: PendingWrite[], base: number): void {
     let at = base
     for (const write of group) {
-      for (const body of write.bodies) if (body.message instanceof QueuedMessage) body.message.park(this.log, at + body.at, body.inMemory, true)
+      for (const body of write.bodies)
+        if (body.message instanceof QueuedMessage) body.message.park(this.log, at + body.at, body.inMemory, true)
       for (const frame of write.frames) at += frame.length
     }
   }
