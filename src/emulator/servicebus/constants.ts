@@ -55,7 +55,7 @@ export const STORE = {
   compactMinBytes: 64 * 1024 * 1024,
   compactLiveRatio: 2,
   /** Message bodies kept in memory besides the log (the latest written or read); the rest is read from the log. */
-  hotBodyBytes: 8 * 1024 * 1024,
+  hotBodyBytes: 2 * 1024 * 1024,
 } as const
 
 export const NAMESPACE = {

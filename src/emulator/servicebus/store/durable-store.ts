@@ -274,14 +274,8 @@ export class DurableStore implements MessageStore {
     }
   }
 
-  private async writeAll(frames: Buffer[]): Promise<number> {
-    const data = frames.length === 1 ? frames[0] : Buffer.concat(frames)
-    let offset = 0
-    while (offset < data.length) {
-      const {bytesWritten} = await this.handle!.write(data, offset, data.length - offset)
-      offset += bytesWritten
-    }
-    return data.length
+  private writeAll(frames: Buffer[]): Promise<number> {
+    return writeFrames(this.handle!, frames)
   }
 
   private shouldCompact(): boolean {
@@ -323,10 +317,7 @@ export class DurableStore implements MessageStore {
       let chunk: Buffer[] = []
       let chunkBytes = 0
       const flush = async () => {
-        const data = Buffer.concat(chunk)
-        let offset = 0
-        while (offset < data.length) offset += (await temporary.write(data, offset, data.length - offset)).bytesWritten
-        bytes += data.length
+        bytes += await writeFrames(temporary, chunk)
         chunk = []
         chunkBytes = 0
       }
@@ -357,6 +348,28 @@ export class DurableStore implements MessageStore {
     this.counters.compactions++
     this.options.logger.info(`store: compacted ${before} -> ${bytes} bytes in ${Date.now() - started} ms`)
   }
+}
+
+const MAX_IOVECS = 1024
+
+/**
+ * Appends frames with writev, without joining them first: a big joined buffer would be a large
+ * allocation freed at once, which makes the allocator keep later ones off mmap and RSS high.
+ */
+async function writeFrames(handle: FileHandle, frames: Buffer[]): Promise<number> {
+  let total = 0
+  for (const frame of frames) total += frame.length
+  let pending = frames
+  let left = total
+  while (left > 0) {
+    let {bytesWritten} = await handle.writev(pending.length > MAX_IOVECS ? pending.slice(0, MAX_IOVECS) : pending)
+    left -= bytesWritten
+    let done = 0
+    while (done < pending.length && bytesWritten >= pending[done].length) bytesWritten -= pending[done++].length
+    pending = pending.slice(done)
+    if (bytesWritten > 0) pending[0] = pending[0].subarray(bytesWritten)
+  }
+  return total
 }
 
 /** fsync a directory so a new or renamed file's entry is durable. */

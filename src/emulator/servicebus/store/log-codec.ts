@@ -67,8 +67,9 @@ function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
  */
 export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC, bodies?: BodyPlacement[], base = 0): Buffer {
   const message = messageOf(record)
-  const json = Buffer.from(record.type === 'batch' ? '{"type":"batch"}' : recordJson(record), 'utf8')
-  const payloadAt = FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + json.length
+  const json = record.type === 'batch' ? '{"type":"batch"}' : recordJson(record)
+  const jsonBytes = Buffer.byteLength(json, 'utf8')
+  const payloadAt = FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes
   let payload: Buffer | undefined
   if (record.type === 'batch') {
     // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
@@ -86,12 +87,12 @@ export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC, b
     if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
     bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
   }
-  const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
+  const bodyLength = JSON_LENGTH_BYTES + jsonBytes + (payload?.length ?? 0)
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
   magic.copy(frame, 0)
   frame.writeUInt32BE(bodyLength, 4)
-  frame.writeUInt32BE(json.length, FRAME_HEADER_BYTES)
-  json.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES)
+  frame.writeUInt32BE(jsonBytes, FRAME_HEADER_BYTES)
+  frame.write(json, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES, jsonBytes, 'utf8')
   payload?.copy(frame, payloadAt)
   frame.writeUInt32BE(bodyCrc(frame, 0, bodyLength), 8)
   frame.writeUInt32BE(crc32(frame.subarray(0, 12)), 12)
