@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {existsSync, watch} from 'node:fs'
+import {existsSync, readFileSync, watch, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {test} from 'node:test'
@@ -125,6 +125,9 @@ interface WriterRun {
   deleted: Set<number>
   bad: string[]
   compactions: number
+  /** Messages the run started from (from the index file), if it did. */
+  loaded?: number
+  closed: boolean
 }
 
 /** Runs the writer fixture until `killWhen` says so, then kill -9. */
@@ -134,14 +137,15 @@ async function runWriterUntilKilled(
   killWhen: (run: WriterRun) => boolean,
   writers: number,
   onKill?: (kill: () => void) => void,
+  signal: NodeJS.Signals = 'SIGKILL',
 ): Promise<WriterRun> {
   const args = ['--import', 'tsx', writerFixture, dir, String(compactMinBytes), String(writers)]
   const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit']})
-  const run: WriterRun = {acknowledged: new Set(), deleted: new Set(), bad: [], compactions: 0}
+  const run: WriterRun = {acknowledged: new Set(), deleted: new Set(), bad: [], compactions: 0, closed: false}
   const exited = once(child, 'exit')
   let killed = false
   const kill = () => {
-    if (!killed) child.kill('SIGKILL')
+    if (!killed) child.kill(signal)
     killed = true
   }
   const lines = createInterface({input: child.stdout!})
@@ -150,19 +154,21 @@ async function runWriterUntilKilled(
     if (kind === 'put') run.acknowledged.add(Number(value))
     else if (kind === 'del') run.deleted.add(Number(value))
     else if (kind === 'compacted') run.compactions++
+    else if (kind === 'loaded') run.loaded = Number(value)
+    else if (kind === 'closed') run.closed = true
     else if (kind === 'bad' || kind === 'error') run.bad.push(line)
     if (!killed && killWhen(run)) kill()
   })
   onKill?.(kill)
-  const timer = setTimeout(kill, 60_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
   await exited
   clearTimeout(timer)
   return run
 }
 
-async function assertSurvived(dir: string, run: WriterRun): Promise<void> {
+async function assertSurvived(dir: string, run: WriterRun, logger = silentLogger): Promise<void> {
   assert.deepEqual(run.bad, [], 'every body read back while writing was intact')
-  const store = new DurableStore({dir, logger: silentLogger, hotBodyBytes: 0})
+  const store = new DurableStore({dir, logger, hotBodyBytes: 0})
   const {queues} = await store.open()
   const main = queues[0]?.main ?? []
   const bySequence = new Map(main.map(m => [m.sequenceNumber, m]))
@@ -217,4 +223,72 @@ test('kill -9 during a compaction: every acknowledged body survives intact, no d
     }
     assert.ok(compactions >= 3, `compactions ran (${compactions})`)
     assert.ok(caughtMidway >= 1, 'at least one kill landed while the compaction file was being written')
+  }))
+
+test('a restart loads the index file written at a clean close and replays only the log after it, also after kill -9', () =>
+  withDir(async dir => {
+    const first = await runWriterUntilKilled(dir, 64 * 1024 * 1024, r => r.acknowledged.size >= 600, 4, undefined, 'SIGTERM')
+    assert.ok(first.closed, 'closed cleanly')
+    assert.equal(first.loaded, undefined, 'a new store has no index file')
+    const live = [...first.acknowledged].filter(n => n % 3 === 0 || !first.deleted.has(n))
+    const second = await runWriterUntilKilled(dir, 64 * 1024 * 1024, r => r.acknowledged.size >= 600, 4)
+    assert.ok(second.loaded !== undefined && second.loaded >= live.filter(n => n % 3 === 0).length, `loaded ${second.loaded}`)
+    // After the kill -9 the index file still covers the start of the log: it is loaded and the rest replayed.
+    const lines: string[] = []
+    const logger = {...silentLogger, info: (line: string) => void lines.push(line)}
+    await assertSurvived(
+      dir,
+      {
+        ...second,
+        acknowledged: new Set([...first.acknowledged, ...second.acknowledged]),
+        deleted: new Set([...first.deleted, ...second.deleted]),
+      },
+      logger,
+    )
+    assert.ok(
+      lines.some(line => /^store: loaded \d+ messages .* and replayed [1-9]\d* records/.test(line)),
+      lines.join('\n'),
+    )
+  }))
+
+test('damage inside the part of the log the index file covers: the index is not used, the damage is handled as before', () =>
+  withDir(async dir => {
+    const store = await openStore(dir)
+    for (let i = 1; i <= 200; i++) await store.append([{type: 'message-put', queue: 'jobs', subQueue: 'main', message: message(i, 500)}])
+    await store.close()
+    assert.ok(existsSync(join(dir, 'messages.index')))
+    const log = join(dir, 'messages.log')
+    const data = readFileSync(log)
+    data[Math.floor(data.length / 2)] ^= 0xff
+    writeFileSync(log, data)
+    const lines: string[] = []
+    const again = new DurableStore({
+      dir,
+      logger: {...silentLogger, info: line => void lines.push(line), warn: line => void lines.push(line)},
+    })
+    const {queues} = await again.open()
+    assert.equal(again.stats().damagedRecords, 1)
+    assert.equal(queues[0].main.length, 199)
+    assert.ok(lines.some(line => line.includes('does not describe the log')))
+    for (const m of queues[0].main) assert.ok(m.payload.equals(Buffer.alloc(500, m.sequenceNumber % 256)))
+    await again.close()
+  }))
+
+test('a damaged index file is ignored: the whole log is replayed', () =>
+  withDir(async dir => {
+    const store = await openStore(dir)
+    for (let i = 1; i <= 50; i++) await store.append([{type: 'message-put', queue: 'jobs', subQueue: 'main', message: message(i, 700)}])
+    await store.close()
+    const index = join(dir, 'messages.index')
+    const data = readFileSync(index)
+    data[data.length - 3] ^= 0x01
+    writeFileSync(index, data)
+    const again = new DurableStore({dir, logger: silentLogger})
+    const {queues} = await again.open()
+    assert.deepEqual(
+      queues[0].main.map(m => m.sequenceNumber),
+      Array.from({length: 50}, (_, i) => i + 1),
+    )
+    for (const m of queues[0].main) assert.ok(m.payload.equals(Buffer.alloc(700, m.sequenceNumber % 256)))
+    await again.close()
   }))

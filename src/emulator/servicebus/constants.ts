@@ -50,6 +50,8 @@ export const AMQP = {
 /** The durable store's log and compaction settings. */
 export const STORE = {
   logFileName: 'messages.log',
+  /** What is live in the log up to some offset, so a restart replays only the tail after it. */
+  indexFileName: 'messages.index',
   lockFileName: 'LOCK',
   /** Compact when the log is bigger than this and more than twice the live data. */
   compactMinBytes: 64 * 1024 * 1024,

@@ -9,6 +9,10 @@
 // their offsets in the file (queued-message.ts, body-log.ts) and read back when delivered or
 // peeked, with the latest ones kept in a bounded cache of hot bodies. A compaction re-parks every
 // live body at its place in the new file when it swaps the files.
+// A restart does not parse every record: at a clean close and after each compaction the index
+// file (checkpoint.ts) says what is live up to that point of the log; open checks that the log
+// still starts with exactly those bytes (one CRC pass, no parsing), loads it and replays only the
+// tail after it. Without a usable index file the whole log is replayed, as before.
 import {closeSync, fsyncSync, openSync} from 'node:fs'
 import {mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -19,7 +23,10 @@ import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
 import {bodyLogs, HotBodies} from './body-log.js'
 import {encodeRecord, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
-import {LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
+import {crc32} from 'node:zlib'
+
+import {loadCheckpoint, writeCheckpoint} from './checkpoint.js'
+import {crcOfFile, LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
 import {QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
@@ -74,6 +81,9 @@ export class DurableStore implements MessageStore {
   private diskFull = false
   private closed = false
   private logBytes = 0
+  /** The CRC-32 of the log's first logBytes bytes (what the index file is checked against). */
+  private logCrc = 0
+  private readonly indexPath: string
   private compactionRetryAt = 0
   private compactionBackoffMs = 0
   private counters = {records: 0, commits: 0, compactions: 0, damagedRecords: 0, refusedWrites: 0}
@@ -82,6 +92,7 @@ export class DurableStore implements MessageStore {
 
   constructor(private readonly options: DurableStoreOptions) {
     this.logPath = join(options.dir, STORE.logFileName)
+    this.indexPath = join(options.dir, STORE.indexFileName)
     this.lock = new DataDirLock(join(options.dir, STORE.lockFileName))
     this.hot = new HotBodies(options.hotBodyBytes ?? STORE.hotBodyBytes)
   }
@@ -104,11 +115,14 @@ export class DurableStore implements MessageStore {
   private async openLog(): Promise<void> {
     // A compaction cut short (crash, full disk) leaves its temp file; the log itself is whole.
     await rm(this.compactPath, {force: true})
+    await rm(`${this.indexPath}.tmp`, {force: true})
     this.handle = await open(this.logPath, 'a+', 0o600)
     this.log = bodyLogs.register(this.handle.fd, this.hot)
-    const replay = await replayLog(this.handle, record => this.index.apply(record), this.log)
     const {size: fileBytes} = await this.handle.stat()
     const {logger} = this.options
+    const checkpoint = await loadCheckpoint(this.indexPath, this.handle, fileBytes, this.index, this.log, logger)
+    const from = checkpoint?.from ?? 0
+    const replay = await replayLog(this.handle, record => this.index.apply(record), this.log, from)
     if (replay.tail && !replay.tail.torn) throw this.unboundedDamage(replay, replay.tail)
     if (replay.damaged.length > 0) await this.quarantine(replay)
     if (replay.tail) {
@@ -117,8 +131,13 @@ export class DurableStore implements MessageStore {
       await this.handle.datasync()
     }
     this.logBytes = replay.tail?.start ?? fileBytes
+    this.logCrc = await crcOfFile(this.handle, from, this.logBytes, checkpoint?.crc ?? 0)
     if (fileBytes === 0) syncDirectory(this.options.dir)
-    logger.info(`store: replayed ${replay.records} records (${this.logBytes} bytes) from ${this.logPath}`)
+    if (checkpoint)
+      logger.info(
+        `store: loaded ${checkpoint.messages} messages from ${this.indexPath} (${from} bytes of the log) and replayed ${replay.records} records (${this.logBytes - from} bytes) after it`,
+      )
+    else logger.info(`store: replayed ${replay.records} records (${this.logBytes} bytes) from ${this.logPath}`)
     if (replay.format === 1) {
       logger.info(`store: ${this.logPath} is in the previous log format; rewriting it in the current one`)
       await this.compact()
@@ -186,10 +205,24 @@ export class DurableStore implements MessageStore {
     if (this.closed) return
     this.closed = true
     await this.writing
+    if (this.handle && !this.failure) await this.checkpoint()
     this.releaseBodies()
     await this.handle?.close()
     this.handle = undefined
     this.lock.release()
+  }
+
+  /** Writes the index file for the log as it is now; a failure only costs the next start a full replay. */
+  private async checkpoint(): Promise<void> {
+    try {
+      const written = await writeCheckpoint(this.indexPath, this.options.dir, this.index.records(), this.log, this.logBytes, this.logCrc)
+      // Bodies not at a known place (records given as plain objects): an older index file must not stay.
+      if (!written) await rm(this.indexPath, {force: true})
+    } catch (error) {
+      this.options.logger.warn(
+        `store: could not write the index file ${this.indexPath} (the next start replays the whole log): ${(error as Error).message}`,
+      )
+    }
   }
 
   /** The log is going away: its parked bodies can no longer be read (a message still held would fail loudly). */
@@ -219,6 +252,7 @@ export class DurableStore implements MessageStore {
           continue
         }
         this.logBytes += written
+        for (const frame of frames) this.logCrc = crc32(frame, this.logCrc)
         this.counters.commits++
         // The index (what compaction writes out) only ever holds what is durable.
         for (const write of group) for (const record of write.records) this.index.apply(record)
@@ -313,6 +347,7 @@ export class DurableStore implements MessageStore {
     // Where each live body will be in the new file; they move there when the files are swapped.
     const bodies: BodyPlacement[] = []
     let bytes = 0
+    let crc = 0
     try {
       let chunk: Buffer[] = []
       let chunkBytes = 0
@@ -324,6 +359,7 @@ export class DurableStore implements MessageStore {
       // The index changes only in the write loop, which is here: iterating it lazily is safe.
       for (const record of this.index.records()) {
         const frame = encodeRecord(record, FRAME_MAGIC, bodies, bytes + chunkBytes)
+        crc = crc32(frame, crc)
         chunk.push(frame)
         chunkBytes += frame.length
         if (chunkBytes >= COMPACTION_CHUNK_BYTES) await flush()
@@ -344,9 +380,12 @@ export class DurableStore implements MessageStore {
     bodyLogs.unregister(oldLog)
     await old?.close()
     this.logBytes = bytes
+    this.logCrc = crc
     this.compactedBytes = bytes
     this.counters.compactions++
     this.options.logger.info(`store: compacted ${before} -> ${bytes} bytes in ${Date.now() - started} ms`)
+    // The new log's index: a restart after this replays only what is appended from here on.
+    await this.checkpoint()
   }
 }
 

@@ -3,6 +3,7 @@
 // their CRCs; format 1: the next offset where two whole frames check out). Replay reads the file
 // once through a sliding window, so it is linear in the log's size.
 import type {FileHandle} from 'node:fs/promises'
+import {crc32} from 'node:zlib'
 
 import {StartRefusedError} from '../start-refused.js'
 import {
@@ -164,13 +165,29 @@ async function formatOf(window: FileWindow): Promise<1 | 2> {
   return data.length - at >= FRAME_MAGIC.length && data.compare(FRAME_MAGIC, 0, 4, at, at + 4) === 0 ? 2 : 1
 }
 
-/** `log`: the number the file is registered under as a body log; its bodies are then not kept in memory. */
-export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void, log?: number): Promise<ReplayResult> {
+/**
+ * `log`: the number the file is registered under as a body log; its bodies are then not kept in
+ * memory. `from`: where to start (the end of what the index file covers; a frame boundary).
+ */
+/** The CRC-32 of the file's bytes [from, to), continuing `initial` (the CRC of the bytes before). */
+export async function crcOfFile(handle: FileHandle, from: number, to: number, initial = 0): Promise<number> {
+  const buffer = Buffer.allocUnsafeSlow(Math.min(4 * WINDOW_BYTES, Math.max(to - from, 1)))
+  let crc = initial
+  for (let position = from; position < to;) {
+    const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position)
+    if (bytesRead === 0) throw new Error(`the file ends at ${position}, before ${to}`)
+    crc = crc32(buffer.subarray(0, bytesRead), crc)
+    position += bytesRead
+  }
+  return crc
+}
+
+export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void, log?: number, from = 0): Promise<ReplayResult> {
   const {size} = await handle.stat()
   const window = new FileWindow(handle, size)
   const format = await formatOf(window)
   const result: ReplayResult = {format, records: 0, damaged: []}
-  let position = 0
+  let position = from
   while (position < size) {
     const frame = format === 2 ? await frameAt(window, position, log) : await legacyFrameAt(window, position)
     if (frame) {

@@ -75,6 +75,11 @@ export class QueuedMessage implements StoredMessage {
     return this.#at !== RESIDENT
   }
 
+  /** Where the body is: [log, offset], or undefined when it is only in memory. */
+  get bodyPlace(): [number, number] | undefined {
+    return this.#at === RESIDENT ? undefined : [this.#log, this.#at]
+  }
+
   /** The body without caching it (compaction reads every live body once). */
   bodyForCopy(): Buffer {
     return this.#body ?? bodyLogs.read(this.#log, this.#at, this.#bytes, this.sequenceNumber)

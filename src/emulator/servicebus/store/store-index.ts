@@ -194,6 +194,11 @@ export class StoreIndex {
     }
   }
 
+  /** A message loaded from the index file (its duplicate-detection history comes in its own record). */
+  restore(queue: string, subQueue: SubQueue, message: StoredMessage): void {
+    this.put(queue, subQueue, message)
+  }
+
   private sub(queue: string, subQueue: SubQueue): Map<number, StoredMessage> | undefined {
     return this.queues.get(queueKey(queue))?.[subQueue]
   }
