@@ -25,7 +25,11 @@ export class HotBodies {
   private head = 0
   private bytes = 0
 
-  constructor(readonly limitBytes: number) {}
+  /** Also bounded in entries: each holds its message, and tiny bodies would otherwise keep many alive. */
+  constructor(
+    readonly limitBytes: number,
+    readonly maxEntries = 16_384,
+  ) {}
 
   get cachedBytes(): number {
     return this.bytes
@@ -35,7 +39,7 @@ export class HotBodies {
     this.entries.push(message)
     this.sizes.push(size)
     this.bytes += size
-    while (this.bytes > this.limitBytes && this.head < this.entries.length) {
+    while ((this.bytes > this.limitBytes || this.entries.length - this.head > this.maxEntries) && this.head < this.entries.length) {
       const oldest = this.entries[this.head]!
       this.bytes -= this.sizes[this.head]
       this.entries[this.head] = undefined
