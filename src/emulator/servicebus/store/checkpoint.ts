@@ -19,7 +19,7 @@ import type {EmulatorLogger} from '../logger.js'
 import {crcOfFile} from './log-replay.js'
 import type {StoreRecord, SubQueue} from './message-store.js'
 import {QueuedMessage, queuedMessage} from './queued-message.js'
-import type {StoreIndex} from './store-index.js'
+import {StoreIndex} from './store-index.js'
 
 const MAGIC = Buffer.from('QJI1', 'latin1')
 const CHUNK_BYTES = 1024 * 1024
@@ -223,31 +223,44 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
 }
 
 /**
- * Loads the index file into `index` when it still describes the log (the CRC of the log's first
- * `logBytes` bytes matches): where replay goes on, and that CRC. Else nothing is loaded.
+ * The index the index file describes, when it still describes the log (the CRC of the log's first
+ * `logBytes` bytes matches; the CRC pass runs while the file is parsed): where replay goes on,
+ * and that CRC. Else undefined.
  */
 export async function loadCheckpoint(
   path: string,
   handle: FileHandle,
   fileBytes: number,
-  index: StoreIndex,
   log: number,
   logger: EmulatorLogger,
-): Promise<{from: number; crc: number; messages: number} | undefined> {
+): Promise<{index: StoreIndex; from: number; crc: number; messages: number} | undefined> {
   const checkpoint = await readCheckpoint(path)
   if (!checkpoint) return undefined
-  const matches = checkpoint.logBytes <= fileBytes && (await crcOfFile(handle, 0, checkpoint.logBytes)) === checkpoint.logCrc
-  if (!matches) {
-    logger.info(`store: the index file ${path} does not describe the log as it is; replaying the whole log`)
+  const stale = () => logger.info(`store: the index file ${path} does not describe the log as it is; replaying the whole log`)
+  if (checkpoint.logBytes > fileBytes) {
+    stale()
     return undefined
   }
-  for (const record of checkpoint.records) index.apply(record)
+  const crc = crcOfFile(handle, 0, checkpoint.logBytes)
+  const index = new StoreIndex()
   let messages = 0
-  for (const {queue, subQueue, message} of checkpoint.messages(log)) {
-    index.restore(queue, subQueue, message)
-    messages++
+  try {
+    for (const record of checkpoint.records) index.apply(record)
+    for (const {queue, subQueue, message} of checkpoint.messages(log)) {
+      index.restore(queue, subQueue, message)
+      // Let the CRC pass's reads complete meanwhile.
+      if (++messages % 16_384 === 0) await new Promise(resolve => setImmediate(resolve))
+    }
+  } catch (error) {
+    await crc.catch(() => {})
+    logger.info(`store: the index file ${path} cannot be read (${(error as Error).message}); replaying the whole log`)
+    return undefined
   }
-  return {from: checkpoint.logBytes, crc: checkpoint.logCrc, messages}
+  if ((await crc) !== checkpoint.logCrc) {
+    stale()
+    return undefined
+  }
+  return {index, from: checkpoint.logBytes, crc: checkpoint.logCrc, messages}
 }
 
 /** fsync a directory so a new or renamed file's entry is durable. */

@@ -67,7 +67,7 @@ function isDiskFull(error: unknown): boolean {
 
 export class DurableStore implements MessageStore {
   readonly durable = true
-  private readonly index = new StoreIndex()
+  private index = new StoreIndex()
   private readonly logPath: string
   private readonly lock: DataDirLock
   private handle?: FileHandle
@@ -120,7 +120,8 @@ export class DurableStore implements MessageStore {
     this.log = bodyLogs.register(this.handle.fd, this.hot)
     const {size: fileBytes} = await this.handle.stat()
     const {logger} = this.options
-    const checkpoint = await loadCheckpoint(this.indexPath, this.handle, fileBytes, this.index, this.log, logger)
+    const checkpoint = await loadCheckpoint(this.indexPath, this.handle, fileBytes, this.log, logger)
+    if (checkpoint) this.index = checkpoint.index
     const from = checkpoint?.from ?? 0
     const replay = await replayLog(this.handle, record => this.index.apply(record), this.log, from)
     if (replay.tail && !replay.tail.torn) throw this.unboundedDamage(replay, replay.tail)

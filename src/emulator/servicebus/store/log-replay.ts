@@ -166,22 +166,32 @@ async function formatOf(window: FileWindow): Promise<1 | 2> {
 }
 
 /**
- * `log`: the number the file is registered under as a body log; its bodies are then not kept in
- * memory. `from`: where to start (the end of what the index file covers; a frame boundary).
+ * The CRC-32 of the file's bytes [from, to), continuing `initial` (the CRC of the bytes before).
+ * Two buffers: the next read is under way while the CRC of the last one is computed.
  */
-/** The CRC-32 of the file's bytes [from, to), continuing `initial` (the CRC of the bytes before). */
 export async function crcOfFile(handle: FileHandle, from: number, to: number, initial = 0): Promise<number> {
-  const buffer = Buffer.allocUnsafeSlow(Math.min(4 * WINDOW_BYTES, Math.max(to - from, 1)))
+  const size = Math.min(4 * WINDOW_BYTES, Math.max(to - from, 1))
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)]
+  const readAt = (position: number, buffer: Buffer) => handle.read(buffer, 0, Math.min(size, to - position), position)
   let crc = initial
-  for (let position = from; position < to;) {
-    const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position)
+  let position = from
+  let turn = 0
+  let next = position < to ? readAt(position, buffers[turn]) : undefined
+  while (next) {
+    const {bytesRead, buffer} = await next
     if (bytesRead === 0) throw new Error(`the file ends at ${position}, before ${to}`)
-    crc = crc32(buffer.subarray(0, bytesRead), crc)
     position += bytesRead
+    turn ^= 1
+    next = position < to ? readAt(position, buffers[turn]) : undefined
+    crc = crc32(buffer.subarray(0, bytesRead), crc)
   }
   return crc
 }
 
+/**
+ * `log`: the number the file is registered under as a body log; its bodies are then not kept in
+ * memory. `from`: where to start (the end of what the index file covers; a frame boundary).
+ */
 export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void, log?: number, from = 0): Promise<ReplayResult> {
   const {size} = await handle.stat()
   const window = new FileWindow(handle, size)
