@@ -57,8 +57,10 @@ async function reopen(dir: string, logger = recordingLogger()) {
   const store = new DurableStore({dir, logger})
   const snapshot = await store.open()
   const stats = store.stats()
+  // Plain copies, bodies read while the store is open (they are read from the log).
+  const main = (snapshot.queues[0]?.main ?? []).map(message => ({...message, payload: message.payload}))
   await store.close()
-  return {snapshot, stats, logger, main: snapshot.queues[0]?.main ?? []}
+  return {snapshot, stats, logger, main}
 }
 
 function flip(path: string, offset: number): void {

@@ -50,10 +50,14 @@ export const AMQP = {
 /** The durable store's log and compaction settings. */
 export const STORE = {
   logFileName: 'messages.log',
+  /** What is live in the log up to some offset, so a restart replays only the tail after it. */
+  indexFileName: 'messages.index',
   lockFileName: 'LOCK',
   /** Compact when the log is bigger than this and more than twice the live data. */
   compactMinBytes: 64 * 1024 * 1024,
   compactLiveRatio: 2,
+  /** Message bodies kept in memory besides the log (the latest written or read); the rest is read from the log. */
+  hotBodyBytes: 2 * 1024 * 1024,
 } as const
 
 export const NAMESPACE = {

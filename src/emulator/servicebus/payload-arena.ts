@@ -11,17 +11,19 @@ let used = 0
 
 /** A copy of `source` that does not share memory with it (or with the shared Buffer pool). */
 export function copyPayload(source: Buffer): Buffer {
-  if (source.length > MAX_SLAB_ITEM_BYTES) {
-    const own = Buffer.allocUnsafeSlow(source.length)
-    source.copy(own)
-    return own
-  }
-  if (used + source.length > SLAB_BYTES) {
+  const copy = allocPayload(source.length)
+  source.copy(copy)
+  return copy
+}
+
+/** Room for a long-lived payload of `length` bytes (a body read back from the log), not zeroed. */
+export function allocPayload(length: number): Buffer {
+  if (length > MAX_SLAB_ITEM_BYTES) return Buffer.allocUnsafeSlow(length)
+  if (used + length > SLAB_BYTES) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
     used = 0
   }
-  const copy = slab.subarray(used, used + source.length)
-  source.copy(copy)
-  used += (source.length + 7) & ~7
-  return copy
+  const room = slab.subarray(used, used + length)
+  used += (length + 7) & ~7
+  return room
 }

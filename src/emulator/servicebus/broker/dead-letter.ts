@@ -3,6 +3,7 @@
 import type {StoreRecord} from '../store/message-store.js'
 import type {PropertyEditor, PropertyValue, StoredMessage} from './message.js'
 import type {Queue} from './queue.js'
+import {copyMessage} from '../store/queued-message.js'
 
 export const DEAD_LETTER_REASONS = {
   maxDeliveryCount: 'MaxDeliveryCountExceeded',
@@ -25,7 +26,7 @@ export function deadLetterRecord(
   const properties: Record<string, PropertyValue> = {...options.properties}
   if (options.reason !== undefined) properties.DeadLetterReason = options.reason
   if (options.description !== undefined) properties.DeadLetterErrorDescription = options.description
-  const moved: StoredMessage = {...message, state: 'active', deadLetterSource: queue.name}
+  const moved = copyMessage(message, {state: 'active', deadLetterSource: queue.name})
   if (Object.keys(properties).length > 0) moved.payload = editor.setApplicationProperties(message.payload, properties)
   return {record: {type: 'message-move', queue: queue.name, from: 'main', to: 'deadLetter', message: moved}, moved}
 }

@@ -11,6 +11,7 @@ import type {Entity} from './entity.js'
 import type {IncomingMessage, StoredMessage} from './message.js'
 import {checkPartitionKeys} from './partition-rules.js'
 import type {Queue} from './queue.js'
+import {QueuedMessage} from '../store/queued-message.js'
 
 export interface EnqueueDependencies {
   store: MessageStore
@@ -139,14 +140,16 @@ function newMessage(queue: Queue, message: IncomingMessage, messageId: string, n
   const queueTtl = queue.properties.defaultMessageTimeToLiveMs
   const ttl = message.timeToLiveMs !== undefined && message.timeToLiveMs > 0 ? Math.min(message.timeToLiveMs, queueTtl) : queueTtl
   const scheduled = message.scheduledEnqueueTimeUtc !== undefined && message.scheduledEnqueueTimeUtc > now
-  const stored: StoredMessage = {
-    sequenceNumber: queue.nextSequenceNumber++,
-    enqueuedTimeUtc: now,
-    deliveryCount: 0,
-    state: scheduled ? 'scheduled' : 'active',
-    messageId,
-    payload: message.payload,
-  }
+  const stored: StoredMessage = new QueuedMessage(
+    {
+      sequenceNumber: queue.nextSequenceNumber++,
+      enqueuedTimeUtc: now,
+      deliveryCount: 0,
+      state: scheduled ? 'scheduled' : 'active',
+      messageId,
+    },
+    message.payload,
+  )
   if (ttl < TIMESPAN_MAX_MS) stored.expiresAtUtc = (scheduled ? message.scheduledEnqueueTimeUtc! : now) + ttl
   if (message.timeToLiveMs !== undefined) stored.timeToLiveMs = ttl
   if (scheduled) stored.scheduledEnqueueTimeUtc = message.scheduledEnqueueTimeUtc

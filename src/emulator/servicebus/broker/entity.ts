@@ -6,6 +6,7 @@ import type {SubQueue} from '../store/message-store.js'
 import type {Delivery, StoredMessage} from './message.js'
 import {numberHeap, type MinHeap} from './min-heap.js'
 import {SequenceIndex} from './sequence-index.js'
+import {payloadBytes} from '../store/queued-message.js'
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete'
 
@@ -71,7 +72,7 @@ export class Entity {
   insert(message: StoredMessage): void {
     this.messages.set(message.sequenceNumber, message)
     this.order.add(message.sequenceNumber)
-    this.sizeBytes += message.payload.length
+    this.sizeBytes += payloadBytes(message)
     this.count(message, 1)
     const session = this.sessions && this.session(message.sessionId ?? '')
     if (session) session.count++
@@ -112,7 +113,7 @@ export class Entity {
     this.messages.delete(sequenceNumber)
     this.order.removed()
     this.locked.delete(sequenceNumber)
-    this.sizeBytes -= message.payload.length
+    this.sizeBytes -= payloadBytes(message)
     this.count(message, -1)
     const session = this.sessions?.get(message.sessionId ?? '')
     if (session) {
@@ -129,7 +130,7 @@ export class Entity {
   }
 
   replacePayload(message: StoredMessage, payload: Buffer): void {
-    this.sizeBytes += payload.length - message.payload.length
+    this.sizeBytes += payload.length - payloadBytes(message)
     message.payload = payload
   }
 

@@ -11,6 +11,7 @@ import type {Entity} from './entity.js'
 import type {PropertyEditor, StoredMessage} from './message.js'
 import type {Queue} from './queue.js'
 import {fanOut, SubscriptionQueue, TopicQueue, type MessageInspector} from './topic.js'
+import {copyMessage} from '../store/queued-message.js'
 
 /** Azure forwards through at most four entities. */
 export const MAX_HOPS = 4
@@ -115,8 +116,12 @@ export class Forwarding {
 
   /** Into a destination entity: a queue takes it with a new number, a topic fans it out. */
   private into(target: Queue, message: StoredMessage, hops: number): Routed {
-    const renumbered: StoredMessage = {...message, sequenceNumber: target.nextSequenceNumber++, state: 'active', deliveryCount: 0}
-    delete renumbered.deadLetterSource
+    const renumbered = copyMessage(message, {
+      sequenceNumber: target.nextSequenceNumber++,
+      state: 'active',
+      deliveryCount: 0,
+      deadLetterSource: undefined,
+    })
     if (!(target instanceof TopicQueue)) return this.arrive(target, renumbered, hops)
     const copies = fanOut(target, [renumbered], this.deps.inspector, this.deps.editor)
     const routed: Routed = {records: [{type: 'sequence', queue: target.name, next: target.nextSequenceNumber}], placements: []}

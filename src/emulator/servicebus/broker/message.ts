@@ -20,7 +20,11 @@ export interface StoredMessage {
   partitionKey?: string
   /** Set on dead-lettered messages: the queue they came from. */
   deadLetterSource?: string
-  /** The AMQP bare message (header, annotations, properties, application properties, body, footer). */
+  /**
+   * The AMQP bare message (header, annotations, properties, application properties, body, footer).
+   * On a QueuedMessage (store/queued-message.ts) a getter that may read the body back from the
+   * durable log: copy a message with copyMessage, never with a spread (which drops the body).
+   */
   payload: Buffer
 }
 

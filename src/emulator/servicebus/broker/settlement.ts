@@ -16,6 +16,7 @@ import type {Entity} from './entity.js'
 import type {PropertyEditor, PropertyValue, StoredMessage} from './message.js'
 import type {MessageLock, MessageLocks} from './message-locks.js'
 import type {Queue} from './queue.js'
+import {copyMessage} from '../store/queued-message.js'
 
 export interface SettlementDependencies {
   queues: Map<string, Queue>
@@ -67,15 +68,11 @@ export class Settlement {
     const {queue, entity, message} = taken
     const deliveryCount = message.deliveryCount + 1
     if (entity === queue.main && deliveryCount >= queue.properties.maxDeliveryCount) {
-      await this.deadLetterDurably(
-        taken,
-        {...message, deliveryCount},
-        {
-          reason: DEAD_LETTER_REASONS.maxDeliveryCount,
-          description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
-          properties: propertiesToModify,
-        },
-      )
+      await this.deadLetterDurably(taken, copyMessage(message, {deliveryCount}), {
+        reason: DEAD_LETTER_REASONS.maxDeliveryCount,
+        description: `Message could not be consumed after ${queue.properties.maxDeliveryCount} delivery attempts.`,
+        properties: propertiesToModify,
+      })
       this.deps.pump(queue.deadLetter)
       return
     }
@@ -184,7 +181,8 @@ export class Settlement {
     fields: {deliveryCount: number; state: StoredMessage['state']},
     payload?: Buffer,
   ): StoreRecord {
-    if (payload) return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message: {...message, ...fields, payload}}
+    if (payload)
+      return {type: 'message-put', queue: queue.name, subQueue: entity.subQueue, message: copyMessage(message, {...fields, payload})}
     return {type: 'message-update', queue: queue.name, subQueue: entity.subQueue, sequenceNumber: message.sequenceNumber, ...fields}
   }
 
@@ -273,12 +271,11 @@ export class Settlement {
     const message = queue.main.messages.get(sequenceNumber)
     if (!message || message.state !== 'scheduled') return
     queue.main.remove(sequenceNumber)
-    const activated: StoredMessage = {
-      ...message,
+    const activated = copyMessage(message, {
       sequenceNumber: queue.nextSequenceNumber++,
       enqueuedTimeUtc: this.deps.now(),
       state: 'active',
-    }
+    })
     queue.main.insert(activated)
     if (activated.expiresAtUtc !== undefined) queue.expiry.add(activated.expiresAtUtc, activated.sequenceNumber)
     // Put before delete: a crash between the two leaves a copy rather than losing the message.

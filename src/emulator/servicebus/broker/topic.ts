@@ -5,6 +5,7 @@
 // size limits and its scheduled messages; nobody receives from it.
 import {TIMESPAN_MAX_MS} from '../constants.js'
 import type {StoreRecord} from '../store/message-store.js'
+import {copyMessage} from '../store/queued-message.js'
 import type {PropertyEditor, StoredMessage} from './message.js'
 import {Queue} from './queue.js'
 import {compileRule, copiesFor, type CompiledRule, type RuleProperties} from './rules/rule.js'
@@ -153,7 +154,7 @@ export function fanOut(topic: TopicQueue, messages: StoredMessage[], inspector: 
         }
       }
       variants.forEach((action, index) => {
-        const copy: StoredMessage = {...message, sequenceNumber: index === 0 ? message.sequenceNumber : topic.nextSequenceNumber++}
+        const copy = copyMessage(message, {sequenceNumber: index === 0 ? message.sequenceNumber : topic.nextSequenceNumber++})
         if (action) applyActionResult(copy, action, inspector)
         const ttl = subscription.subscription.defaultMessageTimeToLiveMs
         if (ttl < TIMESPAN_MAX_MS && (copy.expiresAtUtc === undefined || copy.enqueuedTimeUtc + ttl < copy.expiresAtUtc))

@@ -2,6 +2,7 @@
 // logged), a topic send's route (copies into the matching subscriptions, durable in one batch
 // record), and the activation of a topic's scheduled messages. broker.ts delegates here.
 import {queueKey, type MessageStore, type StoreRecord, type StoredSubscription, type StoredTopic} from '../store/message-store.js'
+import {copyMessage} from '../store/queued-message.js'
 import {BrokerError, entityNotFound} from './broker-error.js'
 import {admit, type EnqueuePlan} from './enqueue.js'
 import type {Entity} from './entity.js'
@@ -274,13 +275,12 @@ export class Topics {
     const message = topic.main.messages.get(sequenceNumber)
     if (!message || message.state !== 'scheduled') return
     topic.main.remove(sequenceNumber)
-    const activated: StoredMessage = {
-      ...message,
+    const activated = copyMessage(message, {
       sequenceNumber: topic.nextSequenceNumber++,
       enqueuedTimeUtc: this.deps.now(),
       state: 'active',
-    }
-    delete activated.scheduledEnqueueTimeUtc
+      scheduledEnqueueTimeUtc: undefined,
+    })
     if (message.timeToLiveMs !== undefined) activated.expiresAtUtc = activated.enqueuedTimeUtc + message.timeToLiveMs
     const copies = this.copiesOf(topic, [activated])
     this.deps.persist([

@@ -5,6 +5,14 @@
 // start. When the log grows much bigger than the live data it is compacted into a new file that
 // replaces the old one atomically. A full disk refuses the writes it hits (nothing is applied)
 // and the store carries on by itself once space is free.
+// Message bodies stay in the log (issue 24): once a record is durable its bodies are parked at
+// their offsets in the file (queued-message.ts, body-log.ts) and read back when delivered or
+// peeked, with the latest ones kept in a bounded cache of hot bodies. A compaction re-parks every
+// live body at its place in the new file when it swaps the files.
+// A restart does not parse every record: at a clean close and after each compaction the index
+// file (checkpoint.ts) says what is live up to that point of the log; open checks that the log
+// still starts with exactly those bytes (one CRC pass, no parsing), loads it and replays only the
+// tail after it. Without a usable index file the whole log is replayed, as before.
 import {closeSync, fsyncSync, openSync} from 'node:fs'
 import {mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -13,9 +21,14 @@ import {BrokerError} from '../broker/broker-error.js'
 import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
-import {encodeRecord} from './log-codec.js'
-import {LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
+import {bodyLogs, HotBodies} from './body-log.js'
+import {encodeRecord, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
+import {crc32} from 'node:zlib'
+
+import {loadCheckpoint, writeCheckpoint} from './checkpoint.js'
+import {crcOfFile, LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
+import {QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 export interface DurableStoreOptions {
@@ -23,11 +36,15 @@ export interface DurableStoreOptions {
   logger: EmulatorLogger
   /** Compact when the log exceeds this many bytes (and twice the live data). */
   compactMinBytes?: number
+  /** Bytes of message bodies kept in memory besides the log (hot bodies); the rest is read from the log. */
+  hotBodyBytes?: number
 }
 
 interface PendingWrite {
   records: StoreRecord[]
   frames: Buffer[]
+  /** The bodies in `frames`, at offsets from the first frame's start. */
+  bodies: BodyPlacement[]
   resolve: () => void
   reject: (error: Error) => void
 }
@@ -50,10 +67,13 @@ function isDiskFull(error: unknown): boolean {
 
 export class DurableStore implements MessageStore {
   readonly durable = true
-  private readonly index = new StoreIndex()
+  private index = new StoreIndex()
   private readonly logPath: string
   private readonly lock: DataDirLock
   private handle?: FileHandle
+  /** The number `handle` is registered under as a body log (0: none). */
+  private log = 0
+  private readonly hot: HotBodies
   private pending: PendingWrite[] = []
   private writing?: Promise<void>
   /** A failure the store cannot recover from (an I/O error other than a full disk). */
@@ -61,6 +81,9 @@ export class DurableStore implements MessageStore {
   private diskFull = false
   private closed = false
   private logBytes = 0
+  /** The CRC-32 of the log's first logBytes bytes (what the index file is checked against). */
+  private logCrc = 0
+  private readonly indexPath: string
   private compactionRetryAt = 0
   private compactionBackoffMs = 0
   private counters = {records: 0, commits: 0, compactions: 0, damagedRecords: 0, refusedWrites: 0}
@@ -69,7 +92,9 @@ export class DurableStore implements MessageStore {
 
   constructor(private readonly options: DurableStoreOptions) {
     this.logPath = join(options.dir, STORE.logFileName)
+    this.indexPath = join(options.dir, STORE.indexFileName)
     this.lock = new DataDirLock(join(options.dir, STORE.lockFileName))
+    this.hot = new HotBodies(options.hotBodyBytes ?? STORE.hotBodyBytes)
   }
 
   async open(): Promise<StoreSnapshot> {
@@ -78,6 +103,7 @@ export class DurableStore implements MessageStore {
     try {
       await this.openLog()
     } catch (error) {
+      this.releaseBodies()
       await this.handle?.close()
       this.handle = undefined
       this.lock.release()
@@ -89,10 +115,15 @@ export class DurableStore implements MessageStore {
   private async openLog(): Promise<void> {
     // A compaction cut short (crash, full disk) leaves its temp file; the log itself is whole.
     await rm(this.compactPath, {force: true})
+    await rm(`${this.indexPath}.tmp`, {force: true})
     this.handle = await open(this.logPath, 'a+', 0o600)
-    const replay = await replayLog(this.handle, record => this.index.apply(record))
+    this.log = bodyLogs.register(this.handle.fd, this.hot)
     const {size: fileBytes} = await this.handle.stat()
     const {logger} = this.options
+    const checkpoint = await loadCheckpoint(this.indexPath, this.handle, fileBytes, this.log, logger)
+    if (checkpoint) this.index = checkpoint.index
+    const from = checkpoint?.from ?? 0
+    const replay = await replayLog(this.handle, record => this.index.apply(record), this.log, from)
     if (replay.tail && !replay.tail.torn) throw this.unboundedDamage(replay, replay.tail)
     if (replay.damaged.length > 0) await this.quarantine(replay)
     if (replay.tail) {
@@ -101,8 +132,13 @@ export class DurableStore implements MessageStore {
       await this.handle.datasync()
     }
     this.logBytes = replay.tail?.start ?? fileBytes
+    this.logCrc = await crcOfFile(this.handle, from, this.logBytes, checkpoint?.crc ?? 0)
     if (fileBytes === 0) syncDirectory(this.options.dir)
-    logger.info(`store: replayed ${replay.records} records (${this.logBytes} bytes) from ${this.logPath}`)
+    if (checkpoint)
+      logger.info(
+        `store: loaded ${checkpoint.messages} messages from ${this.indexPath} (${from} bytes of the log) and replayed ${replay.records} records (${this.logBytes - from} bytes) after it`,
+      )
+    else logger.info(`store: replayed ${replay.records} records (${this.logBytes} bytes) from ${this.logPath}`)
     if (replay.format === 1) {
       logger.info(`store: ${this.logPath} is in the previous log format; rewriting it in the current one`)
       await this.compact()
@@ -148,25 +184,53 @@ export class DurableStore implements MessageStore {
     if (this.failure) return Promise.reject(this.failure)
     if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
     // Encoded now: the broker may change its message objects once this call returns.
-    const frames = records.map(record => encodeRecord(record))
+    const bodies: BodyPlacement[] = []
+    let offset = 0
+    const frames = records.map(record => {
+      const frame = encodeRecord(record, FRAME_MAGIC, bodies, offset)
+      offset += frame.length
+      return frame
+    })
     this.counters.records += records.length
     return new Promise((resolve, reject) => {
-      this.pending.push({records, frames, resolve, reject})
+      this.pending.push({records, frames, bodies, resolve, reject})
       this.writing ??= this.writeLoop()
     })
   }
 
   stats(): StoreStats {
-    return {durable: true, logBytes: this.logBytes, ...this.counters, diskFull: this.diskFull}
+    return {durable: true, logBytes: this.logBytes, ...this.counters, diskFull: this.diskFull, hotBodyBytes: this.hot.cachedBytes}
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await this.writing
+    if (this.handle && !this.failure) await this.checkpoint()
+    this.releaseBodies()
     await this.handle?.close()
     this.handle = undefined
     this.lock.release()
+  }
+
+  /** Writes the index file for the log as it is now; a failure only costs the next start a full replay. */
+  private async checkpoint(): Promise<void> {
+    try {
+      const written = await writeCheckpoint(this.indexPath, this.options.dir, this.index.records(), this.log, this.logBytes, this.logCrc)
+      // Bodies not at a known place (records given as plain objects): an older index file must not stay.
+      if (!written) await rm(this.indexPath, {force: true})
+    } catch (error) {
+      this.options.logger.warn(
+        `store: could not write the index file ${this.indexPath} (the next start replays the whole log): ${(error as Error).message}`,
+      )
+    }
+  }
+
+  /** The log is going away: its parked bodies can no longer be read (a message still held would fail loudly). */
+  private releaseBodies(): void {
+    if (this.log) bodyLogs.unregister(this.log)
+    this.log = 0
+    this.hot.clear()
   }
 
   private get compactPath(): string {
@@ -180,6 +244,7 @@ export class DurableStore implements MessageStore {
         this.pending = []
         const frames = group.flatMap(write => write.frames)
         let written = 0
+        const base = this.logBytes
         try {
           written = await this.writeAll(frames)
           await this.handle!.datasync()
@@ -188,9 +253,11 @@ export class DurableStore implements MessageStore {
           continue
         }
         this.logBytes += written
+        for (const frame of frames) this.logCrc = crc32(frame, this.logCrc)
         this.counters.commits++
         // The index (what compaction writes out) only ever holds what is durable.
         for (const write of group) for (const record of write.records) this.index.apply(record)
+        this.parkBodies(group, base)
         for (const write of group) write.resolve()
         if (this.diskFull) {
           this.diskFull = false
@@ -232,14 +299,18 @@ export class DurableStore implements MessageStore {
     this.pending = []
   }
 
-  private async writeAll(frames: Buffer[]): Promise<number> {
-    const data = frames.length === 1 ? frames[0] : Buffer.concat(frames)
-    let offset = 0
-    while (offset < data.length) {
-      const {bytesWritten} = await this.handle!.write(data, offset, data.length - offset)
-      offset += bytesWritten
+  /** The group's bodies are durable at `base` onwards: they need not stay in memory (beyond the hot ones). */
+  private parkBodies(group: PendingWrite[], base: number): void {
+    let at = base
+    for (const write of group) {
+      for (const body of write.bodies)
+        if (body.message instanceof QueuedMessage) body.message.park(this.log, at + body.at, body.inMemory, true)
+      for (const frame of write.frames) at += frame.length
     }
-    return data.length
+  }
+
+  private writeAll(frames: Buffer[]): Promise<number> {
+    return writeFrames(this.handle!, frames)
   }
 
   private shouldCompact(): boolean {
@@ -272,23 +343,24 @@ export class DurableStore implements MessageStore {
   private async compact(): Promise<void> {
     const started = Date.now()
     const before = this.logBytes
-    const records = [...this.index.records()]
     // Opened for appending: once renamed it is the log, without a reopen that could fail.
     const temporary = await open(this.compactPath, 'ax+', 0o600)
+    // Where each live body will be in the new file; they move there when the files are swapped.
+    const bodies: BodyPlacement[] = []
     let bytes = 0
+    let crc = 0
     try {
       let chunk: Buffer[] = []
       let chunkBytes = 0
       const flush = async () => {
-        const data = Buffer.concat(chunk)
-        let offset = 0
-        while (offset < data.length) offset += (await temporary.write(data, offset, data.length - offset)).bytesWritten
-        bytes += data.length
+        bytes += await writeFrames(temporary, chunk)
         chunk = []
         chunkBytes = 0
       }
-      for (const record of records) {
-        const frame = encodeRecord(record)
+      // The index changes only in the write loop, which is here: iterating it lazily is safe.
+      for (const record of this.index.records()) {
+        const frame = encodeRecord(record, FRAME_MAGIC, bodies, bytes + chunkBytes)
+        crc = crc32(frame, crc)
         chunk.push(frame)
         chunkBytes += frame.length
         if (chunkBytes >= COMPACTION_CHUNK_BYTES) await flush()
@@ -302,13 +374,42 @@ export class DurableStore implements MessageStore {
       throw error
     }
     const old = this.handle
+    const oldLog = this.log
     this.handle = temporary
+    this.log = bodyLogs.register(temporary.fd, this.hot)
+    for (const body of bodies) if (body.message instanceof QueuedMessage) body.message.park(this.log, body.at, body.inMemory, false)
+    bodyLogs.unregister(oldLog)
     await old?.close()
     this.logBytes = bytes
+    this.logCrc = crc
     this.compactedBytes = bytes
     this.counters.compactions++
     this.options.logger.info(`store: compacted ${before} -> ${bytes} bytes in ${Date.now() - started} ms`)
+    // The new log's index: a restart after this replays only what is appended from here on.
+    await this.checkpoint()
   }
+}
+
+const MAX_IOVECS = 1024
+
+/**
+ * Appends frames with writev, without joining them first: a big joined buffer would be a large
+ * allocation freed at once, which makes the allocator keep later ones off mmap and RSS high.
+ */
+async function writeFrames(handle: FileHandle, frames: Buffer[]): Promise<number> {
+  let total = 0
+  for (const frame of frames) total += frame.length
+  let pending = frames
+  let left = total
+  while (left > 0) {
+    let {bytesWritten} = await handle.writev(pending.length > MAX_IOVECS ? pending.slice(0, MAX_IOVECS) : pending)
+    left -= bytesWritten
+    let done = 0
+    while (done < pending.length && bytesWritten >= pending[done].length) bytesWritten -= pending[done++].length
+    pending = pending.slice(done)
+    if (bytesWritten > 0) pending[0] = pending[0].subarray(bytesWritten)
+  }
+  return total
 }
 
 /** fsync a directory so a new or renamed file's entry is durable. */

@@ -11,6 +11,24 @@ import {crc32} from 'node:zlib'
 import type {StoredMessage} from '../broker/message.js'
 import {copyPayload} from '../payload-arena.js'
 import type {StoreRecord} from './message-store.js'
+import {bodyInMemory, bodyToWrite, plainFields, queuedMessage} from './queued-message.js'
+
+/**
+ * A message body in an encoded frame: `at` is its offset from the frame's start (plus the base
+ * given); `inMemory` the body the message held in memory then (QueuedMessage.park).
+ */
+export interface BodyPlacement {
+  message: StoredMessage
+  inMemory: Buffer | undefined
+  at: number
+}
+
+/** Where a frame being decoded lies: its bodies stay there (parked in log `log`) instead of being copied. */
+export interface FramePlace {
+  log: number
+  /** The frame's offset in the file. */
+  at: number
+}
 
 /** 0xD1 0x0B 'Q' 'J': as a format 1 length it would be over 3 GB, so the formats cannot be confused. */
 export const FRAME_MAGIC = Buffer.from([0xd1, 0x0b, 0x51, 0x4a])
@@ -33,8 +51,7 @@ function messageOf(record: StoreRecord): StoredMessage | undefined {
 /** The record as JSON, the payload left out (stringify must not see the Buffer: toJSON is slow). */
 function recordJson(record: StoreRecord): string {
   if (record.type !== 'message-put' && record.type !== 'message-move') return JSON.stringify(record)
-  const {payload: _payload, ...meta} = record.message
-  return JSON.stringify({...record, message: meta})
+  return JSON.stringify({...record, message: plainFields(record.message)})
 }
 
 function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
@@ -44,19 +61,39 @@ function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
   )
 }
 
-export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC): Buffer {
+/**
+ * One record's frame. `bodies`, when given, gets each message body the frame holds and its offset
+ * (from the frame's start, plus `base`): the durable store parks bodies there once it is durable.
+ */
+export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC, bodies?: BodyPlacement[], base = 0): Buffer {
   const message = messageOf(record)
-  // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
-  const batch = record.type === 'batch' ? Buffer.concat(record.records.map(inner => encodeRecord(inner, NESTED_MAGIC))) : undefined
-  const json = Buffer.from(batch ? '{"type":"batch"}' : recordJson(record), 'utf8')
-  const payload = batch ?? message?.payload
-  const bodyLength = JSON_LENGTH_BYTES + json.length + (payload?.length ?? 0)
+  const json = record.type === 'batch' ? '{"type":"batch"}' : recordJson(record)
+  const jsonBytes = Buffer.byteLength(json, 'utf8')
+  const payloadAt = FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes
+  let payload: Buffer | undefined
+  if (record.type === 'batch') {
+    // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
+    const frames: Buffer[] = []
+    let offset = base + payloadAt
+    for (const inner of record.records) {
+      const frame = encodeRecord(inner, NESTED_MAGIC, bodies, offset)
+      frames.push(frame)
+      offset += frame.length
+    }
+    payload = Buffer.concat(frames)
+  } else if (message) {
+    payload = bodyToWrite(message)
+    // A message without a body would be written as an empty one: refuse instead (a copy made by spreading lost it).
+    if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
+    bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
+  }
+  const bodyLength = JSON_LENGTH_BYTES + jsonBytes + (payload?.length ?? 0)
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
   magic.copy(frame, 0)
   frame.writeUInt32BE(bodyLength, 4)
-  frame.writeUInt32BE(json.length, FRAME_HEADER_BYTES)
-  json.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES)
-  payload?.copy(frame, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + json.length)
+  frame.writeUInt32BE(jsonBytes, FRAME_HEADER_BYTES)
+  frame.write(json, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES, jsonBytes, 'utf8')
+  payload?.copy(frame, payloadAt)
   frame.writeUInt32BE(bodyCrc(frame, 0, bodyLength), 8)
   frame.writeUInt32BE(crc32(frame.subarray(0, 12)), 12)
   return frame
@@ -71,10 +108,14 @@ export function headerAt(data: Buffer, offset: number, magic: Buffer = FRAME_MAG
   return bodyLength >= JSON_LENGTH_BYTES && bodyLength <= MAX_BODY_BYTES ? bodyLength : undefined
 }
 
-/** The record of a whole frame at `offset` (header known intact), or undefined if its body is damaged. */
-export function recordAt(data: Buffer, offset: number, bodyLength: number): StoreRecord | undefined {
+/**
+ * The record of a whole frame at `offset` (header known intact), or undefined if its body is
+ * damaged. `place`: where the frame is in the log file, so its message bodies stay there.
+ */
+export function recordAt(data: Buffer, offset: number, bodyLength: number, place?: FramePlace): StoreRecord | undefined {
   if (bodyCrc(data, offset, bodyLength) !== data.readUInt32BE(offset + 8)) return undefined
-  return parseBody(data.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength))
+  const bodyPlace = place && {log: place.log, at: place.at + FRAME_HEADER_BYTES}
+  return parseBody(data.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + bodyLength), bodyPlace)
 }
 
 /** Format 1: the body length at `offset`, or undefined when fewer than 8 bytes are left. */
@@ -90,7 +131,8 @@ export function legacyRecordAt(data: Buffer, offset: number, bodyLength: number)
   return parseBody(body)
 }
 
-function parseBody(body: Buffer): StoreRecord | undefined {
+/** `place`: where `body` starts in the log file (format 2), or undefined to keep the bodies in memory. */
+function parseBody(body: Buffer, place?: FramePlace): StoreRecord | undefined {
   const jsonLength = body.readUInt32BE(0)
   if (JSON_LENGTH_BYTES + jsonLength > body.length) return undefined
   let record: StoreRecord
@@ -101,25 +143,37 @@ function parseBody(body: Buffer): StoreRecord | undefined {
   }
   if (!record || typeof record !== 'object' || typeof record.type !== 'string') return undefined
   if (record.type === 'batch') {
-    const records = nestedRecords(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+    const at = JSON_LENGTH_BYTES + jsonLength
+    const records = nestedRecords(body.subarray(at), place && {log: place.log, at: place.at + at})
     if (!records) return undefined
     record.records = records
     return record
   }
   const message = messageOf(record)
-  // A copy, so the live payloads do not pin the file's read buffers in memory.
-  if (message) message.payload = copyPayload(body.subarray(JSON_LENGTH_BYTES + jsonLength))
+  if (!message) return record
+  const payloadAt = JSON_LENGTH_BYTES + jsonLength
+  const {payload: _none, ...fields} = message as StoredMessage & {payload?: unknown}
+  let queued
+  if (place) {
+    // The body stays in the log: only its place is kept.
+    queued = queuedMessage(fields, undefined, body.length - payloadAt)
+    queued.park(place.log, place.at + payloadAt, undefined, false)
+  } else {
+    // A copy, so the live payloads do not pin the file's read buffers in memory.
+    queued = queuedMessage(fields, copyPayload(body.subarray(payloadAt)))
+  }
+  ;(record as {message: StoredMessage}).message = queued
   return record
 }
 
 /** The records of a batch frame's payload; undefined if any is damaged or the payload has leftovers. */
-function nestedRecords(payload: Buffer): StoreRecord[] | undefined {
+function nestedRecords(payload: Buffer, place?: FramePlace): StoreRecord[] | undefined {
   const records: StoreRecord[] = []
   let offset = 0
   while (offset < payload.length) {
     const bodyLength = headerAt(payload, offset, NESTED_MAGIC)
     if (bodyLength === undefined || offset + FRAME_HEADER_BYTES + bodyLength > payload.length) return undefined
-    const record = recordAt(payload, offset, bodyLength)
+    const record = recordAt(payload, offset, bodyLength, place && {log: place.log, at: place.at + offset})
     if (!record) return undefined
     records.push(record)
     offset += FRAME_HEADER_BYTES + bodyLength

@@ -3,6 +3,7 @@
 // their CRCs; format 1: the next offset where two whole frames check out). Replay reads the file
 // once through a sliding window, so it is linear in the log's size.
 import type {FileHandle} from 'node:fs/promises'
+import {crc32} from 'node:zlib'
 
 import {StartRefusedError} from '../start-refused.js'
 import {
@@ -76,14 +77,15 @@ interface Frame {
   end: number
 }
 
-async function frameAt(window: FileWindow, offset: number): Promise<Frame | undefined> {
+/** `log`: the body log the file is registered as (body-log.ts); its message bodies are left there. */
+async function frameAt(window: FileWindow, offset: number, log?: number): Promise<Frame | undefined> {
   const head = await window.at(offset, FRAME_HEADER_BYTES)
   const bodyLength = headerAt(head.data, head.at)
   if (bodyLength === undefined) return undefined
   const end = offset + FRAME_HEADER_BYTES + bodyLength
   if (end > window.size) return undefined
   const whole = await window.at(offset, end - offset)
-  const record = recordAt(whole.data, whole.at, bodyLength)
+  const record = recordAt(whole.data, whole.at, bodyLength, log === undefined ? undefined : {log, at: offset})
   return record && {record, end}
 }
 
@@ -163,14 +165,41 @@ async function formatOf(window: FileWindow): Promise<1 | 2> {
   return data.length - at >= FRAME_MAGIC.length && data.compare(FRAME_MAGIC, 0, 4, at, at + 4) === 0 ? 2 : 1
 }
 
-export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void): Promise<ReplayResult> {
+/**
+ * The CRC-32 of the file's bytes [from, to), continuing `initial` (the CRC of the bytes before).
+ * Two buffers: the next read is under way while the CRC of the last one is computed.
+ */
+export async function crcOfFile(handle: FileHandle, from: number, to: number, initial = 0): Promise<number> {
+  const size = Math.min(4 * WINDOW_BYTES, Math.max(to - from, 1))
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)]
+  const readAt = (position: number, buffer: Buffer) => handle.read(buffer, 0, Math.min(size, to - position), position)
+  let crc = initial
+  let position = from
+  let turn = 0
+  let next = position < to ? readAt(position, buffers[turn]) : undefined
+  while (next) {
+    const {bytesRead, buffer} = await next
+    if (bytesRead === 0) throw new Error(`the file ends at ${position}, before ${to}`)
+    position += bytesRead
+    turn ^= 1
+    next = position < to ? readAt(position, buffers[turn]) : undefined
+    crc = crc32(buffer.subarray(0, bytesRead), crc)
+  }
+  return crc
+}
+
+/**
+ * `log`: the number the file is registered under as a body log; its bodies are then not kept in
+ * memory. `from`: where to start (the end of what the index file covers; a frame boundary).
+ */
+export async function replayLog(handle: FileHandle, apply: (record: StoreRecord) => void, log?: number, from = 0): Promise<ReplayResult> {
   const {size} = await handle.stat()
   const window = new FileWindow(handle, size)
   const format = await formatOf(window)
   const result: ReplayResult = {format, records: 0, damaged: []}
-  let position = 0
+  let position = from
   while (position < size) {
-    const frame = format === 2 ? await frameAt(window, position) : await legacyFrameAt(window, position)
+    const frame = format === 2 ? await frameAt(window, position, log) : await legacyFrameAt(window, position)
     if (frame) {
       apply(frame.record)
       result.records++

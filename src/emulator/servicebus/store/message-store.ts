@@ -92,6 +92,8 @@ export interface StoreStats {
   refusedWrites?: number
   /** The last write hit a full disk (writes are retried as they come). */
   diskFull?: boolean
+  /** Durable store: bytes of message bodies held in memory as hot bodies (the others are read from the log). */
+  hotBodyBytes?: number
 }
 
 export interface MessageStore {

@@ -13,6 +13,7 @@ import {
   type StoreSnapshot,
   type SubQueue,
 } from './message-store.js'
+import {payloadBytes} from './queued-message.js'
 
 /** Queues, topics and subscriptions all hold messages; the kind says which properties they have. */
 type Container =
@@ -131,7 +132,7 @@ export class StoreIndex {
   private deleteContainer(name: string): void {
     const queue = this.queues.get(queueKey(name))
     if (!queue) return
-    for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= message.payload.length
+    for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= payloadBytes(message)
     for (const state of queue.sessionStates.values()) this.liveBytes -= state.length
     this.queues.delete(queueKey(name))
   }
@@ -193,6 +194,11 @@ export class StoreIndex {
     }
   }
 
+  /** A message loaded from the index file (its duplicate-detection history comes in its own record). */
+  restore(queue: string, subQueue: SubQueue, message: StoredMessage): void {
+    this.put(queue, subQueue, message)
+  }
+
   private sub(queue: string, subQueue: SubQueue): Map<number, StoredMessage> | undefined {
     return this.queues.get(queueKey(queue))?.[subQueue]
   }
@@ -202,11 +208,11 @@ export class StoreIndex {
     if (!queue) return
     const map = queue[subQueue]
     const previous = map.get(message.sequenceNumber)
-    if (previous) this.liveBytes -= previous.payload.length
+    if (previous) this.liveBytes -= payloadBytes(previous)
     // The broker's own object, shared (no copy per message): every change the broker makes to it
     // is also logged, and replaying a change twice (compaction racing an append) is harmless.
     map.set(message.sequenceNumber, message)
-    this.liveBytes += message.payload.length
+    this.liveBytes += payloadBytes(message)
     if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
   }
 
@@ -214,7 +220,7 @@ export class StoreIndex {
     const map = this.sub(queueName, subQueue)
     const message = map?.get(sequenceNumber)
     if (!map || !message) return
-    this.liveBytes -= message.payload.length
+    this.liveBytes -= payloadBytes(message)
     map.delete(sequenceNumber)
   }
 }
