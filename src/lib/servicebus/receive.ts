@@ -15,7 +15,7 @@ export interface ReceiveOptions {
   settle?: Settlement
   deadLetterReason?: string
   deadLetterDescription?: string
-  /** Write one message (or, with `all`, every message at the end) and resolve once flushed. */
+  /** Write a received batch (or, with `all`, every message at the end) and resolve once flushed. */
   write: (messages: ServiceBusReceivedMessage[]) => Promise<void>
   /** Write everything at once at the end (one JSON document) instead of message by message. */
   all?: boolean
@@ -51,7 +51,7 @@ export async function settleMessage(
 }
 
 /** Settlements in flight at once: each waits for a round trip, so they are pipelined. */
-const MAX_PENDING_SETTLEMENTS = 32
+const MAX_PENDING_SETTLEMENTS = 256
 
 export async function receiveAndSettle(receiver: ServiceBusReceiver, options: ReceiveOptions): Promise<ReceiveResult> {
   const result: ReceiveResult = {received: 0, settled: 0}
@@ -90,11 +90,13 @@ export async function receiveAndSettle(receiver: ServiceBusReceiver, options: Re
         // Stopped: leave the rest unwritten and unsettled; their locks bring them back.
         if (options.signal?.aborted) break
         result.received++
-        if (options.all) pending.push(message)
-        else {
-          await options.write([message])
-          await settle(message)
-        }
+        pending.push(message)
+      }
+      if (!options.all && pending.length > 0) {
+        // The batch is written (flushed) in one go, and only then settled.
+        const written = pending.splice(0)
+        await options.write(written)
+        for (const message of written) await settle(message)
       }
     }
     if (options.all && pending.length > 0) {
