@@ -1,8 +1,10 @@
 // qjob work throughput: jobs/s with `--exec true` at concurrency 1, 4 and 16 on the in-process
 // emulator, next to bench/sdk/spawn-only.mjs, a script that only spawns the same command the same
 // number of times at the same concurrency (no Service Bus; also a fresh node process, so both sides
-// include their start-up). Each job is a shell process, so process start-up dominates. Run
-// `npm run build` first.
+// include their start-up). Each job is a shell process, so process start-up dominates. Besides the
+// wall time it reports the steady rate: jobs ended per second from the first job's end to the
+// last's (qjob: its job log lines as they arrive; the script: its own clock), which leaves out
+// both processes' start-up and connection (start-up has its own target). Run `npm run build` first.
 // Usage: node bench/work.mjs [--jobs 300] [--markdown]
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -26,15 +28,25 @@ const client = new ServiceBusClient(emulator.connectionString)
 
 function run(args) {
   return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, args, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    const started = performance.now()
+    const child = spawn(process.execPath, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
     let stderr = ''
-    child.stderr.on('data', chunk => (stderr += chunk))
+    const jobEnds = []
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => {
+      const now = performance.now()
+      for (const line of String(chunk).split('\n')) if (line.startsWith('at=job')) jobEnds.push(now)
+      stderr += chunk
+    })
     child.on('close', code =>
-      code === 0 ? resolve({seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr}) : reject(new Error(stderr)),
+      code === 0 ? resolve({seconds: (performance.now() - started) / 1000, stdout, stderr, jobEnds}) : reject(new Error(stderr)),
     )
   })
 }
+
+/** Jobs per second from the first job's end to the last's. */
+const steadyRate = (firstMs, lastMs) => (jobs - 1) / ((lastMs - firstMs) / 1000)
 
 const rows = []
 try {
@@ -44,7 +56,8 @@ try {
     await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
     await sender.close()
     const reference = await run([join(root, 'bench/sdk/spawn-only.mjs'), 'true', String(jobs), String(level)])
-    const {seconds, stderr} = await run([
+    const {firstMs, lastMs} = JSON.parse(reference.stdout)
+    const {seconds, stderr, jobEnds} = await run([
       join(root, 'bin/run.js'),
       'work',
       '-q',
@@ -58,7 +71,15 @@ try {
     ])
     const completed = Number(/completed=(\d+)/.exec(stderr)?.[1])
     if (completed !== jobs) throw new Error(`concurrency ${level}: completed ${completed} of ${jobs}`)
-    rows.push({level, seconds, rate: jobs / seconds, referenceSeconds: reference.seconds, referenceRate: jobs / reference.seconds})
+    rows.push({
+      level,
+      seconds,
+      rate: jobs / seconds,
+      steady: steadyRate(jobEnds[0], jobEnds.at(-1)),
+      referenceSeconds: reference.seconds,
+      referenceRate: jobs / reference.seconds,
+      referenceSteady: steadyRate(firstMs, lastMs),
+    })
   }
 } finally {
   await client.close()
@@ -67,16 +88,18 @@ try {
 }
 
 if (markdown) {
-  console.log(`| \`qjob work --exec true\` (${jobs} jobs) | qjob work | spawn-only script | qjob / script |`)
-  console.log('|---|---:|---:|---:|')
+  console.log(
+    `| \`qjob work --exec true\` (${jobs} jobs) | qjob work, wall | spawn-only script, wall | qjob / script | qjob work, steady | script, steady | qjob / script, steady |`,
+  )
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
   for (const row of rows)
     console.log(
-      `| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x |`,
+      `| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x | ${row.steady.toFixed(0)} jobs/s | ${row.referenceSteady.toFixed(0)} jobs/s | ${(row.steady / row.referenceSteady).toFixed(2)}x |`,
     )
 } else {
   for (const row of rows) {
     console.log(
-      `concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x`,
+      `concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x; steady ${row.steady.toFixed(0)} vs ${row.referenceSteady.toFixed(0)} jobs/s = ${(row.steady / row.referenceSteady).toFixed(2)}x`,
     )
   }
 }

@@ -52,6 +52,12 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
     timeout: Flags.string({description: 'Kill a job that runs longer than this (then abandon), e.g. 10m'}),
     'max-lock-renewal': Flags.string({description: "Renew a running job's lock for at most this long", default: '1h'}),
     'drain-timeout': Flags.string({description: 'On SIGTERM, wait this long for running jobs', default: '25s'}),
+    prefetch: Flags.integer({
+      description:
+        'While jobs are short (under 1 s), lock up to this many messages ahead of a free slot (default: 1 per 4 of --concurrency; 0: lock only what runs)',
+      min: 0,
+      max: 256,
+    }),
     'max-messages': Flags.integer({description: 'Stop after this many messages', min: 1}),
     'exit-when-empty': Flags.boolean({description: 'Stop when the queue has no more messages'}),
     session: Flags.boolean({description: 'Work through sessions one at a time (session-enabled queues)'}),
@@ -94,6 +100,7 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
           routes,
           deadLetterOn,
           concurrency: flags.concurrency,
+          prefetch: flags.prefetch,
           maxLockRenewalMs,
           timeoutMs,
           drainTimeoutMs,

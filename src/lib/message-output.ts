@@ -13,9 +13,14 @@ export function messageFormat(flags: {json?: boolean; ndjson?: boolean}): Messag
   return flags.json ? 'json' : 'table'
 }
 
+/** One NDJSON line, newline included. */
+export function ndjsonLine(item: unknown): string {
+  return `${JSON.stringify(item, jsonReplacer)}\n`
+}
+
 /** Writes one NDJSON line and waits for the pipe to take it (PipeClosed when the reader left). */
 export function writeNdjsonLine(item: unknown): Promise<void> {
-  return writeOut(`${JSON.stringify(item, jsonReplacer)}\n`)
+  return writeOut(ndjsonLine(item))
 }
 
 /** For people (`receive`): a dim header line, then the body as text (binary bodies as base64). */
@@ -41,10 +46,27 @@ export async function writeMessages(
   columns: ReadonlyArray<Column<ServiceBusReceivedMessage>>,
   empty: string,
 ): Promise<MessageJson[]> {
+  async function* single() {
+    for await (const message of messages) yield [message]
+  }
+  return writeMessagePages(single(), format, columns, empty)
+}
+
+/** The same, page by page: NDJSON goes out one write a page (no round of the event loop per message). */
+export async function writeMessagePages(
+  pages: AsyncIterable<readonly ServiceBusReceivedMessage[]>,
+  format: MessageFormat,
+  columns: ReadonlyArray<Column<ServiceBusReceivedMessage>>,
+  empty: string,
+): Promise<MessageJson[]> {
   const collected: ServiceBusReceivedMessage[] = []
-  for await (const message of messages) {
-    if (format === 'ndjson') await writeNdjsonLine(toMessageJson(message))
-    else collected.push(message)
+  for await (const page of pages) {
+    if (page.length === 0) continue
+    if (format === 'ndjson') {
+      let text = ''
+      for (const message of page) text += ndjsonLine(toMessageJson(message))
+      await writeOut(text)
+    } else collected.push(...page)
   }
   if (format === 'table') await writeOut(collected.length === 0 ? `${empty}\n` : `${formatTable(collected, columns)}\n`)
   return format === 'json' ? collected.map(toMessageJson) : []

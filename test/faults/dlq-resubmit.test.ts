@@ -16,6 +16,8 @@ describe('dlq resubmit under faults', () => {
       {name: 'dedup', requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT10M'},
       {name: 'dedup-keep', requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'PT10M'},
       {name: 'pick'},
+      {name: 'refused'},
+      {name: 'batches'},
     ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
@@ -54,6 +56,34 @@ describe('dlq resubmit under faults', () => {
     assert.match(result.stdout, /^Resubmitted 20 dead letters/)
     const counts = fx.emulator.broker.runtimeCounts('dedup')
     assert.deepEqual([counts.activeMessageCount, counts.deadLetterMessageCount], [20, 0])
+  })
+
+  it('copies go out in batches: 250 dead letters (three batches) all come back once, bodies intact', async () => {
+    await deadLetter('batches', 250)
+    const result = await fx.qjob(['dlq', 'resubmit', '-q', 'batches', '--all'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^Resubmitted 250 dead letters/)
+    const counts = fx.emulator.broker.runtimeCounts('batches')
+    assert.deepEqual([counts.activeMessageCount, counts.deadLetterMessageCount], [250, 0])
+    const peeker = client.createReceiver('batches')
+    const bodies = new Set<string>()
+    for (let from = 1; ;) {
+      const page = await peeker.peekMessages(100, {fromSequenceNumber: Long.fromNumber(from)})
+      if (page.length === 0) break
+      for (const message of page) bodies.add(String(message.body))
+      from = Number(page.at(-1)!.sequenceNumber) + 1
+    }
+    await peeker.close()
+    assert.equal(bodies.size, 250)
+  })
+
+  it('a refused send completes no dead letter: they all stay where they were', async () => {
+    await deadLetter('refused', 250)
+    await fx.emulator.broker.updateQueue('refused', {status: 'SendDisabled'})
+    const result = await fx.qjob(['dlq', 'resubmit', '-q', 'refused', '--all'])
+    assert.notEqual(result.code, 0, result.stdout)
+    const counts = fx.emulator.broker.runtimeCounts('refused')
+    assert.deepEqual([counts.activeMessageCount, counts.deadLetterMessageCount], [0, 250])
   })
 
   it('--keep-message-id keeps the ids and warns what duplicate detection does', async () => {

@@ -32,6 +32,7 @@ describe('qjob work against the emulator', () => {
       {name: 'crash', lockDuration: 'PT2S'},
       {name: 'routes'},
       {name: 'parallel'},
+      {name: 'mixed'},
     ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
@@ -126,6 +127,20 @@ describe('qjob work against the emulator', () => {
     assert.equal(readFileSync(out, 'utf8'), 'A\nB\n')
     assert.match(result.stderr, /subject=c attempt=1 outcome=dead-lettered reason=NoRoute/)
     assert.equal(counts('routes').deadLetterMessageCount, 1)
+  })
+
+  // rhea merges dispositions queued in one tick into ranges and checks outcomes only from a range's
+  // second member: a complete and a dead-letter of adjacent deliveries went out as two completes.
+  it('completions and dead-letters settled together keep their own outcomes', async () => {
+    await send(
+      'mixed',
+      Array.from({length: 12}, (_, i) => ({body: Buffer.from(String(i)), subject: i % 2 === 0 ? 'ok' : 'unrouted'})),
+    )
+    const result = await work('mixed', '--route', 'ok=true')
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /at=summary processed=12 completed=6 abandoned=0 dead_lettered=6/)
+    assert.equal(counts('mixed').deadLetterMessageCount, 6)
+    assert.equal(counts('mixed').activeMessageCount, 0)
   })
 
   it('--concurrency runs that many jobs at once, no more', async () => {

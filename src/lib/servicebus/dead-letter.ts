@@ -2,7 +2,7 @@
 // duplicate but never lose) and purge.
 import {randomUUID} from 'node:crypto'
 
-import type {ServiceBusClient, ServiceBusReceivedMessage} from '@azure/service-bus'
+import type {ServiceBusClient, ServiceBusMessageBatch, ServiceBusReceivedMessage} from '@azure/service-bus'
 import type Long from 'long'
 
 import {NotFoundError} from '../../common/errors.js'
@@ -10,6 +10,7 @@ import {copyForResend} from './message-json.js'
 import {peekAll} from './peek.js'
 import {splitEntityPath} from './entity.js'
 import {openReceiver} from './receivers.js'
+import {SettlementOrder} from './settlement-order.js'
 
 export interface DeadLetterFilter {
   /** Only these sequence numbers (as text). */
@@ -28,6 +29,8 @@ export function matches(message: ServiceBusReceivedMessage, filter: DeadLetterFi
 
 const BATCH = 100
 const WAIT_MS = 2000
+/** Resubmit's batches of copies sent (and their dead letters completed) at the same time. */
+const IN_FLIGHT_BATCHES = 4
 
 export interface ResubmitOptions {
   /**
@@ -97,6 +100,10 @@ export async function matchingDeadLetters(client: ServiceBusClient, queue: strin
  * reach the last chosen one: dead letters behind it are never locked. Those in front of a chosen
  * one (not chosen) are held, not abandoned at once (which would hand them straight back), and
  * abandoned at the end.
+ *
+ * The copies go out in message batches, a few batches in flight while the next dead letters are
+ * received; a dead letter is completed only once the batch holding its copy was accepted, so a
+ * failed or dropped send leaves it where it was.
  */
 export async function resubmitDeadLetters(
   client: ServiceBusClient,
@@ -110,40 +117,78 @@ export async function resubmitDeadLetters(
   const position = new Map(upToLast.map((key, index) => [key, index]))
   const receiver = await openReceiver(client, {queue, deadLetter: true})
   const sender = client.createSender(options.sendTo ?? queue)
+  // Completes and abandons on one receiver must not share a disposition frame (settlement-order.ts).
+  const order = new SettlementOrder()
   const held: ServiceBusReceivedMessage[] = []
   const heldKeys = new Set<string>()
+  const inFlight = new Set<Promise<void>>()
+  let failure: {error: unknown} | undefined
   let cursor = 0
   let resubmitted = 0
+
+  /** Sends one batch of copies, then completes the dead letters they were copied from. */
+  const dispatch = (batch: ServiceBusMessageBatch, originals: ServiceBusReceivedMessage[]) => {
+    const flight: Promise<void> = (async () => {
+      await sender.sendMessages(batch)
+      await Promise.all(originals.map(message => order.run('complete', () => receiver.completeMessage(message))))
+      resubmitted += originals.length
+      for (const message of originals) options.onResubmitted?.(message)
+    })()
+      .catch(error => {
+        failure ??= {error}
+      })
+      .finally(() => inFlight.delete(flight))
+    inFlight.add(flight)
+  }
+
   try {
-    while (targets.size > 0) {
+    while (targets.size > 0 && failure === undefined) {
       const want = Math.max(1, Math.min(BATCH, upToLast.length - cursor))
-      const batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: WAIT_MS})
-      if (batch.length === 0) break
-      for (const message of batch) {
+      const received = await receiver.receiveMessages(want, {maxWaitTimeInMs: WAIT_MS})
+      if (received.length === 0) break
+      let batch = await sender.createMessageBatch()
+      let originals: ServiceBusReceivedMessage[] = []
+      for (const message of received) {
         const key = String(message.sequenceNumber)
         const at = position.get(key)
         if (at !== undefined) cursor = Math.max(cursor, at + 1)
         if (targets.has(key)) {
+          targets.delete(key)
           const copy = copyForResend(message)
           if (!options.keepMessageId) (copy as {messageId?: unknown}).messageId = randomUUID()
           if (options.markCopies) copy.applicationProperties = {...copy.applicationProperties, ...options.markCopies}
-          await sender.sendMessages(copy)
-          await receiver.completeMessage(message)
-          targets.delete(key)
-          resubmitted++
-          options.onResubmitted?.(message)
+          if (batch.tryAddMessage(copy)) {
+            originals.push(message)
+            continue
+          }
+          if (originals.length > 0) dispatch(batch, originals)
+          batch = await sender.createMessageBatch()
+          originals = []
+          if (batch.tryAddMessage(copy)) originals.push(message)
+          else {
+            // Too big for a batch of its own: a plain send says why (and the dead letter stays).
+            await sender.sendMessages(copy)
+            await order.run('complete', () => receiver.completeMessage(message))
+            resubmitted++
+            options.onResubmitted?.(message)
+          }
         } else if (heldKeys.has(key)) {
           // Its lock expired while we held it: give it back now.
-          await receiver.abandonMessage(message)
+          await order.run('other', () => receiver.abandonMessage(message))
         } else {
           held.push(message)
           heldKeys.add(key)
         }
       }
+      if (originals.length > 0) dispatch(batch, originals)
+      while (inFlight.size >= IN_FLIGHT_BATCHES) await Promise.race(inFlight)
     }
+    await Promise.all(inFlight)
+    if (failure !== undefined) throw failure.error
     return resubmitted
   } finally {
-    for (const message of held) await receiver.abandonMessage(message).catch(() => undefined)
+    await Promise.all(inFlight)
+    for (const message of held) await order.run('other', () => receiver.abandonMessage(message)).catch(() => undefined)
     await sender.close()
     await receiver.close()
   }

@@ -1,13 +1,13 @@
 // `qjob peek` and `qjob dlq peek` in one call: opens the client and a receiver, pages through the
 // queue (or its dead-letter sub-queue) from a sequence number, filters by dead-letter reason, and
 // prints as the user asked. Owns the receiver: it is closed however printing ends (EPIPE included).
-import {messageFormat, writeMessages} from '../message-output.js'
+import {messageFormat, writeMessagePages} from '../message-output.js'
 import {watchStdout} from '../stdout.js'
 import type {QueueCommandContext} from './command-support.js'
 import {withClient} from './connection.js'
 import type {MessageJson} from './message-json.js'
 import {deadLetterColumns, messageColumns} from './message-table.js'
-import {peekAll} from './peek.js'
+import {peekPages} from './peek.js'
 import {openReceiver} from './receivers.js'
 
 export interface PeekRequest {
@@ -36,18 +36,25 @@ export async function peekMessages(context: QueueCommandContext, request: PeekRe
         if (request.limit <= 0) return
         let found = 0
         // With a reason filter the page size cannot follow the limit: read on until enough match.
-        const pages = peekAll(receiver, {
+        const pages = peekPages(receiver, {
           limit: request.reason === undefined ? request.limit : Infinity,
           fromSequence: request.fromSequence,
         })
-        for await (const message of pages) {
-          if (request.reason !== undefined && message.deadLetterReason !== request.reason) continue
-          yield message
-          if (++found >= request.limit) return
+        for await (const page of pages) {
+          const chosen = request.reason === undefined ? page : page.filter(message => message.deadLetterReason === request.reason)
+          const kept = chosen.slice(0, request.limit - found)
+          found += kept.length
+          yield kept
+          if (found >= request.limit) return
         }
       }
       const columns = request.deadLetterView ? deadLetterColumns : messageColumns
-      return await writeMessages(filtered(), messageFormat(output), columns, request.deadLetterView ? 'No dead letters.' : 'No messages.')
+      return await writeMessagePages(
+        filtered(),
+        messageFormat(output),
+        columns,
+        request.deadLetterView ? 'No dead letters.' : 'No messages.',
+      )
     } finally {
       await receiver.close()
     }

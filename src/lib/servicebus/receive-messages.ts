@@ -3,7 +3,7 @@
 // was written. Owns the receiver; the command only maps flags to a request and prints nothing itself.
 import type {ServiceBusReceivedMessage} from '@azure/service-bus'
 
-import {humanText, writeNdjsonLine} from '../message-output.js'
+import {humanText, ndjsonLine} from '../message-output.js'
 import {jsonReplacer} from '../output.js'
 import {writeOut} from '../stdout.js'
 import type {QueueCommandContext} from './command-support.js'
@@ -29,9 +29,9 @@ export type ReceiveFormat = 'text' | 'ndjson' | 'json'
 
 function writerFor(format: ReceiveFormat): (messages: ServiceBusReceivedMessage[]) => Promise<void> {
   if (format === 'json') return messages => writeOut(`${JSON.stringify(messages.map(toMessageJson), jsonReplacer, 2)}\n`)
-  return async messages => {
-    for (const message of messages) await (format === 'ndjson' ? writeNdjsonLine(toMessageJson(message)) : writeOut(humanText(message)))
-  }
+  // A received batch goes out in one write (then all of it is settled): no round of the event loop per message.
+  if (format === 'ndjson') return messages => writeOut(messages.map(message => ndjsonLine(toMessageJson(message))).join(''))
+  return messages => writeOut(messages.map(humanText).join(''))
 }
 
 /**

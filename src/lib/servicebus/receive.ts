@@ -15,7 +15,7 @@ export interface ReceiveOptions {
   settle?: Settlement
   deadLetterReason?: string
   deadLetterDescription?: string
-  /** Write one message (or, with `all`, every message at the end) and resolve once flushed. */
+  /** Write a received batch (or, with `all`, every message at the end) and resolve once flushed. */
   write: (messages: ServiceBusReceivedMessage[]) => Promise<void>
   /** Write everything at once at the end (one JSON document) instead of message by message. */
   all?: boolean
@@ -51,7 +51,7 @@ export async function settleMessage(
 }
 
 /** Settlements in flight at once: each waits for a round trip, so they are pipelined. */
-const MAX_PENDING_SETTLEMENTS = 32
+const MAX_PENDING_SETTLEMENTS = 256
 
 export async function receiveAndSettle(receiver: ServiceBusReceiver, options: ReceiveOptions): Promise<ReceiveResult> {
   const result: ReceiveResult = {received: 0, settled: 0}
@@ -72,29 +72,38 @@ export async function receiveAndSettle(receiver: ServiceBusReceiver, options: Re
   }
 
   let failure: unknown
+  /** The next batch, asked for before the last one is written: the round trip overlaps the writing. */
+  let next: Promise<ServiceBusReceivedMessage[]> | undefined
+  const receive = (): Promise<ServiceBusReceivedMessage[]> | undefined => {
+    const want = Math.min(MAX_BATCH, options.count - result.received)
+    const wait = Math.min(options.waitMs, deadline - Date.now())
+    if (want <= 0 || wait <= 0 || options.signal?.aborted) return undefined
+    const batch = receiver.receiveMessages(want, {maxWaitTimeInMs: wait, abortSignal: options.signal}).catch((error: unknown) => {
+      if (options.signal?.aborted) return []
+      throw error
+    })
+    // If we stop before awaiting it (a closed pipe), its messages stay locked and come back.
+    batch.catch(() => undefined)
+    return batch
+  }
   try {
-    while (result.received < options.count && !options.signal?.aborted) {
-      const wait = Math.min(options.waitMs, deadline - Date.now())
-      if (wait <= 0) break
-      const batch = await receiver
-        .receiveMessages(Math.min(MAX_BATCH, options.count - result.received), {
-          maxWaitTimeInMs: wait,
-          abortSignal: options.signal,
-        })
-        .catch((error: unknown) => {
-          if (options.signal?.aborted) return []
-          throw error
-        })
+    next = receive()
+    while (next !== undefined) {
+      const batch = await next
+      next = undefined
       if (batch.length === 0) break
       for (const message of batch) {
         // Stopped: leave the rest unwritten and unsettled; their locks bring them back.
         if (options.signal?.aborted) break
         result.received++
-        if (options.all) pending.push(message)
-        else {
-          await options.write([message])
-          await settle(message)
-        }
+        pending.push(message)
+      }
+      next = receive()
+      if (!options.all && pending.length > 0) {
+        // The batch is written (flushed) in one go, and only then settled.
+        const written = pending.splice(0)
+        await options.write(written)
+        for (const message of written) await settle(message)
       }
     }
     if (options.all && pending.length > 0) {

@@ -9,6 +9,7 @@ import {splitEntityPath} from '../servicebus/entity.js'
 import {bodyBytes, jobEnvironment} from './job-env.js'
 import type {JobLog} from './job-log.js'
 import {runJob} from './run-job.js'
+import {SettlementOrder} from '../servicebus/settlement-order.js'
 
 export interface WorkerOptions {
   queue: string
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   log: (entry: JobLog) => void
   /** How long one receive call waits for messages. */
   waitMs?: number
+  /** Messages that may wait locked for a slot while jobs are short (default: 1 per 4 slots). */
+  prefetch?: number
   /** Reconnect delays (ms): the first, the cap, and how many failures in a row end the worker. */
   reconnect?: {initialMs: number; maxMs: number; attempts: number}
 }
@@ -43,6 +46,12 @@ type Outcome = 'completed' | 'abandoned' | 'dead-lettered'
 
 const RECEIVE_WAIT_MS = 5000
 const EMPTY_CHECK_WAIT_MS = 2000
+/** Jobs shorter than this on average get messages locked ahead; longer ones leave them to other workers. */
+const SHORT_JOB_MS = 1000
+
+export function defaultPrefetch(concurrency: number): number {
+  return Math.ceil(concurrency / 4)
+}
 /** About three minutes of failures in a row (1+2+4+8+16+30x5 s), then the worker gives up. */
 const RECONNECT = {initialMs: 1000, maxMs: 30_000, attempts: 10}
 
@@ -53,6 +62,8 @@ export class Worker {
   readonly summary: WorkerSummary = {processed: 0, completed: 0, abandoned: 0, deadLettered: 0, failedSettlements: 0}
   private readonly killJobs = new AbortController()
   private taken = 0
+  private readonly settlements = new SettlementOrder()
+  private averageJobMs?: number
   private failuresInARow = 0
   /** When SIGTERM/SIGINT arrived: the drain timeout counts from here. */
   private stoppedAt?: number
@@ -148,45 +159,95 @@ export class Worker {
     }
   }
 
-  /** Receives and runs jobs with at most `concurrency` in flight, then drains. */
+  /**
+   * Receives and runs jobs with at most `concurrency` in flight, then drains. The next receive is
+   * in flight while jobs run, and a job's settlement does not hold up the next job: a slot frees
+   * when its process ends. While jobs are short, up to `prefetch` messages wait locked (their
+   * locks renewed like a running job's) so a freed slot starts the next job without a round trip.
+   */
   private async consume(receiver: ServiceBusReceiver, concurrency: number, untilEmpty = false): Promise<void> {
     const running = new Set<Promise<void>>()
-    const waitMs = this.options.waitMs ?? (this.options.exitWhenEmpty || untilEmpty ? EMPTY_CHECK_WAIT_MS : RECEIVE_WAIT_MS)
-    while (!this.done) {
-      const free = concurrency - running.size
-      if (free <= 0) {
-        // Every slot busy: wait for one to free up, or for the stop (the drain clock is running).
-        await Promise.race([...running, this.stopped])
-        continue
-      }
-      const want = this.options.maxMessages === undefined ? free : Math.min(free, this.options.maxMessages - this.taken)
-      let batch: ServiceBusReceivedMessage[]
+    const settling = new Set<Promise<void>>()
+    const held: ServiceBusReceivedMessage[] = []
+    const emptyEnds = this.options.exitWhenEmpty || untilEmpty
+    const waitMs = this.options.waitMs ?? (emptyEnds ? EMPTY_CHECK_WAIT_MS : RECEIVE_WAIT_MS)
+    // A session's order must hold when a job is abandoned, so nothing waits ahead of it there.
+    const prefetch = untilEmpty ? 0 : (this.options.prefetch ?? defaultPrefetch(concurrency))
+    const track = (set: Set<Promise<void>>, work: Promise<void>) => {
+      const tracked: Promise<void> = work.finally(() => set.delete(tracked))
+      set.add(tracked)
+    }
+    let receiving = false
+    let sawEmpty = false
+    let fatal: {error: unknown} | undefined
+    let wake = () => {}
+
+    const receive = async (want: number) => {
+      receiving = true
       try {
-        batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: waitMs, abortSignal: this.options.stop})
+        const batch = await receiver.receiveMessages(want, {maxWaitTimeInMs: waitMs, abortSignal: this.options.stop})
         this.failuresInARow = 0
-      } catch (error) {
-        if (this.options.stop.aborted) break
-        await this.backOff(error)
-        continue
-      }
-      if (batch.length === 0) {
-        if (!(this.options.exitWhenEmpty || untilEmpty)) continue
-        if (running.size === 0) break
-        await Promise.race(running)
-        continue
-      }
-      for (const message of batch) {
-        if (this.done) {
-          // Received after a stop (or past --max-messages): give it straight back.
-          await receiver.abandonMessage(message).catch(() => undefined)
-          continue
+        sawEmpty = batch.length === 0
+        for (const message of batch) {
+          if (this.done) {
+            // Received after a stop (or past --max-messages): give it straight back.
+            track(settling, this.abandonQuietly(receiver, message))
+            continue
+          }
+          this.taken++
+          held.push(message)
         }
-        this.taken++
-        const job: Promise<void> = this.process(receiver, message).finally(() => running.delete(job))
-        running.add(job)
+      } catch (error) {
+        if (!this.options.stop.aborted) await this.backOff(error).catch(error_ => (fatal = {error: error_}))
+      } finally {
+        receiving = false
+        wake()
       }
     }
+
+    for (;;) {
+      const changed = new Promise<void>(resolve => (wake = resolve))
+      while (held.length > 0 && running.size < concurrency && !this.options.stop.aborted) {
+        const message = held.shift()!
+        let ended = () => {}
+        track(running, new Promise<void>(resolve => (ended = resolve)))
+        track(
+          settling,
+          this.process(receiver, message, () => {
+            ended()
+            sawEmpty = false
+            wake()
+          }),
+        )
+      }
+      if (fatal !== undefined) throw fatal.error
+      if (this.options.stop.aborted) break
+      const left = this.options.maxMessages === undefined ? Infinity : this.options.maxMessages - this.taken
+      if (!receiving && held.length === 0 && (left <= 0 || (emptyEnds && sawEmpty && running.size === 0))) break
+      const lookAhead = this.jobsAreShort() ? prefetch : 0
+      const want = Math.min(left, concurrency + lookAhead - running.size - held.length)
+      // After an empty receive with --exit-when-empty, wait for a running job: its message may come back.
+      if (!receiving && want > 0 && !(emptyEnds && sawEmpty)) void receive(want)
+      await Promise.race([changed, this.stopped])
+    }
+    // Stopped: what waited for a slot goes back at once; running jobs get the drain timeout.
+    for (const message of held.splice(0)) track(settling, this.abandonQuietly(receiver, message))
     await this.drain(running)
+    await Promise.all(settling)
+  }
+
+  /** Gives a message back without running it (after a stop); a failure only means its lock expires. */
+  private async abandonQuietly(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): Promise<void> {
+    await this.settlements.run('other', () => receiver.abandonMessage(message)).catch(() => undefined)
+  }
+
+  /** Short jobs (by a moving average of their run time) are where a receive round trip shows. */
+  private jobsAreShort(): boolean {
+    return this.averageJobMs !== undefined && this.averageJobMs < SHORT_JOB_MS
+  }
+
+  private noteJobTime(durationMs: number): void {
+    this.averageJobMs = this.averageJobMs === undefined ? durationMs : this.averageJobMs * 0.8 + durationMs * 0.2
   }
 
   private async drain(running: Set<Promise<void>>): Promise<void> {
@@ -209,7 +270,8 @@ export class Worker {
     return (message.subject === undefined ? undefined : this.options.routes.get(message.subject)) ?? this.options.exec
   }
 
-  private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): Promise<void> {
+  /** Runs the message's job and settles it; `ended` is called once the job's process is over. */
+  private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage, ended: () => void): Promise<void> {
     const base: JobLog = {
       at: 'job',
       id: message.messageId === undefined ? undefined : String(message.messageId),
@@ -220,17 +282,24 @@ export class Worker {
     const command = this.commandFor(message)
     if (command === undefined) {
       const description = `no --route for subject "${message.subject ?? ''}" and no --exec`
+      ended()
       await this.settle(receiver, message, 'dead-lettered', {reason: 'NoRoute', description})
       this.options.log({...base, outcome: 'dead-lettered', reason: 'NoRoute', duration_ms: 0})
       return
     }
-    const result = await runJob({
-      command,
-      input: bodyBytes(message),
-      env: jobEnvironment(message),
-      timeoutMs: this.options.timeoutMs,
-      signal: this.killJobs.signal,
-    })
+    let result: Awaited<ReturnType<typeof runJob>>
+    try {
+      result = await runJob({
+        command,
+        input: bodyBytes(message),
+        env: jobEnvironment(message),
+        timeoutMs: this.options.timeoutMs,
+        signal: this.killJobs.signal,
+      })
+      this.noteJobTime(result.durationMs)
+    } finally {
+      ended()
+    }
     const {exitCode} = result
     let outcome: Outcome = 'abandoned'
     let reason: string | undefined
@@ -263,13 +332,14 @@ export class Worker {
   ): Promise<boolean> {
     this.summary.processed++
     try {
-      if (outcome === 'completed') await receiver.completeMessage(message)
-      else if (outcome === 'abandoned') await receiver.abandonMessage(message)
-      else
-        await receiver.deadLetterMessage(message, {
+      await this.settlements.run(outcome === 'completed' ? 'complete' : 'other', () => {
+        if (outcome === 'completed') return receiver.completeMessage(message)
+        if (outcome === 'abandoned') return receiver.abandonMessage(message)
+        return receiver.deadLetterMessage(message, {
           deadLetterReason: deadLetter?.reason ?? 'Failed',
           deadLetterErrorDescription: deadLetter?.description ?? '',
         })
+      })
     } catch (error) {
       this.summary.failedSettlements++
       this.options.log({at: 'worker', event: 'settle-failed', seq: message.sequenceNumber?.toString(), error: (error as Error).message})
