@@ -6,6 +6,7 @@ import type {ActionContext} from './actions.js'
 import {fireTick, type FireEvent} from './fire.js'
 import {readTicks} from './store.js'
 import {openReceiver} from '../servicebus/receivers.js'
+import {withOrderedSettlements} from '../servicebus/settlement-order.js'
 
 export interface SchedulerOptions extends ActionContext {
   queue: string
@@ -57,7 +58,8 @@ async function msUntilNextTick(client: ServiceBusClient, queue: string, now = Da
 export async function runScheduler(options: SchedulerOptions): Promise<void> {
   // Opens the peek and send links before the first tick is due (the first fire is not later).
   await readTicks(options.client, options.queue)
-  const receiver = await openReceiver(options.client, {queue: options.queue})
+  // Ticks are fired side by side: their completes and dead-letters must not share a disposition frame.
+  const receiver = withOrderedSettlements(await openReceiver(options.client, {queue: options.queue}))
   let inFlight = 0
   const done = new AbortController()
   const stop = () => done.abort()
@@ -106,7 +108,8 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
 
 /** Fires every tick that is due now, then returns (for a CI cron job). */
 export async function tickOnce(options: SchedulerOptions): Promise<number> {
-  const receiver = await openReceiver(options.client, {queue: options.queue})
+  // Ticks are fired side by side: their completes and dead-letters must not share a disposition frame.
+  const receiver = withOrderedSettlements(await openReceiver(options.client, {queue: options.queue}))
   const startedAt = Date.now()
   let fired = 0
   try {

@@ -7,6 +7,8 @@
 // abandon into a complete, or two dead letters with different reasons into the first's.) Once
 // settlements run concurrently (a worker's jobs, resubmit's batches) that happens. Completions may share a frame with each other; anything
 // else goes alone: it waits for the settlements in flight, and the next ones wait for it.
+import type {ServiceBusReceiver} from '@azure/service-bus'
+
 export class SettlementOrder {
   /** Done when the last settlement that went alone is done. */
   private tail: Promise<void> = Promise.resolve()
@@ -34,4 +36,25 @@ export class SettlementOrder {
       finish()
     }
   }
+}
+
+const OTHER_SETTLEMENTS = new Set(['abandonMessage', 'deadLetterMessage', 'deferMessage'])
+
+/**
+ * The receiver with every settlement made through it put in order, for code that settles
+ * concurrently through a plain receiver (cron fires ticks side by side); the rest passes through.
+ */
+export function withOrderedSettlements(receiver: ServiceBusReceiver): ServiceBusReceiver {
+  const order = new SettlementOrder()
+  return new Proxy(receiver, {
+    get(target, property, _proxy) {
+      const value: unknown = Reflect.get(target, property, target)
+      if (typeof value !== 'function') return value
+      const method = value as (...args: unknown[]) => Promise<unknown>
+      if (property === 'completeMessage') return (...args: unknown[]) => order.run('complete', () => method.apply(target, args))
+      if (typeof property === 'string' && OTHER_SETTLEMENTS.has(property))
+        return (...args: unknown[]) => order.run('other', () => method.apply(target, args))
+      return method.bind(target)
+    },
+  })
 }
