@@ -15,7 +15,7 @@ export default class Receive extends BaseCommand {
 
 In peek-lock mode (the default) every message is written to stdout and flushed before it is settled (--settle, default complete), so a crash or Ctrl-C never loses a message: whatever was not written stays locked and comes back. --mode receive-and-delete removes messages as they are delivered (faster, but a crash can lose what was in flight).
 
-Receives up to -n messages: waits up to --wait seconds for each batch and stops at the first empty wait, or after --max-wait seconds in all. --sequence receives deferred messages (those settled with defer) by their sequence numbers instead, with the same settle options.`
+Receives up to -n messages: waits up to --idle-timeout for each batch and stops at the first empty wait, or after --max-wait in all. --sequence receives deferred messages (those settled with defer) by their sequence numbers instead, with the same settle options.`
 
   static override examples = [
     {command: '<%= config.bin %> receive -q jobs', description: 'Receive and complete one message'},
@@ -35,9 +35,12 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
   static override flags = {
     ...receiveEntityFlags,
     max: Flags.integer({char: 'n', description: 'Receive at most this many messages', default: 1, min: 1}),
-    wait: secondsFlag({
-      description: 'How long to wait for the first message (and each later batch), e.g. 5s, 2m (bare numbers are seconds)',
+    'idle-timeout': secondsFlag({
+      description: 'Stop when no message came for this long (the wait for each batch), e.g. 5s, 2m (bare numbers are seconds)',
       default: 5,
+      // The old name; `--wait` is a switch elsewhere (scale, run-once), so it is only an alias here.
+      aliases: ['wait'],
+      deprecateAliases: true,
     }),
     'max-wait': secondsFlag({description: 'How long to run in all, at most, e.g. 1m (bare numbers are seconds)', minSeconds: 1}),
     mode: Flags.string({description: 'Receive mode', options: ['peek-lock', 'receive-and-delete'], default: 'peek-lock'}),
@@ -54,7 +57,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
     sequence: Flags.string({
       description: 'Receive these deferred messages by sequence number (space or comma separated)',
       multiple: true,
-      exclusive: ['next-session', 'max', 'wait', 'max-wait'],
+      exclusive: ['next-session', 'max', 'idle-timeout', 'max-wait'],
     }),
     ...connectionFlags,
   }
@@ -80,7 +83,7 @@ Receives up to -n messages: waits up to --wait seconds for each batch and stops 
           sessionId: flags['session-id'],
           nextSession: flags['next-session'],
           count: flags.max,
-          waitMs: Math.round(flags.wait * 1000),
+          waitMs: Math.round(flags['idle-timeout'] * 1000),
           maxWaitMs: flags['max-wait'] === undefined ? undefined : Math.round(flags['max-wait'] * 1000),
           settle: deleteMode ? undefined : ((flags.settle ?? 'complete') as Settlement),
           deadLetterReason: flags.reason,

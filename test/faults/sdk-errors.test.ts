@@ -18,7 +18,7 @@ describe('SDK errors a new user meets', () => {
   })
 
   it('receive on a session queue without a session flag is exit 2 naming the flags', async () => {
-    const result = await fx.qjob(['receive', '-q', 'sessions', '--wait', '1'])
+    const result = await fx.qjob(['receive', '-q', 'sessions', '--idle-timeout', '1'])
     assert.equal(result.code, 2, result.stderr)
     assert.match(
       result.stderr,
@@ -30,7 +30,7 @@ describe('SDK errors a new user meets', () => {
     const connectionString = fx.emulator.connectionStringFor('mine-only', 'mine')
     for (const args of [
       ['send', '-q', 'theirs', 'x'],
-      ['receive', '-q', 'theirs', '--wait', '1'],
+      ['receive', '-q', 'theirs', '--idle-timeout', '1'],
       ['peek', '-q', 'theirs'],
     ]) {
       const result = await fx.qjob([...args, '--connection-string', connectionString])

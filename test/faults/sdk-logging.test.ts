@@ -19,7 +19,7 @@ describe('SDK debug logging never prints secrets', () => {
     it(`${Object.entries(env)[0].join('=')}: logs, but no key and no SAS signature`, async () => {
       const sent = await fx.qjob(['send', '-q', 'logged', 'hello'], {env})
       assert.equal(sent.code, 0, sent.stderr.slice(-2000))
-      const received = await fx.qjob(['receive', '-q', 'logged', '--wait', '2'], {env})
+      const received = await fx.qjob(['receive', '-q', 'logged', '--idle-timeout', '2'], {env})
       assert.equal(received.code, 0, received.stderr.slice(-2000))
       const stderr = sent.stderr + received.stderr
       // The loggers did log (this test would pass vacuously otherwise).

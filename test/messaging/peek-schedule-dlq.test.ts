@@ -139,7 +139,7 @@ describe('qjob peek, schedule and dlq against the emulator', () => {
     const result = await fx.qjob(['schedule', '-q', 'later', 'soon', '--at', at])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /^Scheduled 1 message on later for .*\nSequence number: \d+\n$/)
-    const received = await fx.qjob(['receive', '-q', 'later', '--wait', '10', '--ndjson'])
+    const received = await fx.qjob(['receive', '-q', 'later', '--idle-timeout', '10', '--ndjson'])
     assert.equal(ndjson(received.stdout)[0].body, 'soon')
   })
 

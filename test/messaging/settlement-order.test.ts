@@ -24,7 +24,7 @@ test('completes, dead-letters and abandons issued in one tick through the wrappe
       i % 3 === 0
         ? receiver.completeMessage(message)
         : i % 3 === 1
-          ? receiver.deadLetterMessage(message, {deadLetterReason: 'Odd'})
+          ? receiver.deadLetterMessage(message, {deadLetterReason: 'Odd', deadLetterErrorDescription: 'an odd one'})
           : receiver.abandonMessage(message),
     ),
   )

@@ -54,7 +54,7 @@ describe('data commands on topics and subscriptions', () => {
 
   it('receive --topic --subscription takes from that subscription only', async () => {
     const received = ndjson(
-      ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'email', '-n', '5', '--wait', '2', '--ndjson'])).stdout,
+      ok(await qjob(['receive', '--topic', 'jobs', '--subscription', 'email', '-n', '5', '--idle-timeout', '2', '--ndjson'])).stdout,
     )
     assert.deepEqual(
       received.map(m => m.body),

@@ -2,6 +2,9 @@
 import {Flags} from '../oclif.js'
 import {connectionFlags} from '../servicebus/flags.js'
 
+/** --status of a queue, topic or subscription (parseStatus reads it, in any case). */
+export const statusFlag = Flags.string({description: 'Active, Disabled, SendDisabled or ReceiveDisabled (sends or receives are refused)'})
+
 export const managementFlags = {
   ...connectionFlags,
   'azure-subscription': Flags.string({
@@ -22,7 +25,7 @@ export const queueSpecFlags = {
   'max-size-mb': Flags.integer({description: 'Maximum queue size in megabytes'}),
   'max-message-size-kb': Flags.integer({description: 'Maximum message size in kilobytes (Premium)'}),
   'auto-delete-on-idle': Flags.string({description: 'Delete the queue after it is idle this long, at least 5m (e.g. 1h, 7d)'}),
-  status: Flags.string({description: 'Active, Disabled, SendDisabled or ReceiveDisabled (sends or receives are refused)'}),
+  status: statusFlag,
   'forward-to': Flags.string({description: 'Auto-forward every message to this queue or topic ("" to stop)'}),
   'forward-dead-letters-to': Flags.string({description: 'Auto-forward dead letters to this queue or topic ("" to stop)'}),
   'enable-partitioning': Flags.boolean({

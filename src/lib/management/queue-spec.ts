@@ -81,11 +81,7 @@ export function queueSpecFromFlags(flags: QueueSpecFlags): QueueSpec {
   }
   if (flags['forward-to'] !== undefined) spec.forwardTo = flags['forward-to']
   if (flags['forward-dead-letters-to'] !== undefined) spec.forwardDeadLettersTo = flags['forward-dead-letters-to']
-  if (flags.status !== undefined) {
-    const status = QUEUE_STATUSES.find(candidate => candidate.toLowerCase() === flags.status!.toLowerCase())
-    if (!status) throw new UsageError(`--status must be one of ${QUEUE_STATUSES.join(', ')}, got ${flags.status}`)
-    spec.status = status as QueueStatus
-  }
+  if (flags.status !== undefined) spec.status = parseStatus(flags.status)
   if (flags['enable-partitioning'] !== undefined) spec.enablePartitioning = flags['enable-partitioning']
   return spec
 }
@@ -125,4 +121,11 @@ export function parseRights(text: string): AccessRight[] {
     throw new UsageError('a Manage policy also needs Listen and Send', {hint: 'Use --rights Listen,Send,Manage.'})
   }
   return unique
+}
+
+/** --status of a queue, topic or subscription: one of Azure's entity statuses, in any case. */
+export function parseStatus(text: string): QueueStatus {
+  const status = QUEUE_STATUSES.find(candidate => candidate.toLowerCase() === text.toLowerCase())
+  if (!status) throw new UsageError(`--status must be one of ${QUEUE_STATUSES.join(', ')}, got ${text}`)
+  return status
 }

@@ -1,10 +1,10 @@
 // Flags of the topic, subscription and rule commands, defined once.
 import {Flags} from '../../oclif.js'
+import {statusFlag} from '../flags.js'
 
 export const topicFlag = {topic: Flags.string({description: 'Topic name', required: true})}
 export const subscriptionFlag = {subscription: Flags.string({description: 'Subscription name', required: true})}
 
-const status = Flags.string({description: 'Entity status', options: ['Active', 'Disabled', 'SendDisabled', 'ReceiveDisabled']})
 const autoDeleteOnIdle = Flags.string({description: 'Delete the entity after this long idle, at least 5m (e.g. 1h, 7d)'})
 
 export const topicSpecFlags = {
@@ -15,7 +15,7 @@ export const topicSpecFlags = {
   'support-ordering': Flags.boolean({description: 'Keep the order messages were sent in', allowNo: true}),
   'enable-partitioning': Flags.boolean({description: 'Partition the topic (set at creation only)'}),
   'auto-delete-on-idle': autoDeleteOnIdle,
-  status,
+  status: statusFlag,
 }
 
 export const subscriptionSpecFlags = {
@@ -28,7 +28,7 @@ export const subscriptionSpecFlags = {
   'forward-to': Flags.string({description: 'Forward every message to this queue or topic ("" to stop)'}),
   'forward-dead-letters-to': Flags.string({description: 'Forward dead letters to this queue or topic ("" to stop)'}),
   'auto-delete-on-idle': autoDeleteOnIdle,
-  status,
+  status: statusFlag,
 }
 
 /** The filter of a rule (one of them) and its action. */

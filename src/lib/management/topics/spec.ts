@@ -2,8 +2,8 @@
 import {parseDuration} from '../../../common/duration.js'
 import {UsageError} from '../../../common/errors.js'
 import {parseProperty} from '../../servicebus/properties.js'
-import {LIMITS, within} from '../queue-spec.js'
-import type {CorrelationProperties, EntityStatus, RuleFilter, RuleSpec, SubscriptionSpec, TopicSpec} from './types.js'
+import {LIMITS, parseStatus, within} from '../queue-spec.js'
+import type {CorrelationProperties, RuleFilter, RuleSpec, SubscriptionSpec, TopicSpec} from './types.js'
 
 /** Azure's floor for AutoDeleteOnIdle. */
 const AUTO_DELETE_MIN_MS = 5 * 60_000
@@ -70,7 +70,7 @@ export function topicSpecFromFlags(flags: TopicSpecFlags): TopicSpec {
     supportOrdering: flags['support-ordering'],
     enablePartitioning: flags['enable-partitioning'],
     autoDeleteOnIdleMs: autoDelete(flags['auto-delete-on-idle']),
-    status: flags.status as EntityStatus | undefined,
+    status: flags.status === undefined ? undefined : parseStatus(flags.status),
   }
   return dropUndefined(spec)
 }
@@ -96,7 +96,7 @@ export function subscriptionSpecFromFlags(flags: SubscriptionSpecFlags): Subscri
     forwardTo: flags['forward-to'],
     forwardDeadLettersTo: flags['forward-dead-letters-to'],
     autoDeleteOnIdleMs: autoDelete(flags['auto-delete-on-idle']),
-    status: flags.status as EntityStatus | undefined,
+    status: flags.status === undefined ? undefined : parseStatus(flags.status),
   }
   return dropUndefined(spec)
 }
