@@ -10,6 +10,7 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
+import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 
 import {ServiceBusClient} from '@azure/service-bus'

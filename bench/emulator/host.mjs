@@ -21,7 +21,14 @@ process.on('message', async request => {
     await new Promise(resolve => setTimeout(resolve, 50))
     globalThis.gc?.()
     const memory = process.memoryUsage()
-    process.send({type: 'rss', rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, arrayBuffers: memory.arrayBuffers})
+    process.send({
+      type: 'rss',
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
+      arrayBuffers: memory.arrayBuffers,
+    })
   } else if (request.type === 'counts') {
     process.send({type: 'counts', counts: emulator.broker.runtimeCounts(request.queue)})
   } else if (request.type === 'close') {

@@ -5,6 +5,7 @@
 // can compare the steady rate without either side's process start-up.
 // Usage: node bench/sdk/spawn-only.mjs CMD JOBS CONCURRENCY
 import {spawn} from 'node:child_process'
+import {performance} from 'node:perf_hooks'
 
 const [command, jobs, concurrency] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])]
 const runOne = index =>
