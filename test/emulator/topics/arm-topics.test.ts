@@ -3,20 +3,14 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {ServiceBusManagementClient} from '@azure/arm-servicebus'
-
+import {armClient} from '../arm-helpers.js'
 import {startTestEmulator} from '../helpers.js'
 
 test('topics, subscriptions, rules and topic keys through @azure/arm-servicebus', async () => {
   const t = await startTestEmulator()
   try {
     const {emulator} = t
-    const credential = {getToken: async () => ({token: emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}
-    const arm = new ServiceBusManagementClient(credential, 'sub-1', {
-      endpoint: emulator.armEndpoint,
-      tlsOptions: {ca: emulator.certificate.cert},
-      retryOptions: {maxRetries: 0},
-    } as never)
+    const arm = armClient(emulator)
     const [rg, ns] = ['local', 'qjob-emulator']
     const topic = await arm.topics.createOrUpdate(rg, ns, 'billing', {defaultMessageTimeToLive: 'PT1H', requiresDuplicateDetection: true})
     assert.equal(topic.name, 'billing')

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {ServiceBusManagementClient} from '@azure/arm-servicebus'
 import type {TopicRuntimeProperties} from '@azure/service-bus'
 
 import {adminClient, rawRequest} from '../admin-helpers.js'
+import {armClient} from '../arm-helpers.js'
 import {startTestEmulator} from '../helpers.js'
 
 test('TopicRuntimeProperties: subscriptionCount, scheduledMessageCount and sizeInBytes follow what the topic holds', async () => {
@@ -52,12 +52,7 @@ test('TopicRuntimeProperties: subscriptionCount, scheduledMessageCount and sizeI
     assert.match(raw.body, /<d2p1:ScheduledMessageCount>1<\/d2p1:ScheduledMessageCount>/)
     assert.match(raw.body, /<SubscriptionCount>2<\/SubscriptionCount>/)
 
-    const credential = {getToken: async () => ({token: emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}
-    const arm = new ServiceBusManagementClient(credential, 'sub-1', {
-      endpoint: emulator.armEndpoint,
-      tlsOptions: {ca: emulator.certificate.cert},
-      retryOptions: {maxRetries: 0},
-    } as never)
+    const arm = armClient(emulator)
     const resource = await arm.topics.get('local', 'qjob-emulator', 'counted')
     assert.equal(resource.sizeInBytes, held.sizeInBytes)
     assert.equal(resource.subscriptionCount, 2)

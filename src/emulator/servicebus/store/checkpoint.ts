@@ -264,7 +264,7 @@ export async function loadCheckpoint(
 }
 
 /** fsync a directory so a new or renamed file's entry is durable. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   const fd = openSync(dir, 'r')
   try {
     fsyncSync(fd)

@@ -13,7 +13,6 @@
 // file (checkpoint.ts) says what is live up to that point of the log; open checks that the log
 // still starts with exactly those bytes (one CRC pass, no parsing), loads it and replays only the
 // tail after it. Without a usable index file the whole log is replayed, as before.
-import {closeSync, fsyncSync, openSync} from 'node:fs'
 import {mkdir, open, rename, rm, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -25,7 +24,7 @@ import {bodyLogs, HotBodies} from './body-log.js'
 import {encodeRecord, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
 import {crc32} from 'node:zlib'
 
-import {loadCheckpoint, writeCheckpoint} from './checkpoint.js'
+import {loadCheckpoint, syncDirectory, writeCheckpoint} from './checkpoint.js'
 import {crcOfFile, LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
 import {QueuedMessage} from './queued-message.js'
@@ -410,14 +409,4 @@ async function writeFrames(handle: FileHandle, frames: Buffer[]): Promise<number
     if (bytesWritten > 0) pending[0] = pending[0].subarray(bytesWritten)
   }
   return total
-}
-
-/** fsync a directory so a new or renamed file's entry is durable. */
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
