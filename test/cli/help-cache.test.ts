@@ -44,8 +44,8 @@ describe('help pages from the build-time cache', () => {
       )
   })
 
-  it('answers --help, -h, "help WORDS", a bare topic and no arguments the way oclif does, without loading oclif', async () => {
-    for (const args of [['scale', '--help'], ['-h', 'queue', 'policy'], ['help', 'dlq', 'resubmit'], ['queue'], [], ['help'], ['--help']]) {
+  it('answers --help, -h, "help WORDS" and no arguments the way oclif does, without loading oclif', async () => {
+    for (const args of [['scale', '--help'], ['-h', 'queue', 'policy'], ['help', 'dlq', 'resubmit'], [], ['help'], ['--help']]) {
       const traced = await runCliTraced(args, {home: home.path, env: env()})
       const oclif = await byOclif(args)
       assert.equal(traced.code, 0, traced.stderr)
@@ -55,12 +55,14 @@ describe('help pages from the build-time cache', () => {
     }
   })
 
-  it('leaves to oclif what could render differently or is not a plain page: colour settings, arguments, unknown words', async () => {
+  it('leaves to oclif what could render differently or is not a plain page: colour settings, arguments, unknown words, a bare topic', async () => {
     for (const [args, extra] of [
       [['scale', '--help'], {FORCE_COLOR: '1'}],
       [['scale', '--help'], {CI: 'true'}],
       [['scale', 'worker=2', '--help'], {}],
       [['help', 'nosuch'], {}],
+      [['queue'], {}],
+      [['config', 'list'], {}],
     ] as Array<[string[], NodeJS.ProcessEnv]>) {
       const traced = await runCliTraced(args, {home: home.path, env: env(extra)})
       assert.ok(traced.modules.includes('dist/lib/entry.js'), `qjob ${args.join(' ')} with ${JSON.stringify(extra)} did not go to oclif`)

@@ -38,30 +38,30 @@ function userAgent(root: URL): string {
 
 function cachedHelp(argv: string[], root: URL): string | undefined {
   if (process.stdout.isTTY || Object.keys(process.env).some(key => RENDER_SETTINGS.test(key))) return undefined
-  const page = helpPage(argv)
-  if (page === undefined) return undefined
+  const words = helpWords(argv)
+  if (words === undefined) return undefined
   let cache: HelpCache
   try {
     cache = JSON.parse(readFileSync(new URL('dist/help-cache.json', root), 'utf8')) as HelpCache
   } catch {
     return undefined // not built (bin/dev.js) or unreadable: oclif renders it
   }
-  // `qjob queue` (a topic, no flag) shows the topic's page, as oclif does; a command needs the flag.
-  const text = page.words === '' ? cache.root : ((page.asked ? cache.commands[page.words] : undefined) ?? cache.topics[page.words])
-  // The root page (and `help --help`, which is the root page) names the version, platform and node.
+  const text = words === '' ? cache.root : (cache.commands[words] ?? cache.topics[words])
+  // The root page (also the help command's own page) names the version, platform and node.
   return text?.replaceAll('{{userAgent}}', userAgent(root))
 }
 
 /**
  * The words of the page asked for, when argv is nothing but words and one help flag (`scale --help`),
- * `help` and words, or words alone; otherwise undefined (arguments or flags: oclif decides).
+ * `help` and words, or nothing; otherwise undefined (arguments, flags, or a bare topic such as
+ * `qjob queue`: oclif decides, and commands that run never read the cache).
  */
-function helpPage(argv: string[]): {words: string; asked: boolean} | undefined {
-  if (argv[0] === 'help') return wordsOnly(argv.slice(1)) ? {words: argv.slice(1).join(' '), asked: true} : undefined
+function helpWords(argv: string[]): string | undefined {
+  if (argv[0] === 'help') return wordsOnly(argv.slice(1)) ? argv.slice(1).join(' ') : undefined
   const flags = argv.filter(arg => HELP_FLAGS.has(arg))
   const words = argv.filter(arg => !HELP_FLAGS.has(arg))
-  if (flags.length > 1 || !wordsOnly(words)) return undefined
-  return {words: words.join(' '), asked: flags.length === 1 || argv.length === 0}
+  if ((flags.length !== 1 && argv.length > 0) || !wordsOnly(words)) return undefined
+  return words.join(' ')
 }
 
 function wordsOnly(args: string[]): boolean {
