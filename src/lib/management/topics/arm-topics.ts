@@ -7,10 +7,11 @@ import {NotFoundError, UsageError} from '../../../common/errors.js'
 import {registerSecret} from '../../../common/redact.js'
 import {writableFields} from '../arm-writable.js'
 import {type ManagementErrorContext, toManagementError} from '../errors.js'
-import {formatIsoDuration, parseIsoDuration} from '../../../common/duration.js'
+import {parseIsoDuration} from '../../../common/duration.js'
 import type {AccessRight} from '../types.js'
 import {namingTheMissing, ruleEntity, subscriptionEntity, topicEntity} from './entities.js'
 import {fromArmRule, toArmRule} from './rule-mapping.js'
+import {subscriptionSettings, topicSettings} from './settings.js'
 import type {
   RuleInfo,
   RuleSpec,
@@ -68,34 +69,17 @@ function toSubscriptionInfo(topic: string, subscription: SBSubscription): Subscr
   }
 }
 
+/** ARM sends the whole resource on create and update alike, so the creation-only settings go too. */
 function specToTopic(spec: TopicSpec): SBTopic {
-  const topic: SBTopic = {}
-  if (spec.defaultTtlMs !== undefined) topic.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
-  if (spec.duplicateDetectionWindowMs !== undefined) {
-    topic.requiresDuplicateDetection = true
-    topic.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
-  }
-  if (spec.maxSizeMb !== undefined) topic.maxSizeInMegabytes = spec.maxSizeMb
-  if (spec.maxMessageSizeKb !== undefined) topic.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
-  if (spec.supportOrdering !== undefined) topic.supportOrdering = spec.supportOrdering
+  const topic = topicSettings(spec) as SBTopic
+  if (spec.duplicateDetectionWindowMs !== undefined) topic.requiresDuplicateDetection = true
   if (spec.enablePartitioning !== undefined) topic.enablePartitioning = spec.enablePartitioning
-  if (spec.autoDeleteOnIdleMs !== undefined) topic.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
-  if (spec.status !== undefined) topic.status = spec.status
   return topic
 }
 
 function specToSubscription(spec: SubscriptionSpec): SBSubscription {
-  const subscription: SBSubscription = {}
-  if (spec.lockDurationMs !== undefined) subscription.lockDuration = formatIsoDuration(spec.lockDurationMs)
-  if (spec.maxDeliveryCount !== undefined) subscription.maxDeliveryCount = spec.maxDeliveryCount
-  if (spec.defaultTtlMs !== undefined) subscription.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
-  if (spec.deadLetterOnExpiration !== undefined) subscription.deadLetteringOnMessageExpiration = spec.deadLetterOnExpiration
-  if (spec.deadLetterOnFilterError !== undefined) subscription.deadLetteringOnFilterEvaluationExceptions = spec.deadLetterOnFilterError
+  const subscription = subscriptionSettings(spec) as SBSubscription
   if (spec.requiresSession !== undefined) subscription.requiresSession = spec.requiresSession
-  if (spec.forwardTo !== undefined) subscription.forwardTo = spec.forwardTo
-  if (spec.forwardDeadLettersTo !== undefined) subscription.forwardDeadLetteredMessagesTo = spec.forwardDeadLettersTo
-  if (spec.autoDeleteOnIdleMs !== undefined) subscription.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
-  if (spec.status !== undefined) subscription.status = spec.status
   return subscription
 }
 

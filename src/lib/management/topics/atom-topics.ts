@@ -12,10 +12,11 @@ import {NotFoundError, OperationError, UsageError} from '../../../common/errors.
 import type {ConnectionTarget} from '../../servicebus/connection.js'
 import {entityConnectionString, newAuthorizationRule} from '../atom-policies.js'
 import {type ManagementErrorContext, toManagementError} from '../errors.js'
-import {formatIsoDuration, parseIsoDuration} from '../../../common/duration.js'
+import {parseIsoDuration} from '../../../common/duration.js'
 import type {AccessRight} from '../types.js'
 import {namingTheMissing, ruleEntity, subscriptionEntity, topicEntity} from './entities.js'
 import {fromAtomRule, toAtomAction, toAtomFilter} from './rule-mapping.js'
+import {subscriptionSettings, topicSettings} from './settings.js'
 import type {
   RuleInfo,
   RuleSpec,
@@ -72,33 +73,6 @@ function toSubscriptionInfo(properties: SubscriptionProperties, runtime?: Subscr
   }
 }
 
-function topicOptions(spec: TopicSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
-  if (spec.duplicateDetectionWindowMs !== undefined)
-    out.duplicateDetectionHistoryTimeWindow = formatIsoDuration(spec.duplicateDetectionWindowMs)
-  if (spec.maxSizeMb !== undefined) out.maxSizeInMegabytes = spec.maxSizeMb
-  if (spec.maxMessageSizeKb !== undefined) out.maxMessageSizeInKilobytes = spec.maxMessageSizeKb
-  if (spec.supportOrdering !== undefined) out.supportOrdering = spec.supportOrdering
-  if (spec.autoDeleteOnIdleMs !== undefined) out.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
-  if (spec.status !== undefined) out.status = spec.status
-  return out
-}
-
-function subscriptionOptions(spec: SubscriptionSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  if (spec.lockDurationMs !== undefined) out.lockDuration = formatIsoDuration(spec.lockDurationMs)
-  if (spec.maxDeliveryCount !== undefined) out.maxDeliveryCount = spec.maxDeliveryCount
-  if (spec.defaultTtlMs !== undefined) out.defaultMessageTimeToLive = formatIsoDuration(spec.defaultTtlMs)
-  if (spec.deadLetterOnExpiration !== undefined) out.deadLetteringOnMessageExpiration = spec.deadLetterOnExpiration
-  if (spec.deadLetterOnFilterError !== undefined) out.deadLetteringOnFilterEvaluationExceptions = spec.deadLetterOnFilterError
-  if (spec.forwardTo !== undefined) out.forwardTo = spec.forwardTo
-  if (spec.forwardDeadLettersTo !== undefined) out.forwardDeadLetteredMessagesTo = spec.forwardDeadLettersTo
-  if (spec.autoDeleteOnIdleMs !== undefined) out.autoDeleteOnIdle = formatIsoDuration(spec.autoDeleteOnIdleMs)
-  if (spec.status !== undefined) out.status = spec.status
-  return out
-}
-
 export class AtomTopics implements TopicManagement {
   constructor(
     private readonly client: ServiceBusAdministrationClient,
@@ -144,7 +118,7 @@ export class AtomTopics implements TopicManagement {
 
   async createTopic(name: string, spec: TopicSpec): Promise<TopicInfo> {
     const options = {
-      ...topicOptions(spec),
+      ...topicSettings(spec),
       requiresDuplicateDetection: spec.duplicateDetectionWindowMs !== undefined ? true : undefined,
       enablePartitioning: spec.enablePartitioning,
     }
@@ -161,7 +135,7 @@ export class AtomTopics implements TopicManagement {
     if (spec.enablePartitioning !== undefined && spec.enablePartitioning !== current.enablePartitioning) {
       throw new UsageError('partitioning cannot be changed on an existing topic', {hint: 'Create a new topic with --enable-partitioning.'})
     }
-    const updated = await this.call('update topic', topicEntity(name), () => this.client.updateTopic({...current, ...topicOptions(spec)}))
+    const updated = await this.call('update topic', topicEntity(name), () => this.client.updateTopic({...current, ...topicSettings(spec)}))
     return toTopicInfo(updated)
   }
 
@@ -198,7 +172,7 @@ export class AtomTopics implements TopicManagement {
 
   async createSubscription(topic: string, name: string, spec: SubscriptionSpec): Promise<SubscriptionInfo> {
     const options = {
-      ...subscriptionOptions(spec),
+      ...subscriptionSettings(spec),
       requiresSession: spec.requiresSession,
       defaultRuleOptions: spec.rule && {
         name: spec.rule.name,
@@ -220,7 +194,7 @@ export class AtomTopics implements TopicManagement {
       })
     }
     const updated = await this.onSubscription('update subscription', topic, name, () =>
-      this.client.updateSubscription({...current, ...subscriptionOptions(spec)}),
+      this.client.updateSubscription({...current, ...subscriptionSettings(spec)}),
     )
     return toSubscriptionInfo(updated)
   }
