@@ -1,6 +1,6 @@
 // Renders every help page (the root, each command, each topic) once at build time into
 // dist/help-cache.json, so `qjob <command> --help` off a terminal prints it without loading oclif
-// (src/lib/startup/help-cache.ts). Rendered by oclif's own Help class in a child process whose
+// (src/lib/startup/fast-path.ts). Rendered by oclif's own Help class in a child process whose
 // stdout is a pipe with no colour settings: exactly what a script running qjob would get.
 // Runs after `oclif manifest`.
 import {spawnSync} from 'node:child_process'
@@ -8,14 +8,15 @@ import {writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {RENDER_SETTINGS} from '../dist/lib/startup/fast-path.js'
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 if (process.argv[2] === '--child') await renderAll()
 else {
   const env = {...process.env}
   // Anything that changes width or colour would bake it into the cache (the runtime skips the cache then).
-  for (const key of Object.keys(env))
-    if (/^(FORCE_COLOR|NO_COLOR|COLORTERM|TF_BUILD|CI|OCLIF_COLUMNS|DEBUG|PM2_HOME|NEXT_RUNTIME)$|^TEAMCI/.test(key)) delete env[key]
+  for (const key of Object.keys(env)) if (RENDER_SETTINGS.test(key)) delete env[key]
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], {
     cwd: root,
     env,

@@ -55,10 +55,29 @@ describe('help pages from the build-time cache', () => {
     }
   })
 
-  it('leaves to oclif what could render differently or is not a plain page: colour settings, arguments, unknown words, a bare topic', async () => {
+  it('answers from the cache on CI machines too: their settings do not change a page off a terminal', async () => {
+    // What CI services and terminals set; oclif prints the same page with each (checked here).
+    const ciSettings = {
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      TF_BUILD: 'True',
+      TEAMCITY_VERSION: '2024.1',
+      COLORTERM: 'truecolor',
+      NO_COLOR: '1',
+    }
+    const traced = await runCliTraced(['scale', '--help'], {home: home.path, env: env(ciSettings)})
+    const oclif = await runCli(['scale', '--help'], {cwd: home.path, env: env({...ciSettings, OCLIF_COLUMNS: '80'})})
+    assert.equal(traced.code, 0, traced.stderr)
+    assert.equal(traced.stdout, oclif.stdout)
+    assert.equal(traced.stdout, cache.commands.scale)
+    assert.ok(!/dist\/lib\/entry\.js|oclif/.test(traced.modules), 'qjob scale --help on CI loaded oclif')
+  })
+
+  it('leaves to oclif what could render differently or is not a plain page: colour and width settings, arguments, unknown words, a bare topic', async () => {
     for (const [args, extra] of [
       [['scale', '--help'], {FORCE_COLOR: '1'}],
-      [['scale', '--help'], {CI: 'true'}],
+      [['scale', '--help'], {OCLIF_COLUMNS: '120'}],
+      [['scale', '--help'], {DEBUG: '*'}],
       [['scale', 'worker=2', '--help'], {}],
       [['help', 'nosuch'], {}],
       [['queue'], {}],

@@ -37,7 +37,7 @@ export function tempDir(prefix = 'qjob-test-'): {path: string; cleanup: () => vo
 export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SERVICEBUS_|AZURE_|HEROKU_|QUEUE_NAME|QJOB_|DEBUG$|NO_COLOR$|FORCE_COLOR$|NODE_OPTIONS$)/.test(key)) continue
+    if (/^(SERVICEBUS_|AZURE_|HEROKU_|QUEUE_NAME|QJOB_|DEBUG$|NO_COLOR$|FORCE_COLOR$|OCLIF_COLUMNS$|NODE_OPTIONS$)/.test(key)) continue
     env[key] = value
   }
   return {...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), ...extra}

@@ -2,8 +2,8 @@
 // `qjob help queue`, `qjob`), printed from dist/help-cache.json, which the build renders with oclif's
 // own Help class (scripts/render-help.mjs). Scripts and CI ask for these often; loading oclif and
 // building its Config would cost more than node's own start-up. Anything else, or anything that
-// could render differently (a terminal's width and colours, colour or width settings, DEBUG), goes
-// to oclif.
+// could render differently (a terminal's width and colours, FORCE_COLOR, OCLIF_COLUMNS, DEBUG),
+// goes to oclif.
 import {readFileSync} from 'node:fs'
 import {arch, platform, release} from 'node:os'
 
@@ -17,8 +17,12 @@ interface HelpCache {
 
 const HELP_FLAGS = new Set(['--help', '-h'])
 const VERSION_FLAGS = new Set(['--version', '-v'])
-/** What oclif's help or its colour library reads besides a terminal (scripts/render-help.mjs clears the same). */
-const RENDER_SETTINGS = /^(FORCE_COLOR|NO_COLOR|COLORTERM|TF_BUILD|CI|OCLIF_COLUMNS|DEBUG|PM2_HOME|NEXT_RUNTIME)$|^TEAMCI/
+/**
+ * The settings that change a help page off a terminal (scripts/render-help.mjs clears them). Others
+ * its colour libraries read (CI, COLORTERM, TF_BUILD, TEAMCITY_*, NO_COLOR) do not: off a terminal
+ * oclif prints no colour unless forced, so CI runs get the cached page (test/cli/help-cache.test.ts).
+ */
+export const RENDER_SETTINGS = /^(FORCE_COLOR|OCLIF_COLUMNS|DEBUG)$/
 
 /** Prints the answer and returns true, or returns false for oclif to handle argv. */
 export function answerWithoutOclif(argv: string[], root: URL): boolean {
