@@ -103,6 +103,34 @@ test('compaction rewrites only live records and keeps sequence numbers going up'
     await again.close()
   }))
 
+test('compaction also runs under writes that never pause (two senders, each appending as soon as the last append is durable)', () =>
+  withDir(async dir => {
+    const store = new DurableStore({dir, logger: silentLogger, compactMinBytes: 64 * 1024})
+    await store.open()
+    await store.append([{type: 'queue-put', properties: newQueueProperties('jobs', {}, 1)}])
+    let next = 1
+    // Each sender has its next append queued before the previous group commit ends, so the
+    // store never sees an empty queue of writes; every message is deleted right after it is put.
+    const sender = async () => {
+      while (next <= 2000) {
+        const sequenceNumber = next++
+        await store.append([
+          {type: 'message-put', queue: 'jobs', subQueue: 'main', message: message(sequenceNumber, 1000)},
+          {type: 'message-delete', queue: 'jobs', subQueue: 'main', sequenceNumber},
+        ])
+      }
+    }
+    await Promise.all([sender(), sender(), sender()])
+    assert.ok(store.stats().compactions >= 1, `compacted under continuous writes: ${store.stats().compactions} compactions`)
+    assert.ok(store.stats().logBytes < 1024 * 1024, `the log stays bounded: ${store.stats().logBytes} bytes after 2 MB of bodies`)
+    await store.close()
+    const again = new DurableStore({dir, logger: silentLogger})
+    const {queues} = await again.open()
+    assert.equal(queues[0].main.length, 0)
+    assert.equal(queues[0].nextSequenceNumber, 2001)
+    await again.close()
+  }))
+
 test('one store per data directory', () =>
   withDir(async dir => {
     const store = new DurableStore({dir, logger: silentLogger})

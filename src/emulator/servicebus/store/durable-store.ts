@@ -262,7 +262,9 @@ export class DurableStore implements MessageStore {
           this.diskFull = false
           this.options.logger.info('store: writes succeed again (space was freed)')
         }
-        if (this.pending.length === 0 && this.shouldCompact()) await this.compactWithBackoff()
+        // Between bursts; under writes that never pause (two busy senders), once the garbage is
+        // twice as big again, or the log would grow without bound (appends wait meanwhile).
+        if (this.shouldCompact(this.pending.length === 0 ? 1 : 2)) await this.compactWithBackoff()
       }
     } catch (error) {
       this.options.logger.error(`store: ${(error as Error).message}`)
@@ -312,12 +314,18 @@ export class DurableStore implements MessageStore {
     return writeFrames(this.handle!, frames)
   }
 
-  private shouldCompact(): boolean {
-    const minBytes = this.options.compactMinBytes ?? STORE.compactMinBytes
+  /** Whether the log is over `factor` times the size at which it is compacted. */
+  private shouldCompact(factor: number): boolean {
+    const minBytes = factor * (this.options.compactMinBytes ?? STORE.compactMinBytes)
     // Against the last compacted size too: live data whose frames are mostly metadata (small
     // messages) is more than twice its payload bytes, and would otherwise compact on every write.
     const live = Math.max(this.index.liveBytes, this.compactedBytes)
-    return !this.closed && Date.now() >= this.compactionRetryAt && this.logBytes > minBytes && this.logBytes > STORE.compactLiveRatio * live
+    return (
+      !this.closed &&
+      Date.now() >= this.compactionRetryAt &&
+      this.logBytes > minBytes &&
+      this.logBytes > factor * STORE.compactLiveRatio * live
+    )
   }
 
   /** A failed compaction leaves the log as it was, removes its temp file, logs once and waits longer each time. */
