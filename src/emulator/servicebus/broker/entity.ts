@@ -6,6 +6,7 @@ import type {SubQueue} from '../store/message-store.js'
 import type {Delivery, StoredMessage} from './message.js'
 import {numberHeap, type MinHeap} from './min-heap.js'
 import {SequenceIndex} from './sequence-index.js'
+import {SequenceMap} from './sequence-map.js'
 import {payloadBytes} from '../store/queued-message.js'
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete'
@@ -43,7 +44,7 @@ export interface SessionEntry {
 }
 
 export class Entity {
-  readonly messages = new Map<number, StoredMessage>()
+  readonly messages = new SequenceMap<StoredMessage>()
   readonly locked = new Set<number>()
   readonly consumers: Consumer[] = []
   /** Sequence numbers in order (peek). */

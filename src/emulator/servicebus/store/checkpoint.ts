@@ -18,7 +18,7 @@ import {MESSAGE_STATE_CODES, type MessageState, type StoredMessage} from '../bro
 import type {EmulatorLogger} from '../logger.js'
 import {crcOfFile} from './log-replay.js'
 import type {StoreRecord, SubQueue} from './message-store.js'
-import {QueuedMessage, queuedMessage} from './queued-message.js'
+import {QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 const MAGIC = Buffer.from('QJI1', 'latin1')
@@ -159,9 +159,19 @@ export async function writeCheckpoint(
 }
 
 export interface Checkpoint extends CheckpointHeader {
-  /** The messages of each group, in order; bodies parked in log `log`. */
-  messages(log: number): Generator<{queue: string; subQueue: SubQueue; message: QueuedMessage}>
+  /**
+   * Reads the messages, with bodies parked in log `log`: each group's `restore` gets its messages
+   * in order. Awaits `pause()` now and then (a million messages take seconds to read).
+   */
+  readMessages(
+    log: number,
+    restore: (queue: string, subQueue: SubQueue) => (message: QueuedMessage) => void,
+    pause: () => Promise<void>,
+  ): Promise<number>
 }
+
+// Often enough that the CRC pass (4 MB reads, done between) keeps pace with the parse.
+const PAUSE_EVERY = 1024
 
 /** The index file, or undefined when there is none or it is damaged (then the log is replayed whole). */
 export async function readCheckpoint(path: string): Promise<Checkpoint | undefined> {
@@ -183,8 +193,10 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
   const start = 12 + headerLength
   return {
     ...header,
-    *messages(log: number) {
+    async readMessages(log, restore, pause) {
+      // A plain loop that builds each message in place: a million of them is the common case.
       let at = start
+      let read = 0
       const string = () => {
         const length = data.readUInt32LE(at)
         const value = data.toString('utf8', at + 4, at + 4 + length)
@@ -192,32 +204,41 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
         return value
       }
       for (const [queue, subQueue, count] of header.groups) {
+        const add = restore(queue, subQueue)
         for (let i = 0; i < count; i++) {
-          const sequenceNumber = data.readDoubleLE(at)
-          const enqueuedTimeUtc = data.readDoubleLE(at + 8)
-          const bodyAt = data.readDoubleLE(at + 16)
-          const bytes = data.readUInt32LE(at + 24)
-          const deliveryCount = data.readUInt32LE(at + 28)
-          const state = STATES[data[at + 32]]
           const flags = data[at + 33]
+          const message = new QueuedMessage(
+            {
+              sequenceNumber: data.readDoubleLE(at),
+              enqueuedTimeUtc: data.readDoubleLE(at + 8),
+              deliveryCount: data.readUInt32LE(at + 28),
+              state: STATES[data[at + 32]],
+              messageId: '',
+            },
+            undefined,
+            data.readUInt32LE(at + 24),
+          )
+          const bodyAt = data.readDoubleLE(at + 16)
           at += 34
-          const fields: Omit<StoredMessage, 'payload'> = {sequenceNumber, enqueuedTimeUtc, deliveryCount, state, messageId: ''}
-          NUMBER_FIELDS.forEach((field, bit) => {
-            if (flags & (1 << bit)) {
-              fields[field] = data.readDoubleLE(at)
-              at += 8
-            }
-          })
-          fields.messageId = string()
-          STRING_FIELDS.forEach((field, bit) => {
-            if (flags & (1 << (bit + 3))) fields[field] = string()
-          })
-          const message = queuedMessage(fields, undefined, bytes)
+          if (flags & 0b111)
+            NUMBER_FIELDS.forEach((field, bit) => {
+              if (flags & (1 << bit)) {
+                message[field] = data.readDoubleLE(at)
+                at += 8
+              }
+            })
+          message.messageId = string()
+          if (flags & 0b111000)
+            STRING_FIELDS.forEach((field, bit) => {
+              if (flags & (1 << (bit + 3))) message[field] = string()
+            })
           message.park(log, bodyAt, undefined, false)
-          yield {queue, subQueue, message}
+          add(message)
+          if (++read % PAUSE_EVERY === 0) await pause()
         }
       }
       if (at !== data.length) throw new Error(`the index file ${path} has ${data.length - at} bytes left over`)
+      return read
     },
   }
 }
@@ -246,11 +267,8 @@ export async function loadCheckpoint(
   let messages = 0
   try {
     for (const record of checkpoint.records) index.apply(record)
-    for (const {queue, subQueue, message} of checkpoint.messages(log)) {
-      index.restore(queue, subQueue, message)
-      // Let the CRC pass's reads complete meanwhile.
-      if (++messages % 16_384 === 0) await new Promise(resolve => setImmediate(resolve))
-    }
+    // Pauses let the CRC pass's reads complete meanwhile.
+    messages = await checkpoint.readMessages(log, index.restorer(), () => new Promise(resolve => setImmediate(resolve)))
   } catch (error) {
     await crc.catch(() => {})
     logger.info(`store: the index file ${path} cannot be read (${(error as Error).message}); replaying the whole log`)

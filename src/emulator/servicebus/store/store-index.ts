@@ -1,6 +1,7 @@
 // The durable store's own picture of what is live: records replayed from the log, then every
 // appended record, applied in log order. Compaction writes this picture out as a new log.
 import type {StoredMessage} from '../broker/message.js'
+import {SequenceMap} from '../broker/sequence-map.js'
 import type {QueueProperties} from '../broker/queue-properties.js'
 import type {RuleProperties} from '../broker/rules/rule.js'
 import {subscriptionPath, type SubscriptionProperties, type TopicProperties} from '../broker/topic-properties.js'
@@ -13,7 +14,7 @@ import {
   type StoreSnapshot,
   type SubQueue,
 } from './message-store.js'
-import {payloadBytes} from './queued-message.js'
+import {payloadBytes, type QueuedMessage} from './queued-message.js'
 
 /** Queues, topics and subscriptions all hold messages; the kind says which properties they have. */
 type Container =
@@ -24,8 +25,8 @@ type Container =
 type IndexedQueue = Container & {
   name: string
   nextSequenceNumber: number
-  main: Map<number, StoredMessage>
-  deadLetter: Map<number, StoredMessage>
+  main: SequenceMap<StoredMessage>
+  deadLetter: SequenceMap<StoredMessage>
   sessionStates: Map<string, string>
   /** Duplicate-detection history: message id -> until (kept after the message itself is gone). */
   recentMessageIds: Map<string, number>
@@ -122,8 +123,8 @@ export class StoreIndex {
         ...container,
         name,
         nextSequenceNumber: 1,
-        main: new Map(),
-        deadLetter: new Map(),
+        main: new SequenceMap(),
+        deadLetter: new SequenceMap(),
         sessionStates: new Map(),
         recentMessageIds: new Map(),
       })
@@ -156,11 +157,11 @@ export class StoreIndex {
     const topics: StoredTopic[] = []
     const subscriptions: StoredSubscription[] = []
     for (const queue of this.queues.values()) {
-      const bySequence = (a: StoredMessage, b: StoredMessage) => a.sequenceNumber - b.sequenceNumber
       const contents = {
         nextSequenceNumber: queue.nextSequenceNumber,
-        main: [...queue.main.values()].sort(bySequence),
-        deadLetter: [...queue.deadLetter.values()].sort(bySequence),
+        // In order of sequence number, as a SequenceMap gives them.
+        main: [...queue.main.values()],
+        deadLetter: [...queue.deadLetter.values()],
         sessionStates: Object.fromEntries(queue.sessionStates),
       }
       if (queue.kind === 'queue') queues.push({properties: queue.properties, ...contents, recentMessageIds: this.liveMessageIds(queue)})
@@ -194,12 +195,25 @@ export class StoreIndex {
     }
   }
 
-  /** A message loaded from the index file (its duplicate-detection history comes in its own record). */
-  restore(queue: string, subQueue: SubQueue, message: StoredMessage): void {
-    this.put(queue, subQueue, message)
+  /**
+   * Where messages loaded from the index file go: for each group (one sub-queue's messages, in
+   * order, each new to it), a function that adds one. Their duplicate-detection history comes in
+   * its own record.
+   */
+  restorer(): (queue: string, subQueue: SubQueue) => (message: QueuedMessage) => void {
+    return (queueName, subQueue) => {
+      const queue = this.queues.get(queueKey(queueName))
+      if (!queue) return () => undefined
+      const map = queue[subQueue]
+      return message => {
+        map.set(message.sequenceNumber, message)
+        this.liveBytes += message.payloadBytes
+        if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
+      }
+    }
   }
 
-  private sub(queue: string, subQueue: SubQueue): Map<number, StoredMessage> | undefined {
+  private sub(queue: string, subQueue: SubQueue): SequenceMap<StoredMessage> | undefined {
     return this.queues.get(queueKey(queue))?.[subQueue]
   }
 
