@@ -56,6 +56,8 @@ export const STORE = {
   /** Compact when the log is bigger than this and more than twice the live data. */
   compactMinBytes: 64 * 1024 * 1024,
   compactLiveRatio: 2,
+  /** About what a message's record adds to its body in the log (frame, JSON of its fields): the live data's size counts it. */
+  messageRecordBytes: 200,
   /** Message bodies kept in memory besides the log (the latest written or read); the rest is read from the log. */
   hotBodyBytes: 2 * 1024 * 1024,
 } as const

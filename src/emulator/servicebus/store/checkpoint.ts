@@ -18,14 +18,12 @@ import {MESSAGE_STATE_CODES, type MessageState, type StoredMessage} from '../bro
 import type {EmulatorLogger} from '../logger.js'
 import {crcOfFile} from './log-replay.js'
 import type {StoreRecord, SubQueue} from './message-store.js'
-import {QueuedMessage} from './queued-message.js'
+import {OPTIONAL_NUMBER_FIELDS as NUMBER_FIELDS, OPTIONAL_STRING_FIELDS as STRING_FIELDS, QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 const MAGIC = Buffer.from('QJI1', 'latin1')
 const CHUNK_BYTES = 1024 * 1024
 const STATES = Object.fromEntries(Object.entries(MESSAGE_STATE_CODES).map(([state, code]) => [code, state])) as Record<number, MessageState>
-const NUMBER_FIELDS = ['expiresAtUtc', 'timeToLiveMs', 'scheduledEnqueueTimeUtc'] as const
-const STRING_FIELDS = ['sessionId', 'partitionKey', 'deadLetterSource'] as const
 
 export interface CheckpointHeader {
   logBytes: number

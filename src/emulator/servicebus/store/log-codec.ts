@@ -11,7 +11,7 @@ import {crc32} from 'node:zlib'
 import type {StoredMessage} from '../broker/message.js'
 import {copyPayload} from '../payload-arena.js'
 import type {StoreRecord} from './message-store.js'
-import {bodyInMemory, bodyToWrite, plainFields, queuedMessage} from './queued-message.js'
+import {bodyInMemory, bodyToWrite, OPTIONAL_NUMBER_FIELDS, OPTIONAL_STRING_FIELDS, queuedMessage} from './queued-message.js'
 
 /**
  * A message body in an encoded frame: `at` is its offset from the frame's start (plus the base
@@ -49,9 +49,23 @@ function messageOf(record: StoreRecord): StoredMessage | undefined {
 }
 
 /** The record as JSON, the payload left out (stringify must not see the Buffer: toJSON is slow). */
-function recordJson(record: StoreRecord): string {
-  if (record.type !== 'message-put' && record.type !== 'message-move') return JSON.stringify(record)
-  return JSON.stringify({...record, message: plainFields(record.message)})
+export function recordJson(record: StoreRecord): string {
+  // Message records, written by hand: stringifying a copy of each message was the largest cost of
+  // durable ingest (~2.5 µs a message). The same JSON as JSON.stringify (log-codec.test.ts).
+  const text = JSON.stringify
+  if (record.type === 'message-put')
+    return `{"type":"message-put","queue":${text(record.queue)},"subQueue":${text(record.subQueue)},"message":${messageJson(record.message)}}`
+  if (record.type === 'message-move')
+    return `{"type":"message-move","queue":${text(record.queue)},"from":${text(record.from)},"to":${text(record.to)},"message":${messageJson(record.message)}}`
+  return text(record)
+}
+
+function messageJson(message: StoredMessage): string {
+  const text = JSON.stringify
+  let json = `{"sequenceNumber":${text(message.sequenceNumber)},"enqueuedTimeUtc":${text(message.enqueuedTimeUtc)},"deliveryCount":${text(message.deliveryCount)},"state":${text(message.state)},"messageId":${text(message.messageId)}`
+  for (const field of OPTIONAL_NUMBER_FIELDS) if (message[field] !== undefined) json += `,"${field}":${text(message[field])}`
+  for (const field of OPTIONAL_STRING_FIELDS) if (message[field] !== undefined) json += `,"${field}":${text(message[field])}`
+  return `${json}}`
 }
 
 function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {

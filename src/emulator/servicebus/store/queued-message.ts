@@ -109,14 +109,14 @@ export class QueuedMessage implements StoredMessage {
   }
 }
 
-const OPTIONAL_FIELDS = [
-  'expiresAtUtc',
-  'timeToLiveMs',
-  'scheduledEnqueueTimeUtc',
-  'sessionId',
-  'partitionKey',
-  'deadLetterSource',
-] as const satisfies ReadonlyArray<keyof StoredMessage>
+/** The optional fields of a message, by type (the log's and the index file's encoders list them). */
+export const OPTIONAL_NUMBER_FIELDS = ['expiresAtUtc', 'timeToLiveMs', 'scheduledEnqueueTimeUtc'] as const satisfies ReadonlyArray<
+  keyof StoredMessage
+>
+export const OPTIONAL_STRING_FIELDS = ['sessionId', 'partitionKey', 'deadLetterSource'] as const satisfies ReadonlyArray<
+  keyof StoredMessage
+>
+const OPTIONAL_FIELDS = [...OPTIONAL_NUMBER_FIELDS, ...OPTIONAL_STRING_FIELDS]
 
 /** A queued message made of plain fields (a replayed record's metadata); the body given or in a log. */
 export function queuedMessage(fields: Omit<StoredMessage, 'payload'>, payload: Buffer | undefined, bytes?: number): QueuedMessage {

@@ -14,6 +14,7 @@ import {
   type StoreSnapshot,
   type SubQueue,
 } from './message-store.js'
+import {STORE} from '../constants.js'
 import {payloadBytes, type QueuedMessage} from './queued-message.js'
 
 /** Queues, topics and subscriptions all hold messages; the kind says which properties they have. */
@@ -34,7 +35,11 @@ type IndexedQueue = Container & {
 
 export class StoreIndex {
   private readonly queues = new Map<string, IndexedQueue>()
-  /** Payload bytes of live messages: compaction compares it with the log size. */
+  /**
+   * About the bytes the live data takes in the log (each message's body and record, session
+   * states): compaction compares it with the log size. Counting bodies alone, a log of small
+   * messages with nothing to drop looked mostly garbage and was rewritten for nothing.
+   */
   liveBytes = 0
 
   apply(record: StoreRecord): void {
@@ -133,7 +138,7 @@ export class StoreIndex {
   private deleteContainer(name: string): void {
     const queue = this.queues.get(queueKey(name))
     if (!queue) return
-    for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= payloadBytes(message)
+    for (const map of [queue.main, queue.deadLetter]) for (const message of map.values()) this.liveBytes -= liveSize(message)
     for (const state of queue.sessionStates.values()) this.liveBytes -= state.length
     this.queues.delete(queueKey(name))
   }
@@ -207,7 +212,7 @@ export class StoreIndex {
       const map = queue[subQueue]
       return message => {
         map.set(message.sequenceNumber, message)
-        this.liveBytes += message.payloadBytes
+        this.liveBytes += message.payloadBytes + STORE.messageRecordBytes
         if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
       }
     }
@@ -222,11 +227,11 @@ export class StoreIndex {
     if (!queue) return
     const map = queue[subQueue]
     const previous = map.get(message.sequenceNumber)
-    if (previous) this.liveBytes -= payloadBytes(previous)
+    if (previous) this.liveBytes -= liveSize(previous)
     // The broker's own object, shared (no copy per message): every change the broker makes to it
     // is also logged, and replaying a change twice (compaction racing an append) is harmless.
     map.set(message.sequenceNumber, message)
-    this.liveBytes += payloadBytes(message)
+    this.liveBytes += liveSize(message)
     if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
   }
 
@@ -234,7 +239,12 @@ export class StoreIndex {
     const map = this.sub(queueName, subQueue)
     const message = map?.get(sequenceNumber)
     if (!map || !message) return
-    this.liveBytes -= payloadBytes(message)
+    this.liveBytes -= liveSize(message)
     map.delete(sequenceNumber)
   }
+}
+
+/** What a message takes in the log, about. */
+function liveSize(message: StoredMessage): number {
+  return payloadBytes(message) + STORE.messageRecordBytes
 }
