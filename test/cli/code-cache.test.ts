@@ -37,3 +37,17 @@ describe('the V8 code cache of the oclif bundle', () => {
     assert.deepEqual(loadReport(join(dir.path, 'oclif.js')), {accepted: false, flags: 'function'})
   })
 })
+
+describe("the bundle's command sort", () => {
+  it('orders every command id (qjob and its plugins) as the localeCompare it replaces', async () => {
+    const {Config} = await import('@oclif/core')
+    const config = await Config.load(repoRoot)
+    const ids = config.commands.map(command => command.id)
+    assert.ok(ids.includes('scale') && ids.includes('autocomplete') && ids.includes('help'), ids.join(' '))
+    const byCodePoint = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    assert.deepEqual(
+      [...ids].sort((a, b) => a.localeCompare(b)),
+      byCodePoint,
+    )
+  })
+})
