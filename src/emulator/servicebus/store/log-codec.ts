@@ -60,12 +60,25 @@ export function recordJson(record: StoreRecord): string {
   return text(record)
 }
 
+/** Every field a message record holds (replay reads no others), in the order they are written. */
+const MESSAGE_FIELDS = [
+  'sequenceNumber',
+  'enqueuedTimeUtc',
+  'deliveryCount',
+  'state',
+  'messageId',
+  ...OPTIONAL_NUMBER_FIELDS,
+  ...OPTIONAL_STRING_FIELDS,
+] as const
+
+/** As JSON.stringify of the fields: an undefined one is left out. */
 function messageJson(message: StoredMessage): string {
-  const text = JSON.stringify
-  let json = `{"sequenceNumber":${text(message.sequenceNumber)},"enqueuedTimeUtc":${text(message.enqueuedTimeUtc)},"deliveryCount":${text(message.deliveryCount)},"state":${text(message.state)},"messageId":${text(message.messageId)}`
-  for (const field of OPTIONAL_NUMBER_FIELDS) if (message[field] !== undefined) json += `,"${field}":${text(message[field])}`
-  for (const field of OPTIONAL_STRING_FIELDS) if (message[field] !== undefined) json += `,"${field}":${text(message[field])}`
-  return `${json}}`
+  let json = ''
+  for (const field of MESSAGE_FIELDS) {
+    const value = message[field]
+    if (value !== undefined) json += `,"${field}":${JSON.stringify(value)}`
+  }
+  return `{${json.slice(1)}}`
 }
 
 function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
