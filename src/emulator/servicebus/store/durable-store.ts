@@ -317,8 +317,8 @@ export class DurableStore implements MessageStore {
   /** Whether the log is over `factor` times the size at which it is compacted. */
   private shouldCompact(factor: number): boolean {
     const minBytes = factor * (this.options.compactMinBytes ?? STORE.compactMinBytes)
-    // Against the last compacted size too: live data whose frames are mostly metadata (small
-    // messages) is more than twice its payload bytes, and would otherwise compact on every write.
+    // Against the last compacted size too: the live size is an estimate (bodies plus about 200
+    // bytes a record), and where it falls short a log just compacted would be compacted again.
     const live = Math.max(this.index.liveBytes, this.compactedBytes)
     return (
       !this.closed &&
