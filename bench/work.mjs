@@ -53,11 +53,17 @@ const rows = []
 try {
   for (const level of levels) {
     const queue = `work-${level}`
-    const sender = client.createSender(queue)
-    await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
-    await sender.close()
+    const fill = async () => {
+      const sender = client.createSender(queue)
+      await sender.sendMessages(Array.from({length: jobs}, (_, i) => ({body: String(i)})))
+      await sender.close()
+    }
     const reference = await run([join(root, 'bench/sdk/spawn-only.mjs'), 'true', String(jobs), String(level)])
     const {firstMs, lastMs} = JSON.parse(reference.stdout)
+    await fill()
+    const sdkWorker = await run([join(root, 'bench/sdk/sdk-worker.mjs'), queue, 'true', String(jobs), String(level)])
+    const sdkTimes = JSON.parse(sdkWorker.stdout)
+    await fill()
     const {seconds, stderr, jobEnds} = await run([
       join(root, 'bin/run.js'),
       'work',
@@ -80,6 +86,8 @@ try {
       referenceSeconds: reference.seconds,
       referenceRate: jobs / reference.seconds,
       referenceSteady: steadyRate(firstMs, lastMs),
+      sdkRate: jobs / sdkWorker.seconds,
+      sdkSteady: steadyRate(sdkTimes.firstMs, sdkTimes.lastMs),
     })
   }
 } finally {
@@ -88,19 +96,20 @@ try {
   rmSync(home, {recursive: true, force: true})
 }
 
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`
 if (markdown) {
   console.log(
-    `| \`qjob work --exec true\` (${jobs} jobs) | qjob work, wall | spawn-only script, wall | qjob / script | qjob work, steady | script, steady | qjob / script, steady |`,
+    `| \`qjob work --exec true\` (${jobs} jobs) | qjob work, wall | spawn-only script, wall | qjob / script | qjob work, steady | spawn-only, steady | qjob / spawn-only, steady | SDK worker, steady | qjob / SDK worker, steady |`,
   )
-  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const row of rows)
     console.log(
-      `| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${(row.rate / row.referenceRate).toFixed(2)}x | ${row.steady.toFixed(0)} jobs/s | ${row.referenceSteady.toFixed(0)} jobs/s | ${(row.steady / row.referenceSteady).toFixed(2)}x |`,
+      `| concurrency ${row.level} | ${row.rate.toFixed(0)} jobs/s (${row.seconds.toFixed(2)} s) | ${row.referenceRate.toFixed(0)} jobs/s (${row.referenceSeconds.toFixed(2)} s) | ${ratio(row.rate, row.referenceRate)} | ${row.steady.toFixed(0)} jobs/s | ${row.referenceSteady.toFixed(0)} jobs/s | ${ratio(row.steady, row.referenceSteady)} | ${row.sdkSteady.toFixed(0)} jobs/s | ${ratio(row.steady, row.sdkSteady)} |`,
     )
 } else {
   for (const row of rows) {
     console.log(
-      `concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${(row.rate / row.referenceRate).toFixed(2)}x; steady ${row.steady.toFixed(0)} vs ${row.referenceSteady.toFixed(0)} jobs/s = ${(row.steady / row.referenceSteady).toFixed(2)}x`,
+      `concurrency ${String(row.level).padStart(2)}: ${jobs} jobs in ${row.seconds.toFixed(2)} s = ${row.rate.toFixed(0)} jobs/s; spawn-only ${row.referenceRate.toFixed(0)} jobs/s; ${ratio(row.rate, row.referenceRate)}; steady ${row.steady.toFixed(0)} vs ${row.referenceSteady.toFixed(0)} jobs/s = ${ratio(row.steady, row.referenceSteady)}; SDK worker steady ${row.sdkSteady.toFixed(0)} jobs/s (qjob ${ratio(row.steady, row.sdkSteady)})`,
     )
   }
 }

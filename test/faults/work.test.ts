@@ -1,5 +1,6 @@
 // Issue 16, items 3-5: `qjob work` under kill -9, SIGTERM with every slot busy, and a lost
-// connection.
+// connection; and the job host (the small process that starts jobs) killed, alone or with the
+// worker, and the worker's stdout closed while a job writes.
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -7,13 +8,20 @@ import {after, before, describe, it} from 'node:test'
 import {ServiceBusClient} from '@azure/service-bus'
 
 import {type MessagingFixture, startMessagingFixture} from '../messaging/helpers.js'
-import {alive, fileText, start, startCuttableProxy, until} from './helpers.js'
+import {alive, closeAfterFirstLine, fileText, start, startCuttableProxy, until} from './helpers.js'
 
 describe('qjob work under faults', () => {
   let fx: MessagingFixture
   let client: ServiceBusClient
   before(async () => {
-    fx = await startMessagingFixture([{name: 'orphans', lockDuration: 'PT2S'}, {name: 'busy'}, {name: 'flaky'}])
+    fx = await startMessagingFixture([
+      {name: 'orphans', lockDuration: 'PT2S'},
+      {name: 'busy'},
+      {name: 'flaky'},
+      {name: 'host-killed'},
+      {name: 'both-killed', lockDuration: 'PT2S'},
+      {name: 'pipe-closed', lockDuration: 'PT2S'},
+    ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
   })
   after(async () => {
@@ -47,6 +55,71 @@ describe('qjob work under faults', () => {
       return !groupAlive
     }, "the job's process group to die")
     assert.equal(groupAlive, false)
+  })
+
+  /** The pids a job wrote with `echo $$ $PPID`: the job's shell and the job host that started it. */
+  const jobAndHost = (pidFile: string) => fileText(pidFile).trim().split(' ').map(Number)
+
+  const groupGone = (pid: number) => {
+    try {
+      process.kill(-pid, 0)
+      return false
+    } catch {
+      return true
+    }
+  }
+
+  it('kill -9 of the job host kills its running job; the message comes back and a new host runs it', async () => {
+    await send('host-killed', ['one'])
+    const pidFile = join(fx.home, 'host-killed.pid')
+    const again = join(fx.home, 'host-killed.again')
+    const command = `if [ "$QJOB_DELIVERY_COUNT" = 0 ]; then echo $$ $PPID > ${pidFile}; sleep 60; else cat > ${again}; fi`
+    const worker = start(['work', '-q', 'host-killed', '--exec', command], {cwd: fx.home, env: fx.env})
+    await until(() => fileText(pidFile).endsWith('\n'), 'the job to start')
+    const [jobPid, hostPid] = jobAndHost(pidFile)
+    assert.notEqual(hostPid, worker.child.pid, 'the job is started by the host, not the worker')
+    process.kill(hostPid, 'SIGKILL')
+    await until(() => groupGone(jobPid), "the job's process group to die")
+    await until(() => fileText(again) === 'one', 'the message to run again')
+    assert.equal(worker.child.exitCode, null, worker.stderr())
+    worker.child.kill('SIGTERM')
+    const result = await worker.exit()
+    assert.equal(result.code, 0, worker.stderr())
+    assert.match(worker.stderr(), /at=job .*attempt=1 outcome=abandoned signal=SIGKILL/)
+    assert.match(worker.stderr(), /at=job .*attempt=2 outcome=completed exit=0/)
+    assert.match(worker.stderr(), /at=summary processed=2 completed=1 abandoned=1/)
+  })
+
+  it('kill -9 of the worker and the job host at once still kills the running job', async () => {
+    await send('both-killed', ['one'])
+    const pidFile = join(fx.home, 'both-killed.pid')
+    const worker = start(['work', '-q', 'both-killed', '--exec', `echo $$ $PPID > ${pidFile}; sleep 60 & wait`], {
+      cwd: fx.home,
+      env: fx.env,
+    })
+    await until(() => fileText(pidFile).endsWith('\n'), 'the job to start')
+    const [jobPid, hostPid] = jobAndHost(pidFile)
+    worker.child.kill('SIGKILL')
+    process.kill(hostPid, 'SIGKILL')
+    await worker.exit()
+    await until(() => groupGone(jobPid), "the job's process group to die")
+  })
+
+  it("the worker's stdout closed while a job writes: exit 141 and the message is not completed", async () => {
+    await send('pipe-closed', ['one'])
+    const worker = start(['work', '-q', 'pipe-closed', '--exec', 'echo first; while :; do sleep 0.1; echo more; done'], {
+      cwd: fx.home,
+      env: fx.env,
+    })
+    assert.equal(await closeAfterFirstLine(worker), 'first')
+    const result = await worker.exit()
+    assert.equal(result.code, 141, worker.stderr())
+    assert.doesNotMatch(worker.stderr(), /outcome=completed/)
+    const receiver = client.createReceiver('pipe-closed')
+    const [back] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 10_000})
+    assert.equal(back?.body.toString(), 'one', 'the message comes back when its lock expires')
+    await receiver.completeMessage(back)
+    await receiver.close()
   })
 
   it('SIGTERM with every slot busy still honours --drain-timeout (the clock starts at the signal)', async () => {

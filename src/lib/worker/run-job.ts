@@ -2,11 +2,11 @@
 // lines of stderr kept for a dead-letter description. A timeout or a stop kills the whole process
 // group (TERM, then KILL after a grace period).
 //
-// Jobs die with the worker, however it dies. The job leads its own process group (so a kill
-// reaches everything it started), and a watcher in that group holds fd 3: one end of a socket pair
-// whose other end only the worker holds. When the worker exits, even by kill -9, the kernel closes
-// its end, the watcher's read ends, and it kills the group (TERM, then KILL after the grace
-// period). Otherwise a job would outlive a killed worker and run twice at once when its message
+// Jobs die with the process that started them (the job host, which exits with the worker), however
+// it dies. The job leads its own process group (so a kill reaches everything it started), and a
+// watcher in that group holds fd 3: one end of a socket pair whose other end only the starting
+// process holds. When that process exits, even by kill -9, the kernel closes its end, the
+// watcher's read ends, and it kills the group (TERM, then KILL after the grace period). Otherwise a job would outlive a killed worker and run twice at once when its message
 // comes back. A job that ends normally has its group killed too: nothing it left behind runs on.
 import {spawn} from 'node:child_process'
 import type {Socket} from 'node:net'

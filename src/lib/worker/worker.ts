@@ -8,8 +8,10 @@ import type {ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver} fr
 import {splitEntityPath} from '../servicebus/entity.js'
 import {bodyBytes, jobEnvironment} from './job-env.js'
 import type {JobLog} from './job-log.js'
-import {runJob} from './run-job.js'
+import {JobRunner} from './job-runner.js'
+import type {JobOutcome} from './run-job.js'
 import {SettlementOrder} from '../servicebus/settlement-order.js'
+import {PIPE_CLOSED_EXIT_CODE} from '../stdout.js'
 
 export interface WorkerOptions {
   queue: string
@@ -61,6 +63,8 @@ const FATAL_CODES = new Set(['UnauthorizedAccess', 'MessagingEntityNotFound', 'M
 export class Worker {
   readonly summary: WorkerSummary = {processed: 0, completed: 0, abandoned: 0, deadLettered: 0, failedSettlements: 0}
   private readonly killJobs = new AbortController()
+  // Jobs start in a small host process; stdout closed there ends the worker as its own EPIPE would.
+  private readonly jobs = new JobRunner(() => process.exit(PIPE_CLOSED_EXIT_CODE))
   private taken = 0
   private readonly settlements = new SettlementOrder()
   private averageJobMs?: number
@@ -104,18 +108,23 @@ export class Worker {
   }
 
   async run(): Promise<WorkerSummary> {
-    if (this.options.sessions) await this.runSessions()
-    else {
-      const {name, subscription} = splitEntityPath(this.options.queue)
-      const receiver =
-        subscription === undefined
-          ? this.client.createReceiver(name, this.receiverOptions())
-          : this.client.createReceiver(name, subscription, this.receiverOptions())
-      try {
-        await this.consume(receiver, this.options.concurrency)
-      } finally {
-        await receiver.close()
+    this.jobs.start() // while the connection opens
+    try {
+      if (this.options.sessions) await this.runSessions()
+      else {
+        const {name, subscription} = splitEntityPath(this.options.queue)
+        const receiver =
+          subscription === undefined
+            ? this.client.createReceiver(name, this.receiverOptions())
+            : this.client.createReceiver(name, subscription, this.receiverOptions())
+        try {
+          await this.consume(receiver, this.options.concurrency)
+        } finally {
+          await receiver.close()
+        }
       }
+    } finally {
+      this.jobs.close()
     }
     return this.summary
   }
@@ -287,9 +296,9 @@ export class Worker {
       this.options.log({...base, outcome: 'dead-lettered', reason: 'NoRoute', duration_ms: 0})
       return
     }
-    let result: Awaited<ReturnType<typeof runJob>>
+    let result: JobOutcome
     try {
-      result = await runJob({
+      result = await this.jobs.run({
         command,
         input: bodyBytes(message),
         env: jobEnvironment(message),

@@ -1,0 +1,74 @@
+// The worker's side of the job host (job-host.ts): runs jobs in that process and hands back their
+// outcomes. The host starts on first use (or `start()`); if it dies, the jobs it was running count
+// as killed (their messages are abandoned and come back) and the next job starts a new host.
+import {type ChildProcess, fork} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+import type {HostReply, HostRequest} from './job-host.js'
+import type {JobOutcome, RunJobOptions} from './run-job.js'
+
+const HOST_PATH = fileURLToPath(new URL('job-host.js', import.meta.url))
+
+export class JobRunner {
+  private host?: ChildProcess
+  private nextId = 1
+  private readonly waiting = new Map<number, {resolve: (outcome: JobOutcome) => void; started: number}>()
+
+  /** @param onStdoutClosed called when the reader of stdout has gone (the host got EPIPE). */
+  constructor(private readonly onStdoutClosed: () => void) {}
+
+  start(): ChildProcess {
+    if (this.host) return this.host
+    // No inherited flags: the host is plain Node with one module.
+    const host = fork(HOST_PATH, [], {execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
+    host.on('message', (reply: HostReply) => {
+      if (reply.type === 'stdout-closed') return this.onStdoutClosed()
+      this.waiting.get(reply.id)?.resolve(reply.outcome)
+      this.waiting.delete(reply.id)
+      if (this.waiting.size === 0) host.channel?.unref()
+    })
+    // A host that could not start or has died takes its jobs with it (their watchers see it go).
+    const lost = (why: string) => {
+      if (this.host !== host) return
+      this.host = undefined
+      for (const [id, {resolve, started}] of this.waiting) {
+        this.waiting.delete(id)
+        resolve({signal: 'SIGKILL', timedOut: false, stderrTail: why, durationMs: Date.now() - started})
+      }
+    }
+    host.on('error', error => {
+      if (host.pid === undefined) lost(`the job host did not start: ${error.message}`)
+    })
+    host.once('exit', () => lost('the job host exited'))
+    // Idle, the host must not keep the worker alive; a running job does (see run).
+    host.unref()
+    host.channel?.unref()
+    this.host = host
+    return host
+  }
+
+  run(options: RunJobOptions): Promise<JobOutcome> {
+    const host = this.start()
+    const id = this.nextId++
+    const outcome = new Promise<JobOutcome>(resolve => this.waiting.set(id, {resolve, started: Date.now()}))
+    const request: HostRequest = {
+      type: 'run',
+      id,
+      command: options.command,
+      input: options.input,
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      killGraceMs: options.killGraceMs,
+    }
+    host.channel?.ref()
+    host.send(request)
+    const kill = () => this.host?.send({type: 'kill', id} satisfies HostRequest)
+    options.signal?.addEventListener('abort', kill, {once: true})
+    return outcome.finally(() => options.signal?.removeEventListener('abort', kill))
+  }
+
+  /** Ends the host; running jobs are ended by it on the way out. */
+  close(): void {
+    this.host?.disconnect()
+  }
+}
