@@ -41,15 +41,26 @@ if (rewritten.split(LOCALE_SORT).length !== 2) throw new Error(`bundle-oclif: ex
 // patterns); a name without glob characters can only match itself.
 const PLUGIN_MATCH = 'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))'
 if (rewritten.split(PLUGIN_MATCH).length !== 2) throw new Error(`bundle-oclif: expected oclif's plugin match once: ${PLUGIN_MATCH}`)
-writeFileSync(
-  BUNDLE,
-  rewritten
-    .replace(LOCALE_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
-    .replace(
-      PLUGIN_MATCH,
-      'patterns.some((w) => (/[*?[\\]{}()!+@]/.test(w.replace(/^@[^/]+\\//, "")) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
-    ),
-)
+// Two built-ins are required at load but used only by a few calls (a shell lookup, reading flags
+// from stdin); child_process alone is ~5 ms to load. They load on first use instead
+// (__qjobLazy, defined by the loader below).
+const LAZY_REQUIRES = ['var node_child_process_1 = require("node:child_process");', 'var node_readline_1 = require("node:readline");']
+let bundled = rewritten
+  .replace(LOCALE_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
+  .replace(
+    PLUGIN_MATCH,
+    'patterns.some((w) => (/[*?[\\]{}()!+@]/.test(w.replace(/^@[^/]+\\//, "")) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
+  )
+// oclif's platform check loads wsl-utils, which loads child_process, for its isWsl: the same value
+// as is-wsl's, which loads nothing.
+const PLATFORM_CHECK = 'return (await Promise.resolve().then(() => (init_wsl_utils(), wsl_utils_exports))).isWsl ? "wsl"'
+if (bundled.split(PLATFORM_CHECK).length !== 2) throw new Error(`bundle-oclif: expected oclif's platform check once: ${PLATFORM_CHECK}`)
+bundled = bundled.replace(PLATFORM_CHECK, 'return (init_is_wsl(), is_wsl_default) ? "wsl"')
+for (const line of LAZY_REQUIRES) {
+  if (bundled.split(line).length !== 2) throw new Error(`bundle-oclif: expected this require once: ${line}`)
+  bundled = bundled.replace(line, line.replace('require(', '__qjobLazy('))
+}
+writeFileSync(BUNDLE, bundled)
 
 writeFileSync(
   'dist/lib/oclif.js',
@@ -67,7 +78,9 @@ let cachedData
 try {
   cachedData = readFileSync(cacheFile)
 } catch {}
-const source = \`(function (__qjobImport, exports, require, module, __filename, __dirname) {\${readFileSync(bundle, 'utf8')}\n})\`
+// A module object that requires the module on its first property read.
+const lazy = 'function __qjobLazy(id) { let loaded; const load = () => (loaded ??= require(id)); return new Proxy({}, {get: (_, key) => load()[key], has: (_, key) => key in load()}) }'
+const source = \`(function (__qjobImport, exports, require, module, __filename, __dirname) {\${lazy}\n\${readFileSync(bundle, 'utf8')}\n})\`
 const script = new Script(source, {filename: bundle, cachedData})
 const module = {exports: {}}
 script.runInThisContext().call(module.exports, specifier => import(specifier), module.exports, createRequire(bundle), module, bundle, dirname(bundle))

@@ -62,6 +62,12 @@ describe('qjob as a user runs it', () => {
     assert.equal(result.code, 0)
     assert.ok(!result.stdout.includes('\u001B['))
   })
+
+  it('FORCE_COLOR paints the table header (chalk is loaded when colour is on)', async () => {
+    const result = await runCli(['config', 'list'], {cwd: dir.path, env: {...cleanEnv(dir.path), FORCE_COLOR: '1'}})
+    assert.equal(result.code, 0, result.stderr)
+    assert.ok(result.stdout.startsWith('\u001B[1mKEY'), JSON.stringify(result.stdout.slice(0, 20)))
+  })
 })
 
 describe('start-up stays light', () => {
@@ -82,6 +88,12 @@ describe('start-up stays light', () => {
       for (const heavy of ['@azure/', 'heroku-client', 'rhea']) assert.ok(!modules.includes(heavy), `${heavy} was loaded`)
     })
   }
+
+  it('qjob config list off a terminal does not load chalk (no colour, nothing to paint)', async () => {
+    const modules = await loadedModules(['config', 'list'])
+    assert.ok(modules.includes('dist/lib/output.js'), 'the trace saw the output module')
+    assert.ok(!modules.includes('/chalk/'), 'chalk was loaded')
+  })
 
   it('qjob --version does not load oclif at all', async () => {
     assert.ok(!(await loadedModules(['--version'])).includes('oclif'))

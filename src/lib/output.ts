@@ -1,7 +1,5 @@
 // Everything qjob writes: tables for people, JSON and NDJSON for scripts (stdout); progress and
 // warnings for people (stderr). Colour only on a TTY, honouring NO_COLOR and FORCE_COLOR.
-import {Chalk, type ChalkInstance} from 'chalk'
-
 import {redact} from '../common/redact.js'
 
 type ColorLevel = 0 | 1 | 2 | 3
@@ -19,19 +17,39 @@ export function colorLevel(stream: {isTTY?: boolean}, env: NodeJS.ProcessEnv = p
   return env.COLORTERM === 'truecolor' ? 3 : 2
 }
 
-let stdoutChalk: ChalkInstance | undefined
-let stderrChalk: ChalkInstance | undefined
-
-/** chalk for text written to stdout. */
-export function color(): ChalkInstance {
-  stdoutChalk ??= new Chalk({level: colorLevel(process.stdout)})
-  return stdoutChalk
+type Paint = (text: string) => string
+/** The styles qjob uses (a chalk instance is one). */
+export interface Palette {
+  bold: Paint
+  dim: Paint
+  yellow: Paint
+  cyan: Paint
 }
 
-/** chalk for text written to stderr (warnings, progress). */
-export function colorErr(): ChalkInstance {
-  stderrChalk ??= new Chalk({level: colorLevel(process.stderr)})
-  return stderrChalk
+const same: Paint = text => text
+const PLAIN: Palette = {bold: same, dim: same, yellow: same, cyan: same}
+// chalk is loaded only when a stream gets colour: off a terminal (scripts, CI) nothing needs it,
+// and loading it was ~17 ms of every command's start-up.
+const chalk = colorLevel(process.stdout) > 0 || colorLevel(process.stderr) > 0 ? await import('chalk') : undefined
+
+function paletteFor(stream: {isTTY?: boolean}): Palette {
+  const level = colorLevel(stream)
+  return level === 0 || chalk === undefined ? PLAIN : new chalk.Chalk({level})
+}
+
+let stdoutPalette: Palette | undefined
+let stderrPalette: Palette | undefined
+
+/** Styles for text written to stdout. */
+export function color(): Palette {
+  stdoutPalette ??= paletteFor(process.stdout)
+  return stdoutPalette
+}
+
+/** Styles for text written to stderr (warnings, progress). */
+export function colorErr(): Palette {
+  stderrPalette ??= paletteFor(process.stderr)
+  return stderrPalette
 }
 
 export function printJson(data: unknown, stream: NodeJS.WritableStream = process.stdout): void {

@@ -1,7 +1,7 @@
 // The oclif bundle is compiled with the V8 code cache the build wrote; a cache V8 rejects (another
 // node version, a damaged file) or none at all only costs time, never a failed start.
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {copyFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
@@ -49,5 +49,33 @@ describe("the bundle's command sort", () => {
       [...ids].sort((a, b) => a.localeCompare(b)),
       byCodePoint,
     )
+  })
+})
+
+describe('built-ins the bundle loads on first use', () => {
+  const dir = tempDir('qjob-lazy-builtins-')
+  after(() => dir.cleanup())
+
+  it('a command run off a terminal loads neither child_process nor readline', () => {
+    const script = `const {run} = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'lib', 'oclif.js')).href)})
+await run(['config', 'list'], ${JSON.stringify(repoRoot)})
+process.stderr.write(JSON.stringify(process.moduleLoadList))`
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: {PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, '.config')},
+    })
+    assert.equal(result.status, 0, result.stderr)
+    assert.match(result.stdout, /^KEY +VALUE/)
+    const loaded = JSON.parse(result.stderr) as string[]
+    assert.ok(loaded.includes('NativeModule fs'), 'the list names built-ins')
+    for (const name of ['child_process', 'readline']) assert.ok(!loaded.includes(`NativeModule ${name}`), `${name} was loaded`)
+  })
+
+  it('oclif still reads an argument from stdin through the lazily loaded readline', async () => {
+    const env = {PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, '.config')}
+    assert.equal((await runCli(['config', 'set', 'queue', 'from-config'], {home: dir.path, cwd: dir.path, env})).code, 0)
+    const result = await runCli(['config', 'get'], {home: dir.path, cwd: dir.path, env, input: 'queue\n'})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout.trim(), 'from-config')
   })
 })
