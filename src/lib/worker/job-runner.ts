@@ -2,12 +2,18 @@
 // outcomes. The host starts on first use (or `start()`); if it dies, the jobs it was running count
 // as killed (their messages are abandoned and come back) and the next job starts a new host.
 import {type ChildProcess, fork} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import type {HostReply, HostRequest} from './job-host.js'
 import type {JobOutcome, RunJobOptions} from './run-job.js'
 
-const HOST_PATH = fileURLToPath(new URL('job-host.js', import.meta.url))
+/** The built host; run from the sources (bin/dev.js, under tsx) the .ts file, with tsx. */
+function hostModule(): {path: string; execArgv: string[]} {
+  const built = fileURLToPath(new URL('job-host.js', import.meta.url))
+  if (existsSync(built)) return {path: built, execArgv: []}
+  return {path: fileURLToPath(new URL('job-host.ts', import.meta.url)), execArgv: ['--import', 'tsx']}
+}
 
 export class JobRunner {
   private host?: ChildProcess
@@ -20,7 +26,8 @@ export class JobRunner {
   start(): ChildProcess {
     if (this.host) return this.host
     // No inherited flags: the host is plain Node with one module.
-    const host = fork(HOST_PATH, [], {execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
+    const {path, execArgv} = hostModule()
+    const host = fork(path, [], {execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
     host.on('message', (reply: HostReply) => {
       if (reply.type === 'stdout-closed') return this.onStdoutClosed()
       this.waiting.get(reply.id)?.resolve(reply.outcome)
