@@ -54,7 +54,8 @@ export class JobRunner {
     return host
   }
 
-  run(options: RunJobOptions): Promise<JobOutcome> {
+  /** Job output goes to the worker's own stdout and stderr (the host's, inherited). */
+  run(options: Omit<RunJobOptions, 'stdout' | 'stderr'>): Promise<JobOutcome> {
     const host = this.start()
     const id = this.nextId++
     const outcome = new Promise<JobOutcome>(resolve => this.waiting.set(id, {resolve, started: Date.now()}))

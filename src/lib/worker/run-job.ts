@@ -6,8 +6,9 @@
 // it dies. The job leads its own process group (so a kill reaches everything it started), and a
 // watcher in that group holds fd 3: one end of a socket pair whose other end only the starting
 // process holds. When that process exits, even by kill -9, the kernel closes its end, the
-// watcher's read ends, and it kills the group (TERM, then KILL after the grace period). Otherwise a job would outlive a killed worker and run twice at once when its message
-// comes back. A job that ends normally has its group killed too: nothing it left behind runs on.
+// watcher's read ends, and it kills the group (TERM, then KILL after the grace period). Otherwise
+// a job would outlive a killed worker and run twice at once when its message comes back. A job
+// that ends normally has its group killed too: nothing it left behind runs on.
 import {spawn} from 'node:child_process'
 import type {Socket} from 'node:net'
 
