@@ -1,109 +1,59 @@
 // Replaces dist/lib/oclif.js (tsc's re-export of the @oclif/core parts qjob uses) with a loader of
-// one bundled CommonJS file: loading ~100 small CommonJS files through Node's ESM loader dominated
-// start-up, and one script is faster than import() of an ES module bundle (no export scanning).
-// The loader compiles the bundle with a V8 code cache (dist/lib/oclif-bundle.cache, written here
-// after a run of oclif's start-up), which halves the bundle's load time; a cache V8 rejects (another
-// node version) only costs that time back. Runs after tsc, before `oclif manifest`.
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+// one bundled CommonJS file compiled with a V8 code cache (scripts/code-cache-bundle.mjs): loading
+// ~100 small CommonJS files through Node's ESM loader dominated start-up, one script is faster
+// than import() of an ES module bundle (no export scanning), and the cache halves the bundle's load
+// time. The cache is written after a run of oclif's start-up (the bundle, Config, a command's flags
+// parsed and run). Runs after tsc, before `oclif manifest`. The rewrites below each remove a cost
+// from every start-up; each must apply exactly once, so an oclif upgrade that moves one fails here.
+import {buildCachedBundle} from './code-cache-bundle.mjs'
 
-import {build} from 'esbuild'
+/** Replaces `from` with `to`, which must occur exactly once. */
+function replaceOnce(source, from, to, what) {
+  if (source.split(from).length !== 2) throw new Error(`bundle-oclif: expected ${what} once: ${from}`)
+  return source.replace(from, to)
+}
 
-const BUNDLE = 'dist/lib/oclif-bundle.cjs'
+function rewrite(source) {
+  // oclif sorts each plugin's commands with localeCompare, whose first call loads ICU's collator:
+  // ~20 ms. Command ids are lowercase ASCII words, ':' and '-', which code point order sorts the
+  // same way (test/cli/code-cache.test.ts checks every id).
+  source = replaceOnce(
+    source,
+    '.sort((a, b) => a.id.localeCompare(b.id))',
+    '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+    "oclif's command sort",
+  )
+  // It also matches every dependency against the plugin names with minimatch (~4 ms of compiling
+  // patterns); a name without glob characters can only match itself.
+  source = replaceOnce(
+    source,
+    'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))',
+    'patterns.some((w) => (/[*?[\\]{}()!+@]/.test(w.replace(/^@[^/]+\\//, "")) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
+    "oclif's plugin match",
+  )
+  // Its platform check loads wsl-utils, which loads child_process, for its isWsl: the same value
+  // as is-wsl's, which loads nothing.
+  source = replaceOnce(
+    source,
+    'return (await Promise.resolve().then(() => (init_wsl_utils(), wsl_utils_exports))).isWsl ? "wsl"',
+    'return (init_is_wsl(), is_wsl_default) ? "wsl"',
+    "oclif's platform check",
+  )
+  // Two built-ins are required at load but used by one call each (a Windows shell lookup, reading
+  // an argument from stdin); child_process alone is ~5 ms to load. They load on first use instead
+  // (__qjobLazy, defined by the loader).
+  for (const line of ['var node_child_process_1 = require("node:child_process");', 'var node_readline_1 = require("node:readline");'])
+    source = replaceOnce(source, line, line.replace('require(', '__qjobLazy('), 'this require')
+  return source
+}
 
-await build({
-  entryPoints: ['src/lib/oclif.ts'],
-  outfile: BUNDLE,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
+await buildCachedBundle({
+  entry: 'src/lib/oclif.ts',
+  loader: 'dist/lib/oclif.js',
+  exports: ['Args', 'Command', 'execute', 'Flags', 'flush', 'run'],
+  what: "@oclif/core's parts",
   // Only reached in development, to read a tsconfig; never needed by the built CLI.
   external: ['typescript'],
+  rewrite,
+  warmUp: "const {run} = await import('./dist/lib/oclif.js'); await run(['config', 'list'], process.cwd())",
 })
-
-// Code compiled from a cache cannot use import() on Node 20 (no loader is attached to it), so the
-// bundle's few dynamic imports (oclif loading ESM command files) go through a function the ESM
-// loader passes in.
-const source = readFileSync(BUNDLE, 'utf8')
-const rewritten = source.replace(/\bawait import\(/g, 'await __qjobImport(')
-const left = rewritten.match(/(?<![\w.$"'`])import\(/g)
-if (left) throw new Error(`bundle-oclif: ${left.length} dynamic import() left in the bundle that the loader cannot serve`)
-// oclif sorts each plugin's commands with localeCompare, whose first call loads ICU's collator:
-// ~20 ms of every start-up. Command ids are lowercase ASCII words, ':' and '-', which code point
-// order sorts the same way (test/cli/code-cache.test.ts checks every id).
-const LOCALE_SORT = '.sort((a, b) => a.id.localeCompare(b.id))'
-if (rewritten.split(LOCALE_SORT).length !== 2) throw new Error(`bundle-oclif: expected oclif's command sort once: ${LOCALE_SORT}`)
-// It also matches every dependency against the plugin names with minimatch (~4 ms of compiling
-// patterns); a name without glob characters can only match itself.
-const PLUGIN_MATCH = 'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))'
-if (rewritten.split(PLUGIN_MATCH).length !== 2) throw new Error(`bundle-oclif: expected oclif's plugin match once: ${PLUGIN_MATCH}`)
-// Two built-ins are required at load but used only by a few calls (a shell lookup, reading flags
-// from stdin); child_process alone is ~5 ms to load. They load on first use instead
-// (__qjobLazy, defined by the loader below).
-const LAZY_REQUIRES = ['var node_child_process_1 = require("node:child_process");', 'var node_readline_1 = require("node:readline");']
-let bundled = rewritten
-  .replace(LOCALE_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
-  .replace(
-    PLUGIN_MATCH,
-    'patterns.some((w) => (/[*?[\\]{}()!+@]/.test(w.replace(/^@[^/]+\\//, "")) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
-  )
-// oclif's platform check loads wsl-utils, which loads child_process, for its isWsl: the same value
-// as is-wsl's, which loads nothing.
-const PLATFORM_CHECK = 'return (await Promise.resolve().then(() => (init_wsl_utils(), wsl_utils_exports))).isWsl ? "wsl"'
-if (bundled.split(PLATFORM_CHECK).length !== 2) throw new Error(`bundle-oclif: expected oclif's platform check once: ${PLATFORM_CHECK}`)
-bundled = bundled.replace(PLATFORM_CHECK, 'return (init_is_wsl(), is_wsl_default) ? "wsl"')
-for (const line of LAZY_REQUIRES) {
-  if (bundled.split(line).length !== 2) throw new Error(`bundle-oclif: expected this require once: ${line}`)
-  bundled = bundled.replace(line, line.replace('require(', '__qjobLazy('))
-}
-writeFileSync(BUNDLE, bundled)
-
-writeFileSync(
-  'dist/lib/oclif.js',
-  `// Generated by scripts/bundle-oclif.mjs: @oclif/core's parts, from one bundled file compiled with
-// a V8 code cache when there is one (QJOB_WRITE_CODE_CACHE: write it at exit, as the build does).
-import {readFileSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {dirname} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {Script} from 'node:vm'
-
-const bundle = fileURLToPath(new URL('./oclif-bundle.cjs', import.meta.url))
-const cacheFile = fileURLToPath(new URL('./oclif-bundle.cache', import.meta.url))
-let cachedData
-try {
-  cachedData = readFileSync(cacheFile)
-} catch {}
-// A module object that requires the module on its first property read.
-const lazy = 'function __qjobLazy(id) { let loaded; const load = () => (loaded ??= require(id)); return new Proxy({}, {get: (_, key) => load()[key], has: (_, key) => key in load()}) }'
-const source = \`(function (__qjobImport, exports, require, module, __filename, __dirname) {\${lazy}\n\${readFileSync(bundle, 'utf8')}\n})\`
-const script = new Script(source, {filename: bundle, cachedData})
-const module = {exports: {}}
-script.runInThisContext().call(module.exports, specifier => import(specifier), module.exports, createRequire(bundle), module, bundle, dirname(bundle))
-if (process.env.QJOB_WRITE_CODE_CACHE) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()))
-export const {Args, Command, execute, Flags, flush, run} = module.exports
-/** Whether V8 took the code cache (tests; a missing or rejected one only costs time). */
-export const codeCacheAccepted = cachedData !== undefined && script.cachedDataRejected === false
-`,
-)
-
-// The cache: a whole start-up through oclif (the bundle, Config, a command's flags parsed and run),
-// in a home of its own so nothing of the user's is read.
-rmSync('dist/lib/oclif-bundle.cache', {force: true})
-const home = mkdtempSync(join(tmpdir(), 'qjob-code-cache-'))
-try {
-  execFileSync(
-    process.execPath,
-    ['--input-type=module', '-e', "const {run} = await import('./dist/lib/oclif.js'); await run(['config', 'list'], process.cwd())"],
-    {
-      env: {...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), QJOB_WRITE_CODE_CACHE: '1'},
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
-} finally {
-  rmSync(home, {recursive: true, force: true})
-}

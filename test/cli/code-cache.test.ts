@@ -1,17 +1,18 @@
-// The oclif bundle is compiled with the V8 code cache the build wrote; a cache V8 rejects (another
-// node version, a damaged file) or none at all only costs time, never a failed start.
+// The oclif and Service Bus SDK bundles are compiled with the V8 code caches the build wrote; a cache
+// V8 rejects (another node version, a damaged file) or none at all only costs time, never a failed start.
 import assert from 'node:assert/strict'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {copyFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, describe, it} from 'node:test'
+import {after, before, describe, it} from 'node:test'
 import {pathToFileURL} from 'node:url'
 
-import {repoRoot, runCli, tempDir} from '../helpers/cli.js'
+import {repoRoot, runCli, runCliTraced, tempDir} from '../helpers/cli.js'
+import {type MessagingFixture, startMessagingFixture} from '../messaging/helpers.js'
 
-/** What dist/lib/oclif.js at this path reports, loaded in a fresh node. */
-function loadReport(loader: string): {accepted: boolean; flags: string} {
-  const script = `const m = await import(${JSON.stringify(pathToFileURL(loader).href)}); console.log(JSON.stringify({accepted: m.codeCacheAccepted, flags: typeof m.Flags.string}))`
+/** What a bundle's loader at this path reports, loaded in a fresh node: the cache taken, and the type of one export. */
+function loadReport(loader: string, exported = 'Flags.string'): {accepted: boolean; flags: string} {
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(loader).href)}); console.log(JSON.stringify({accepted: m.codeCacheAccepted, flags: typeof m.${exported}}))`
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8'})) as {
     accepted: boolean
     flags: string
@@ -77,5 +78,28 @@ process.stderr.write(JSON.stringify(process.moduleLoadList))`
     const result = await runCli(['config', 'get'], {home: dir.path, cwd: dir.path, env, input: 'queue\n'})
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout.trim(), 'from-config')
+  })
+})
+
+describe('the Service Bus SDK bundle', () => {
+  let fx: MessagingFixture
+  before(async () => (fx = await startMessagingFixture([{name: 'bundled'}])))
+  after(async () => await fx.stop())
+
+  it('is compiled from the code cache the build wrote', () => {
+    assert.deepEqual(loadReport(join(repoRoot, 'dist', 'lib', 'servicebus', 'sdk.js'), 'ServiceBusClient'), {
+      accepted: true,
+      flags: 'function',
+    })
+  })
+
+  it("carries qjob's Service Bus commands: the SDK comes from the bundle, not from node_modules", async () => {
+    const sent = await runCliTraced(['send', '-q', 'bundled', 'through the bundle'], {home: fx.home, env: fx.env})
+    assert.equal(sent.code, 0, sent.stderr)
+    assert.ok(sent.modules.includes('lib/servicebus/sdk.js'), 'the trace saw the SDK loader')
+    assert.ok(!sent.modules.includes('node_modules/@azure/service-bus'), 'the SDK was loaded from node_modules')
+    const peeked = await fx.qjob(['peek', '-q', 'bundled', '--json'])
+    assert.equal(peeked.code, 0, peeked.stderr)
+    assert.equal((JSON.parse(peeked.stdout) as Array<{body: string}>)[0].body, 'through the bundle')
   })
 })

@@ -104,7 +104,7 @@ export class AtomBackend implements ManagementBackend {
   }
 
   static async open(target: ConnectionTarget): Promise<AtomBackend> {
-    const {ServiceBusAdministrationClient} = await import('@azure/service-bus')
+    const {ServiceBusAdministrationClient} = await import('../servicebus/sdk.js')
     const retryOptions = {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000}
     if (target.kind === 'connection-string') {
       const client = new ServiceBusAdministrationClient(target.connectionString, {retryOptions} as never)

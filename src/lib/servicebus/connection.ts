@@ -52,7 +52,7 @@ export function clientOptions(timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Service
 
 export async function openClient(target: ConnectionTarget, timeoutSeconds?: number): Promise<ServiceBusClient> {
   await redactSdkLogs()
-  const {ServiceBusClient} = await import('@azure/service-bus')
+  const {ServiceBusClient} = await import('./sdk.js')
   const options = clientOptions(timeoutSeconds)
   try {
     if (target.kind === 'connection-string') return new ServiceBusClient(target.connectionString, options)

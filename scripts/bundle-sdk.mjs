@@ -1,0 +1,39 @@
+// Replaces dist/lib/servicebus/sdk.js (tsc's re-export of the Service Bus SDK's clients) with a
+// loader of one bundled CommonJS file compiled with a V8 code cache (scripts/code-cache-bundle.mjs).
+// The cache is written after a warm-up against an in-process emulator: a send, a peek, a receive
+// and complete, and a queue's runtime properties over ATOM (plain HTTP, as qjob talks to the emulator). Runs after tsc (it needs dist/emulator).
+import {buildCachedBundle} from './code-cache-bundle.mjs'
+
+const warmUp = `
+const {startServiceBusEmulator} = await import('./dist/emulator/servicebus/index.js')
+const {ServiceBusAdministrationClient, ServiceBusClient} = await import('./dist/lib/servicebus/sdk.js')
+const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: 'warm-up'}]})
+try {
+  const client = new ServiceBusClient(emulator.connectionString)
+  const sender = client.createSender('warm-up')
+  await sender.sendMessages({body: 'warm-up', applicationProperties: {kind: 'warm-up'}})
+  const receiver = client.createReceiver('warm-up')
+  await receiver.peekMessages(1)
+  const [message] = await receiver.receiveMessages(1, {maxWaitTimeInMs: 5000})
+  await receiver.completeMessage(message)
+  await client.close()
+  const admin = new ServiceBusAdministrationClient(emulator.connectionString)
+  // As qjob does for the emulator (management/atom.ts): its admin API over plain HTTP.
+  admin.pipeline.addPolicy({
+    name: 'warm-up-http',
+    sendRequest: (request, next) => next(Object.assign(request, {url: request.url.replace(/^https:/, 'http:'), allowInsecureConnection: true})),
+  })
+  await admin.getQueueRuntimeProperties('warm-up')
+} finally {
+  await emulator.close()
+}
+`
+
+await buildCachedBundle({
+  entry: 'src/lib/servicebus/sdk.ts',
+  loader: 'dist/lib/servicebus/sdk.js',
+  exports: ['ServiceBusAdministrationClient', 'ServiceBusClient'],
+  what: "the Service Bus SDK's clients",
+  external: ['@azure/logger', 'debug'],
+  warmUp,
+})
