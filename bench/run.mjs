@@ -13,6 +13,7 @@ if (!existsSync(join(root, 'dist', 'lib', 'entry.js'))) spawnSync('npm', ['run',
 
 const benches = [
   ['Start-up', ['bench/startup.mjs', '--runs', '11', '--all', '--markdown']],
+  ['A Service Bus command, start to exit', ['bench/command.mjs', '--runs', '15', '--markdown']],
   ['Service Bus emulator', ['bench/emulator.mjs', '--count', '100000', '--markdown']],
   ['Growth (issue 24)', ['bench/growth.mjs', '--sizes', '10000,100000', '--markdown']],
   ['Scheduling and peek', ['bench/emulator-scheduling.mjs', '--markdown']],
