@@ -1,7 +1,9 @@
-// Replaces dist/lib/servicebus/sdk.js (tsc's re-export of the Service Bus SDK's clients) with a
-// loader of one bundled CommonJS file compiled with a V8 code cache (scripts/code-cache-bundle.mjs).
-// The cache is written after a warm-up against an in-process emulator: a send, a peek, a receive
-// and complete, and a queue's runtime properties over ATOM (plain HTTP, as qjob talks to the emulator). Runs after tsc (it needs dist/emulator).
+// Replaces dist/lib/servicebus/sdk.js (tsc's re-export of the Service Bus SDK's clients) and
+// dist/lib/management/arm-sdk.js (the ARM SDK's) with loaders of one bundled CommonJS file each,
+// compiled with a V8 code cache (scripts/code-cache-bundle.mjs). The caches are written after
+// warm-ups against an in-process emulator: a send, a peek, a receive and complete, and a queue's
+// runtime properties over ATOM (plain HTTP, as qjob talks to the emulator); a queue read over ARM.
+// Runs after tsc (it needs dist/emulator).
 import {buildCachedBundle} from './code-cache-bundle.mjs'
 
 const warmUp = `
@@ -36,4 +38,24 @@ await buildCachedBundle({
   what: "the Service Bus SDK's clients",
   external: ['@azure/logger', 'debug'],
   warmUp,
+})
+
+await buildCachedBundle({
+  entry: 'src/lib/management/arm-sdk.ts',
+  loader: 'dist/lib/management/arm-sdk.js',
+  exports: ['ServiceBusManagementClient'],
+  what: "the ARM SDK's Service Bus client",
+  external: ['@azure/logger', 'debug'],
+  warmUp: `
+const {startServiceBusEmulator} = await import('./dist/emulator/servicebus/index.js')
+const {ServiceBusManagementClient} = await import('./dist/lib/management/arm-sdk.js')
+const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: 'warm-up'}]})
+try {
+  const credential = {getToken: async () => ({token: emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}
+  const client = new ServiceBusManagementClient(credential, 'warm-up', {endpoint: emulator.armEndpoint, tlsOptions: {ca: emulator.certificate.cert}})
+  await client.queues.get('local', 'qjob-emulator', 'warm-up')
+} finally {
+  await emulator.close()
+}
+`,
 })

@@ -86,8 +86,12 @@ describe('the Service Bus SDK bundle', () => {
   before(async () => (fx = await startMessagingFixture([{name: 'bundled'}])))
   after(async () => await fx.stop())
 
-  it('is compiled from the code cache the build wrote', () => {
+  it('is compiled from the code cache the build wrote (and so is the ARM SDK bundle)', () => {
     assert.deepEqual(loadReport(join(repoRoot, 'dist', 'lib', 'servicebus', 'sdk.js'), 'ServiceBusClient'), {
+      accepted: true,
+      flags: 'function',
+    })
+    assert.deepEqual(loadReport(join(repoRoot, 'dist', 'lib', 'management', 'arm-sdk.js'), 'ServiceBusManagementClient'), {
       accepted: true,
       flags: 'function',
     })

@@ -109,7 +109,7 @@ export class ArmBackend implements ManagementBackend {
   }
 
   static async open(scope: ArmScope): Promise<ArmBackend> {
-    const {ServiceBusManagementClient} = await import('@azure/arm-servicebus')
+    const {ServiceBusManagementClient} = await import('./arm-sdk.js')
     const credential = scope.token ? staticTokenCredential(scope.token) : new (await import('@azure/identity')).DefaultAzureCredential()
     const options = {
       retryOptions: {maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2000},
