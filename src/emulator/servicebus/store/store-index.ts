@@ -209,12 +209,7 @@ export class StoreIndex {
     return (queueName, subQueue) => {
       const queue = this.queues.get(queueKey(queueName))
       if (!queue) return () => undefined
-      const map = queue[subQueue]
-      return message => {
-        map.set(message.sequenceNumber, message)
-        this.liveBytes += message.payloadBytes + STORE.messageRecordBytes
-        if (message.sequenceNumber >= queue.nextSequenceNumber) queue.nextSequenceNumber = message.sequenceNumber + 1
-      }
+      return message => this.insert(queue, subQueue, message)
     }
   }
 
@@ -224,7 +219,10 @@ export class StoreIndex {
 
   private put(queueName: string, subQueue: SubQueue, message: StoredMessage): void {
     const queue = this.queues.get(queueKey(queueName))
-    if (!queue) return
+    if (queue) this.insert(queue, subQueue, message)
+  }
+
+  private insert(queue: IndexedQueue, subQueue: SubQueue, message: StoredMessage): void {
     const map = queue[subQueue]
     const previous = map.get(message.sequenceNumber)
     if (previous) this.liveBytes -= liveSize(previous)
