@@ -4,22 +4,13 @@
 // spawn-only.mjs (the receive, lock renewal and complete, and the emulator's side of them).
 // It prints the times (ms since it started) at which the first and the last job ended.
 // Usage: SERVICEBUS_CONNECTION_STRING=... node bench/sdk/sdk-worker.mjs QUEUE CMD JOBS CONCURRENCY
-import {spawn} from 'node:child_process'
 import {performance} from 'node:perf_hooks'
 
 import {ServiceBusClient} from '@azure/service-bus'
 
+import {spawnJob} from './spawn-job.mjs'
+
 const [queue, command, jobs, concurrency] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])]
-const runOne = body =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, {shell: true, detached: true, stdio: ['pipe', 'pipe', 'pipe']})
-    child.stdout.resume()
-    child.stderr.resume()
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(body)
-    child.on('error', reject)
-    child.on('close', code => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))))
-  })
 
 const started = performance.now()
 const client = new ServiceBusClient(process.env.SERVICEBUS_CONNECTION_STRING)
@@ -29,7 +20,7 @@ await new Promise((resolve, reject) => {
   receiver.subscribe(
     {
       async processMessage(message) {
-        await runOne(message.body)
+        await spawnJob(command, message.body)
         ended.push(performance.now() - started)
         if (ended.length === jobs) resolve()
       },
