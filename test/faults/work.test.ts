@@ -35,6 +35,9 @@ describe('qjob work under faults', () => {
     await sender.close()
   }
 
+  /** Whether no process is left in the group led by `pid` (a signal 0 to -pid finds none). */
+  const groupGone = (pid: number) => !alive(-pid)
+
   it('kill -9 of the worker kills its running jobs too (no job runs twice at once)', async () => {
     await send('orphans', ['one'])
     const pidFile = join(fx.home, 'orphan.pid')
@@ -45,29 +48,12 @@ describe('qjob work under faults', () => {
     await worker.exit()
     // The job and what it started (the background sleep) go with the worker.
     await until(() => !alive(jobPid), 'the orphaned job to die')
-    let groupAlive = true
-    await until(() => {
-      try {
-        process.kill(-jobPid, 0)
-      } catch {
-        groupAlive = false
-      }
-      return !groupAlive
-    }, "the job's process group to die")
-    assert.equal(groupAlive, false)
+    await until(() => groupGone(jobPid), "the job's process group to die")
+    assert.equal(groupGone(jobPid), true)
   })
 
   /** The pids a job wrote with `echo $$ $PPID`: the job's shell and the job host that started it. */
   const jobAndHost = (pidFile: string) => fileText(pidFile).trim().split(' ').map(Number)
-
-  const groupGone = (pid: number) => {
-    try {
-      process.kill(-pid, 0)
-      return false
-    } catch {
-      return true
-    }
-  }
 
   it('kill -9 of the job host kills its running job; the message comes back and a new host runs it', async () => {
     await send('host-killed', ['one'])
