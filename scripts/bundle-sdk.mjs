@@ -6,11 +6,38 @@
 // Runs after tsc (it needs dist/emulator).
 import {buildCachedBundle} from './code-cache-bundle.mjs'
 
-const warmUp = `
+/** A warm-up script: `body` runs with `emulator` (in memory, one queue "warm-up") and the loader's exports in scope. */
+function againstEmulator(loader, exports, body) {
+  return `
 const {startServiceBusEmulator} = await import('./dist/emulator/servicebus/index.js')
-const {ServiceBusAdministrationClient, ServiceBusClient} = await import('./dist/lib/servicebus/sdk.js')
+const {${exports.join(', ')}} = await import('./${loader}')
 const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: 'warm-up'}]})
 try {
+${body}
+} finally {
+  await emulator.close()
+}
+`
+}
+
+/** Bundles one SDK entry; @azure/logger and debug stay outside, so sdk-logging.ts redacts the loggers it uses. */
+async function bundleSdk({entry, loader, exports, what, warmUp}) {
+  await buildCachedBundle({
+    entry,
+    loader,
+    exports,
+    what,
+    external: ['@azure/logger', 'debug'],
+    warmUp: againstEmulator(loader, exports, warmUp),
+  })
+}
+
+await bundleSdk({
+  entry: 'src/lib/servicebus/sdk.ts',
+  loader: 'dist/lib/servicebus/sdk.js',
+  exports: ['ServiceBusAdministrationClient', 'ServiceBusClient'],
+  what: "the Service Bus SDK's clients",
+  warmUp: `
   const client = new ServiceBusClient(emulator.connectionString)
   const sender = client.createSender('warm-up')
   await sender.sendMessages({body: 'warm-up', applicationProperties: {kind: 'warm-up'}})
@@ -25,37 +52,16 @@ try {
     name: 'warm-up-http',
     sendRequest: (request, next) => next(Object.assign(request, {url: request.url.replace(/^https:/, 'http:'), allowInsecureConnection: true})),
   })
-  await admin.getQueueRuntimeProperties('warm-up')
-} finally {
-  await emulator.close()
-}
-`
-
-await buildCachedBundle({
-  entry: 'src/lib/servicebus/sdk.ts',
-  loader: 'dist/lib/servicebus/sdk.js',
-  exports: ['ServiceBusAdministrationClient', 'ServiceBusClient'],
-  what: "the Service Bus SDK's clients",
-  external: ['@azure/logger', 'debug'],
-  warmUp,
+  await admin.getQueueRuntimeProperties('warm-up')`,
 })
 
-await buildCachedBundle({
+await bundleSdk({
   entry: 'src/lib/management/arm-sdk.ts',
   loader: 'dist/lib/management/arm-sdk.js',
   exports: ['ServiceBusManagementClient'],
   what: "the ARM SDK's Service Bus client",
-  external: ['@azure/logger', 'debug'],
   warmUp: `
-const {startServiceBusEmulator} = await import('./dist/emulator/servicebus/index.js')
-const {ServiceBusManagementClient} = await import('./dist/lib/management/arm-sdk.js')
-const emulator = await startServiceBusEmulator({port: 0, inMemory: true, queues: [{name: 'warm-up'}]})
-try {
   const credential = {getToken: async () => ({token: emulator.armToken, expiresOnTimestamp: Date.now() + 3_600_000})}
   const client = new ServiceBusManagementClient(credential, 'warm-up', {endpoint: emulator.armEndpoint, tlsOptions: {ca: emulator.certificate.cert}})
-  await client.queues.get('local', 'qjob-emulator', 'warm-up')
-} finally {
-  await emulator.close()
-}
-`,
+  await client.queues.get('local', 'qjob-emulator', 'warm-up')`,
 })
