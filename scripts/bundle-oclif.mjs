@@ -39,11 +39,12 @@ function rewrite(source) {
     'return (init_is_wsl(), is_wsl_default) ? "wsl"',
     "oclif's platform check",
   )
-  // Two built-ins are required at load but used by one call each (a Windows shell lookup, reading
-  // an argument from stdin); child_process alone is ~5 ms to load. They load on first use instead
-  // (__qjobLazy, defined by the loader).
-  for (const line of ['var node_child_process_1 = require("node:child_process");', 'var node_readline_1 = require("node:readline");'])
-    source = replaceOnce(source, line, line.replace('require(', '__qjobLazy('), 'this require')
+  // child_process is required at load (~5 ms) but used by one call, a Windows shell lookup: it
+  // loads on first use instead (__qjobLazy, defined by the loader). Not readline: oclif starts a
+  // 10 ms timer before its first use (reading an argument from stdin), and loading it then would
+  // eat into that window.
+  const line = 'var node_child_process_1 = require("node:child_process");'
+  source = replaceOnce(source, line, line.replace('require(', '__qjobLazy('), 'this require')
   return source
 }
 
