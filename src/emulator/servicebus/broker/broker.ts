@@ -3,6 +3,8 @@
 // Every change is logged to the store; a send resolves (and becomes receivable) once durable.
 import type {EmulatorLogger} from '../logger.js'
 import {queueKey, type MessageStore, type StoreRecord, type SubQueue} from '../store/message-store.js'
+import {holdPayloads} from '../store/payload-compaction.js'
+import {QueuedMessage} from '../store/queued-message.js'
 import {BrokerError, entityNotFound} from './broker-error.js'
 import type {Consumer, Entity, ReceiveMode} from './entity.js'
 import type {Delivery, IncomingMessage, PropertyEditor, PropertyValue, StoredMessage} from './message.js'
@@ -76,6 +78,7 @@ export class Broker {
   private readonly enqueuer: Enqueuer
   private readonly forwarding: Forwarding
   private closed = false
+  private releasePayloads?: () => void
 
   /**
    * The parts, built in one order, each given what it uses: locks -> forwarding -> settlement
@@ -166,17 +169,32 @@ export class Broker {
         if (queue.main.sessions) queue.main.session(sessionId).state = Buffer.from(state, 'base64')
       }
     }
+    if (!this.store.durable)
+      this.releasePayloads = holdPayloads({liveBytes: () => this.payloadBytes(), messages: () => this.queuedMessages()})
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.releasePayloads?.()
     this.locks.clear()
     for (const queue of this.entities.values()) {
       queue.stopTimers()
       this.sessions.dropQueue(queue)
     }
     await this.store.close()
+  }
+
+  private payloadBytes(): number {
+    let bytes = 0
+    for (const queue of this.entities.values()) bytes += queue.main.sizeBytes + queue.deadLetter.sizeBytes
+    return bytes
+  }
+
+  private *queuedMessages(): Generator<QueuedMessage> {
+    for (const queue of this.entities.values())
+      for (const entity of [queue.main, queue.deadLetter])
+        for (const message of entity.messages.values()) if (message instanceof QueuedMessage) yield message
   }
 
   // ---- queues -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import {bodyInMemory, bodyToWrite, OPTIONAL_NUMBER_FIELDS, OPTIONAL_STRING_FIELD
  */
 export interface BodyPlacement {
   message: StoredMessage
-  inMemory: Buffer | undefined
+  inMemory: Buffer | ArrayBuffer | undefined
   at: number
 }
 

@@ -22,8 +22,14 @@ export class QueuedMessage implements StoredMessage {
   declare sessionId?: string
   declare partitionKey?: string
   declare deadLetterSource?: string
-  /** The body in memory: always when resident; for a body in a log, a cached copy (or nothing). */
-  #body: Buffer | undefined
+  /**
+   * The body in memory: always when resident; for a body in a log, a cached copy (or nothing). A
+   * body that is a view into a shared slab (the payload arena's) is kept as that slab's
+   * ArrayBuffer and #start: a Buffer view of its own would cost ~88 bytes of heap a message.
+   */
+  #body: Buffer | ArrayBuffer | undefined
+  /** Where the body starts in #body when that is a shared ArrayBuffer. */
+  #start = 0
   /** Where the body starts in the log of generation #log, or RESIDENT. */
   #at = RESIDENT
   #bytes: number
@@ -40,12 +46,13 @@ export class QueuedMessage implements StoredMessage {
     this.deliveryCount = fields.deliveryCount
     this.state = fields.state
     this.messageId = fields.messageId
-    this.#body = payload
+    this.#hold(payload)
     this.#bytes = bytes
   }
 
   get payload(): Buffer {
-    if (this.#body !== undefined) return this.#body
+    const resident = this.#resident()
+    if (resident !== undefined) return resident
     const body = bodyLogs.read(this.#log, this.#at, this.#bytes, this.sequenceNumber)
     this.#body = body
     bodyLogs.cached(this.#log, this, body.length)
@@ -55,6 +62,7 @@ export class QueuedMessage implements StoredMessage {
   /** A new body: in memory only until a record carrying it is durable (then it is parked again). */
   set payload(value: Buffer) {
     this.#body = value
+    this.#start = 0
     this.#bytes = value.length
     this.#at = RESIDENT
     this.#log = 0
@@ -65,8 +73,11 @@ export class QueuedMessage implements StoredMessage {
     return this.#bytes
   }
 
-  /** The body as it is now in memory, or undefined (what park compares against). */
-  get bodyInMemory(): Buffer | undefined {
+  /**
+   * What holds the body in memory now, or undefined: what park compares against. Only the setter
+   * changes a body, and it stores the new Buffer itself, so a changed body never compares equal.
+   */
+  get bodyInMemory(): Buffer | ArrayBuffer | undefined {
     return this.#body
   }
 
@@ -82,7 +93,7 @@ export class QueuedMessage implements StoredMessage {
 
   /** The body without caching it (compaction reads every live body once). */
   bodyForCopy(): Buffer {
-    return this.#body ?? bodyLogs.read(this.#log, this.#at, this.#bytes, this.sequenceNumber)
+    return this.#resident() ?? bodyLogs.read(this.#log, this.#at, this.#bytes, this.sequenceNumber)
   }
 
   /**
@@ -90,7 +101,7 @@ export class QueuedMessage implements StoredMessage {
    * `inMemory`): the copy in memory may go, kept as a hot body when `cache`. Refused when the body
    * was changed since (a newer record carries the new one and parks it).
    */
-  park(log: number, at: number, inMemory: Buffer | undefined, cache: boolean): boolean {
+  park(log: number, at: number, inMemory: Buffer | ArrayBuffer | undefined, cache: boolean): boolean {
     // Only the setter changes a body, and it makes the message resident.
     if (this.#at === RESIDENT && this.#body !== inMemory) return false
     const wasResident = this.#at === RESIDENT
@@ -101,6 +112,36 @@ export class QueuedMessage implements StoredMessage {
       else this.#body = undefined
     }
     return true
+  }
+
+  /** The shared slab the body is held in, when it is (payload-compaction.ts). */
+  get slab(): ArrayBuffer | undefined {
+    return this.#body instanceof ArrayBuffer ? this.#body : undefined
+  }
+
+  /** Where the body starts in its slab. */
+  get slabOffset(): number {
+    return this.#start
+  }
+
+  /** The body, held in a slab, is now `copy` (the same bytes in another slab): in memory mode only. */
+  moveBody(copy: Buffer): void {
+    this.#hold(copy)
+  }
+
+  #hold(payload: Buffer | undefined): void {
+    if (payload !== undefined && payload.buffer instanceof ArrayBuffer && payload.byteLength !== payload.buffer.byteLength) {
+      this.#body = payload.buffer
+      this.#start = payload.byteOffset
+    } else {
+      this.#body = payload
+      this.#start = 0
+    }
+  }
+
+  #resident(): Buffer | undefined {
+    const body = this.#body
+    return body instanceof ArrayBuffer ? Buffer.from(body, this.#start, this.#bytes) : body
   }
 
   /** Drops the cached body (the cache's eviction); a body that is only in memory stays. */
@@ -152,7 +193,7 @@ export function bodyToWrite(message: StoredMessage): Buffer {
 }
 
 /** What park needs to know the body did not change: the body in memory now. */
-export function bodyInMemory(message: StoredMessage): Buffer | undefined {
+export function bodyInMemory(message: StoredMessage): Buffer | ArrayBuffer | undefined {
   return message instanceof QueuedMessage ? message.bodyInMemory : message.payload
 }
 
