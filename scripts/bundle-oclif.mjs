@@ -39,13 +39,42 @@ function rewrite(source) {
     'return (init_is_wsl(), is_wsl_default) ? "wsl"',
     "oclif's platform check",
   )
-  // child_process is required at load (~5 ms) but used by one call, a Windows shell lookup: it
-  // loads on first use instead (__qjobLazy, defined by the loader). Not readline: oclif starts a
-  // 10 ms timer before its first use (reading an argument from stdin), and loading it then would
-  // eat into that window.
-  const line = 'var node_child_process_1 = require("node:child_process");'
-  source = replaceOnce(source, line, line.replace('require(', '__qjobLazy('), 'this require')
-  return source
+  // child_process is required at load (~5 ms) but used by one call, a Windows shell lookup, and
+  // perf_hooks only when OCLIF_PERFORMANCE asks for oclif's timings: they load on first use
+  // instead (__qjobLazy, defined by the loader). Not readline: oclif starts a 10 ms timer before
+  // its first use (reading an argument from stdin), and loading it then would eat into that window.
+  for (const line of ['var node_child_process_1 = require("node:child_process");', 'var node_perf_hooks_1 = require("node:perf_hooks");'])
+    source = replaceOnce(source, line, line.replace('require(', '__qjobLazy('), 'this require')
+  // Modules only an error, a help page, colour or a plugin without a manifest uses load on first
+  // use too: clean-stack, wrap-ansi (with string-width's regexes), the help module, supports-color
+  // (tty, os), ansis, tinyglobby.
+  for (const [module, count] of LAZY_MODULES) source = lazyModule(source, module, count)
+  // Every oclif logger is a `debug` instance, which loads `debug` (tty, util, supports-color) for
+  // loggers that print nothing unless DEBUG is set, which `debug` itself reads once, at load.
+  source = replaceOnce(
+    source,
+    'const debug = (0, debug_1.default)(namespace);',
+    'const debug = process.env.DEBUG ? (0, debug_1.default)(namespace) : () => {};',
+    "oclif's logger",
+  )
+  return lazyModule(source, 'var debug_1 = __importDefault(require_src());', 1)
+}
+
+/** Each `var x = require_y();` (as esbuild writes it) and how many times it occurs. */
+const LAZY_MODULES = [
+  ['var clean_stack_1 = __importDefault(require_clean_stack());', 2],
+  ['var wrap_ansi_1 = __importDefault(require_wrap_ansi());', 3],
+  ['var index_1 = require_help();', 1],
+  ['var supports_color_1 = require_supports_color2();', 1],
+  ['var ansis_1 = __importDefault(require_ansis());', 6],
+  ['var tinyglobby_1 = require_dist2();', 1],
+]
+
+/** Makes `line` (a module's require, `count` times) load the module on its first use. */
+function lazyModule(source, line, count) {
+  if (source.split(line).length !== count + 1) throw new Error(`bundle-oclif: expected ${count} of: ${line}`)
+  const [declaration, load] = line.replace(/;$/, '').split(' = ')
+  return source.replaceAll(line, `${declaration} = __qjobLazy(() => ${load});`)
 }
 
 await buildCachedBundle({

@@ -71,8 +71,8 @@ let cachedData
 try {
   cachedData = readFileSync(cacheFile)
 } catch {}
-// A module object that requires the module on its first property read.
-const lazy = 'function __qjobLazy(id) { let loaded; const load = () => (loaded ??= require(id)); return new Proxy({}, {get: (_, key) => load()[key], has: (_, key) => key in load()}) }'
+// A module object that loads the module (a require id, or a function that loads it) on its first property read.
+const lazy = "function __qjobLazy(module) { let loaded; const load = () => (loaded ??= typeof module === 'function' ? module() : require(module)); return new Proxy({}, {get: (_, key) => load()[key], has: (_, key) => key in load()}) }"
 const source = \`(function (__qjobImport, exports, require, module, __filename, __dirname) {\${lazy}\\n\${readFileSync(bundle, 'utf8')}\\n})\`
 const script = new Script(source, {filename: bundle, cachedData})
 const module = {exports: {}}

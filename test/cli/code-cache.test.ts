@@ -57,19 +57,32 @@ describe('built-ins the bundle loads on first use', () => {
   const dir = tempDir('qjob-lazy-builtins-')
   after(() => dir.cleanup())
 
-  it('a command run off a terminal does not load child_process', () => {
+  /** Runs `config list` through the bundle in a fresh node; the built-ins it loaded, and its stderr before them. */
+  function configList(env: Record<string, string> = {}): {loaded: string[]; stderr: string} {
     const script = `const {run} = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'lib', 'oclif.js')).href)})
 await run(['config', 'list'], ${JSON.stringify(repoRoot)})
-process.stderr.write(JSON.stringify(process.moduleLoadList))`
+process.stderr.write('\\n' + JSON.stringify(process.moduleLoadList))`
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: {PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, '.config')},
+      env: {PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, '.config'), ...env},
     })
     assert.equal(result.status, 0, result.stderr)
     assert.match(result.stdout, /^KEY +VALUE/)
-    const loaded = JSON.parse(result.stderr) as string[]
+    const lines = result.stderr.trimEnd().split('\n')
+    return {loaded: JSON.parse(lines.at(-1)!) as string[], stderr: lines.slice(0, -1).join('\n')}
+  }
+
+  it('a command run off a terminal loads neither child_process, perf_hooks nor tty (supports-color, debug)', () => {
+    const {loaded, stderr} = configList()
     assert.ok(loaded.includes('NativeModule fs'), 'the list names built-ins')
-    assert.ok(!loaded.includes('NativeModule child_process'), 'child_process was loaded')
+    for (const builtin of ['child_process', 'perf_hooks', 'tty'])
+      assert.ok(!loaded.includes(`NativeModule ${builtin}`), `${builtin} was loaded`)
+    assert.equal(stderr, '')
+  })
+
+  it("DEBUG still turns on oclif's own debug output", () => {
+    const {stderr} = configList({DEBUG: 'oclif:*'})
+    assert.match(stderr, /oclif:main process\.argv/)
   })
 })
 
