@@ -4,9 +4,21 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import type {StoredMessage} from '../../src/emulator/servicebus/broker/message.js'
-import {encodeRecord, headerAt, recordAt, recordJson} from '../../src/emulator/servicebus/store/log-codec.js'
+import {
+  encodeRecord,
+  encodeRecords,
+  headerAt,
+  recordAt,
+  recordJson,
+  type BodyPlacement,
+} from '../../src/emulator/servicebus/store/log-codec.js'
 import type {StoreRecord} from '../../src/emulator/servicebus/store/message-store.js'
-import {plainFields, queuedMessage} from '../../src/emulator/servicebus/store/queued-message.js'
+import {
+  OPTIONAL_NUMBER_FIELDS,
+  OPTIONAL_STRING_FIELDS,
+  plainFields,
+  queuedMessage,
+} from '../../src/emulator/servicebus/store/queued-message.js'
 
 const base = {sequenceNumber: 42, enqueuedTimeUtc: 1_764_600_000_123, deliveryCount: 3, state: 'deferred' as const}
 const messages: StoredMessage[] = [
@@ -30,6 +42,8 @@ const messages: StoredMessage[] = [
 ]
 
 test('message records are the JSON JSON.stringify makes of their fields', () => {
+  // The record's fields are written by name: one message here sets every optional field there is.
+  for (const field of [...OPTIONAL_NUMBER_FIELDS, ...OPTIONAL_STRING_FIELDS]) assert.notEqual(messages[2][field], undefined, field)
   for (const message of messages) {
     const records: StoreRecord[] = [
       {type: 'message-put', queue: 'Jobs "x"', subQueue: 'deadLetter', message},
@@ -55,4 +69,32 @@ test('a frame decodes back to its record, body included', () => {
       {...plainFields(message), payload: message.payload},
     )
   }
+})
+
+test("an append's records encode into one buffer: their frames one after another, bodies at the same offsets", () => {
+  const wellFormed = messages.filter(message => message.messageId !== undefined)
+  const records: StoreRecord[] = [
+    {type: 'message-put', queue: 'jobs', subQueue: 'main', message: wellFormed[0]},
+    {type: 'message-delete', queue: 'jobs', subQueue: 'main', sequenceNumber: 7},
+    {type: 'batch', records: wellFormed.map(message => ({type: 'message-put', queue: 'fan', subQueue: 'main', message}))},
+    {type: 'message-move', queue: 'jobs', from: 'main', to: 'deadLetter', message: wellFormed[1]},
+  ]
+  const oneByOne: BodyPlacement[] = []
+  const frames: Buffer[] = []
+  for (const record of records)
+    frames.push(
+      encodeRecord(
+        record,
+        undefined,
+        oneByOne,
+        frames.reduce((sum, frame) => sum + frame.length, 0),
+      ),
+    )
+  const together: BodyPlacement[] = []
+  assert.deepEqual(encodeRecords(records, together), Buffer.concat(frames))
+  assert.deepEqual(
+    together.map(body => body.at),
+    oneByOne.map(body => body.at),
+  )
+  assert.equal(together.length, 1 + wellFormed.length + 1)
 })

@@ -21,7 +21,7 @@ import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
 import {bodyLogs, HotBodies} from './body-log.js'
-import {encodeRecord, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
+import {encodeRecord, encodeRecords, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
 import {crc32} from 'node:zlib'
 
 import {loadCheckpoint, syncDirectory, writeCheckpoint} from './checkpoint.js'
@@ -184,12 +184,7 @@ export class DurableStore implements MessageStore {
     if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
     // Encoded now: the broker may change its message objects once this call returns.
     const bodies: BodyPlacement[] = []
-    let offset = 0
-    const frames = records.map(record => {
-      const frame = encodeRecord(record, FRAME_MAGIC, bodies, offset)
-      offset += frame.length
-      return frame
-    })
+    const frames = [encodeRecords(records, bodies)]
     this.counters.records += records.length
     return new Promise((resolve, reject) => {
       this.pending.push({records, frames, bodies, resolve, reject})

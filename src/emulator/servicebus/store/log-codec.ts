@@ -11,7 +11,7 @@ import {crc32} from 'node:zlib'
 import type {StoredMessage} from '../broker/message.js'
 import {copyPayload} from '../payload-arena.js'
 import type {StoreRecord} from './message-store.js'
-import {bodyInMemory, bodyToWrite, OPTIONAL_NUMBER_FIELDS, OPTIONAL_STRING_FIELDS, queuedMessage} from './queued-message.js'
+import {bodyInMemory, bodyToWrite, queuedMessage} from './queued-message.js'
 
 /**
  * A message body in an encoded frame: `at` is its offset from the frame's start (plus the base
@@ -60,24 +60,30 @@ export function recordJson(record: StoreRecord): string {
   return text(record)
 }
 
-/** Every field a message record holds (replay reads no others), in the order they are written. */
-const MESSAGE_FIELDS = [
-  'sequenceNumber',
-  'enqueuedTimeUtc',
-  'deliveryCount',
-  'state',
-  'messageId',
-  ...OPTIONAL_NUMBER_FIELDS,
-  ...OPTIONAL_STRING_FIELDS,
-] as const
+/** `,"name":value` as JSON.stringify writes a field (a finite number as its decimal text): nothing when undefined. */
+function field(name: string, value: string | number | undefined): string {
+  if (value === undefined) return ''
+  return typeof value === 'number' && Number.isFinite(value) ? `,"${name}":${value}` : `,"${name}":${JSON.stringify(value)}`
+}
 
-/** As JSON.stringify of the fields: an undefined one is left out. */
+/**
+ * As JSON.stringify of every field a message record holds (replay reads no others), in this
+ * order; an undefined one is left out. The fields are read by name, not in a loop over their names:
+ * a keyed read of each on the message cost ~3 µs a message.
+ */
 function messageJson(message: StoredMessage): string {
-  let json = ''
-  for (const field of MESSAGE_FIELDS) {
-    const value = message[field]
-    if (value !== undefined) json += `,"${field}":${JSON.stringify(value)}`
-  }
+  const json =
+    field('sequenceNumber', message.sequenceNumber) +
+    field('enqueuedTimeUtc', message.enqueuedTimeUtc) +
+    field('deliveryCount', message.deliveryCount) +
+    field('state', message.state) +
+    field('messageId', message.messageId) +
+    field('expiresAtUtc', message.expiresAtUtc) +
+    field('timeToLiveMs', message.timeToLiveMs) +
+    field('scheduledEnqueueTimeUtc', message.scheduledEnqueueTimeUtc) +
+    field('sessionId', message.sessionId) +
+    field('partitionKey', message.partitionKey) +
+    field('deadLetterSource', message.deadLetterSource)
   return `{${json.slice(1)}}`
 }
 
@@ -88,42 +94,84 @@ function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
   )
 }
 
+/** A record ready to be written: its JSON, its payload (a batch: its records) and its frame's size. */
+interface FramePlan {
+  record: StoreRecord
+  json: string
+  jsonBytes: number
+  payload?: Buffer
+  inner?: FramePlan[]
+  bytes: number
+}
+
+function planFrame(record: StoreRecord): FramePlan {
+  const json = record.type === 'batch' ? '{"type":"batch"}' : recordJson(record)
+  const jsonBytes = Buffer.byteLength(json, 'utf8')
+  let payloadBytes = 0
+  let payload: Buffer | undefined
+  let inner: FramePlan[] | undefined
+  if (record.type === 'batch') {
+    // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
+    inner = record.records.map(planFrame)
+    for (const plan of inner) payloadBytes += plan.bytes
+  } else {
+    const message = messageOf(record)
+    if (message) {
+      payload = bodyToWrite(message)
+      // A message without a body would be written as an empty one: refuse instead (a copy made by spreading lost it).
+      if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
+      payloadBytes = payload.length
+    }
+  }
+  return {record, json, jsonBytes, payload, inner, bytes: FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes + payloadBytes}
+}
+
+/** Writes a planned frame at `at` in `target`; a body's place is `base` plus its offset in `target`. */
+function writeFrame(plan: FramePlan, target: Buffer, at: number, magic: Buffer, bodies: BodyPlacement[] | undefined, base: number): void {
+  const bodyLength = plan.bytes - FRAME_HEADER_BYTES
+  const payloadAt = at + FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + plan.jsonBytes
+  magic.copy(target, at)
+  target.writeUInt32BE(bodyLength, at + 4)
+  target.writeUInt32BE(plan.jsonBytes, at + FRAME_HEADER_BYTES)
+  target.write(plan.json, at + FRAME_HEADER_BYTES + JSON_LENGTH_BYTES, plan.jsonBytes, 'utf8')
+  if (plan.inner) {
+    let offset = payloadAt
+    for (const inner of plan.inner) {
+      writeFrame(inner, target, offset, NESTED_MAGIC, bodies, base)
+      offset += inner.bytes
+    }
+  } else if (plan.payload) {
+    plan.payload.copy(target, payloadAt)
+    const message = messageOf(plan.record)!
+    bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
+  }
+  target.writeUInt32BE(bodyCrc(target, at, bodyLength), at + 8)
+  target.writeUInt32BE(crc32(target.subarray(at, at + 12)), at + 12)
+}
+
 /**
  * One record's frame. `bodies`, when given, gets each message body the frame holds and its offset
  * (from the frame's start, plus `base`): the durable store parks bodies there once it is durable.
  */
 export function encodeRecord(record: StoreRecord, magic: Buffer = FRAME_MAGIC, bodies?: BodyPlacement[], base = 0): Buffer {
-  const message = messageOf(record)
-  const json = record.type === 'batch' ? '{"type":"batch"}' : recordJson(record)
-  const jsonBytes = Buffer.byteLength(json, 'utf8')
-  const payloadAt = FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes
-  let payload: Buffer | undefined
-  if (record.type === 'batch') {
-    // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
-    const frames: Buffer[] = []
-    let offset = base + payloadAt
-    for (const inner of record.records) {
-      const frame = encodeRecord(inner, NESTED_MAGIC, bodies, offset)
-      frames.push(frame)
-      offset += frame.length
-    }
-    payload = Buffer.concat(frames)
-  } else if (message) {
-    payload = bodyToWrite(message)
-    // A message without a body would be written as an empty one: refuse instead (a copy made by spreading lost it).
-    if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
-    bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
-  }
-  const bodyLength = JSON_LENGTH_BYTES + jsonBytes + (payload?.length ?? 0)
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bodyLength)
-  magic.copy(frame, 0)
-  frame.writeUInt32BE(bodyLength, 4)
-  frame.writeUInt32BE(jsonBytes, FRAME_HEADER_BYTES)
-  frame.write(json, FRAME_HEADER_BYTES + JSON_LENGTH_BYTES, jsonBytes, 'utf8')
-  payload?.copy(frame, payloadAt)
-  frame.writeUInt32BE(bodyCrc(frame, 0, bodyLength), 8)
-  frame.writeUInt32BE(crc32(frame.subarray(0, 12)), 12)
+  const plan = planFrame(record)
+  const frame = Buffer.allocUnsafe(plan.bytes)
+  writeFrame(plan, frame, 0, magic, bodies, base)
   return frame
+}
+
+/** The frames of records one after another in one buffer (bodies' offsets from its start): an append. */
+export function encodeRecords(records: StoreRecord[], bodies?: BodyPlacement[]): Buffer {
+  const plans = records.map(planFrame)
+  let bytes = 0
+  for (const plan of plans) bytes += plan.bytes
+  const frames = Buffer.allocUnsafe(bytes)
+  let at = 0
+  for (const plan of plans) {
+    writeFrame(plan, frames, at, FRAME_MAGIC, bodies, 0)
+    at += plan.bytes
+  }
+  return frames
 }
 
 /** The body length a frame header at `offset` announces, or undefined when the header is not intact. */
