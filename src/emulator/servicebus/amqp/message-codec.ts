@@ -5,7 +5,7 @@ import {randomUUID} from 'node:crypto'
 
 import {MESSAGE_STATE_CODES, type Delivery, type IncomingMessage, type PropertyEditor, type PropertyValue} from '../broker/message.js'
 import {amqpMessage, amqpTypes, decodeTyped, encodeTyped, type AmqpTyped} from './rhea-types.js'
-import {dataSectionContent, MalformedMessageError, SECTION, splitSections, type SectionSpan} from './message-sections.js'
+import {dataSectionContent, elementBounds, MalformedMessageError, SECTION, splitSections, type SectionSpan} from './message-sections.js'
 
 /** Annotations the broker sets on delivery (a client's own values for them are replaced). */
 const BROKER_ANNOTATIONS = new Set([
@@ -41,34 +41,44 @@ function timeValue(value: unknown): number | undefined {
  */
 export function parseIncoming(payload: Buffer): IncomingMessage {
   const sections = splitSections(payload)
-  const fields = (code: number): AmqpTyped[] | undefined => {
-    const span = sections.find(section => section.code === code)
-    return span && (decodeTyped(payload.subarray(span.start, span.end)).value as AmqpTyped[])
-  }
-  // Only what the broker needs is decoded; the sections themselves are kept as sent.
-  const header = fields(SECTION.header)
-  const properties = fields(SECTION.properties)
-  const annotations = fields(SECTION.messageAnnotations)
-  let messageId = messageIdText(properties?.[0]?.value)
+  // Only the fields the broker needs are decoded, each on its own (decoding whole sections cost
+  // ~4 µs a message of durable ingest); the sections themselves are kept as sent.
+  const header = sectionFields(payload, sections, SECTION.header)
+  const properties = sectionFields(payload, sections, SECTION.properties)
+  const annotations = sectionFields(payload, sections, SECTION.messageAnnotations)
+  let messageId = messageIdText(properties?.(0)?.value)
   if (messageId === undefined) {
     messageId = randomUUID()
     payload = withMessageId(payload, sections, messageId)
   }
   const incoming: IncomingMessage = {payload, messageId}
-  const groupId = properties?.[10]?.value
+  const groupId = properties?.(10)?.value
   if (typeof groupId === 'string') incoming.sessionId = groupId
-  const ttl = header?.[2]?.value
+  const ttl = header?.(2)?.value
   if (typeof ttl === 'number' && ttl > 0) incoming.timeToLiveMs = ttl
-  for (let i = 0; annotations && i + 1 < annotations.length; i += 2) {
-    const key = annotations[i].value
-    if (key === 'x-opt-partition-key' && typeof annotations[i + 1].value === 'string')
-      incoming.partitionKey = annotations[i + 1].value as string
+  for (let i = 0; annotations && i + 1 < annotations.count; i += 2) {
+    const key = annotations(i)!.value
+    if (key === 'x-opt-partition-key') {
+      const value = annotations(i + 1)!.value
+      if (typeof value === 'string') incoming.partitionKey = value
+    }
     if (key === 'x-opt-scheduled-enqueue-time') {
-      const scheduled = timeValue(amqpTypes.unwrap(annotations[i + 1]))
+      const scheduled = timeValue(amqpTypes.unwrap(annotations(i + 1)!))
       if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
     }
   }
   return incoming
+}
+
+/** The i-th element of a section's list or map, decoded on its own; `count` elements in all. */
+type SectionFields = ((index: number) => AmqpTyped | undefined) & {count: number}
+
+function sectionFields(payload: Buffer, sections: SectionSpan[], code: number): SectionFields | undefined {
+  const span = sections.find(section => section.code === code)
+  if (!span) return undefined
+  const bounds = elementBounds(payload, span)
+  const field = (index: number) => (index + 1 < bounds.length ? decodeTyped(payload.subarray(bounds[index], bounds[index + 1])) : undefined)
+  return Object.assign(field, {count: bounds.length - 1})
 }
 
 function withMessageId(payload: Buffer, sections: SectionSpan[], messageId: string): Buffer {

@@ -117,3 +117,31 @@ export function dataSectionContent(buffer: Buffer, section: SectionSpan): Buffer
   if (code === 0xb0) return buffer.subarray(section.valueStart + 5, section.end)
   throw new MalformedMessageError('a data section must hold binary')
 }
+
+/**
+ * Where each element of the list or map a section holds starts, and where the last one ends
+ * (a map's keys and values in turn): `bounds[i]` to `bounds[i + 1]` is element i, for decoding
+ * one field without the rest.
+ */
+export function elementBounds(buffer: Buffer, section: SectionSpan): number[] {
+  let position = section.valueStart
+  const code = buffer[position]
+  let count: number
+  if (code === 0x45) return [position + 1]
+  if (code === 0xc0 || code === 0xc1) {
+    need(buffer, position + 3)
+    count = buffer[position + 2]
+    position += 3
+  } else if (code === 0xd0 || code === 0xd1) {
+    need(buffer, position + 9)
+    count = buffer.readUInt32BE(position + 5)
+    position += 9
+  } else throw new MalformedMessageError('a message header, properties or annotations section must hold a list or a map')
+  const bounds = [position]
+  for (let i = 0; i < count; i++) {
+    position = skipValue(buffer, position)
+    bounds.push(position)
+  }
+  if (position > section.end) throw new MalformedMessageError('an AMQP list or map is longer than its section')
+  return bounds
+}
