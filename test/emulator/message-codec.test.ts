@@ -41,6 +41,13 @@ test('large sections (32-bit lists and maps), uuid and numeric ids, and none at 
   assert.equal(parseIncoming(bare.payload).messageId, bare.messageId, 'the assigned id is written into the message')
   assert.equal(bare.sessionId, undefined)
   assert.equal(bare.timeToLiveMs, undefined)
+  // An id assigned by the broker rewrites the properties: the other fields still come from the message as sent.
+  const session = parseIncoming(
+    encode({group_id: 'customer-7', ttl: 5000, message_annotations: {'x-opt-partition-key': 'customer-7'}, body: 'x'}),
+  )
+  assert.match(session.messageId!, /^[0-9a-f-]{36}$/)
+  assert.deepEqual([session.sessionId, session.timeToLiveMs, session.partitionKey], ['customer-7', 5000, 'customer-7'])
+  assert.equal(parseIncoming(session.payload).sessionId, 'customer-7')
 })
 
 test('a properties list that claims more fields than it holds is a decode error', () => {

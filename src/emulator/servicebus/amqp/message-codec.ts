@@ -43,42 +43,42 @@ export function parseIncoming(payload: Buffer): IncomingMessage {
   const sections = splitSections(payload)
   // Only the fields the broker needs are decoded, each on its own (decoding whole sections cost
   // ~4 µs a message of durable ingest); the sections themselves are kept as sent.
-  const header = sectionFields(payload, sections, SECTION.header)
-  const properties = sectionFields(payload, sections, SECTION.properties)
-  const annotations = sectionFields(payload, sections, SECTION.messageAnnotations)
-  let messageId = messageIdText(properties?.(0)?.value)
-  if (messageId === undefined) {
-    messageId = randomUUID()
-    payload = withMessageId(payload, sections, messageId)
-  }
-  const incoming: IncomingMessage = {payload, messageId}
-  const groupId = properties?.(10)?.value
+  const header = elementsOf(payload, sections, SECTION.header)
+  const properties = elementsOf(payload, sections, SECTION.properties)
+  const annotations = elementsOf(payload, sections, SECTION.messageAnnotations)
+  const incoming: IncomingMessage = {payload, messageId: messageIdText(elementAt(payload, properties, 0)?.value)}
+  const groupId = elementAt(payload, properties, 10)?.value
   if (typeof groupId === 'string') incoming.sessionId = groupId
-  const ttl = header?.(2)?.value
+  const ttl = elementAt(payload, header, 2)?.value
   if (typeof ttl === 'number' && ttl > 0) incoming.timeToLiveMs = ttl
-  for (let i = 0; annotations && i + 1 < annotations.count; i += 2) {
-    const key = annotations(i)!.value
+  for (let i = 0; annotations && i + 2 < annotations.length; i += 2) {
+    const key = elementAt(payload, annotations, i)!.value
     if (key === 'x-opt-partition-key') {
-      const value = annotations(i + 1)!.value
+      const value = elementAt(payload, annotations, i + 1)!.value
       if (typeof value === 'string') incoming.partitionKey = value
     }
     if (key === 'x-opt-scheduled-enqueue-time') {
-      const scheduled = timeValue(amqpTypes.unwrap(annotations(i + 1)!))
+      const scheduled = timeValue(amqpTypes.unwrap(elementAt(payload, annotations, i + 1)!))
       if (scheduled !== undefined) incoming.scheduledEnqueueTimeUtc = scheduled
     }
+  }
+  // Last: the bounds above are offsets in the payload as sent.
+  if (incoming.messageId === undefined) {
+    incoming.messageId = randomUUID()
+    incoming.payload = withMessageId(payload, sections, incoming.messageId)
   }
   return incoming
 }
 
-/** The i-th element of a section's list or map, decoded on its own; `count` elements in all. */
-type SectionFields = ((index: number) => AmqpTyped | undefined) & {count: number}
+/** The element bounds (message-sections.ts elementBounds) of the section with this code, if there is one. */
+function elementsOf(payload: Buffer, sections: SectionSpan[], code: number): number[] | undefined {
+  for (const section of sections) if (section.code === code) return elementBounds(payload, section)
+  return undefined
+}
 
-function sectionFields(payload: Buffer, sections: SectionSpan[], code: number): SectionFields | undefined {
-  const span = sections.find(section => section.code === code)
-  if (!span) return undefined
-  const bounds = elementBounds(payload, span)
-  const field = (index: number) => (index + 1 < bounds.length ? decodeTyped(payload.subarray(bounds[index], bounds[index + 1])) : undefined)
-  return Object.assign(field, {count: bounds.length - 1})
+/** Element `index` of a section's list or map, decoded on its own. */
+function elementAt(payload: Buffer, bounds: number[] | undefined, index: number): AmqpTyped | undefined {
+  return bounds && index + 1 < bounds.length ? decodeTyped(payload.subarray(bounds[index], bounds[index + 1])) : undefined
 }
 
 function withMessageId(payload: Buffer, sections: SectionSpan[], messageId: string): Buffer {

@@ -130,7 +130,7 @@ function planFrame(record: StoreRecord): FramePlan {
 function writeFrame(plan: FramePlan, target: Buffer, at: number, magic: Buffer, bodies: BodyPlacement[] | undefined, base: number): void {
   const bodyLength = plan.bytes - FRAME_HEADER_BYTES
   const payloadAt = at + FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + plan.jsonBytes
-  magic.copy(target, at)
+  target.writeUInt32BE(magic.readUInt32BE(0), at)
   target.writeUInt32BE(bodyLength, at + 4)
   target.writeUInt32BE(plan.jsonBytes, at + FRAME_HEADER_BYTES)
   target.write(plan.json, at + FRAME_HEADER_BYTES + JSON_LENGTH_BYTES, plan.jsonBytes, 'utf8')
@@ -141,7 +141,7 @@ function writeFrame(plan: FramePlan, target: Buffer, at: number, magic: Buffer, 
       offset += inner.bytes
     }
   } else if (plan.payload) {
-    plan.payload.copy(target, payloadAt)
+    target.set(plan.payload, payloadAt)
     const message = messageOf(plan.record)!
     bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
   }
