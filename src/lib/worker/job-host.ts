@@ -7,13 +7,13 @@
 // to this process's stdout and stderr, which are the worker's. It ignores terminal signals (the
 // worker decides what stops), and when the worker goes, even by kill -9, the channel closes and it
 // exits: its exit hook and the jobs' watchers (whose lifelines it holds) end every running job.
-import {type RunJobOptions, runJob} from './run-job.js'
+import {type JobOutcome, type RunJobOptions, runJob} from './run-job.js'
 
 export type HostRequest =
   | ({type: 'run'; id: number; input: Uint8Array} & Pick<RunJobOptions, 'command' | 'env' | 'timeoutMs' | 'killGraceMs'>)
   | {type: 'kill'; id: number}
 
-export type HostReply = {type: 'done'; id: number; outcome: Awaited<ReturnType<typeof runJob>>} | {type: 'stdout-closed'}
+export type HostReply = {type: 'done'; id: number; outcome: JobOutcome} | {type: 'stdout-closed'}
 
 const stops = new Map<number, AbortController>()
 let stdoutClosed = false

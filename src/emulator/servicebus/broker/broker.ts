@@ -187,7 +187,7 @@ export class Broker {
 
   private payloadBytes(): number {
     let bytes = 0
-    for (const queue of this.entities.values()) bytes += queue.main.sizeBytes + queue.deadLetter.sizeBytes
+    for (const queue of this.entities.values()) bytes += queue.sizeBytes
     return bytes
   }
 

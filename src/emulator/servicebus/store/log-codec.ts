@@ -94,11 +94,11 @@ function bodyCrc(frame: Buffer, offset: number, bodyLength: number): number {
   )
 }
 
-/** A record ready to be written: its JSON, its payload (a batch: its records) and its frame's size. */
+/** A record ready to be written: its JSON, its message and payload (a batch: its records) and its frame's size. */
 interface FramePlan {
-  record: StoreRecord
   json: string
   jsonBytes: number
+  message?: StoredMessage
   payload?: Buffer
   inner?: FramePlan[]
   bytes: number
@@ -110,20 +110,18 @@ function planFrame(record: StoreRecord): FramePlan {
   let payloadBytes = 0
   let payload: Buffer | undefined
   let inner: FramePlan[] | undefined
+  const message = messageOf(record)
   if (record.type === 'batch') {
     // A batch is one frame whose payload is its records' frames: a torn batch is dropped whole.
     inner = record.records.map(planFrame)
     for (const plan of inner) payloadBytes += plan.bytes
-  } else {
-    const message = messageOf(record)
-    if (message) {
-      payload = bodyToWrite(message)
-      // A message without a body would be written as an empty one: refuse instead (a copy made by spreading lost it).
-      if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
-      payloadBytes = payload.length
-    }
+  } else if (message) {
+    payload = bodyToWrite(message)
+    // A message without a body would be written as an empty one: refuse instead (a copy made by spreading lost it).
+    if (!Buffer.isBuffer(payload)) throw new Error(`message ${message.sequenceNumber} has no body to store`)
+    payloadBytes = payload.length
   }
-  return {record, json, jsonBytes, payload, inner, bytes: FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes + payloadBytes}
+  return {json, jsonBytes, message, payload, inner, bytes: FRAME_HEADER_BYTES + JSON_LENGTH_BYTES + jsonBytes + payloadBytes}
 }
 
 /** Writes a planned frame at `at` in `target`; a body's place is `base` plus its offset in `target`. */
@@ -140,10 +138,9 @@ function writeFrame(plan: FramePlan, target: Buffer, at: number, magic: Buffer, 
       writeFrame(inner, target, offset, NESTED_MAGIC, bodies, base)
       offset += inner.bytes
     }
-  } else if (plan.payload) {
+  } else if (plan.message && plan.payload) {
     target.set(plan.payload, payloadAt)
-    const message = messageOf(plan.record)!
-    bodies?.push({message, inMemory: bodyInMemory(message), at: base + payloadAt})
+    bodies?.push({message: plan.message, inMemory: bodyInMemory(plan.message), at: base + payloadAt})
   }
   target.writeUInt32BE(bodyCrc(target, at, bodyLength), at + 8)
   target.writeUInt32BE(crc32(target.subarray(at, at + 12)), at + 12)
