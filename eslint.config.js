@@ -24,7 +24,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs'],
+    // bin/run.js is CommonJS too (bin/package.json).
+    files: ['**/*.cjs', 'bin/run.js'],
     languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', __dirname: 'readonly'}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },

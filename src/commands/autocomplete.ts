@@ -12,6 +12,9 @@ export default class Autocomplete extends BaseCommand {
     {command: '<%= config.bin %> autocomplete fish > ~/.config/fish/completions/qjob.fish', description: 'fish'},
   ]
 
+  /** It reads the whole command tree from oclif's Config. */
+  static override needsOclifConfig = true
+
   static override args = {
     shell: Args.string({description: 'bash, zsh or fish (default: the shell of $SHELL)'}),
   }

@@ -19,6 +19,9 @@ export abstract class BaseCommand extends Command {
   /** `send --ndjson` reads NDJSON: it asks for no JSON output, so its errors stay text. */
   static ndjsonIsInput = false
 
+  /** Set by a command that reads more of oclif's Config than ManifestConfig has (startup/dispatch.ts). */
+  static needsOclifConfig = false
+
   private cachedSettings?: Settings
 
   /** Settings resolved with flag > environment > .env > saved config. */

@@ -48,7 +48,7 @@ function cachedHelp(argv: string[], root: URL): string | undefined {
   try {
     cache = JSON.parse(readFileSync(new URL('dist/help-cache.json', root), 'utf8')) as HelpCache
   } catch {
-    return undefined // not built (bin/dev.js) or unreadable: oclif renders it
+    return undefined // not built (bin/dev.mjs) or unreadable: oclif renders it
   }
   const text = words === '' ? cache.root : (cache.commands[words] ?? cache.topics[words])
   // The root page (also the help command's own page) names the version, platform and node.

@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import type {HostReply, HostRequest} from './job-host.js'
 import type {JobOutcome, RunJobOptions} from './run-job.js'
 
-/** The built host; run from the sources (bin/dev.js, under tsx) the .ts file, with tsx. */
+/** The built host; run from the sources (bin/dev.mjs, under tsx) the .ts file, with tsx. */
 function hostModule(): {path: string; execArgv: string[]} {
   const built = fileURLToPath(new URL('job-host.js', import.meta.url))
   if (existsSync(built)) return {path: built, execArgv: []}

@@ -2,4 +2,4 @@
 // Development entry point: runs the TypeScript sources directly (no build step).
 import {run} from '../src/lib/entry.ts'
 
-await run(import.meta.url, {development: true})
+await run(new URL('../', import.meta.url), {development: true})

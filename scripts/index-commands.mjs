@@ -1,0 +1,51 @@
+// Writes dist/command-index.json from oclif's own Config: every command id with the two facts
+// oclif's command lookup reads (strict, args), the module of each of qjob's commands, and the
+// package.json settings a run reads. With it, `qjob <command> ...` runs the command without building
+// oclif's Config at every start (src/lib/startup/dispatch.ts). Runs after `oclif manifest`. Fails on
+// a setting the dispatcher does not reproduce, rather than let it run a command differently.
+import {writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {Config} from '@oclif/core'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const config = await Config.load(root)
+const {oclif} = config.pjson
+
+const unsupported = [
+  config.topicSeparator !== ' ' && 'a topic separator other than a space',
+  config.flexibleTaxonomy && 'flexibleTaxonomy',
+  config.binAliases && 'binAliases',
+  oclif.exitCodes && 'exitCodes',
+  oclif.theme && 'a theme',
+  config.isSingleCommandCLI && 'a single-command CLI',
+  ...[...config.plugins.values()].flatMap(plugin =>
+    Object.keys(plugin.hooks ?? {})
+      .filter(event => !(plugin.isRoot && event === 'command_not_found'))
+      .map(event => `${plugin.name}'s ${event} hook`),
+  ),
+  ...config.commands
+    .filter(command => command.aliases.length > 0 || command.hiddenAliases.length > 0 || command.state || command.deprecateAliases)
+    .map(command => `the aliases or state of ${command.id}`),
+].filter(Boolean)
+if (unsupported.length > 0) throw new Error(`index-commands: src/lib/startup/dispatch.ts does not reproduce ${unsupported.join(', ')}`)
+
+const commands = {}
+for (const command of config.commands) {
+  const entry = {strict: command.strict !== false, args: Object.keys(command.args ?? {})}
+  // A plugin's command (help, version) has no file: oclif runs it.
+  if (command.pluginName === config.name) entry.file = command.relativePath.join('/')
+  commands[command.id] = entry
+}
+
+const index = {
+  name: config.name,
+  version: config.version,
+  bin: config.bin,
+  dirname: config.dirname,
+  helpFlags: ['--help', ...(oclif.additionalHelpFlags ?? [])],
+  versionFlags: ['--version', ...(oclif.additionalVersionFlags ?? [])],
+  commands,
+}
+writeFileSync(join(root, 'dist', 'command-index.json'), JSON.stringify(index))
