@@ -20,8 +20,8 @@ const BATCH = 100
 const SENDERS = 4
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-const {startEmulator} = await import('../dist/emulator/servicebus/index.js')
-const emulator = await startEmulator({
+const {startServiceBusEmulator} = await import('../dist/emulator/servicebus/index.js')
+const emulator = await startServiceBusEmulator({
   port: 0,
   inMemory: true,
   queues: [

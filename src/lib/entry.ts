@@ -1,12 +1,13 @@
-// Shared by bin/run.js and bin/dev.mjs: runs oclif and reports errors raised before a command runs
-// (unknown command, bad topic, `help nosuch`) the same way commands report theirs, as JSON on
-// stderr when --json or --ndjson was asked for.
+// Shared by bin/run.js and bin/dev.mjs: runs the command (startup/dispatch.ts, or oclif) and
+// reports errors raised before a command runs (unknown command, bad topic, `help nosuch`) the same
+// way commands report theirs, as JSON on stderr when --json or --ndjson was asked for.
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {flush, run as runOclif} from './oclif.js'
 
 import {wantsJsonErrors} from './json-errors.js'
+import {loadColours} from './output.js'
 import {runIndexed} from './startup/dispatch.js'
 import {watchStdout} from './stdout.js'
 import {debugEnabled, describeError, errorJson, exitCodeOf, UsageError} from '../common/errors.js'
@@ -54,6 +55,7 @@ export async function run(root: URL, options: {development?: boolean} = {}): Pro
   try {
     // Development (bin/dev.mjs) runs the TypeScript sources; errors are reported the same way.
     if (options.development) process.env.NODE_ENV = 'development'
+    await loadColours()
     // A known command runs without oclif's Config (startup/dispatch.ts); anything else through oclif.
     const ran = !options.development && (await runIndexed(argv, root))
     if (!ran) await runOclif(argv, fileURLToPath(root))

@@ -29,8 +29,14 @@ export interface Palette {
 const same: Paint = text => text
 const PLAIN: Palette = {bold: same, dim: same, yellow: same, cyan: same}
 // chalk is loaded only when a stream gets colour: off a terminal (scripts, CI) nothing needs it,
-// and loading it was ~17 ms of every command's start-up.
-const chalk = colorLevel(process.stdout) > 0 || colorLevel(process.stderr) > 0 ? await import('chalk') : undefined
+// and loading it was ~17 ms of every command's start-up. Not with a top-level await: a module
+// graph with one cannot be loaded with require(), which bin/run.js and the dispatcher use.
+let chalk: typeof import('chalk') | undefined
+
+/** Loads chalk if stdout or stderr gets colour; entry.ts awaits it before any command runs. */
+export async function loadColours(): Promise<void> {
+  if (colorLevel(process.stdout) > 0 || colorLevel(process.stderr) > 0) chalk ??= await import('chalk')
+}
 
 function paletteFor(stream: {isTTY?: boolean}): Palette {
   const level = colorLevel(stream)

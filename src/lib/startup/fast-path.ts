@@ -5,8 +5,8 @@
 // could render differently (a terminal's width and colours, FORCE_COLOR, OCLIF_COLUMNS, DEBUG),
 // goes to oclif.
 import {readFileSync} from 'node:fs'
-import {arch, platform, release} from 'node:os'
 
+import {userAgent} from './user-agent.js'
 import {watchStdout} from '../stdout.js'
 
 interface HelpCache {
@@ -26,18 +26,17 @@ export const RENDER_SETTINGS = /^(FORCE_COLOR|OCLIF_COLUMNS|DEBUG)$/
 
 /** Prints the answer and returns true, or returns false for oclif to handle argv. */
 export function answerWithoutOclif(argv: string[], root: URL): boolean {
-  const text = VERSION_FLAGS.has(argv[0]) && argv.length === 1 ? `${userAgent(root)}\n` : cachedHelp(argv, root)
+  const text = VERSION_FLAGS.has(argv[0]) && argv.length === 1 ? `${packageUserAgent(root)}\n` : cachedHelp(argv, root)
   if (text === undefined) return false
   watchStdout() // a reader that went away: exit 141, no stack trace
   process.stdout.write(text)
   return true
 }
 
-/** As oclif's config.userAgent: qjob/0.1.0 linux-x64 node-v20.20.2 ("wsl" on WSL, as oclif says). */
-function userAgent(root: URL): string {
-  const {version} = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {version: string}
-  const os = platform() === 'linux' && release().toLowerCase().includes('microsoft') ? 'wsl' : platform()
-  return `qjob/${version} ${os}-${arch()} node-${process.version}`
+/** The package's user agent, as `qjob --version` prints it. */
+function packageUserAgent(root: URL): string {
+  const {name, version} = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {name: string; version: string}
+  return userAgent(name, version)
 }
 
 function cachedHelp(argv: string[], root: URL): string | undefined {
@@ -52,7 +51,7 @@ function cachedHelp(argv: string[], root: URL): string | undefined {
   }
   const text = words === '' ? cache.root : (cache.commands[words] ?? cache.topics[words])
   // The root page (also the help command's own page) names the version, platform and node.
-  return text?.replaceAll('{{userAgent}}', userAgent(root))
+  return text?.replaceAll('{{userAgent}}', packageUserAgent(root))
 }
 
 /**

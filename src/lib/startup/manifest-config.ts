@@ -5,8 +5,10 @@
 // command_not_found, which only a command that was not found runs). A command that needs more of
 // Config (the command tree, plugins) sets `needsOclifConfig` and runs through oclif.
 // test/cli/dispatch.test.ts compares every value here with oclif's own Config.
-import {arch, homedir, platform, release, tmpdir} from 'node:os'
+import {arch, homedir, platform, tmpdir} from 'node:os'
 import {join} from 'node:path'
+
+import {userAgent} from './user-agent.js'
 
 export interface IndexedCommand {
   /** The module, relative to the package root; none for a plugin's command (help, version). */
@@ -57,10 +59,8 @@ export class ManifestConfig {
     this.dataDir = this.scopedEnvVar('DATA_DIR') || this.dir('data')
   }
 
-  /** As oclif's: qjob/0.1.0 linux-x64 node-v20.20.2, "wsl" on WSL. */
   get userAgent(): string {
-    const os = this.platform === 'linux' && release().toLowerCase().includes('microsoft') ? 'wsl' : this.platform
-    return `${this.name}/${this.version} ${os}-${this.arch} node-${process.version}`
+    return userAgent(this.name, this.version)
   }
 
   findCommand(id: string): {id: string; strict: boolean; args: Record<string, unknown>} | undefined {
