@@ -3,20 +3,12 @@
 // CommonJS (bin/package.json): node starts an ES module entry ~10 ms slower, on every run.
 // `--version` and help pages off a terminal are answered without loading oclif (fast-path.ts, which
 // the build bundles as CommonJS); anything else loads dist/'s ES modules, with require() where node
-// can (20.19 and later: no asynchronous module loader to start), else with import().
+// can (20.19 and later: no asynchronous module loader to start), else with import() (load-module.ts).
 const {join} = require('node:path')
 const {pathToFileURL} = require('node:url')
 
 const root = pathToFileURL(join(__dirname, '..', '/'))
-if (!require('../dist/lib/startup/fast-path.cjs').answerWithoutOclif(process.argv.slice(2), root)) {
-  loadEntry().then(({run}) => run(root))
-}
-
-function loadEntry() {
-  try {
-    return Promise.resolve(require('../dist/lib/entry.js'))
-  } catch (error) {
-    if (error.code === 'ERR_REQUIRE_ESM' || error.code === 'ERR_REQUIRE_ASYNC_MODULE') return import('../dist/lib/entry.js')
-    throw error
-  }
+const startup = require('../dist/lib/startup/fast-path.cjs')
+if (!startup.answerWithoutOclif(process.argv.slice(2), root)) {
+  startup.loadModule(new URL('dist/lib/entry.js', root)).then(({run}) => run(root))
 }

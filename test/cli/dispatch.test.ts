@@ -108,7 +108,11 @@ describe('the Config a command reads', () => {
   })
 
   it('covers every Config property qjob reads, unless the command says it needs oclif', () => {
-    const sources = ['src/commands', 'src/lib'].flatMap(dir => listTs(join(repoRoot, dir)))
+    const sources = ['src/commands', 'src/lib'].flatMap(dir =>
+      readdirSync(join(repoRoot, dir), {recursive: true, encoding: 'utf8'})
+        .filter(file => file.endsWith('.ts'))
+        .map(file => join(repoRoot, dir, file)),
+    )
     const config = new ManifestConfig(index)
     const missing: string[] = []
     for (const file of sources) {
@@ -123,12 +127,6 @@ describe('the Config a command reads', () => {
     )
   })
 })
-
-function listTs(dir: string): string[] {
-  return readdirSync(dir, {withFileTypes: true}).flatMap(entry =>
-    entry.isDirectory() ? listTs(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
-  )
-}
 
 describe('bin/run.js', () => {
   const home = tempDir('qjob-dispatch-run-')

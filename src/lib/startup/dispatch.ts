@@ -6,11 +6,11 @@
 // command, plugin commands, user plugins, a command that sets `needsOclifConfig`, Windows, and
 // the settings that make oclif print its own debug or timing output.
 import {existsSync, readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
+import {loadModule} from './load-module.js'
 import {type CommandIndex, ManifestConfig} from './manifest-config.js'
+
 /** A command class as Command.run uses it: `_run` is oclif's init, run, catch and finally. */
 type RunnableCommand = (new (argv: string[], config: ManifestConfig) => {_run(): Promise<unknown>}) & {
   id?: string
@@ -34,17 +34,6 @@ export async function runIndexed(argv: string[], root: URL): Promise<boolean> {
   CommandClass.id = id // as oclif's plugin loader sets it
   await new CommandClass(rest, config)._run()
   return true
-}
-
-/** With require() where node can (20.19 and later): ~6 ms less than import(), which starts node's asynchronous loader. */
-async function loadModule<T>(url: URL): Promise<T> {
-  try {
-    return createRequire(import.meta.url)(fileURLToPath(url)) as T
-  } catch (error) {
-    const code = (error as {code?: string}).code
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return (await import(url.href)) as T
-    throw error
-  }
 }
 
 function readIndex(root: URL): CommandIndex | undefined {

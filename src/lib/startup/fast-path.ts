@@ -9,6 +9,9 @@ import {readFileSync} from 'node:fs'
 import {userAgent} from './user-agent.js'
 import {watchStdout} from '../stdout.js'
 
+// bin/run.js's one CommonJS file (scripts/bundle-fast-path.mjs) also carries how it loads entry.js.
+export {loadModule} from './load-module.js'
+
 interface HelpCache {
   root: string
   commands: Record<string, string>

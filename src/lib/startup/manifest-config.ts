@@ -5,10 +5,10 @@
 // command_not_found, which only a command that was not found runs). A command that needs more of
 // Config (the command tree, plugins) sets `needsOclifConfig` and runs through oclif.
 // test/cli/dispatch.test.ts compares every value here with oclif's own Config.
-import {arch, homedir, platform, tmpdir} from 'node:os'
+import {homedir, platform, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {userAgent} from './user-agent.js'
+import {oclifArch, userAgent} from './user-agent.js'
 
 export interface IndexedCommand {
   /** The module, relative to the package root; none for a plugin's command (help, version). */
@@ -33,7 +33,7 @@ export class ManifestConfig {
   readonly bin: string
   readonly dirname: string
   readonly platform = platform()
-  readonly arch = arch() === 'ia32' ? 'x86' : arch()
+  readonly arch = oclifArch()
   readonly windows = false
   readonly topicSeparator = ' '
   readonly flexibleTaxonomy = false
