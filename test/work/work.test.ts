@@ -32,6 +32,7 @@ describe('qjob work against the emulator', () => {
       {name: 'crash', lockDuration: 'PT2S'},
       {name: 'routes'},
       {name: 'parallel'},
+      {name: 'wide'},
       {name: 'mixed'},
     ])
     client = new ServiceBusClient(fx.emulator.connectionString, {retryOptions: {maxRetries: 0, timeoutInMs: 10_000}})
@@ -172,6 +173,26 @@ describe('qjob work against the emulator', () => {
     assert.equal(peak, 3)
     assert.ok(Date.now() - started < 20_000)
     assert.equal(counts('parallel').activeMessageCount, 0)
+  })
+
+  it('more than ten jobs at once, each writing output: every line comes through and nothing but the log on stderr', async () => {
+    await send(
+      'wide',
+      Array.from({length: 24}, (_, i) => ({body: Buffer.from(String(i))})),
+    )
+    const result = await work('wide', '--concurrency', '16', '--exec', 'sleep 0.3; echo "out $(cat)"; echo "err line" >&2')
+    assert.equal(result.code, 0, result.stderr)
+    const out = result.stdout
+      .trim()
+      .split('\n')
+      .sort((x, y) => Number(x.split(' ')[1]) - Number(y.split(' ')[1]))
+    assert.deepEqual(
+      out,
+      Array.from({length: 24}, (_, i) => `out ${i}`),
+    )
+    // Node's own warnings (e.g. MaxListenersExceededWarning from one listener per running job) are noise.
+    const stray = result.stderr.split('\n').filter(line => line !== '' && line !== 'err line' && !line.startsWith('at='))
+    assert.deepEqual(stray, [])
   })
 
   it('a job longer than the lock duration is kept alive by lock renewal', async () => {

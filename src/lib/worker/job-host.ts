@@ -33,6 +33,8 @@ function start(request: Extract<HostRequest, {type: 'run'}>): void {
   })
 }
 
+// Every running job's stdout is piped into ours; Node's leak warning at eleven would be noise.
+process.stdout.setMaxListeners(0)
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
 // The worker's reader went away: it stops as it would on its own EPIPE.
 process.stdout.on('error', () => {

@@ -3,6 +3,8 @@
 // lets running jobs finish within the drain timeout (counted from the signal, whatever the slots
 // are doing), then kills and abandons what is left. A lost connection is retried with a bounded
 // backoff, each attempt logged, instead of ending the worker.
+import {setMaxListeners} from 'node:events'
+
 import type {ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver} from '@azure/service-bus'
 
 import {splitEntityPath} from '../servicebus/entity.js'
@@ -77,6 +79,8 @@ export class Worker {
     private readonly client: ServiceBusClient,
     private readonly options: WorkerOptions,
   ) {
+    // Each running job listens on it; Node's leak warning at eleven would be noise on stderr.
+    setMaxListeners(0, this.killJobs.signal)
     this.stopped = new Promise(resolve => {
       if (options.stop.aborted) {
         this.stoppedAt = Date.now()
