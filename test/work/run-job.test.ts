@@ -2,6 +2,7 @@
 // `sh -c COMMAND` (no positional parameters, $0, its own `wait`, the shell's error messages, no
 // lifeline fd), with the body on stdin.
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {PassThrough} from 'node:stream'
 import {test} from 'node:test'
 
@@ -11,10 +12,11 @@ async function run(command: string, input = '') {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
+  let err = ''
   stdout.on('data', chunk => (out += chunk))
-  stderr.resume()
+  stderr.on('data', chunk => (err += chunk))
   const outcome = await runJob({command, input: Buffer.from(input), env: {}, stdout, stderr, timeoutMs: 20_000})
-  return {...outcome, out}
+  return {...outcome, out, err}
 }
 
 test('the command sees what sh -c shows it: no arguments, $0, the body on stdin', async () => {
@@ -43,4 +45,27 @@ test("exit codes and the shell's own errors come through as under sh -c", async 
 test('the lifeline (fd 3) is closed before the command runs', async () => {
   const result = await run('if true 2>/dev/null >&3; then echo open; else echo closed; fi')
   assert.equal(result.out, 'closed\n')
+})
+
+test('multi-line commands, line numbers and errors on a later line are as under sh -c', async () => {
+  const commands = [
+    'echo a\nno-such-command-qjob\necho b',
+    'echo ran; if then',
+    'echo first\nif then\necho never',
+    'echo "$LINENO"\necho "$LINENO"',
+    'f() { return 3; }\nf',
+    'cat <<EOF\nheredoc $#\nEOF',
+    'exec echo replaced',
+    '# only a comment',
+    '',
+  ]
+  for (const command of commands) {
+    const job = await run(command, 'the body')
+    const direct = spawnSync('/bin/sh', ['-c', command], {input: 'the body', encoding: 'utf8'})
+    assert.deepEqual(
+      {exit: job.exitCode, out: job.out, err: job.err},
+      {exit: direct.status, out: direct.stdout, err: direct.stderr},
+      command,
+    )
+  }
 })

@@ -42,14 +42,17 @@ function tailOf(text: string): string {
 }
 
 /**
- * $1 the command, $2 the grace period in seconds. The watcher ignores TERM (it sends it), reads fd 3
- * until the worker's end closes, then kills its own group; the job runs without fd 3.
+ * The job's shell script. The watcher ignores TERM (it sends it), reads fd 3 until the worker's end
+ * closes, then kills its own group. It is started by a subshell that exits at once, so it is no
+ * child that the command's own `wait` would wait for. The command follows on the same line, in the
+ * same shell, with fd 3 closed: it sees what it would under `sh -c COMMAND` (no arguments, $0, line
+ * numbers, the shell's messages) without the start-up of a second shell. A syntax error in that
+ * line stops the whole line before anything runs, watcher included, as `sh -c` would.
  */
-const WATCHED_JOB = [
-  '( trap \'\' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep "$2"; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &',
-  'exec 3<&-',
-  'exec /bin/sh -c "$1"',
-].join('\n')
+function watchedJob(command: string, graceSeconds: number): string {
+  const watcher = `trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep ${graceSeconds}; kill -KILL 0`
+  return `( ( ${watcher} ) </dev/null >/dev/null 2>&1 & ); exec 3<&-; ${command}`
+}
 
 /** Live job groups, killed if the worker exits while they run (the watcher covers kill -9). */
 const liveGroups = new Set<number>()
@@ -75,7 +78,7 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
   const started = Date.now()
   const graceMs = options.killGraceMs ?? 5000
   installExitHook()
-  const child = spawn('/bin/sh', ['-c', WATCHED_JOB, 'qjob-job', options.command, String(Math.ceil(graceMs / 1000))], {
+  const child = spawn('/bin/sh', ['-c', watchedJob(options.command, Math.ceil(graceMs / 1000))], {
     detached: true, // its own process group, so a kill reaches the whole job
     env: {...process.env, ...options.env},
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
