@@ -18,8 +18,10 @@ interface HelpCache {
   topics: Record<string, string>
 }
 
-const HELP_FLAGS = new Set(['--help', '-h'])
-const VERSION_FLAGS = new Set(['--version', '-v'])
+// package.json's oclif settings, written out to spare a read: scripts/index-commands.mjs fails the
+// build if they differ from oclif's own.
+export const HELP_FLAGS = new Set(['--help', '-h'])
+export const VERSION_FLAGS = new Set(['--version', '-v'])
 /**
  * The settings that change a help page off a terminal (scripts/render-help.mjs clears them). Others
  * its colour libraries read (CI, COLORTERM, TF_BUILD, TEAMCITY_*, NO_COLOR) do not: off a terminal
