@@ -17,6 +17,7 @@ import {fileURLToPath} from 'node:url'
 
 import {startNullSink} from './emulator/null-sink.mjs'
 import {canConnect, freePort} from './emulator/net.mjs'
+import {emulatorLaunch} from './emulator/processes.mjs'
 import {printResults} from './emulator/results.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -60,15 +61,19 @@ const ms = nanos => Number(nanos) / 1e6
 /** Emulator children still running: stopped in `finally` even when a measurement fails. */
 const children = new Set()
 
-/** spawn -> first accepted TCP connection, for a foreground emulator; returns [ms, child, port, dataDir]. */
+/**
+ * spawn -> first accepted TCP connection, for a foreground emulator started the way the background
+ * `qjob emulator start` starts it (its Node flags and environment); returns [ms, child, port, dataDir].
+ */
 async function coldStart(label) {
   const port = await freePort()
   const dataDir = join(work, label)
+  const launch = emulatorLaunch(env)
   const started = process.hrtime.bigint()
   const child = spawn(
     process.execPath,
-    [qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config],
-    {env, stdio: ['ignore', 'ignore', 'ignore']},
+    [...launch.execArgv, qjob, 'emulator', 'start', '--foreground', '--port', String(port), '--data-dir', dataDir, '--config', config],
+    {env: launch.env, stdio: ['ignore', 'ignore', 'ignore']},
   )
   children.add(child)
   child.on('exit', () => children.delete(child))

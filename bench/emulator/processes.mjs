@@ -8,11 +8,22 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const hostScript = join(dirname(fileURLToPath(import.meta.url)), 'host.mjs')
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+/** The Node flags and environment `qjob emulator start` gives its background emulator process. */
+export const {emulatorLaunch} = await import(join(root, 'dist/lib/emulator/process-tuning.js'))
 
-/** Starts an emulator in its own process; resolves once it serves, with spawn-to-ready time. */
+/**
+ * Starts an emulator in its own process, run the way `qjob emulator start` runs its background
+ * process (its Node flags and environment); resolves once it serves, with spawn-to-ready time.
+ */
 export async function startEmulatorHost(options) {
   const started = performance.now()
-  const child = fork(hostScript, [JSON.stringify(options)], {execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc']})
+  const launch = emulatorLaunch()
+  const child = fork(hostScript, [JSON.stringify(options)], {
+    execArgv: [...launch.execArgv, '--expose-gc'],
+    env: launch.env,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
   const exited = once(child, 'exit')
   const [ready] = await Promise.race([
     once(child, 'message'),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {existsSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -43,6 +43,11 @@ describe('qjob emulator', () => {
       const info = JSON.parse(started.stdout)
       pid = info.pid as number
       assert.ok(pidAlive(pid), 'the emulator runs after start returned')
+      // Started with the memory settings of process-tuning.ts (Linux shows them in /proc).
+      if (process.platform === 'linux') {
+        assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=4'))
+        assert.ok(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_MMAP_THRESHOLD_=262144'))
+      }
       assert.ok(existsSync(join(dataDir, 'emulator.json')))
       assert.doesNotMatch(started.stdout + started.stderr, /SharedAccessKey=/, 'start never prints the key')
 

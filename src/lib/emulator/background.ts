@@ -6,6 +6,7 @@ import {closeSync, mkdirSync, openSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {OperationError} from '../../common/errors.js'
+import {emulatorLaunch} from './process-tuning.js'
 import {LOG_FILE, processAlive, removeState, runningState, type EmulatorState} from './state-file.js'
 
 export interface BackgroundOptions {
@@ -37,10 +38,11 @@ export async function startInBackground(options: BackgroundOptions): Promise<Emu
   if (options.appDirExplicit) args.push('--app-dir', resolve(options.appDir))
   if (options.herokuPort !== undefined) args.push('--heroku-port', String(options.herokuPort))
   if (options.resetKeys) args.push('--reset-keys')
-  const child = spawn(process.execPath, args, {
+  const launch = emulatorLaunch({...process.env, QJOB_EMULATOR_LOG: logFile})
+  const child = spawn(process.execPath, [...launch.execArgv, ...args], {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],
-    env: {...process.env, QJOB_EMULATOR_LOG: logFile},
+    env: launch.env,
   })
   closeSync(log)
   try {
