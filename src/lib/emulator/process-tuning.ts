@@ -1,9 +1,9 @@
 // How `qjob emulator start` starts the emulator's own process: settings that keep its memory close
-// to what its queues hold. Both matter most right after an ingest burst, and both were measured on
-// 200,000 x 1 KB queued (BENCHMARKS.md, issue 24, the section on these settings): 0.50-0.63 -> 0.30-0.32 KB of RSS a
-// message durable, 1.45-1.48 -> 1.25-1.29 KB in memory. The price: the smaller young generation
+// to what its queues hold. Both matter most right after an ingest burst. Measured on 200,000 x 1 KB
+// queued (BENCHMARKS.md, issue 24, the section on these settings): 0.50-0.63 -> 0.30-0.32 KB of RSS
+// a message durable, 1.45-1.48 -> 1.25-1.29 KB in memory. The price: the smaller young generation
 // collects more often, ~9 % more emulator CPU during ingest (~6 % fewer msg/s when the emulator is
-// the bottleneck) and ~70 ms more start-up.
+// the bottleneck) and ~90 ms more start-up (medians of six starts: ~460 -> ~550 ms).
 // - A young generation of at most 4 MB a semi-space (V8's default grows to 16): a burst grows it
 //   to the maximum, and V8 hands it back only after seconds of idle (~30 MB).
 // - glibc maps every allocation of 256 KB or more on its own (MALLOC_MMAP_THRESHOLD_): the payload
