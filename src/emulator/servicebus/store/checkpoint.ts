@@ -4,9 +4,7 @@
 // in the log): their fields and the place of their body, in a compact binary table.
 //   file  = magic 'QJI1' (4) | u32 CRC-32 of the rest | u32 header length | header JSON | message table
 //   header = {logBytes, logCrc, records (everything but messages), groups: [[entity, subQueue, count]]}
-//   entry = f64 sequence | f64 enqueued | f64 body offset | u32 body bytes | u32 delivery count |
-//           u8 state | u8 flags (optional fields present) | f64 per optional number | string fields
-//   string = u32 byte length | UTF-8
+//   message table = one entry (message-entry.ts) a message, the body offset its place in the log
 // The index is trusted only if the log's first `logBytes` bytes still have the CRC-32 it names
 // (durable-store.ts checks it), so any change to the log since (damage included) makes the
 // restart fall back to a full replay, which finds and handles damage as before.
@@ -14,16 +12,16 @@ import {closeSync, fsyncSync, openSync} from 'node:fs'
 import {open, readFile, rename, rm, type FileHandle} from 'node:fs/promises'
 import {crc32} from 'node:zlib'
 
-import {MESSAGE_STATE_CODES, type MessageState, type StoredMessage} from '../broker/message.js'
+import type {StoredMessage} from '../broker/message.js'
 import type {EmulatorLogger} from '../logger.js'
 import {crcOfFile} from './log-replay.js'
 import type {StoreRecord, SubQueue} from './message-store.js'
-import {OPTIONAL_NUMBER_FIELDS as NUMBER_FIELDS, OPTIONAL_STRING_FIELDS as STRING_FIELDS, QueuedMessage} from './queued-message.js'
+import {entryBytes, readEntry, writeEntry} from './message-entry.js'
+import {QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 const MAGIC = Buffer.from('QJI1', 'latin1')
 const CHUNK_BYTES = 1024 * 1024
-const STATES = Object.fromEntries(Object.entries(MESSAGE_STATE_CODES).map(([state, code]) => [code, state])) as Record<number, MessageState>
 
 export interface CheckpointHeader {
   logBytes: number
@@ -62,24 +60,15 @@ class ChunkWriter {
     this.used += data.length
   }
 
-  double(value: number): void {
-    this.buffer.writeDoubleLE(value, this.used)
-    this.used += 8
-  }
-
   u32(value: number): void {
     this.buffer.writeUInt32LE(value, this.used)
     this.used += 4
   }
 
-  u8(value: number): void {
-    this.buffer[this.used++] = value
-  }
-
-  string(value: string): void {
-    const length = this.buffer.write(value, this.used + 4, 'utf8')
-    this.buffer.writeUInt32LE(length, this.used)
-    this.used += 4 + length
+  /** A message's entry (room for it made): its body's place in the log is the one it has now. */
+  entry(message: StoredMessage): void {
+    const [, at] = (message as QueuedMessage).bodyPlace!
+    this.used = writeEntry(this.buffer, this.used, message, at, (message as QueuedMessage).payloadBytes)
   }
 }
 
@@ -120,24 +109,8 @@ export async function writeCheckpoint(
     writer.u32(header.length)
     await writer.bytes(header)
     for (const message of messages) {
-      const strings = [message.messageId, ...STRING_FIELDS.map(field => message[field] ?? '')]
-      let size = 8 * 6 + 10
-      for (const value of strings) size += 4 + Buffer.byteLength(value, 'utf8')
-      await writer.room(size)
-      const [, at] = (message as QueuedMessage).bodyPlace!
-      writer.double(message.sequenceNumber)
-      writer.double(message.enqueuedTimeUtc)
-      writer.double(at)
-      writer.u32((message as QueuedMessage).payloadBytes)
-      writer.u32(message.deliveryCount)
-      writer.u8(MESSAGE_STATE_CODES[message.state])
-      let flags = 0
-      NUMBER_FIELDS.forEach((field, bit) => message[field] !== undefined && (flags |= 1 << bit))
-      STRING_FIELDS.forEach((field, bit) => message[field] !== undefined && (flags |= 1 << (bit + 3)))
-      writer.u8(flags)
-      for (const field of NUMBER_FIELDS) if (message[field] !== undefined) writer.double(message[field]!)
-      writer.string(message.messageId)
-      for (const field of STRING_FIELDS) if (message[field] !== undefined) writer.string(message[field]!)
+      await writer.room(entryBytes(message))
+      writer.entry(message)
     }
     await writer.flush()
     const head = Buffer.alloc(8)
@@ -192,44 +165,13 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
   return {
     ...header,
     async readMessages(log, restore, pause) {
-      // A plain loop that builds each message in place: a million of them is the common case.
       let at = start
       let read = 0
-      const string = () => {
-        const length = data.readUInt32LE(at)
-        const value = data.toString('utf8', at + 4, at + 4 + length)
-        at += 4 + length
-        return value
-      }
       for (const [queue, subQueue, count] of header.groups) {
         const add = restore(queue, subQueue)
         for (let i = 0; i < count; i++) {
-          const flags = data[at + 33]
-          const message = new QueuedMessage(
-            {
-              sequenceNumber: data.readDoubleLE(at),
-              enqueuedTimeUtc: data.readDoubleLE(at + 8),
-              deliveryCount: data.readUInt32LE(at + 28),
-              state: STATES[data[at + 32]],
-              messageId: '',
-            },
-            undefined,
-            data.readUInt32LE(at + 24),
-          )
-          const bodyAt = data.readDoubleLE(at + 16)
-          at += 34
-          if (flags & 0b111)
-            NUMBER_FIELDS.forEach((field, bit) => {
-              if (flags & (1 << bit)) {
-                message[field] = data.readDoubleLE(at)
-                at += 8
-              }
-            })
-          message.messageId = string()
-          if (flags & 0b111000)
-            STRING_FIELDS.forEach((field, bit) => {
-              if (flags & (1 << (bit + 3))) message[field] = string()
-            })
+          const {message, bodyAt, end} = readEntry(data, at)
+          at = end
           message.park(log, bodyAt, undefined, false)
           add(message)
           if (++read % PAUSE_EVERY === 0) await pause()
