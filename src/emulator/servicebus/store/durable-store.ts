@@ -21,13 +21,13 @@ import {STORE} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {DataDirLock} from './data-dir-lock.js'
 import {bodyLogs, HotBodies} from './body-log.js'
-import {encodeRecord, encodeRecords, FRAME_MAGIC, type BodyPlacement} from './log-codec.js'
+import {encodeRecords, type BodyPlacement} from './log-codec.js'
 import {crc32} from 'node:zlib'
 
 import {loadCheckpoint, syncDirectory, writeCheckpoint} from './checkpoint.js'
 import {crcOfFile, LogDamagedError, replayLog, type ReplayResult} from './log-replay.js'
 import type {MessageStore, StoreRecord, StoreSnapshot, StoreStats} from './message-store.js'
-import {QueuedMessage} from './queued-message.js'
+import {payloadBytes, QueuedMessage} from './queued-message.js'
 import {StoreIndex} from './store-index.js'
 
 export interface DurableStoreOptions {
@@ -49,6 +49,9 @@ interface PendingWrite {
 }
 
 const COMPACTION_CHUNK_BYTES = 4 * 1024 * 1024
+/** Compaction encodes the live records in runs of at most this many (or bodies of this many bytes). */
+const COMPACTION_ENCODE_RECORDS = 1024
+const COMPACTION_ENCODE_BYTES = 1024 * 1024
 const COMPACTION_BACKOFF_MS = {first: 1000, max: 5 * 60_000}
 
 /** What a client is told when the disk is full: Azure's quota condition, not an internal error. */
@@ -184,7 +187,7 @@ export class DurableStore implements MessageStore {
     if (this.closed || !this.handle) return Promise.reject(new Error('the store is closed'))
     // Encoded now: the broker may change its message objects once this call returns.
     const bodies: BodyPlacement[] = []
-    const frames = [encodeRecords(records, bodies)]
+    const frames = encodeRecords(records, bodies)
     this.counters.records += records.length
     return new Promise((resolve, reject) => {
       this.pending.push({records, frames, bodies, resolve, reject})
@@ -359,14 +362,27 @@ export class DurableStore implements MessageStore {
         chunk = []
         chunkBytes = 0
       }
-      // The index changes only in the write loop, which is here: iterating it lazily is safe.
-      for (const record of this.index.records()) {
-        const frame = encodeRecord(record, FRAME_MAGIC, bodies, bytes + chunkBytes)
-        crc = crc32(frame, crc)
-        chunk.push(frame)
-        chunkBytes += frame.length
+      // Records are encoded a few at a time, so runs of messages become put groups while only
+      // about a put group's worth of bodies is read into memory at once.
+      let records: StoreRecord[] = []
+      let recordBytes = 0
+      const encode = async () => {
+        for (const frames of encodeRecords(records, bodies, bytes + chunkBytes)) {
+          crc = crc32(frames, crc)
+          chunk.push(frames)
+          chunkBytes += frames.length
+        }
+        records = []
+        recordBytes = 0
         if (chunkBytes >= COMPACTION_CHUNK_BYTES) await flush()
       }
+      // The index changes only in the write loop, which is here: iterating it lazily is safe.
+      for (const record of this.index.records()) {
+        records.push(record)
+        recordBytes += record.type === 'message-put' ? payloadBytes(record.message) : 0
+        if (recordBytes >= COMPACTION_ENCODE_BYTES || records.length >= COMPACTION_ENCODE_RECORDS) await encode()
+      }
+      if (records.length > 0) await encode()
       if (chunkBytes > 0) await flush()
       await temporary.datasync()
       await rename(this.compactPath, this.logPath)
