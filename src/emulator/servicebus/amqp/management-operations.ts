@@ -5,7 +5,6 @@ import type {Broker, DispositionStatus} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {Delivery} from '../broker/message.js'
 import type {AccessRight} from '../broker/queue-properties.js'
-import {copyPayload} from '../payload-arena.js'
 import {encodeDelivery, parseIncoming, plainProperties} from './message-codec.js'
 import {amqpTypes, type AmqpTyped} from './rhea-types.js'
 
@@ -110,7 +109,7 @@ export const OPERATIONS: Record<string, ManagementOperation> = {
       const incoming = entries.map(entry => {
         const payload = (entry as Record<string, unknown>)?.message
         if (!Buffer.isBuffer(payload)) throw new BrokerError('BadRequest', "each scheduled message needs a binary 'message'")
-        return parseIncoming(copyPayload(payload))
+        return parseIncoming(payload)
       })
       const sequenceNumbers = await broker.schedule(path, incoming)
       return ok({'sequence-numbers': typedArray(sequenceNumbers, AMQP_LONG)})

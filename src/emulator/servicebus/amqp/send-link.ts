@@ -7,7 +7,6 @@ import type {Broker} from '../broker/broker.js'
 import {BrokerError} from '../broker/broker-error.js'
 import type {EmulatorLogger} from '../logger.js'
 import {AMQP} from '../constants.js'
-import {copyPayload} from '../payload-arena.js'
 import type {ConnectionState} from './connection-state.js'
 import {amqpErrorOf, unauthorized} from './error-conditions.js'
 import {parseIncoming, unpackBatch} from './message-codec.js'
@@ -56,16 +55,16 @@ export class SendLink {
     this.deps.broker.send(this.path, incoming).then(() => delivery.update(true, outcomes.accepted()), reject)
   }
 
+  /** The encoded messages: views into the transfer's bytes, not copies (the broker copies what it keeps, enqueue.ts). */
   private payloadsOf(context: EventContext): Buffer[] {
     const format = transferFormat(context)
     if (format === AMQP.batchMessageFormat) {
       const envelope = context.message as unknown
       if (!Buffer.isBuffer(envelope)) throw new MalformedMessageError('the batch envelope is not binary')
-      return unpackBatch(envelope).map(payload => copyPayload(payload))
+      return unpackBatch(envelope)
     }
     if (format !== 0) throw new MalformedMessageError(`unsupported message format ${format}`)
     const message = context.message!
-    // A copy: the transfer's bytes may share memory with a larger socket buffer.
-    return [copyPayload(rawPayloadOf(message) ?? amqpMessage.encode(message))]
+    return [rawPayloadOf(message) ?? amqpMessage.encode(message)]
   }
 }
