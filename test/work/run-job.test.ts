@@ -1,6 +1,6 @@
-// runJob starts the job's watcher, then the command: the command must see what it would under
-// `sh -c COMMAND` (no positional parameters, $0, its own `wait`, the shell's error messages, no
-// lifeline fd), with the body on stdin.
+// runJob registers the job with its lifeline, then runs the command: the command must see what it
+// would under `sh -c COMMAND` (no positional parameters, $0, its own `wait`, the shell's error
+// messages, no lifeline fd), with the body on stdin.
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {PassThrough} from 'node:stream'
@@ -25,7 +25,7 @@ test('the command sees what sh -c shows it: no arguments, $0, the body on stdin'
   assert.equal(result.out, '/bin/sh 0 []\nthe body')
 })
 
-test("a `wait` in the command waits for the command's own background jobs only (not the watcher)", async () => {
+test("a `wait` in the command waits for the command's own background jobs only", async () => {
   const result = await run('sleep 0.2 & sleep 0.1 & wait; echo waited')
   assert.equal(result.timedOut, false)
   assert.equal(result.exitCode, 0)

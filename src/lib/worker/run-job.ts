@@ -2,15 +2,14 @@
 // lines of stderr kept for a dead-letter description. A timeout or a stop kills the whole process
 // group (TERM, then KILL after a grace period).
 //
-// Jobs die with the process that started them (the job host, which exits with the worker), however
-// it dies. The job leads its own process group (so a kill reaches everything it started), and a
-// watcher in that group holds fd 3: one end of a socket pair whose other end only the starting
-// process holds. When that process exits, even by kill -9, the kernel closes its end, the
-// watcher's read ends, and it kills the group (TERM, then KILL after the grace period). Otherwise
-// a job would outlive a killed worker and run twice at once when its message comes back. A job
-// that ends normally has its group killed too: nothing it left behind runs on.
-import {spawn} from 'node:child_process'
-import type {Socket} from 'node:net'
+// The job leads its own process group, so a kill reaches everything it started, and a job that
+// ends normally has its group killed too: nothing it left behind runs on. Jobs die with the process
+// that started them (the job host, which exits with the worker), however it dies: see
+// job-lifeline.ts. Otherwise a job would outlive a killed worker and run twice at once when its
+// message comes back.
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+
+import {JobLifeline} from './job-lifeline.js'
 
 export interface JobOutcome {
   /** The command's exit code; undefined when it was killed by a signal. */
@@ -42,20 +41,16 @@ function tailOf(text: string): string {
 }
 
 /**
- * The job's shell script. The watcher ignores TERM (it sends it), reads fd 3 until the worker's end
- * closes, then kills its own group. It is started by a subshell that exits at once, so it is no
- * child that the command's own `wait` would wait for. The command follows on the same line, in the
- * same shell, with fd 3 closed: it sees what it would under `sh -c COMMAND` (no arguments, $0, line
- * numbers, the shell's messages) without the start-up of a second shell. A syntax error in that
- * line stops the whole line before anything runs, watcher included, as `sh -c` would.
+ * The job's shell script: the command on the same line, in the same shell, after the job registers
+ * with the lifeline and closes it. The command sees what it would under `sh -c COMMAND` (no
+ * arguments, $0, line numbers, the shell's messages) without a second shell. A syntax error in that
+ * line stops the whole line before anything runs, as `sh -c` would.
  */
-function watchedJob(command: string, graceSeconds: number): string {
-  const watcher = `trap '' TERM INT HUP; while read -r _ <&3; do :; done; kill -TERM 0; sleep ${graceSeconds}; kill -KILL 0`
-  return `( ( ${watcher} ) </dev/null >/dev/null 2>&1 & ); exec 3<&-; ${command}`
+function shellLine(command: string, graceSeconds: number): string {
+  return `${JobLifeline.register(graceSeconds)} ${command}`
 }
 
-/** Live job groups, killed if the worker exits while they run (the watcher covers kill -9). */
-const liveGroups = new Set<number>()
+const lifeline = new JobLifeline()
 let exitHookInstalled = false
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -70,7 +65,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGTERM')
+    for (const pid of lifeline.groups()) killGroup(pid, 'SIGTERM')
   })
 }
 
@@ -78,14 +73,13 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
   const started = Date.now()
   const graceMs = options.killGraceMs ?? 5000
   installExitHook()
-  const child = spawn('/bin/sh', ['-c', watchedJob(options.command, Math.ceil(graceMs / 1000))], {
+  const graceSeconds = Math.ceil(graceMs / 1000)
+  const child = spawn('/bin/sh', ['-c', shellLine(options.command, graceSeconds)], {
     detached: true, // its own process group, so a kill reaches the whole job
     env: {...process.env, ...options.env},
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-  })
-  const lifeline = child.stdio[3] as Socket | null
-  lifeline?.on('error', () => undefined)
-  if (child.pid !== undefined) liveGroups.add(child.pid)
+    stdio: ['pipe', 'pipe', 'pipe', lifeline.pipe()],
+  }) as ChildProcessWithoutNullStreams
+  if (child.pid !== undefined) lifeline.started(child.pid, graceSeconds)
   let stderrKept = ''
   let timedOut = false
   child.stdout.pipe(options.stdout ?? process.stdout, {end: false})
@@ -129,12 +123,11 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
       finished = true
       if (timer) clearTimeout(timer)
       options.signal?.removeEventListener('abort', kill)
-      // The job is over: end its group (the watcher and anything left behind), then the lifeline.
+      // The job is over: end its group (anything it left behind), then take it off the lifeline.
       if (child.pid !== undefined) {
         killGroup(child.pid, 'SIGKILL')
-        liveGroups.delete(child.pid)
+        lifeline.ended(child.pid)
       }
-      lifeline?.destroy()
       resolve({
         exitCode: exitCode ?? undefined,
         signal: signal ?? undefined,
@@ -147,8 +140,7 @@ export function runJob(options: RunJobOptions): Promise<JobOutcome> {
       stderrKept += `\n${error.message}`
       finish(127, null)
     })
-    // Wait for the output pipes too: the job's output is written before it is settled. (Not for
-    // 'close': that would also wait for the lifeline, which the watcher holds until we let go.)
+    // Wait for the output pipes too: the job's output is written before it is settled.
     child.once('exit', (exitCode, signal) => {
       void outputClosed.then(() => finish(exitCode, signal))
     })
