@@ -10,6 +10,7 @@ import {BrokerError} from '../broker/broker-error.js'
 import {AMQP} from '../constants.js'
 import type {EmulatorLogger} from '../logger.js'
 import {handleCbsRequest} from './cbs-link.js'
+import {coalesceWrites} from './coalesced-writes.js'
 import {DEFAULT_AMQP_LIMITS, guardConnection, silenceConnection, type AmqpLimits} from './connection-guard.js'
 import {connectionState} from './connection-state.js'
 import {amqpErrorOf, unauthorized} from './error-conditions.js'
@@ -71,6 +72,18 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
   const refuse = (target: Sender | Receiver, error: unknown) => {
     logger.info(`link '${target.name}' refused: ${error instanceof Error ? error.message : String(error)}`)
     target.close(amqpErrorOf(error))
+  }
+  // A refused session receiver: attach with a null source, then detach with the error. For a named
+  // session the attach leaves in a write of its own: read together with the detach, the SDK checks
+  // the attach for that session first and reports "It may be locked by another receiver" instead of
+  // the error. For the next free session they go together: the SDK waits 1 ms for the detach.
+  const refuseSessionReceiver = (sender: Sender, error: unknown, named: boolean) => {
+    logger.info(`session receiver '${sender.name}' refused: ${error instanceof Error ? error.message : String(error)}`)
+    sender.open()
+    if (!named) return sender.close(amqpErrorOf(error))
+    setImmediate(() => {
+      if (!sender.is_closed()) sender.close(amqpErrorOf(error))
+    })
   }
 
   container.on('receiver_open', (context: EventContext) => {
@@ -134,7 +147,9 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
       roles.set(sender, {kind: 'receive', handler})
       state.links.add(handler)
     } catch (error) {
-      refuse(sender, error)
+      const session = sessionFilterOf(sender)
+      if (session.present) refuseSessionReceiver(sender, error, session.sessionId !== undefined)
+      else refuse(sender, error)
     }
   })
 
@@ -152,11 +167,9 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
         handler.onFlow()
       },
       error => {
-        logger.info(`session receiver on '${handler.path}' refused: ${error instanceof Error ? error.message : String(error)}`)
         handler.detached()
         if (sender.is_closed() || !sender.is_remote_open()) return
-        sender.open()
-        sender.close(amqpErrorOf(error))
+        refuseSessionReceiver(sender, error, request.sessionId !== undefined)
       },
     )
   }
@@ -243,6 +256,7 @@ export function createAmqpServer(options: AmqpServerOptions): AmqpServer {
         connectionState(connection).detachAll()
       })
       guardConnection(connection, socket, {limits, overCap, logger, authenticated: () => connectionState(connection).tokens.size > 0})
+      coalesceWrites(socket)
       // rhea types omit Connection.accept(socket), the server side of container.listen().
       ;(connection as unknown as {accept(socket: Duplex): void}).accept(socket)
     },
