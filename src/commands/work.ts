@@ -54,7 +54,7 @@ One logfmt line per job goes to stderr (one JSON object a line with --ndjson), a
     'drain-timeout': Flags.string({description: 'On SIGTERM, wait this long for running jobs', default: '25s'}),
     prefetch: Flags.integer({
       description:
-        'While jobs are short (under 1 s), lock up to this many messages ahead of a free slot (default: 1 per 4 of --concurrency; 0: lock only what runs)',
+        'While jobs are short (under 1 s), lock up to this many messages ahead of a free slot (default: 1 per 4 of --concurrency, at least 4; 0: lock only what runs)',
       min: 0,
       max: 256,
     }),

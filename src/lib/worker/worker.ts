@@ -32,7 +32,7 @@ export interface WorkerOptions {
   log: (entry: JobLog) => void
   /** How long one receive call waits for messages. */
   waitMs?: number
-  /** Messages that may wait locked for a slot while jobs are short (default: 1 per 4 slots). */
+  /** Messages that may wait locked for a slot while jobs are short (default: 1 per 4 slots, at least 4). */
   prefetch?: number
   /** Reconnect delays (ms): the first, the cap, and how many failures in a row end the worker. */
   reconnect?: {initialMs: number; maxMs: number; attempts: number}
@@ -53,8 +53,9 @@ const EMPTY_CHECK_WAIT_MS = 2000
 /** Jobs shorter than this on average get messages locked ahead; longer ones leave them to other workers. */
 const SHORT_JOB_MS = 1000
 
+/** At least a few, so that the messages for short jobs come in batches, not one receive each. */
 export function defaultPrefetch(concurrency: number): number {
-  return Math.ceil(concurrency / 4)
+  return Math.max(4, Math.ceil(concurrency / 4))
 }
 /** About three minutes of failures in a row (1+2+4+8+16+30x5 s), then the worker gives up. */
 const RECONNECT = {initialMs: 1000, maxMs: 30_000, attempts: 10}
@@ -239,8 +240,10 @@ export class Worker {
       if (!receiving && held.length === 0 && (left <= 0 || (emptyEnds && sawEmpty && running.size === 0))) break
       const lookAhead = this.jobsAreShort() ? prefetch : 0
       const want = Math.min(left, concurrency + lookAhead - running.size - held.length)
+      // While messages wait, top them up in batches: a receive costs about as much for one as for several.
+      const batch = held.length > 0 ? Math.min(left, Math.ceil(lookAhead / 2)) : 1
       // After an empty receive with --exit-when-empty, wait for a running job: its message may come back.
-      if (!receiving && want > 0 && !(emptyEnds && sawEmpty)) void receive(want)
+      if (!receiving && want > 0 && want >= batch && !(emptyEnds && sawEmpty)) void receive(want)
       await Promise.race([changed, this.stopped])
     }
     // Stopped: what waited for a slot goes back at once; running jobs get the drain timeout.
