@@ -2,7 +2,7 @@
 // duplicate but never lose) and purge.
 import {randomUUID} from 'node:crypto'
 
-import type {ServiceBusClient, ServiceBusMessageBatch, ServiceBusReceivedMessage} from '@azure/service-bus'
+import type {ServiceBusClient, ServiceBusMessageBatch, ServiceBusReceivedMessage, ServiceBusReceiver} from '@azure/service-bus'
 import type Long from 'long'
 
 import {NotFoundError} from '../../common/errors.js'
@@ -194,6 +194,9 @@ export async function resubmitDeadLetters(
   }
 }
 
+/** A purge's receive-and-delete batches; once one comes back full, a second link joins in. */
+const PURGE_BATCH = BATCH * 5
+
 /**
  * Removes every message of the queue (or its dead-letter sub-queue): active ones in
  * receive-and-delete batches, then scheduled ones by cancelling them and deferred ones by
@@ -204,22 +207,31 @@ export async function purgeMessages(
   queue: string,
   options: {deadLetter: boolean; onProgress?: (removed: number) => void},
 ): Promise<number> {
-  const receiver = await openReceiver(client, {queue, deadLetter: options.deadLetter, mode: 'receiveAndDelete'})
+  const open = () => openReceiver(client, {queue, deadLetter: options.deadLetter, mode: 'receiveAndDelete'})
+  const receivers = [await open()]
   let removed = 0
   const count = (n: number) => {
     removed += n
     options.onProgress?.(removed)
   }
+  const take = async (receiver: ServiceBusReceiver): Promise<number> => {
+    const batch = await receiver.receiveMessages(PURGE_BATCH, {maxWaitTimeInMs: removed === 0 ? WAIT_MS : 500})
+    count(batch.length)
+    return batch.length
+  }
+  // Each link takes batches until one comes back empty. Two overlap the service's work on one
+  // batch with the client's on the other; a short queue never waits for the second.
+  const drain = async (receiver: ServiceBusReceiver) => {
+    for (;;) if ((await take(receiver)) === 0) return
+  }
   try {
-    for (;;) {
-      const batch = await receiver.receiveMessages(BATCH * 5, {maxWaitTimeInMs: removed === 0 ? WAIT_MS : 500})
-      if (batch.length === 0) break
-      count(batch.length)
-    }
+    const first = await take(receivers[0])
+    if (first === PURGE_BATCH) receivers.push(await open())
+    if (first > 0) await Promise.all(receivers.map(drain))
     await removeScheduledAndDeferred(client, queue, options.deadLetter, count)
     return removed
   } finally {
-    await receiver.close()
+    await Promise.all(receivers.map(receiver => receiver.close()))
   }
 }
 
