@@ -178,11 +178,15 @@ describe('qjob send and receive against the emulator', () => {
 
   it('a receive killed with SIGKILL loses nothing: what left the queue was printed', async () => {
     const sender = client.createSender('settle')
-    await sender.sendMessages(Array.from({length: 200}, (_, i) => ({body: Buffer.from(`job-${i}`), messageId: `k-${i}`})))
+    // More than one receive batch, so the kill lands between writes.
+    const total = 1200
+    for (let i = 0; i < total; i += 400) {
+      await sender.sendMessages(Array.from({length: 400}, (_, k) => ({body: Buffer.from(`job-${i + k}`), messageId: `k-${i + k}`})))
+    }
     await sender.close()
     const {spawn} = await import('node:child_process')
     const {binPath} = await import('../helpers/cli.js')
-    const child = spawn(process.execPath, [binPath, 'receive', '-q', 'settle', '-n', '200', '--ndjson', '--idle-timeout', '5'], {
+    const child = spawn(process.execPath, [binPath, 'receive', '-q', 'settle', '-n', String(total), '--ndjson', '--idle-timeout', '5'], {
       cwd: fx.home,
       env: fx.env,
     })
@@ -200,17 +204,17 @@ describe('qjob send and receive against the emulator', () => {
     })
     await new Promise(resolve => child.on('close', resolve))
     const printed = new Set(ndjson(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).map(line => line.messageId))
-    assert.ok(printed.size >= 40 && printed.size < 200, `printed ${printed.size}`)
+    assert.ok(printed.size >= 40 && printed.size < total, `printed ${printed.size}`)
     // Everything not completed comes back once its lock (2 s) expires.
     const receiver = client.createReceiver('settle', {receiveMode: 'receiveAndDelete', skipParsingBodyAsJson: true})
     const remaining = new Set<string>()
-    while (remaining.size + printed.size < 200) {
+    while (remaining.size + printed.size < total) {
       const batch = await receiver.receiveMessages(200, {maxWaitTimeInMs: 5000})
       if (batch.length === 0) break
       for (const message of batch) remaining.add(String(message.messageId))
     }
     await receiver.close()
-    for (let i = 0; i < 200; i++) assert.ok(printed.has(`k-${i}`) || remaining.has(`k-${i}`), `k-${i} was lost`)
+    for (let i = 0; i < total; i++) assert.ok(printed.has(`k-${i}`) || remaining.has(`k-${i}`), `k-${i} was lost`)
   })
 
   it('--ndjson send reads message objects; a bad line is exit 2 naming it and what was sent', async () => {

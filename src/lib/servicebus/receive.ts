@@ -27,7 +27,8 @@ export interface ReceiveResult {
   settled: number
 }
 
-const MAX_BATCH = 100
+/** Messages a receive asks for: fewer round trips, and no more than a few hundred locked at once. */
+const MAX_BATCH = 250
 
 export async function settleMessage(
   receiver: ServiceBusReceiver,
@@ -72,7 +73,11 @@ export async function receiveAndSettle(receiver: ServiceBusReceiver, options: Re
   }
 
   let failure: unknown
-  /** The next batch, asked for before the last one is written: the round trip overlaps the writing. */
+  /**
+   * The next batch, asked for once the last one is written and its settlements are on the wire:
+   * the service commits those while it delivers the next batch (asked for first, the commit
+   * waited behind the delivery, and the client behind the commit).
+   */
   let next: Promise<ServiceBusReceivedMessage[]> | undefined
   const receive = (): Promise<ServiceBusReceivedMessage[]> | undefined => {
     const want = Math.min(MAX_BATCH, options.count - result.received)
@@ -98,13 +103,13 @@ export async function receiveAndSettle(receiver: ServiceBusReceiver, options: Re
         result.received++
         pending.push(message)
       }
-      next = receive()
       if (!options.all && pending.length > 0) {
         // The batch is written (flushed) in one go, and only then settled.
         const written = pending.splice(0)
         await options.write(written)
         for (const message of written) await settle(message)
       }
+      next = receive()
     }
     if (options.all && pending.length > 0) {
       await options.write(pending)
