@@ -119,7 +119,7 @@ export class DurableStore implements MessageStore {
     await rm(this.compactPath, {force: true})
     await rm(`${this.indexPath}.tmp`, {force: true})
     this.handle = await open(this.logPath, 'a+', 0o600)
-    this.log = bodyLogs.register(this.handle.fd, this.hot)
+    this.log = bodyLogs.register(this.handle.fd, this.hot, () => this.logBytes)
     const {size: fileBytes} = await this.handle.stat()
     const {logger} = this.options
     const checkpoint = await loadCheckpoint(this.indexPath, this.handle, fileBytes, this.log, logger)
@@ -394,11 +394,11 @@ export class DurableStore implements MessageStore {
     const old = this.handle
     const oldLog = this.log
     this.handle = temporary
-    this.log = bodyLogs.register(temporary.fd, this.hot)
+    this.logBytes = bytes
+    this.log = bodyLogs.register(temporary.fd, this.hot, () => this.logBytes)
     for (const body of bodies) if (body.message instanceof QueuedMessage) body.message.park(this.log, body.at, body.inMemory, false)
     bodyLogs.unregister(oldLog)
     await old?.close()
-    this.logBytes = bytes
     this.logCrc = crc
     this.compactedBytes = bytes
     this.counters.compactions++
