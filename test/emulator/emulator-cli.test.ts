@@ -46,7 +46,9 @@ describe('qjob emulator', () => {
       // Started with the memory settings of process-tuning.ts (Linux shows them in /proc).
       if (process.platform === 'linux') {
         assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=4'))
-        assert.ok(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_MMAP_THRESHOLD_=262144'))
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+        assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=262144'))
+        assert.ok(environ.includes('MALLOC_TRIM_THRESHOLD_=8388608'))
       }
       assert.ok(existsSync(join(dataDir, 'emulator.json')))
       assert.doesNotMatch(started.stdout + started.stderr, /SharedAccessKey=/, 'start never prints the key')
