@@ -20,23 +20,39 @@ function startJob(command: string) {
   return child
 }
 
-/** The watchers `parent` started: its /bin/sh children running the watcher's loop. */
-function watchersOf(parent: number): number[] {
-  const pids: number[] = []
+/** Every process now: pid, state, parent and process group (from /proc/PID/stat). */
+function processes(): Array<{pid: number; state: string; ppid: number; pgrp: number}> {
+  const found = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === parent && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('live=')) pids.push(Number(entry))
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      found.push({pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp)})
     } catch {
       // gone meanwhile
     }
   }
-  return pids
+  return found
 }
 
-const groupGone = (pid: number) => !alive(-pid)
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return '' // gone meanwhile
+  }
+}
+
+/** The watchers `parent` started: its /bin/sh children running the watcher's loop. */
+function watchersOf(parent: number): number[] {
+  return processes()
+    .filter(({pid, ppid}) => ppid === parent && commandLine(pid).includes('live='))
+    .map(({pid}) => pid)
+}
+
+/** No process of the group runs (a zombie waiting for init to reap it does not). */
+const groupGone = (pgrp: number) => !processes().some(process => process.pgrp === pgrp && process.state !== 'Z')
 
 describe('the job lifeline', () => {
   after(() => {
