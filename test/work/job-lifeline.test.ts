@@ -3,15 +3,15 @@
 // and it leaves nothing behind when the process ends normally.
 import assert from 'node:assert/strict'
 import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
 import {alive, fileText, until} from '../faults/helpers.js'
+import {tempDir} from '../helpers/cli.js'
 
 const fixture = join(import.meta.dirname, 'fixtures/job-starter.ts')
-const dir = mkdtempSync(join(tmpdir(), 'qjob-lifeline-'))
+const dir = tempDir('qjob-lifeline-')
 const started: ChildProcess[] = []
 
 function startJob(command: string) {
@@ -57,11 +57,11 @@ const groupGone = (pgrp: number) => !processes().some(process => process.pgrp ==
 describe('the job lifeline', () => {
   after(() => {
     for (const child of started) child.kill('SIGKILL')
-    rmSync(dir, {recursive: true, force: true})
+    dir.cleanup()
   })
 
   it('kill -9 of the process that started a job kills the job and what it started', async () => {
-    const pidFile = join(dir, 'killed.pid')
+    const pidFile = join(dir.path, 'killed.pid')
     const starter = startJob(`echo $$ > ${pidFile}; sleep 60 & wait`)
     await until(() => fileText(pidFile).endsWith('\n'), 'the job to start')
     const jobPid = Number(fileText(pidFile).trim())
@@ -71,7 +71,7 @@ describe('the job lifeline', () => {
   })
 
   it('a killed watcher is replaced, told of the running job, and still kills it', async () => {
-    const pidFile = join(dir, 'replaced.pid')
+    const pidFile = join(dir.path, 'replaced.pid')
     const starter = startJob(`echo $$ > ${pidFile}; sleep 60`)
     await until(() => fileText(pidFile).endsWith('\n'), 'the job to start')
     const jobPid = Number(fileText(pidFile).trim())

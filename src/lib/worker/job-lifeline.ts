@@ -26,10 +26,19 @@ for pid in $live; do kill -TERM -$pid 2>/dev/null; done
 sleep $grace
 for pid in $live; do kill -KILL -$pid 2>/dev/null; done`
 
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
 export class JobLifeline {
   private watcher?: ChildProcess
   /** Running job groups and their grace periods (s), to tell a restarted watcher. */
   private readonly live = new Map<number, number>()
+  private exitHookInstalled = false
 
   /** The pipe to give a job as its fd 3; the job writes `$$ GRACE` to it first thing. */
   pipe(): Socket {
@@ -43,16 +52,17 @@ export class JobLifeline {
 
   started(pid: number, graceSeconds: number): void {
     this.live.set(pid, graceSeconds)
+    if (this.exitHookInstalled) return
+    // A clean exit ends the running jobs itself; the watcher covers kill -9.
+    this.exitHookInstalled = true
+    process.on('exit', () => {
+      for (const pid of this.live.keys()) killGroup(pid, 'SIGTERM')
+    })
   }
 
   ended(pid: number): void {
     this.live.delete(pid)
     this.watcher?.stdin?.write(`-${pid}\n`)
-  }
-
-  /** The job groups still running (for this process's own exit hook). */
-  groups(): Iterable<number> {
-    return this.live.keys()
   }
 
   private startWatcher(): ChildProcess {

@@ -9,7 +9,7 @@
 // message comes back.
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
 
-import {JobLifeline} from './job-lifeline.js'
+import {JobLifeline, killGroup} from './job-lifeline.js'
 
 export interface JobOutcome {
   /** The command's exit code; undefined when it was killed by a signal. */
@@ -51,28 +51,10 @@ function shellLine(command: string, graceSeconds: number): string {
 }
 
 const lifeline = new JobLifeline()
-let exitHookInstalled = false
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // already gone
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  process.on('exit', () => {
-    for (const pid of lifeline.groups()) killGroup(pid, 'SIGTERM')
-  })
-}
 
 export function runJob(options: RunJobOptions): Promise<JobOutcome> {
   const started = Date.now()
   const graceMs = options.killGraceMs ?? 5000
-  installExitHook()
   const graceSeconds = Math.ceil(graceMs / 1000)
   const child = spawn('/bin/sh', ['-c', shellLine(options.command, graceSeconds)], {
     detached: true, // its own process group, so a kill reaches the whole job
