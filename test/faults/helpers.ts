@@ -1,6 +1,6 @@
 // Fault-injection helpers: run qjob as a child we can signal, whose stdout we can close early.
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 
 import {binPath} from '../helpers/cli.js'
 
@@ -78,6 +78,28 @@ export function alive(pid: number): boolean {
     return false
   }
 }
+
+/** Every process now: pid, state, parent and process group (from /proc/PID/stat). */
+export function processes(): Array<{pid: number; state: string; ppid: number; pgrp: number}> {
+  const found = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      found.push({pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp)})
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found
+}
+
+/**
+ * No process of the group runs. A zombie waiting for its new parent to reap it does not count: a
+ * signal 0 to -pgrp would still find it, however dead it is.
+ */
+export const groupGone = (pgrp: number) => !processes().some(process => process.pgrp === pgrp && process.state !== 'Z')
 
 /** A TCP proxy in front of the emulator that can drop every connection and refuse new ones. */
 export async function startCuttableProxy(

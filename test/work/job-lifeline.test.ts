@@ -3,11 +3,11 @@
 // and it leaves nothing behind when the process ends normally.
 import assert from 'node:assert/strict'
 import {type ChildProcess, spawn} from 'node:child_process'
-import {readdirSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {alive, fileText, until} from '../faults/helpers.js'
+import {alive, fileText, groupGone, processes, until} from '../faults/helpers.js'
 import {tempDir} from '../helpers/cli.js'
 
 const fixture = join(import.meta.dirname, 'fixtures/job-starter.ts')
@@ -18,22 +18,6 @@ function startJob(command: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, command], {stdio: ['pipe', 'pipe', 'inherit']})
   started.push(child)
   return child
-}
-
-/** Every process now: pid, state, parent and process group (from /proc/PID/stat). */
-function processes(): Array<{pid: number; state: string; ppid: number; pgrp: number}> {
-  const found = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      found.push({pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp)})
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found
 }
 
 function commandLine(pid: number): string {
@@ -50,9 +34,6 @@ function watchersOf(parent: number): number[] {
     .filter(({pid, ppid}) => ppid === parent && commandLine(pid).includes('live='))
     .map(({pid}) => pid)
 }
-
-/** No process of the group runs (a zombie waiting for init to reap it does not). */
-const groupGone = (pgrp: number) => !processes().some(process => process.pgrp === pgrp && process.state !== 'Z')
 
 describe('the job lifeline', () => {
   after(() => {
