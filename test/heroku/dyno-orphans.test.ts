@@ -10,17 +10,9 @@ import {describe, it} from 'node:test'
 
 import {processStartTime} from '../../src/emulator/process-start.js'
 import {startHerokuEmulator} from '../../src/emulator/heroku/index.js'
+import {alive} from '../faults/helpers.js'
 import {tempDir} from '../helpers/cli.js'
 import {nodeCommand} from './helpers/local-heroku.js'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Process death is not an event a non-parent can await: poll, bounded. */
 async function waitUntilDead(pids: number[], timeoutMs = 10_000): Promise<number[]> {

@@ -12,6 +12,7 @@ import {after, before, describe, it} from 'node:test'
 import {loadOrCreateCertificate} from '../../src/emulator/certificate.js'
 import {UsageError} from '../../src/common/errors.js'
 import {startHerokuEmulator, type HerokuEmulator} from '../../src/emulator/heroku/index.js'
+import {alive} from '../faults/helpers.js'
 import {tempDir} from '../helpers/cli.js'
 import {nodeCommand} from './helpers/local-heroku.js'
 
@@ -21,15 +22,6 @@ function pidWriter(extra = ''): string {
   return nodeCommand(
     `require('fs').writeFileSync(process.env.PIDS+'/'+process.env.DYNO,String(process.pid));${extra}setInterval(()=>{},1000)`,
   )
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 describe('local Platform API', () => {
