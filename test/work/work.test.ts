@@ -29,6 +29,7 @@ describe('qjob work against the emulator', () => {
       {name: 'fatal'},
       {name: 'slow', lockDuration: 'PT2S'},
       {name: 'drain'},
+      {name: 'queued'},
       {name: 'crash', lockDuration: 'PT2S'},
       {name: 'routes'},
       {name: 'parallel'},
@@ -222,6 +223,28 @@ describe('qjob work against the emulator', () => {
     assert.match(stderr, /at=worker event=stopping signal=SIGTERM/)
     assert.match(stderr, /at=summary processed=1 completed=1/)
     assert.equal(counts('drain').activeMessageCount, 1)
+  })
+
+  it('SIGTERM hands back at once, unstarted, the short jobs that waited in the job host for a slot', async () => {
+    const bodies = ['f1', 'f2', 'f3', 'slow', 'w1', 'w2', 'w3']
+    await send(
+      'queued',
+      bodies.map(body => ({body: Buffer.from(body)})),
+    )
+    const started = join(fx.home, 'queued-started')
+    const marker = join(fx.home, 'queued-slow')
+    // The quick jobs make the worker queue messages ahead in the host; `slow` holds the only slot.
+    const command = `b=$(cat); echo "$b" >> ${started}; if [ "$b" = slow ]; then echo go > ${marker}; sleep 1; fi`
+    const child = spawn(process.execPath, [binPath, 'work', '-q', 'queued', '--exec', command], {cwd: fx.home, env: fx.env})
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
+    await waitForFile(marker)
+    child.kill('SIGTERM')
+    const code = await new Promise(resolve => child.on('close', resolve))
+    assert.equal(code, 0, stderr)
+    assert.deepEqual(readFileSync(started, 'utf8').trim().split('\n'), ['f1', 'f2', 'f3', 'slow'])
+    assert.match(stderr, /at=summary processed=4 completed=4 abandoned=0/)
+    assert.equal(counts('queued').activeMessageCount, 3)
   })
 
   it('kill -9 of the worker loses nothing: the message comes back when its lock expires', async () => {

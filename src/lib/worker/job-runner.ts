@@ -1,5 +1,5 @@
 // The worker's side of the job host (job-host.ts): runs jobs in that process and hands back their
-// outcomes. The host starts on first use (or `start()`); if it dies, the jobs it was running count
+// outcomes. Jobs sent beyond `slots` wait in the host and start there as slots free. The host starts on first use (or `start()`); if it dies, the jobs it was running count
 // as killed (their messages are abandoned and come back) and the next job starts a new host.
 import {type ChildProcess, fork} from 'node:child_process'
 import {existsSync} from 'node:fs'
@@ -25,7 +25,7 @@ function hostModule(): {path: string; execArgv: string[]} {
 export class JobRunner {
   private host?: ChildProcess
   private nextId = 1
-  private readonly waiting = new Map<number, {resolve: (outcome: JobOutcome) => void; started: number}>()
+  private readonly waiting = new Map<number, {resolve: (outcome: JobOutcome | undefined) => void; started: number}>()
 
   /** @param onStdoutClosed called when the reader of stdout has gone (the host got EPIPE). */
   constructor(private readonly onStdoutClosed: () => void) {}
@@ -37,7 +37,7 @@ export class JobRunner {
     const host = fork(path, [], {execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc']})
     host.on('message', (reply: HostReply) => {
       if (reply.type === 'stdout-closed') return this.onStdoutClosed()
-      this.waiting.get(reply.id)?.resolve(reply.outcome)
+      this.waiting.get(reply.id)?.resolve(reply.type === 'done' ? reply.outcome : undefined)
       this.waiting.delete(reply.id)
       if (this.waiting.size === 0) host.channel?.unref()
     })
@@ -61,14 +61,19 @@ export class JobRunner {
     return host
   }
 
-  /** Job output goes to the worker's own stdout and stderr (the host's, inherited). */
-  run(options: Omit<RunJobOptions, 'stdout' | 'stderr'>): Promise<JobOutcome> {
+  /**
+   * Runs a job, or queues it in the host while `slots` jobs run there. Job output goes to the
+   * worker's own stdout and stderr (the host's, inherited). Resolves to undefined for a job that
+   * never started: cancelled (`cancelQueued`, or its signal) while it waited for a slot.
+   */
+  run(options: Omit<RunJobOptions, 'stdout' | 'stderr'> & {slots: number}): Promise<JobOutcome | undefined> {
     const host = this.start()
     const id = this.nextId++
-    const outcome = new Promise<JobOutcome>(resolve => this.waiting.set(id, {resolve, started: Date.now()}))
+    const outcome = new Promise<JobOutcome | undefined>(resolve => this.waiting.set(id, {resolve, started: Date.now()}))
     const request: HostRequest = {
       type: 'run',
       id,
+      slots: options.slots,
       command: options.command,
       input: options.input,
       env: options.env,
@@ -80,6 +85,11 @@ export class JobRunner {
     const kill = () => this.host?.send({type: 'kill', id} satisfies HostRequest)
     options.signal?.addEventListener('abort', kill, {once: true})
     return outcome.finally(() => options.signal?.removeEventListener('abort', kill))
+  }
+
+  /** Hands back every job still waiting in the host for a slot (they resolve to undefined). */
+  cancelQueued(): void {
+    this.host?.send({type: 'cancel-queued'} satisfies HostRequest)
   }
 
   /** Ends the host; running jobs are ended by it on the way out. */

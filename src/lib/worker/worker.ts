@@ -177,9 +177,11 @@ export class Worker {
    * Receives and runs jobs with at most `concurrency` in flight, then drains. The next receive is
    * in flight while jobs run, and a job's settlement does not hold up the next job: a slot frees
    * when its process ends. While jobs are short, up to `prefetch` messages wait locked (their
-   * locks renewed like a running job's) so a freed slot starts the next job without a round trip.
+   * locks renewed like a running job's), queued in the job host, so a freed slot starts the next
+   * job there at once, without a round trip to this process or to Service Bus.
    */
   private async consume(receiver: ServiceBusReceiver, concurrency: number, untilEmpty = false): Promise<void> {
+    /** Jobs sent to the job host: running there, or waiting there for one of its `concurrency` slots. */
     const running = new Set<Promise<void>>()
     const settling = new Set<Promise<void>>()
     const held: ServiceBusReceivedMessage[] = []
@@ -221,13 +223,14 @@ export class Worker {
 
     for (;;) {
       const changed = new Promise<void>(resolve => (wake = resolve))
-      while (held.length > 0 && running.size < concurrency && !this.options.stop.aborted) {
+      const lookAhead = this.jobsAreShort() ? prefetch : 0
+      while (held.length > 0 && running.size < concurrency + lookAhead && !this.options.stop.aborted) {
         const message = held.shift()!
         let ended = () => {}
         track(running, new Promise<void>(resolve => (ended = resolve)))
         track(
           settling,
-          this.process(receiver, message, () => {
+          this.process(receiver, message, concurrency, () => {
             ended()
             sawEmpty = false
             wake()
@@ -238,7 +241,6 @@ export class Worker {
       if (this.options.stop.aborted) break
       const left = this.options.maxMessages === undefined ? Infinity : this.options.maxMessages - this.taken
       if (!receiving && held.length === 0 && (left <= 0 || (emptyEnds && sawEmpty && running.size === 0))) break
-      const lookAhead = this.jobsAreShort() ? prefetch : 0
       const want = Math.min(left, concurrency + lookAhead - running.size - held.length)
       // While messages wait, top them up in batches: a receive costs about as much for one as for several.
       const batch = held.length > 0 ? Math.min(left, Math.ceil(lookAhead / 2)) : 1
@@ -246,8 +248,9 @@ export class Worker {
       if (!receiving && want > 0 && want >= batch && !(emptyEnds && sawEmpty)) void receive(want)
       await Promise.race([changed, this.stopped])
     }
-    // Stopped: what waited for a slot goes back at once; running jobs get the drain timeout.
+    // Stopped: what waited for a slot (here or in the job host) goes back at once; running jobs get the drain timeout.
     for (const message of held.splice(0)) track(settling, this.abandonQuietly(receiver, message))
+    if (this.options.stop.aborted) this.jobs.cancelQueued()
     await this.drain(running)
     await Promise.all(settling)
   }
@@ -286,8 +289,11 @@ export class Worker {
     return (message.subject === undefined ? undefined : this.options.routes.get(message.subject)) ?? this.options.exec
   }
 
-  /** Runs the message's job and settles it; `ended` is called once the job's process is over. */
-  private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage, ended: () => void): Promise<void> {
+  /**
+   * Runs the message's job (in one of the host's `slots`) and settles it; `ended` is called once the
+   * job's process is over, or once it is handed back unstarted after a stop.
+   */
+  private async process(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage, slots: number, ended: () => void): Promise<void> {
     const base: JobLog = {
       at: 'job',
       id: message.messageId === undefined ? undefined : String(message.messageId),
@@ -303,7 +309,7 @@ export class Worker {
       this.options.log({...base, outcome: 'dead-lettered', reason: 'NoRoute', duration_ms: 0})
       return
     }
-    let result: JobOutcome
+    let result: JobOutcome | undefined
     try {
       result = await this.jobs.run({
         command,
@@ -311,11 +317,13 @@ export class Worker {
         env: jobEnvironment(message),
         timeoutMs: this.options.timeoutMs,
         signal: this.killJobs.signal,
+        slots,
       })
-      this.noteJobTime(result.durationMs)
     } finally {
       ended()
     }
+    if (result === undefined) return this.abandonQuietly(receiver, message)
+    this.noteJobTime(result.durationMs)
     const {exitCode} = result
     let outcome: Outcome = 'abandoned'
     let reason: string | undefined
