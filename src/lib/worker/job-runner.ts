@@ -1,6 +1,7 @@
 // The worker's side of the job host (job-host.ts): runs jobs in that process and hands back their
-// outcomes. Jobs sent beyond `slots` wait in the host and start there as slots free. The host starts on first use (or `start()`); if it dies, the jobs it was running count
-// as killed (their messages are abandoned and come back) and the next job starts a new host.
+// outcomes. Jobs sent beyond `slots` wait in the host and start there as slots free. The host
+// starts on first use (or `start()`); if it dies, the jobs it was running or holding count as
+// killed (their messages are abandoned and come back) and the next job starts a new host.
 import {type ChildProcess, fork} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
