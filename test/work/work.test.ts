@@ -50,6 +50,16 @@ describe('qjob work against the emulator', () => {
   }
   const counts = (queue: string) => fx.emulator.broker.runtimeCounts(queue)
   const work = (queue: string, ...args: string[]) => fx.qjob(['work', '-q', queue, '--exit-when-empty', ...args])
+  /** Runs `qjob work` until the job writes `marker`, then sends SIGTERM and waits for the exit. */
+  const workUntilSigterm = async (queue: string, command: string, marker: string) => {
+    const child = spawn(process.execPath, [binPath, 'work', '-q', queue, '--exec', command], {cwd: fx.home, env: fx.env})
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
+    await waitForFile(marker)
+    child.kill('SIGTERM')
+    const code = await new Promise(resolve => child.on('close', resolve))
+    return {code, stderr}
+  }
 
   it('runs the command with the body on stdin and the fields in the environment, then completes', async () => {
     await send('ok', [
@@ -209,15 +219,7 @@ describe('qjob work against the emulator', () => {
     await send('drain', [{body: Buffer.from('one')}, {body: Buffer.from('two')}])
     const marker = join(fx.home, 'drain-started')
     const done = join(fx.home, 'drain-done')
-    const child = spawn(process.execPath, [binPath, 'work', '-q', 'drain', '--exec', `echo go > ${marker}; sleep 1; cat >> ${done}`], {
-      cwd: fx.home,
-      env: fx.env,
-    })
-    let stderr = ''
-    child.stderr.on('data', chunk => (stderr += chunk))
-    await waitForFile(marker)
-    child.kill('SIGTERM')
-    const code = await new Promise(resolve => child.on('close', resolve))
+    const {code, stderr} = await workUntilSigterm('drain', `echo go > ${marker}; sleep 1; cat >> ${done}`, marker)
     assert.equal(code, 0, stderr)
     assert.equal(readFileSync(done, 'utf8'), 'one')
     assert.match(stderr, /at=worker event=stopping signal=SIGTERM/)
@@ -235,12 +237,7 @@ describe('qjob work against the emulator', () => {
     const marker = join(fx.home, 'queued-slow')
     // The quick jobs make the worker queue messages ahead in the host; `slow` holds the only slot.
     const command = `b=$(cat); echo "$b" >> ${started}; if [ "$b" = slow ]; then echo go > ${marker}; sleep 1; fi`
-    const child = spawn(process.execPath, [binPath, 'work', '-q', 'queued', '--exec', command], {cwd: fx.home, env: fx.env})
-    let stderr = ''
-    child.stderr.on('data', chunk => (stderr += chunk))
-    await waitForFile(marker)
-    child.kill('SIGTERM')
-    const code = await new Promise(resolve => child.on('close', resolve))
+    const {code, stderr} = await workUntilSigterm('queued', command, marker)
     assert.equal(code, 0, stderr)
     assert.deepEqual(readFileSync(started, 'utf8').trim().split('\n'), ['f1', 'f2', 'f3', 'slow'])
     assert.match(stderr, /at=summary processed=4 completed=4 abandoned=0/)
