@@ -29,7 +29,7 @@ function send(reply: HostReply): void {
   process.send?.(reply)
 }
 
-/** Starts waiting jobs while slots are free (the latest request says how many there are). */
+/** Starts waiting jobs, in order, while slots are free (each request says how many the worker has). */
 function startWaiting(): void {
   while (queued.length > 0 && stops.size < queued[0].slots && !stdoutClosed) start(queued.shift()!)
 }
