@@ -22,7 +22,7 @@ const benches = [
   ['AMQP over WebSockets', ['bench/emulator-websocket.mjs', '--markdown']],
   ['Messaging commands', ['bench/messaging.mjs', '--count', '100000', '--markdown']],
   ['Topic fan-out from the CLI', ['bench/topic-send.mjs', '--count', '10000', '--subscriptions', '10', '--markdown']],
-  ['qjob work', ['bench/work.mjs', '--jobs', '300', '--markdown']],
+  ['qjob work', ['bench/work.mjs', '--jobs', '1000', '--markdown']],
   ['qjob autoscale', ['bench/autoscale.mjs', '--markdown']],
   ['qjob cron', ['bench/cron.mjs', '--markdown']],
   ['Emulator as a test fixture', ['bench/emulator-fixture.mjs', '--markdown']],
